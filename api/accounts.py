@@ -1,0 +1,79 @@
+"""API: tokens for scripts, and who am I."""
+
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from accounts.models import ApiToken, User
+from core.errors import DomainError
+from core.memberships import memberships_for
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    email: str
+    password: str
+    totp: str | None = None
+    name: str = "script"
+
+
+class TokenOut(Schema):
+    token: str
+    name: str
+
+
+class MembershipOut(Schema):
+    organisation_id: int
+    organisation_kind: str
+    organisation_name: str
+    role: str
+    status: str
+    is_admin: bool = False
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+    two_factor: bool
+    memberships: list[MembershipOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str | None = None
+
+
+@router.post("auth/token", auth=None, response={201: TokenOut, 401: ErrorOut}, summary="Get a token for a script")
+def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+    """Exchange email, password and, when two-factor is on, a current TOTP code for a personal token."""
+    user = authenticate(request, email=payload.email.strip().lower(), password=payload.password)
+    if user is None:
+        raise DomainError(_("Wrong email or password."), code="bad_credentials", status=401)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None and not (payload.totp and TOTP(totp).validate_code(payload.totp.strip())):
+        raise DomainError(_("A valid two-factor code is required."), code="totp_required", status=401)
+    _token, secret = ApiToken.issue(user, payload.name[:100] or "script")
+    return 201, {"token": secret, "name": payload.name}
+
+
+@router.get("me", response=MeOut, summary="The person calling and their memberships")
+def me(request: HttpRequest) -> dict[str, object]:
+    user: User = request.user  # type: ignore[assignment]
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "language": user.language,
+        "two_factor": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        "memberships": memberships_for(user),
+    }

@@ -1,0 +1,39 @@
+"""The machine interface at /api/v1/: one NinjaAPI, one router per domain."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from api.accounts import router as accounts_router
+from api.auth import AUTH
+from core.errors import DomainError
+
+api = NinjaAPI(
+    title="OpenCOI API",
+    version="1",
+    description="Certificates of Inspection for organic imports into the EU. "
+    "Authenticate with `Authorization: Bearer <token>` (a personal token from your account page, "
+    "or one from `POST /api/v1/auth/token`).",
+    auth=AUTH,
+    urls_namespace="api",
+)
+
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.errors}, status=422)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make demo: migrate, load the guides' scenario, run the task worker and the development server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG=1
+PY=.venv/bin/python
+mkdir -p var
+./scripts/compilemessages.sh
+$PY manage.py migrate --noinput
+$PY manage.py createcachetable
+$PY manage.py demo
+$PY manage.py db_worker >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT
+echo "Serving on http://127.0.0.1:${PORT:-8000}/  (emails print in this terminal; task worker log: var/worker.log)"
+$PY manage.py runserver "127.0.0.1:${PORT:-8000}"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make test: lint, migrations check, the suite on SQLite, on a real PostgreSQL, then in a real browser.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=opencoi.test_settings
+start=$(date +%s)
+step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+need_debs=()
+[ -x /usr/bin/chromium ] || need_debs+=(chromium)
+command -v pdftotext >/dev/null || need_debs+=(poppler-utils)
+command -v msgfmt >/dev/null || need_debs+=(gettext)
+[ -n "${DATABASE_URL:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_debs+=(postgresql)
+if [ ${#need_debs[@]} -gt 0 ]; then
+  step "installing Debian packages: ${need_debs[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_debs[@]}" >/dev/null
+fi
+
+step "ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+step "translations"
+./scripts/compilemessages.sh
+
+step "makemigrations --check"
+$PY manage.py makemigrations --check --dry-run
+
+step "pytest on SQLite"
+$PY -m pytest -q -m "not browser" -x "$@"
+
+step "pytest on PostgreSQL"
+PG_URL="${DATABASE_URL:-}"
+if [ -z "$PG_URL" ]; then
+  eval "$(./scripts/pg.sh start)"
+  trap './scripts/pg.sh stop "$PGTEST_DIR"' EXIT
+  PG_URL="$PGTEST_URL"
+fi
+DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser" -x "$@"
+
+step "browser tests (headless Chromium)"
+DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -q -m browser -x "$@"
+
+step "done"
