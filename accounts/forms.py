@@ -65,7 +65,9 @@ class ResendLinkForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP export."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP export.")
+    )
 
 
 class ProfileForm(forms.ModelForm):

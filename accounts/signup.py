@@ -34,9 +34,10 @@ def send_password_link(user: User) -> None:
     """Email the set-password link, in the person's language."""
     with translation.override(user.language):
         context = {"user": user, "link": password_link(user), "minutes": settings.SIGNUP_LINK_MINUTES}
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_to_string(
-            "accounts/email/welcome_subject.txt", context
-        ).strip()
+        subject = (
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + render_to_string("accounts/email/welcome_subject.txt", context).strip()
+        )
         body = render_to_string("accounts/email/welcome_message.txt", context)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.send()

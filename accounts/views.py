@@ -33,7 +33,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 language=data["language"],
             )
-            return render(request, "accounts/signup_done.html", {"email": data["email"], "minutes": settings.SIGNUP_LINK_MINUTES})
+            return render(
+                request, "accounts/signup_done.html", {"email": data["email"], "minutes": settings.SIGNUP_LINK_MINUTES}
+            )
         # A new question each time: a failed answer cannot be retried by brute force.
         form.data = form.data.copy()
         form.data["human_check"] = ""
@@ -63,7 +65,11 @@ def resend_link_view(request: HttpRequest) -> HttpResponse:
         if user is not None and not user.has_usable_password():
             signup.send_password_link(user)
         # Same answer whether the account exists or not: the page must not reveal who has one.
-        return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"], "minutes": settings.SIGNUP_LINK_MINUTES})
+        return render(
+            request,
+            "accounts/signup_done.html",
+            {"email": form.cleaned_data["email"], "minutes": settings.SIGNUP_LINK_MINUTES},
+        )
     return render(request, "accounts/link_invalid.html", {"form": form})
 
 
@@ -118,4 +124,3 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             User.objects.filter(pk=request.user.pk).update(language=language)
     return response
-

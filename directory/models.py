@@ -1,3 +1,331 @@
-from django.db import models
+"""The directory: operators, control bodies, authorities, points of entry, and people's memberships.
 
-# Create your models here.
+Rules that decide who validates what live in `directory/rules.py`; actions in `directory/services.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reference.categories import ALL_CATEGORIES
+from reference.countries import country_name
+
+
+class Status(models.TextChoices):
+    """Status of an operator profile, an activity or a person's membership (the guides' four, plus rejected)."""
+
+    REQUESTED = "requested", _("Requested")
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    DELETED = "deleted", _("Deleted")
+    REJECTED = "rejected", _("Rejected")
+
+    @classmethod
+    def pending(cls) -> list[str]:
+        return [cls.REQUESTED]
+
+    @classmethod
+    def closed(cls) -> list[str]:
+        return [cls.DELETED, cls.REJECTED]
+
+
+class Address(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    region = models.CharField(_("administrative region"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    address = models.CharField(_("address"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def one_line_address(self) -> str:
+        return ", ".join(p for p in [self.address, f"{self.postcode} {self.city}".strip(), self.country_name] if p)
+
+
+control_body_code_validator = RegexValidator(
+    r"^[A-Z]{2}-BIO-\d{3}$", _("A control body code has the form CC-BIO-NNN, e.g. MA-BIO-154.")
+)
+
+
+def validate_categories(value: str) -> None:
+    if not value or any(c not in ALL_CATEGORIES for c in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Product categories are letters among A, B, C, D, E and F, each once."))
+
+
+class ControlBody(Address):
+    """An organic certifier. Its country is the head office's; its codes are per country where it works."""
+
+    website = models.URLField(_("web site"), blank=True)
+
+    class Meta:
+        verbose_name = _("control body")
+        verbose_name_plural = _("control bodies")
+        ordering = ["name"]
+
+
+class ControlBodyCode(models.Model):
+    """One recognition: a code such as MA-BIO-154 for one country, and the product categories it covers."""
+
+    control_body = models.ForeignKey(ControlBody, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(_("code"), max_length=11, unique=True, validators=[control_body_code_validator])
+    country = models.CharField(_("country where it certifies"), max_length=2, db_index=True, editable=False)
+    categories = models.CharField(_("product categories"), max_length=6, validators=[validate_categories])
+    active = models.BooleanField(_("recognised"), default=True)
+
+    class Meta:
+        verbose_name = _("control body code")
+        verbose_name_plural = _("control body codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.control_body.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.code = self.code.upper().strip()
+        self.country = self.code[:2]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def covers(self, categories: set[str] | str) -> bool:
+        return self.active and set(categories) <= set(self.categories)
+
+
+class Authority(Address):
+    class Kind(models.TextChoices):
+        COMPETENT = "competent", _("Competent authority")
+        ENTRY = "entry", _("Authority at a point of entry")
+        COMMISSION = "commission", _("European Commission")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+        ordering = ["country", "name"]
+
+
+class PointOfEntry(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="points_of_entry", verbose_name=_("authority")
+    )
+
+    class Meta:
+        verbose_name = _("point of entry")
+        verbose_name_plural = _("points of entry")
+        ordering = ["country", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Operator(Address):
+    region = models.CharField(_("administrative region"), max_length=100, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    fax = models.CharField(_("fax"), max_length=50, blank=True)
+    website = models.URLField(_("web site"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"])]
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == Status.VALID
+
+
+class IdentifierType(models.TextChoices):
+    EORI = "eori", "EORI"
+    VAT = "vat", _("VAT number")
+    DUNS = "duns", "DUNS"
+    CBR = "cbr", _("Central Business Register")
+    CIN = "cin", "CIN"
+    IMO_MANAGEMENT = "imo_mgmt", _("IMO, management")
+    IMO_OWNER = "imo_owner", _("IMO, owner")
+    OTHER = "other", _("Other")
+
+
+class OperatorIdentifier(models.Model):
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="identifiers")
+    type = models.CharField(_("type"), max_length=10, choices=IdentifierType.choices)
+    value = models.CharField(_("value"), max_length=60)
+
+    class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        indexes = [models.Index(fields=["type", "value"])]
+        constraints = [models.UniqueConstraint(fields=["operator", "type", "value"], name="identifier_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.value}"
+
+
+class ActivityKind(models.TextChoices):
+    IMPORTER = "importer", _("Organic Importer")
+    OPERATOR = "operator", _("Organic Operator (first consignee)")
+    EXPORTER = "exporter", _("Organic Exporter")
+    PRODUCER = "producer", _("Organic Producer / Processor")
+
+
+class OperatorActivity(models.Model):
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("activity"), max_length=10, choices=ActivityKind.choices)
+    control_body_code = models.ForeignKey(
+        ControlBodyCode,
+        on_delete=models.PROTECT,
+        related_name="certified_activities",
+        verbose_name=_("control body"),
+    )
+    identifier = models.CharField(_("identifier"), max_length=60, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    publication_date = models.DateField(_("publication date"), null=True, blank=True)
+    application_date = models.DateField(_("application date"), null=True, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["operator", "kind"], name="activity_once_per_operator")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.control_body_code.code})"
+
+    def certified_on(self, day: datetime.date) -> bool:
+        """Valid and within its dates on that day (an open end means no limit)."""
+        if self.status != Status.VALID:
+            return False
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+
+class MembershipKind(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    CONTROL_BODY = "control_body", _("Organic control body")
+    AUTHORITY = "authority", _("Authority")
+
+
+class Membership(models.Model):
+    """A person's request to act for one organisation, and its decision.
+
+    Exactly one of operator / control_body_code / authority is set, matching `kind`. A person of a
+    control body holds one membership per country entry (code) they work for.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField(_("role type"), max_length=12, choices=MembershipKind.choices)
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, null=True, blank=True, related_name="members")
+    control_body_code = models.ForeignKey(
+        ControlBodyCode, on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, null=True, blank=True, related_name="members")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    is_admin = models.BooleanField(_("administrator"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_one_organisation",
+                condition=(
+                    Q(kind="operator", operator__isnull=False, control_body_code__isnull=True, authority__isnull=True)
+                    | Q(
+                        kind="control_body",
+                        operator__isnull=True,
+                        control_body_code__isnull=False,
+                        authority__isnull=True,
+                    )
+                    | Q(
+                        kind="authority", operator__isnull=True, control_body_code__isnull=True, authority__isnull=False
+                    )
+                ),
+            ),
+            models.UniqueConstraint(fields=["user", "operator"], name="membership_once_operator"),
+            models.UniqueConstraint(fields=["user", "control_body_code"], name="membership_once_cb_code"),
+            models.UniqueConstraint(fields=["user", "authority"], name="membership_once_authority"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def organisation(self) -> Operator | ControlBodyCode | Authority:
+        return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]
+
+    @property
+    def organisation_name(self) -> str:
+        if self.control_body_code_id:
+            return f"{self.control_body_code.control_body.name} ({self.control_body_code.code})"
+        return self.organisation.name
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == Status.VALID
+
+
+class RflGrant(models.Model):
+    """The 'responsible for the load' role: granted by the Commission to a person of an operator, per point of entry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rfl_grants")
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="rfl_grants")
+    point_of_entry = models.ForeignKey(PointOfEntry, on_delete=models.CASCADE, related_name="rfl_grants")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("RFL role")
+        verbose_name_plural = _("RFL roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "operator", "point_of_entry"], name="rfl_once_per_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"RFL {self.user} / {self.operator} @ {self.point_of_entry.code}"

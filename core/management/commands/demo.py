@@ -22,4 +22,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo scenario loaded. One login per role:"))
         for email, role, _name, _signs in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<42} {email}")
-        self.stdout.write(f"Password: {settings.DEMO_PASSWORD}   TOTP secret (signing accounts): {settings.DEMO_TOTP_SECRET}")
+        self.stdout.write(
+            f"Password: {settings.DEMO_PASSWORD}   TOTP secret (signing accounts): {settings.DEMO_TOTP_SECRET}"
+        )

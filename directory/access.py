@@ -1,0 +1,63 @@
+"""Who a person acts for: their Valid memberships, read fresh on every request.
+
+Every page and API call asks here; a suspended member loses access at the next request because
+nothing about memberships is cached in the session except which one the person chose to act for.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from directory.models import Membership, MembershipKind, RflGrant, Status
+
+ACTING_SESSION_KEY = "acting_membership_id"
+
+
+def valid_memberships(user: object) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user,
+        status=Status.VALID,
+    ).select_related("operator", "control_body_code__control_body", "authority")
+
+
+def operator_ids(user: object) -> set[int]:
+    """Operators the person acts for, only while both the membership and the operator are Valid."""
+    return set(
+        valid_memberships(user)
+        .filter(kind=MembershipKind.OPERATOR, operator__status=Status.VALID)
+        .values_list("operator_id", flat=True)
+    )
+
+
+def control_body_code_ids(user: object) -> set[int]:
+    return set(
+        valid_memberships(user).filter(kind=MembershipKind.CONTROL_BODY).values_list("control_body_code_id", flat=True)
+    )
+
+
+def authority_ids(user: object) -> set[int]:
+    return set(valid_memberships(user).filter(kind=MembershipKind.AUTHORITY).values_list("authority_id", flat=True))
+
+
+def rfl_point_ids(user: object) -> set[int]:
+    """Points of entry where the person holds the RFL role (granted by the Commission, not revoked)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operator_ids(user)).values_list(
+            "point_of_entry_id", flat=True
+        )
+    )
+
+
+def acting_membership(request: HttpRequest) -> Membership | None:
+    """The membership the person chose to act for (the first Valid one when none was chosen)."""
+    memberships = list(valid_memberships(request.user))
+    chosen = request.session.get(ACTING_SESSION_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0] if memberships else None

@@ -1,0 +1,81 @@
+"""Countries from pycountry (ISO 3166-1), named in the reader's language; the EU member states."""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+
+import pycountry
+from django.utils import translation
+
+EU_MEMBER_STATES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+
+
+@cache
+def _translator(language: str) -> gettext.NullTranslations:
+    if language == "en":
+        return gettext.NullTranslations()
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
+
+
+def _lang(language: str | None) -> str:
+    return (language or translation.get_language() or "en")[:2]
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    if country is None:
+        return code
+    lang = _lang(language)
+    if lang == "en":
+        return getattr(country, "common_name", None) or country.name
+    return _translator(lang).gettext(country.name)
+
+
+def is_country(code: str) -> bool:
+    return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+
+def country_choices(language: str | None = None, *, eu_only: bool = False) -> list[tuple[str, str]]:
+    """(code, name) pairs sorted by name in the reader's language."""
+    lang = _lang(language)
+    pairs = [
+        (c.alpha_2, country_name(c.alpha_2, lang))
+        for c in pycountry.countries
+        if not eu_only or c.alpha_2 in EU_MEMBER_STATES
+    ]
+    return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+
+def is_member_state(code: str) -> bool:
+    return code.upper() in EU_MEMBER_STATES
