@@ -1,0 +1,116 @@
+"""Who may do what to a COI, in each status: seed 000's table 3.3 as data.
+
+`coi-edit-matrix.csv` beside this module is the spec's table, copied verbatim; this module reads it
+into `(status, role) -> set of Action`. Pages (which buttons and fields to offer), the API and the
+workflow all ask `allowed(...)`; the tests walk the whole table.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from certificates.statuses import COIRole, COIStatus
+
+MATRIX_CSV = Path(__file__).with_name("coi-edit-matrix.csv")
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Create the COI")
+    EDIT_ALL = "edit_all", _("Edit every box")
+    EDIT_BOX_9 = "edit_box_9", _("Edit box 9")
+    EDIT_BOX_12 = "edit_box_12", _("Edit box 12")
+    ADD_RFL = "add_rfl", _("Add a responsible for the load")
+    EDIT_BOX_13_PARTS = "edit_box_13_parts", _("Edit parts of box 13")
+    EDIT_BOXES_14_15 = "edit_boxes_14_15", _("Edit boxes 14 and 15")
+    EDIT_BOX_16 = "edit_box_16", _("Edit box 16")
+    SIGN_18 = "sign_18", _("Sign box 18")
+    REPLACE = "replace", _("Replace the COI")
+    SIGN_20 = "sign_20", _("Sign box 20")
+    SIGN_21 = "sign_21", _("Sign box 21")
+    DELETE = "delete", _("Delete the COI")
+    FLAG_OFIS = "flag_ofis", _("Flag an OFIS irregularity")
+    INITIATE_EXTRACT = "initiate_extract", _("Initiate an extract of a lot")
+    SPLIT = "split", _("Split the COI")
+
+
+# The table's wording, one phrase per action. A phrase the table uses that is missing here fails loudly.
+PHRASES: dict[str, tuple[Action, ...]] = {
+    "create": (Action.CREATE,),
+    "edit all boxes": (Action.EDIT_ALL,),
+    "edit box 9": (Action.EDIT_BOX_9,),
+    "edit box 12": (Action.EDIT_BOX_12,),
+    "add rfl": (Action.ADD_RFL,),
+    "edit parts of box 13": (Action.EDIT_BOX_13_PARTS,),
+    "edit boxes 14 and 15": (Action.EDIT_BOXES_14_15,),
+    "edit box 16": (Action.EDIT_BOX_16,),
+    "sign box 18": (Action.SIGN_18,),
+    "replace the coi": (Action.REPLACE,),
+    "sign box 20": (Action.SIGN_20,),
+    "sign box 21": (Action.SIGN_21,),
+    "delete the coi": (Action.DELETE,),
+    "flag an ofis irregularity": (Action.FLAG_OFIS,),
+    "initiate an extract of a lot": (Action.INITIATE_EXTRACT,),
+    "split the coi": (Action.SPLIT,),
+}
+NOTHING_PREFIXES = ("nothing", "not applicable")
+
+
+def _parse(cell: str) -> frozenset[Action]:
+    cell = cell.strip().lower()
+    if cell.startswith(NOTHING_PREFIXES):
+        return frozenset()
+    actions: set[Action] = set()
+    for phrase in (p.strip() for p in cell.split(";")):
+        if phrase not in PHRASES:
+            raise ValueError(f"Unknown phrase in {MATRIX_CSV.name}: {phrase!r}")
+        actions.update(PHRASES[phrase])
+    return frozenset(actions)
+
+
+@cache
+def table() -> dict[tuple[str, str], frozenset[Action]]:
+    with MATRIX_CSV.open(newline="", encoding="utf-8") as f:
+        rows = {(row["status"], row["role"]): _parse(row["may"]) for row in csv.DictReader(f)}
+    for status, role in rows:
+        if status not in COIStatus.values or role not in COIRole.values:
+            raise ValueError(f"Unknown status or role in {MATRIX_CSV.name}: {status}, {role}")
+    return rows
+
+
+def actions_for(status: str, role: str) -> frozenset[Action]:
+    """What the role may do in that status. Statuses the table does not list allow nothing."""
+    return table().get((status, role), frozenset())
+
+
+def allowed(status: str, roles: set[str] | frozenset[str], action: Action) -> bool:
+    return any(action in actions_for(status, role) for role in roles)
+
+
+def editable_boxes(status: str, roles: set[str] | frozenset[str]) -> set[str]:
+    """Box numbers (as strings; 'rfl' for the RFL field) the roles may change in that status."""
+    actions: set[Action] = set()
+    for role in roles:
+        actions |= actions_for(status, role)
+    if Action.EDIT_ALL in actions:
+        return set(ALL_BOXES)
+    boxes: set[str] = set()
+    for action, action_boxes in ACTION_BOXES.items():
+        if action in actions:
+            boxes |= action_boxes
+    return boxes
+
+
+ALL_BOXES = ("products", "1", "2", "3", "4", "7", "8", "9", "10", "11", "rfl", "12", "13", "14", "15", "16", "17")
+ACTION_BOXES: dict[Action, set[str]] = {
+    Action.EDIT_BOX_9: {"9"},
+    Action.EDIT_BOX_12: {"12", "10"},  # box 10 follows box 12
+    Action.ADD_RFL: {"rfl"},
+    Action.EDIT_BOX_13_PARTS: {"13"},
+    Action.EDIT_BOXES_14_15: {"14", "15"},
+    Action.EDIT_BOX_16: {"16"},
+}
