@@ -7,4 +7,10 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": settings.SITE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
+    from core.notices import unread_count
+
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+        "unread_notices": unread_count(request.user) if hasattr(request, "user") else 0,
+    }

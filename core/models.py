@@ -16,6 +16,7 @@ class Notice(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, default="membership")
 
     class Meta:
         verbose_name = _("notice")
@@ -25,3 +26,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NoticeKind(models.TextChoices):
+    """Kinds of notices; a person chooses which kinds also reach them by email."""
+
+    MEMBERSHIP = "membership", _("Decisions on my roles and organisations' requests")
+    CERTIFICATE = "certificate", _("Steps of certificates I am a party to")
+    IRREGULARITY = "irregularity", _("OFIS irregularities")
+
+
+class EmailOptOut(models.Model):
+    """A kind of notice the person does not want by email (in-app notices still arrive)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✗ {self.kind}"

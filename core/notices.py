@@ -1,0 +1,53 @@
+"""The bell: a person's in-app notices and their email choices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.models import EmailOptOut, Notice, NoticeKind
+
+
+class EmailChoicesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Send me an email for"),
+        choices=NoticeKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+def unread_count(user: object) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+@login_required
+def notices_view(request: HttpRequest) -> HttpResponse:
+    opted_out = set(EmailOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    form = EmailChoicesForm(initial={"kinds": [k for k in NoticeKind.values if k not in opted_out]})
+    if request.method == "POST" and "save_choices" in request.POST:
+        form = EmailChoicesForm(request.POST)
+        if form.is_valid():
+            wanted = set(form.cleaned_data["kinds"])
+            with transaction.atomic():
+                EmailOptOut.objects.filter(user=request.user).delete()
+                EmailOptOut.objects.bulk_create(
+                    EmailOptOut(user=request.user, kind=k) for k in NoticeKind.values if k not in wanted
+                )
+            messages.success(request, _("Your email choices are saved."))
+            return redirect("core:notices")
+    if request.method == "POST" and "mark_read" in request.POST:
+        Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("core:notices")
+    page = Paginator(Notice.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notices.html", {"page": page, "form": form})
