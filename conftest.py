@@ -34,3 +34,13 @@ def _fresh_language() -> Any:
 
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Rate limits and used one-time codes start from nothing in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,15 @@ class SignupForm(forms.Form):
         if first and second and first != second:
             self.add_error("email2", _("The two email addresses do not match."))
         return data
+
+
+class FirstPasswordForm(SetPasswordForm):
+    """The first password, from the emailed link. A refused password comes back in the fields to be fixed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.render_value = True
 
 
 class ResendLinkForm(forms.Form):

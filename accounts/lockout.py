@@ -1,10 +1,14 @@
-"""How django-axes finds the login being tried, whichever form or API sent it."""
+"""How django-axes finds the login being tried, whichever form or API sent it, and what it answers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+LOCKED_STATUS = 429
 
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
@@ -13,3 +17,13 @@ def username_from_request(request: HttpRequest, credentials: dict[str, Any] | No
     if not value and request is not None:
         value = request.POST.get("login") or request.POST.get("email")
     return str(value).strip().lower() if value else None
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The API gets JSON it can parse; people get a page in their language."""
+    if request.path.startswith("/api/"):
+        detail = _("Too many failed logins: this account is locked for a while. Try again later.")
+        return JsonResponse({"detail": detail, "code": "locked_out"}, status=LOCKED_STATUS)
+    return render(request, "accounts/locked_out.html", status=LOCKED_STATUS)

@@ -6,7 +6,6 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import signup
-from accounts.forms import ApiTokenForm, ProfileForm, ResendLinkForm, SignupForm, new_human_check
+from accounts.forms import ApiTokenForm, FirstPasswordForm, ProfileForm, ResendLinkForm, SignupForm, new_human_check
 from accounts.models import ApiToken, User
 
 
@@ -49,7 +48,7 @@ def welcome_view(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = signup.user_from_link(uidb64, token)
     if user is None:
         return render(request, "accounts/link_invalid.html", {"form": ResendLinkForm()}, status=410)
-    form = SetPasswordForm(user, request.POST or None)
+    form = FirstPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         signup.confirm_email(user)

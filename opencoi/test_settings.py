@@ -13,3 +13,9 @@ from opencoi.settings import *  # noqa: E402,F403
 # Hashing passwords for real costs a quarter of a second each; tests create many people.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# One process-wide cache that conftest.py empties before each test: rate limits and used TOTP codes must not
+# leak from one test to the next (the database cache table is not emptied between tests).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opencoi-tests"}}
+# Tests run without collectstatic: whitenoise finds the files in the apps, as with DEBUG.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

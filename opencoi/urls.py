@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from api.api import api
@@ -8,7 +7,7 @@ from core import views as core_views
 
 admin.site.site_header = "OpenCOI"
 # The admin logs people in through the same pages as the site (lockout, two-factor), never its own form.
-admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = core_views.admin_login  # type: ignore[assignment]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
