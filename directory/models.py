@@ -63,7 +63,7 @@ class Address(models.Model):
 
 
 control_body_code_validator = RegexValidator(
-    r"^[A-Z]{2}-BIO-\d{3}$", _("A control body code has the form CC-BIO-NNN, e.g. MA-BIO-154.")
+    r"^[A-Z]{2}-BIO-\d{2,3}$", _("A control body code has the form CC-BIO-NNN, e.g. MA-BIO-154 or FR-BIO-01.")
 )
 
 
@@ -329,3 +329,29 @@ class RflGrant(models.Model):
 
     def __str__(self) -> str:
         return f"RFL {self.user} / {self.operator} @ {self.point_of_entry.code}"
+
+
+class Decision(models.Model):
+    """One change of status of a membership, an operator profile or an activity: who, when, old, new, why.
+
+    Written in the same transaction as the change itself (`directory/services.py`), never edited.
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="history")
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, null=True, blank=True, related_name="history")
+    activity = models.ForeignKey(
+        OperatorActivity, on_delete=models.CASCADE, null=True, blank=True, related_name="history"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    old_status = models.CharField(_("old status"), max_length=10, choices=Status.choices, blank=True)
+    new_status = models.CharField(_("new status"), max_length=10, choices=Status.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status} ({self.at:%Y-%m-%d})"

@@ -1,1 +1,8 @@
-# Create your views here.
+from django.http import HttpRequest, HttpResponse
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("")
+
+
+roles = queue = start

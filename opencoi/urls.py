@@ -16,6 +16,7 @@ urlpatterns = [
     # Our own sign-up replaces allauth's; the rest of the account pages are allauth's.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("directory/", include("directory.urls")),
     path("", include("core.urls")),
 ]
 
