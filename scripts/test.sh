@@ -29,6 +29,9 @@ step "translations"
 step "makemigrations --check"
 $PY manage.py makemigrations --check --dry-run
 
+step "dependency audit (pip-audit)"
+./scripts/audit.sh
+
 step "pytest on SQLite"
 $PY -m pytest -q -m "not browser" -x "$@"
 
