@@ -255,3 +255,7 @@ LOGGING = {
 }
 
 SITE_NAME = _("OpenCOI")
+
+# The electronic seal of PDFs (PAdES). `make demo` generates a self-signed pair here.
+SEAL_KEY_FILE = Path(os.environ.get("SEAL_KEY_FILE", VAR_DIR / "seal" / "seal.key"))
+SEAL_CERT_FILE = Path(os.environ.get("SEAL_CERT_FILE", VAR_DIR / "seal" / "seal.crt"))

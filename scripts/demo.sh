@@ -8,6 +8,7 @@ mkdir -p var
 ./scripts/compilemessages.sh
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable
+$PY manage.py make_seal_certificate
 $PY manage.py demo
 $PY manage.py db_worker >var/worker.log 2>&1 &
 worker=$!
