@@ -1,0 +1,99 @@
+"""Who sees a COI, and as what: the one place pages, the API and the workflow ask.
+
+A draft is visible only to the people of its creator's organisation. Once submitted, the parties named
+on it see it: box 1 (the control body code's staff), box 4, box 9 (the validating authority's staff and
+the staff of the point of entry's authority), box 11, box 12 and the RFL. Nobody else: 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate
+from certificates.statuses import COIRole, COIStatus
+from core.errors import NotFound
+from directory import access
+from directory.models import RflGrant
+
+
+@dataclass(frozen=True)
+class Person:
+    """The organisations one person acts for right now (Valid memberships only), read once per request."""
+
+    user: object
+    operators: frozenset[int]
+    control_body_codes: frozenset[int]
+    authorities: frozenset[int]
+    rfl_operators: frozenset[int]
+
+    @classmethod
+    def of(cls, user: object) -> Person:
+        operators = frozenset(access.operator_ids(user))
+        grants = RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operators)
+        return cls(
+            user=user,
+            operators=operators,
+            control_body_codes=frozenset(access.control_body_code_ids(user)),
+            authorities=frozenset(access.authority_ids(user)),
+            rfl_operators=frozenset(grants.values_list("operator_id", flat=True)) if operators else frozenset(),
+        )
+
+
+def visible_filter(person: Person) -> Q:
+    draft = Q(status=COIStatus.DRAFT) & (
+        Q(creator_operator_id__in=person.operators) | Q(creator_control_body_code_id__in=person.control_body_codes)
+    )
+    named = (
+        Q(control_body_code_id__in=person.control_body_codes)
+        | Q(exporter_id__in=person.operators)
+        | Q(importer_id__in=person.operators)
+        | Q(first_consignee_id__in=person.operators)
+        | Q(validating_authority_id__in=person.authorities)
+        | Q(point_of_entry__authority_id__in=person.authorities)
+        | Q(rfl_id__in=person.rfl_operators)
+    )
+    return draft | (~Q(status=COIStatus.DRAFT) & named)
+
+
+def visible_certificates(person: Person) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(visible_filter(person))
+
+
+def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certificate:
+    """The COI if the person may see it; NotFound otherwise, exactly as if it did not exist."""
+    qs = visible_certificates(person)
+    if for_update:
+        # Lock only the certificate row (a join to the point of entry would lock that too, or fail on PostgreSQL).
+        ids = list(qs.filter(pk=pk).values_list("pk", flat=True))
+        qs = Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+    coi = qs.filter(pk=pk).first()
+    if coi is None:
+        raise NotFound(_("No such certificate."))
+    return coi
+
+
+def roles_on(person: Person, coi: Certificate) -> set[str]:
+    """The person's COIRoles on this COI, for the matrix (`certificates.matrix.allowed/editable_boxes`).
+
+    On a draft, the people of the creator's organisation hold the role the creator created it as; nobody
+    else holds any. After submission, each box the person's organisations are named in gives its role.
+    """
+    if coi.status == COIStatus.DRAFT:
+        in_creator_org = (coi.creator_operator_id in person.operators) or (
+            coi.creator_control_body_code_id in person.control_body_codes
+        )
+        return {coi.creator_role} if in_creator_org else set()
+    checks = [
+        (COIRole.IMPORTER, coi.importer_id in person.operators),
+        (COIRole.EXPORTER, coi.exporter_id in person.operators),
+        (COIRole.FIRST_CONSIGNEE, coi.first_consignee_id in person.operators),
+        (COIRole.CONTROL_BODY, coi.control_body_code_id in person.control_body_codes),
+        (COIRole.VALIDATING_AUTHORITY, coi.validating_authority_id in person.authorities),
+        (COIRole.RFL, coi.rfl_id in person.rfl_operators),
+    ]
+    if coi.point_of_entry_id:
+        checks.append((COIRole.ENTRY_AUTHORITY, coi.point_of_entry.authority_id in person.authorities))
+    return {str(role) for role, holds in checks if holds}

@@ -1,0 +1,279 @@
+"""The COI's boxes as plain data: which box each field belongs to, reading typed values, writing them back.
+
+Pages and the API hand the services the same shape (`BoxData`): a dict whose keys are the fields below,
+values as typed by a person (strings) or sent by a script (numbers, ids). Only the keys present change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate, Commodity, CommodityLine, Container
+from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, PointOfEntry
+from reference.countries import is_country
+from reference.lists import PackagingType, TransportMode, WeightUnit
+from reference.models import CnCode
+
+BoxData = dict[str, Any]
+
+# Field -> the box (as the matrix names boxes) it belongs to.
+BOX_OF_FIELD: dict[str, str] = {
+    "commodities": "13",
+    "control_body_code": "1",
+    "national_reference": "3",
+    "exporter": "4",
+    "origin_countries": "7",
+    "export_country": "8",
+    "release_member_state": "9",
+    "validating_authority": "9",
+    "point_of_entry": "9",
+    "importer": "11",
+    "rfl": "rfl",
+    "first_consignee": "12",
+    "release_in_batches": "12",
+    "containers": "14",
+    "gross_weight": "16",
+    "gross_weight_unit": "16",
+    "transport_mode": "17",
+    "transport_identification": "17",
+}
+OPERATOR_FIELDS = ("exporter", "importer", "first_consignee", "rfl")
+TEXT_FIELDS = {"national_reference": 250, "transport_identification": 200}
+LINE_FIELDS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
+
+
+class Reader:
+    """Turns typed values into model values, collecting an error per box for what cannot be read."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def error(self, box: str, message: str) -> None:
+        self.errors.setdefault(box, []).append(message)
+
+    def read(self, data: BoxData) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field, raw in data.items():
+            if field not in BOX_OF_FIELD:
+                continue
+            reader = getattr(self, f"read_{field}", None)
+            box = BOX_OF_FIELD[field]
+            try:
+                values[field] = reader(raw, box) if reader else self.read_scalar(field, raw, box)
+            except _Skip:
+                continue
+        return values
+
+    def read_scalar(self, field: str, raw: Any, box: str) -> Any:
+        if field in OPERATOR_FIELDS:
+            return self.instance(Operator, raw, box, _("No such operator."))
+        if field == "validating_authority":
+            return self.instance(Authority, raw, box, _("No such authority."))
+        if field == "point_of_entry":
+            return self.instance(PointOfEntry, raw, box, _("No such point of entry."))
+        if field in ("export_country", "release_member_state"):
+            return self.country(raw, box)
+        if field == "release_in_batches":
+            return str(raw).lower() in ("1", "true", "on", "yes")
+        if field == "gross_weight":
+            return self.decimal(raw, box, _("total gross weight"))
+        if field == "gross_weight_unit":
+            return self.choice(raw or WeightUnit.KG, WeightUnit.values, box)
+        if field == "transport_mode":
+            return self.choice(raw, TransportMode.values, box) if raw else ""
+        text = str(raw or "").strip()
+        limit = TEXT_FIELDS.get(field, 200)
+        if len(text) > limit:
+            self.error(box, _("At most %(n)s characters.") % {"n": limit})
+            raise _Skip
+        return text
+
+    def read_control_body_code(self, raw: Any, box: str) -> ControlBodyCode | None:
+        if raw in (None, ""):
+            return None
+        found = ControlBodyCode.objects.select_related("control_body").filter(code=str(raw).strip().upper()).first()
+        if found is None and str(raw).isdigit():
+            found = ControlBodyCode.objects.select_related("control_body").filter(pk=int(raw)).first()
+        if found is None:
+            self.error(box, _("No such control body code."))
+            raise _Skip
+        return found
+
+    def read_origin_countries(self, raw: Any, box: str) -> str:
+        codes = raw.split() if isinstance(raw, str) else list(raw or [])
+        codes = [str(c).strip().upper() for c in codes if str(c).strip()]
+        bad = [c for c in codes if not is_country(c)]
+        if bad:
+            self.error(box, _("Unknown country: %(codes)s.") % {"codes": ", ".join(bad)})
+            raise _Skip
+        return " ".join(dict.fromkeys(codes))
+
+    def read_commodities(self, raw: Any, box: str) -> list[tuple[CnCode, list[dict[str, Any]]]]:
+        codes = [normalise_cn(str(c.get("cn_code", ""))) for c in raw or []]
+        known = {c.code: c for c in CnCode.objects.filter(code__in=codes)}
+        commodities = []
+        for item, code in zip(raw or [], codes, strict=True):
+            cn = known.get(code)
+            if cn is None or not cn.selectable:
+                self.error(box, _("%(code)s is not a CN code that may be chosen.") % {"code": code or "?"})
+                continue
+            lines = [self.read_line(line, box, n) for n, line in enumerate(item.get("lines") or [], start=1)]
+            commodities.append((cn, lines))
+        return commodities
+
+    def read_line(self, raw: dict[str, Any], box: str, n: int) -> dict[str, Any]:
+        label = _("line %(n)s") % {"n": n}
+        line: dict[str, Any] = {
+            "trade_name": str(raw.get("trade_name") or "").strip()[:200],
+            "lot_number": str(raw.get("lot_number") or "").strip()[:100],
+        }
+        try:
+            line["packages"] = self.integer(raw.get("packages"), box, label)
+            line["net_weight"] = self.decimal(raw.get("net_weight"), box, label)
+            line["net_weight_unit"] = self.choice(raw.get("net_weight_unit") or WeightUnit.KG, WeightUnit.values, box)
+            packaging = raw.get("packaging_type") or ""
+            line["packaging_type"] = self.choice(packaging, PackagingType.values, box) if packaging else ""
+            producer = self.instance(Operator, raw.get("producer"), box, _("No such operator."))
+        except _Skip:
+            line.update(packages=None, net_weight=None, net_weight_unit=WeightUnit.KG, packaging_type="")
+            producer = None
+        line["producer"] = producer
+        line["producer_control_body_code"] = producer_control_body(producer)
+        return line
+
+    def read_containers(self, raw: Any, box: str) -> list[dict[str, str]]:
+        containers = []
+        for item in raw or []:
+            number = "".join(str(item.get("number") or "").split()).upper()
+            if number:
+                containers.append({"number": number[:20], "seals": str(item.get("seals") or "").strip()[:200]})
+        return containers
+
+    def instance(self, model: type, raw: Any, box: str, message: str) -> Any:
+        if raw in (None, ""):
+            return None
+        try:
+            found = model.objects.filter(pk=int(raw)).first()
+        except (TypeError, ValueError):
+            found = None
+        if found is None:
+            self.error(box, message)
+            raise _Skip
+        return found
+
+    def country(self, raw: Any, box: str) -> str:
+        code = str(raw or "").strip().upper()
+        if code and not is_country(code):
+            self.error(box, _("Unknown country: %(codes)s.") % {"codes": code})
+            raise _Skip
+        return code
+
+    def decimal(self, raw: Any, box: str, label: str) -> Decimal | None:
+        if raw in (None, ""):
+            return None
+        try:
+            value = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value < 0 or value >= Decimal("1e11"):
+            self.error(box, _("%(label)s: %(raw)s is not a weight.") % {"label": label, "raw": raw})
+            raise _Skip
+        return value.quantize(Decimal("0.001"))
+
+    def integer(self, raw: Any, box: str, label: str) -> int | None:
+        if raw in (None, ""):
+            return None
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            value = -1
+        if value < 0 or value > 2_000_000_000:
+            self.error(box, _("%(label)s: %(raw)s is not a number of packages.") % {"label": label, "raw": raw})
+            raise _Skip
+        return value
+
+    def choice(self, raw: Any, allowed: list[str], box: str) -> str:
+        if str(raw) not in allowed:
+            self.error(box, _("%(value)s is not among the choices.") % {"value": raw})
+            raise _Skip
+        return str(raw)
+
+
+class _Skip(Exception):
+    """A value that could not be read: its error is recorded, the field keeps its stored value."""
+
+
+def normalise_cn(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def producer_control_body(producer: Operator | None) -> ControlBodyCode | None:
+    """Box 13's control body of a producer / processor: the one certifying its producer activity."""
+    if producer is None:
+        return None
+    activity = producer.activities.filter(kind=ActivityKind.PRODUCER).select_related("control_body_code").first()
+    return activity.control_body_code if activity else None
+
+
+def write(coi: Certificate, values: dict[str, Any]) -> None:
+    """Store read values on a saved COI: scalar fields, then box 13 and boxes 14/15 replaced as a whole."""
+    for field, value in values.items():
+        if field not in ("commodities", "containers"):
+            setattr(coi, field, value)
+    coi.save()
+    if "commodities" in values:
+        coi.commodities.all().delete()
+        for position, (cn_code, lines) in enumerate(values["commodities"]):
+            commodity = Commodity.objects.create(certificate=coi, cn_code=cn_code, position=position)
+            CommodityLine.objects.bulk_create(
+                CommodityLine(commodity=commodity, position=n, **line) for n, line in enumerate(lines)
+            )
+    if "containers" in values:
+        coi.containers.all().delete()
+        Container.objects.bulk_create(
+            Container(certificate=coi, position=n, **item) for n, item in enumerate(values["containers"])
+        )
+
+
+def as_data(coi: Certificate) -> BoxData:
+    """The COI's boxes in the shape pages and the API send back (ids and codes, not names)."""
+    return {
+        "national_reference": coi.national_reference,
+        "control_body_code": coi.control_body_code.code if coi.control_body_code_id else "",
+        "exporter": coi.exporter_id,
+        "origin_countries": coi.origins,
+        "export_country": coi.export_country,
+        "release_member_state": coi.release_member_state,
+        "validating_authority": coi.validating_authority_id,
+        "point_of_entry": coi.point_of_entry_id,
+        "importer": coi.importer_id,
+        "rfl": coi.rfl_id,
+        "first_consignee": coi.first_consignee_id,
+        "release_in_batches": coi.release_in_batches,
+        "commodities": [
+            {
+                "cn_code": c.cn_code.code,
+                "lines": [
+                    {
+                        "trade_name": line.trade_name,
+                        "lot_number": line.lot_number,
+                        "packages": line.packages,
+                        "packaging_type": line.packaging_type,
+                        "net_weight": line.net_weight,
+                        "net_weight_unit": line.net_weight_unit,
+                        "producer": line.producer_id,
+                    }
+                    for line in c.lines.all()
+                ],
+            }
+            for c in coi.commodities.all()
+        ],
+        "containers": [{"number": c.number, "seals": c.seals} for c in coi.containers.all()],
+        "gross_weight": coi.gross_weight,
+        "gross_weight_unit": coi.gross_weight_unit,
+        "transport_mode": coi.transport_mode,
+        "transport_identification": coi.transport_identification,
+    }

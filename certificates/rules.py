@@ -1,0 +1,415 @@
+"""The COI's business rules (guide 000, 3.1), one class per rule, its docstring the rule's text.
+
+Each rule's `check(coi)` returns the problems it finds as `{box: [message, ...]}` so pages and the API
+show each message at its box, in the reader's language. A draft is saved whatever these say (once it
+has an exporter); `submission_problems` runs them all before "Submit for certification".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import iso6346
+from stdnum.exceptions import ValidationError as StdnumError
+
+from certificates.models import Certificate, CommodityLine
+from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
+from reference.countries import country_name, is_member_state
+from reference.lists import TransportMode, mandatory_fields, to_kg
+from reference.models import CnCode
+from reference.procedures import procedure_for
+
+Problems = dict[str, list[str]]
+
+
+def add(problems: Problems, box: str, message: str) -> None:
+    problems.setdefault(box, []).append(message)
+
+
+def merge(*many: Problems) -> Problems:
+    out: Problems = {}
+    for problems in many:
+        for box, messages in problems.items():
+            out.setdefault(box, []).extend(messages)
+    return out
+
+
+def cn_categories(cn_code: CnCode) -> set[str]:
+    """Recognition categories (A-F) of a CN code: its own, else its nearest ancestor's."""
+    try:
+        from reference.nomenclature import categories_for
+    except ImportError:  # the reference app's helper is not there yet: walk the parents ourselves
+        node: CnCode | None = cn_code
+        while node is not None and not node.categories:
+            node = node.parent
+        return set(node.categories) if node else set()
+    return set(categories_for(cn_code.code))
+
+
+def product_categories(cn_codes: Iterable[CnCode]) -> set[str]:
+    categories: set[str] = set()
+    for cn_code in cn_codes:
+        categories |= cn_categories(cn_code)
+    return categories
+
+
+def coi_categories(coi: Certificate) -> set[str]:
+    return product_categories(c.cn_code for c in coi.commodities.all())
+
+
+def coi_date(coi: Certificate) -> datetime.date:
+    """The COI's date for certification checks: its submission day, or today while it is being submitted."""
+    return timezone.localdate(coi.submitted_at) if coi.submitted_at else timezone.localdate()
+
+
+# Box 1 ------------------------------------------------------------------------------------------------
+
+
+class ControlBodyRecognised:
+    """Box 1: only a control body recognised for the country of export and for every category of the
+    products may issue the COI."""
+
+    box = "1"
+
+    @staticmethod
+    def refusal(code: ControlBodyCode, export_country: str, categories: set[str]) -> str | None:
+        """Why this body may not be chosen, or None when it may."""
+        if not code.active:
+            return _("%(code)s is no longer recognised.") % {"code": code.code}
+        if export_country and code.country != export_country:
+            return _("%(code)s is recognised for %(its)s, not for the country of export %(export)s.") % {
+                "code": code.code,
+                "its": country_name(code.country),
+                "export": country_name(export_country),
+            }
+        missing = sorted(categories - set(code.categories))
+        if missing:
+            return _("%(code)s is not recognised for product category %(missing)s (it covers %(covers)s).") % {
+                "code": code.code,
+                "missing": ", ".join(missing),
+                "covers": ", ".join(code.categories),
+            }
+        return None
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.control_body_code is None:
+            return {}
+        reason = self.refusal(coi.control_body_code, coi.export_country, coi_categories(coi))
+        return {self.box: [reason]} if reason else {}
+
+
+# Box 2 ------------------------------------------------------------------------------------------------
+
+
+class ProcedureDerived:
+    """Box 2: the procedure is derived from the products and the issuing control body, never typed."""
+
+    box = "2"
+
+    @staticmethod
+    def derive(coi: Certificate) -> str:
+        if coi.control_body_code is None or not coi.pk:
+            return ""
+        categories = coi_categories(coi)
+        return str(procedure_for(categories, coi.control_body_code.code)) if categories else ""
+
+    def check(self, coi: Certificate) -> Problems:
+        return {}
+
+
+# Box 7 ------------------------------------------------------------------------------------------------
+
+
+class SingleOriginForSingleLot:
+    """Box 7: several countries of origin are refused for a single lot of a single producer (the guide says
+    TRACES NT does not prevent it: we do)."""
+
+    box = "7"
+
+    def check(self, coi: Certificate) -> Problems:
+        lines = coi.lines()
+        lots = {(line.lot_number.strip().casefold(), line.producer_id) for line in lines}
+        if len(coi.origins) > 1 and len(lots) <= 1:
+            return {self.box: [_("Several countries of origin are not allowed for a single lot of a single producer.")]}
+        return {}
+
+
+# Boxes 9, 10, 12 -------------------------------------------------------------------------------------
+
+
+class AuthorityOfMemberState:
+    """Box 9: the member state of release is an EU member state, and the validating authority is a
+    competent authority of that member state."""
+
+    box = "9"
+
+    def check(self, coi: Certificate) -> Problems:
+        problems: Problems = {}
+        if coi.release_member_state and not is_member_state(coi.release_member_state):
+            add(problems, self.box, _("The member state of release must be a member state of the EU."))
+        authority = coi.validating_authority
+        if authority and (authority.kind != Authority.Kind.COMPETENT or authority.country != coi.release_member_state):
+            add(
+                problems,
+                self.box,
+                _("%(name)s is not a competent authority of the member state of release.") % {"name": authority.name},
+            )
+        return problems
+
+
+class ConsigneeOrBatches:
+    """Box 12: either a first consignee, or "for release for free circulation in batches" ticked, not both.
+    Box 10 (country of destination) is the first consignee's country, empty when released in batches."""
+
+    box = "12"
+
+    @staticmethod
+    def destination(coi: Certificate) -> str:
+        return coi.first_consignee.country if coi.first_consignee_id and coi.first_consignee else ""
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.first_consignee_id and coi.release_in_batches:
+            return {self.box: [_("Choose a first consignee or release in batches, not both.")]}
+        return {}
+
+
+# Boxes 13 to 16 --------------------------------------------------------------------------------------
+
+
+class ContainerNumbersValid:
+    """Box 14: container numbers follow ISO 6346 (owner code, category, serial number, check digit)."""
+
+    box = "14"
+
+    def check(self, coi: Certificate) -> Problems:
+        problems: Problems = {}
+        for container in coi.containers.all():
+            try:
+                iso6346.validate(container.number)
+            except StdnumError:
+                add(
+                    problems,
+                    self.box,
+                    _("%(number)s is not a valid container number (ISO 6346, check digit).")
+                    % {"number": container.number},
+                )
+        return problems
+
+
+class ContainersForVessel:
+    """Boxes 14 and 15: the container numbers and their seals are required when the means of transport is a
+    vessel."""
+
+    box = "14"
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.transport_mode not in TransportMode.needing_containers():
+            return {}
+        containers = list(coi.containers.all())
+        if not containers:
+            return {self.box: [_("Give the container numbers: the consignment travels by vessel.")]}
+        if any(not c.seals.strip() for c in containers):
+            return {"15": [_("Give the seal numbers of every container: the consignment travels by vessel.")]}
+        return {}
+
+
+class GrossWeightCoversNetWeights:
+    """Box 16: the total gross weight is not less than the sum of the net weights of box 13 (compared in the
+    same unit)."""
+
+    box = "16"
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.gross_weight is None:
+            return {}
+        net = sum((to_kg(line.net_weight, line.net_weight_unit) for line in coi.lines() if line.net_weight), Decimal(0))
+        gross = to_kg(coi.gross_weight, coi.gross_weight_unit)
+        if gross < net:
+            net_in_unit = net / to_kg(Decimal(1), coi.gross_weight_unit)
+            return {
+                self.box: [
+                    _("The gross weight is less than the sum of the net weights (%(net)s %(unit)s).")
+                    % {"net": f"{net_in_unit.normalize():f}", "unit": coi.gross_weight_unit}
+                ]
+            }
+        return {}
+
+
+class LinesComplete:
+    """Box 13: at least one commodity; every line has a trade name, a lot number, a number of packages, a
+    packaging type, a net weight with its unit, and its producer / processor with its control body."""
+
+    box = "13"
+
+    def check(self, coi: Certificate) -> Problems:
+        commodities = list(coi.commodities.all())
+        if not commodities:
+            return {self.box: [_("Choose at least one product.")]}
+        problems: Problems = {}
+        for commodity in commodities:
+            lines = list(commodity.lines.all())
+            if not lines:
+                add(problems, self.box, _("%(cn)s: add at least one line.") % {"cn": commodity.cn_code.formatted})
+            for number, line in enumerate(lines, start=1):
+                missing = self.missing(line)
+                if missing:
+                    add(
+                        problems,
+                        self.box,
+                        _("%(cn)s, line %(n)s: %(missing)s missing.")
+                        % {"cn": commodity.cn_code.formatted, "n": number, "missing": ", ".join(missing)},
+                    )
+        return problems
+
+    @staticmethod
+    def missing(line: CommodityLine) -> list[str]:
+        fields = [
+            (line.trade_name, _("trade name")),
+            (line.lot_number, _("lot number")),
+            (line.packages, _("number of packages")),
+            (line.packaging_type, _("type of packaging")),
+            (line.net_weight, _("net weight")),
+            (line.producer_id, _("producer / processor")),
+            (line.producer_control_body_code_id, _("control body of the producer / processor")),
+        ]
+        return [str(label) for value, label in fields if value in (None, "")]
+
+
+class MandatoryBoxes:
+    """On submission every mandatory box is filled: 1, 2, 4, 7, 8, 9 (member state and authority), 11,
+    12 (or the batches tick), 13 and 16. Box 17 may come later, before arrival."""
+
+    def check(self, coi: Certificate) -> Problems:
+        required = [
+            ("1", coi.control_body_code_id, _("Choose the issuing control body.")),
+            ("2", coi.procedure, _("The procedure cannot be derived: choose the products and the control body.")),
+            ("4", coi.exporter_id, _("Choose the exporter.")),
+            ("7", coi.origins, _("Choose at least one country of origin.")),
+            ("8", coi.export_country, _("Choose the country of export.")),
+            ("9", coi.release_member_state, _("Choose the member state of release.")),
+            ("9", coi.validating_authority_id, _("Choose the competent authority that will validate the COI.")),
+            ("11", coi.importer_id, _("Choose the importer.")),
+            ("12", coi.first_consignee_id or coi.release_in_batches, _("Choose the first consignee, or tick "
+             "\u201cfor release for free circulation in batches\u201d.")),
+            ("16", coi.gross_weight, _("Give the total gross weight.")),
+        ]  # fmt: skip
+        problems: Problems = {}
+        for box, value, message in required:
+            if not value:
+                add(problems, box, message)
+        return problems
+
+
+class PartiesCertified:
+    """Boxes 4, 11 and 12: the exporter, the importer and the first consignee have a Valid profile with the
+    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the COI's date by a
+    control body whose recognition covers the products."""
+
+    PARTIES = (
+        ("4", "exporter", ActivityKind.EXPORTER),
+        ("11", "importer", ActivityKind.IMPORTER),
+        ("12", "first_consignee", ActivityKind.OPERATOR),
+    )
+
+    @staticmethod
+    def refusal(operator: Operator, kind: str, day: datetime.date, categories: set[str]) -> str | None:
+        """Why this operator may not stand in the box on that day, or None."""
+        if operator.status != Status.VALID:
+            return _("%(name)s does not have a Valid profile.") % {"name": operator.name}
+        activity = next((a for a in operator.activities.all() if a.kind == kind), None)
+        label = ActivityKind(kind).label
+        if activity is None:
+            return _("%(name)s has no activity \u201c%(activity)s\u201d.") % {"name": operator.name, "activity": label}
+        if not activity.certified_on(day):
+            return _("%(name)s is not certified as \u201c%(activity)s\u201d on %(day)s.") % {
+                "name": operator.name,
+                "activity": label,
+                "day": day.isoformat(),
+            }
+        if categories and not activity.control_body_code.covers(categories):
+            return _("%(name)s's control body %(code)s is not recognised for these products.") % {
+                "name": operator.name,
+                "code": activity.control_body_code.code,
+            }
+        return None
+
+    def check(self, coi: Certificate) -> Problems:
+        problems: Problems = {}
+        day, categories = coi_date(coi), coi_categories(coi)
+        for box, field, kind in self.PARTIES:
+            operator = getattr(coi, field)
+            if operator is not None:
+                reason = self.refusal(operator, kind, day, categories)
+                if reason:
+                    add(problems, box, reason)
+        return problems
+
+
+class DocumentFieldsGiven:
+    """Accompanying documents: each has the mandatory fields of its type."""
+
+    box = "documents"
+
+    def check(self, coi: Certificate) -> Problems:
+        problems: Problems = {}
+        for document in coi.documents.all():
+            for field in mandatory_fields(document.type):
+                if not getattr(document, field):
+                    add(problems, self.box, _("%(doc)s: %(field)s missing.") % {"doc": document, "field": field})
+        return problems
+
+
+# Uploaded files --------------------------------------------------------------------------------------
+
+MAGIC: dict[bytes, str] = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """Accompanying documents are PDF, PNG or JPEG, recognised by their first bytes, never by their name."""
+    for magic, content_type in MAGIC.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def upload_refusal(size: int, head: bytes) -> str | None:
+    """An uploaded file is a PDF, PNG or JPEG (checked by content) of at most MAX_UPLOAD_MB megabytes."""
+    if size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+        return _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
+    if size == 0 or sniff(head) is None:
+        return _("The file must be a PDF, PNG or JPEG document.")
+    return None
+
+
+SUBMISSION_RULES = (
+    MandatoryBoxes(),
+    ControlBodyRecognised(),
+    SingleOriginForSingleLot(),
+    AuthorityOfMemberState(),
+    ConsigneeOrBatches(),
+    LinesComplete(),
+    ContainerNumbersValid(),
+    ContainersForVessel(),
+    GrossWeightCoversNetWeights(),
+    PartiesCertified(),
+    DocumentFieldsGiven(),
+)
+# Shown as warnings while a draft is being filled: the same, less the "still missing" ones.
+DRAFT_RULES = tuple(r for r in SUBMISSION_RULES if not isinstance(r, MandatoryBoxes | LinesComplete))
+
+
+def submission_problems(coi: Certificate) -> Problems:
+    return merge(*(rule.check(coi) for rule in SUBMISSION_RULES))
+
+
+def draft_problems(coi: Certificate) -> Problems:
+    return merge(*(rule.check(coi) for rule in DRAFT_RULES))

@@ -1,0 +1,284 @@
+"""What people do to a COI before its certification: create, fill, save as draft, attach documents, submit,
+copy. Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from certificates import rules
+from certificates.access import Person, get_visible, roles_on
+from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
+from certificates.matrix import Action, allowed, editable_boxes
+from certificates.models import Certificate, Document, NumberSequence
+from certificates.statuses import COIRole, COIStatus
+from core.errors import Conflict, DomainError, Invalid
+from directory.models import ActivityKind, Membership, MembershipKind, Operator
+from reference.countries import EU_MEMBER_STATES, is_country
+from reference.lists import DocumentType, mandatory_fields
+
+
+class BoxErrors(Invalid):
+    """Refused, with the reasons at their boxes: `{box: [message, ...]}`."""
+
+    def __init__(self, problems: rules.Problems, message: str | None = None) -> None:
+        super().__init__(message or _("Some boxes need your attention."), code="boxes")
+        self.problems = problems
+
+
+# Creating -------------------------------------------------------------------------------------------
+
+
+def creator_role(membership: Membership | None) -> str:
+    """The role a person creates a COI as: the control body, or the importer or exporter they work for.
+
+    An operator with only one of the two activities creates as that one; with both (or neither recorded),
+    an operator in the EU creates as importer and one outside as exporter.
+    """
+    if membership is None or not membership.is_valid or membership.kind == MembershipKind.AUTHORITY:
+        raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
+    if membership.kind == MembershipKind.CONTROL_BODY:
+        return COIRole.CONTROL_BODY
+    operator: Operator = membership.operator  # type: ignore[assignment]
+    kinds = {a.kind for a in operator.activities.all()}
+    if ActivityKind.IMPORTER in kinds and ActivityKind.EXPORTER not in kinds:
+        return COIRole.IMPORTER
+    if ActivityKind.EXPORTER in kinds and ActivityKind.IMPORTER not in kinds:
+        return COIRole.EXPORTER
+    if kinds & {ActivityKind.IMPORTER, ActivityKind.EXPORTER}:
+        return COIRole.IMPORTER if operator.country in EU_MEMBER_STATES else COIRole.EXPORTER
+    raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
+
+
+def prefill(person: Person, membership: Membership | None) -> BoxData:
+    """What a new COI starts with: box 4 for an exporter, box 11 for an importer, box 1 for a control body
+    user certifying for one code only, box 8 from the exporter."""
+    role = creator_role(membership)
+    data: BoxData = {}
+    if role == COIRole.EXPORTER:
+        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]
+    elif role == COIRole.IMPORTER:
+        data["importer"] = membership.operator_id  # type: ignore[union-attr]
+    elif len(person.control_body_codes) == 1:
+        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]
+    return data
+
+
+def create_draft(person: Person, membership: Membership | None, data: BoxData) -> tuple[Certificate, rules.Problems]:
+    """Save a new draft once box 4 is reached. Returns the COI and what could not be stored or is wrong."""
+    role = creator_role(membership)
+    values, errors = _read({**prefill(person, membership), **data})
+    if values.get("exporter") is None:
+        raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
+    coi = Certificate(
+        creator=person.user,
+        creator_role=role,
+        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
+        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
+    )
+    with transaction.atomic():
+        coi.save()
+        _store(coi, values)
+    return coi, rules.merge(errors, rules.draft_problems(_fresh(coi)))
+
+
+def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
+    """A new draft from any COI the person may see: every box but the number, signatures, containers, seals,
+    transport and documents."""
+    source = _fresh(get_visible(person, pk))
+    data = as_data(source)
+    for field in ("containers", "transport_mode", "transport_identification"):
+        data.pop(field)
+    coi, _problems = create_draft(person, membership, data)
+    Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
+    coi.copied_from = source
+    return coi
+
+
+# Filling --------------------------------------------------------------------------------------------
+
+
+def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, rules.Problems]:
+    """Change the boxes the person's roles may change in the COI's status (the matrix). What can be read is
+    saved; what cannot comes back as problems at its box, with the rules' warnings."""
+    with transaction.atomic():
+        coi = get_visible(person, pk, for_update=True)
+        boxes = editable_boxes(coi.status, roles_on(person, coi))
+        refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
+        if refused:
+            raise DomainError(
+                _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
+            )
+        values, errors = _read(data)
+        if coi.is_draft and "exporter" in values and values["exporter"] is None:
+            values.pop("exporter")
+            errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+        _store(coi, values)
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
+
+
+def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
+    reader = Reader()
+    values = reader.read(data)
+    return values, reader.errors
+
+
+def _store(coi: Certificate, values: dict[str, Any]) -> None:
+    """Write the values, then what follows from them: box 8 from a new exporter, box 10 from box 12, box 2."""
+    exporter = values.get("exporter")
+    if exporter is not None and "export_country" not in values and exporter.pk != coi.exporter_id:
+        values["export_country"] = exporter.country
+    write(coi, values)
+    coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
+    coi.procedure = rules.ProcedureDerived.derive(coi)
+    coi.save(update_fields=["destination_country", "procedure", "updated_at"])
+
+
+def _fresh(coi: Certificate) -> Certificate:
+    """The COI with everything the rules and pages read, in a fixed number of queries."""
+    return detail_queryset().get(pk=coi.pk)
+
+
+def detail_queryset() -> Any:
+    return Certificate.objects.select_related(
+        "control_body_code__control_body",
+        "exporter",
+        "importer",
+        "first_consignee",
+        "rfl",
+        "validating_authority",
+        "point_of_entry__authority",
+        "creator",
+        "creator_operator",
+        "creator_control_body_code",
+    ).prefetch_related(
+        "commodities__cn_code__parent__parent__parent",
+        "commodities__lines__producer",
+        "commodities__lines__producer_control_body_code__control_body",
+        "containers",
+        "documents",
+        "exporter__activities__control_body_code",
+        "importer__activities__control_body_code",
+        "first_consignee__activities__control_body_code",
+    )
+
+
+# Submitting -----------------------------------------------------------------------------------------
+
+
+def submit(person: Person, pk: int) -> Certificate:
+    """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
+    status Description completed. Refused with every problem at its box, nothing changed."""
+    with transaction.atomic():
+        coi = get_visible(person, pk, for_update=True)
+        if not coi.is_draft:
+            raise Conflict(_("This COI has already been submitted."))
+        if not allowed(coi.status, roles_on(person, coi), Action.EDIT_ALL):
+            raise DomainError(_("You may not submit this COI."))
+        coi = _fresh(coi)
+        problems = rules.submission_problems(coi)
+        if problems:
+            raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
+        now = timezone.now()
+        coi.number = next_number(coi.export_country, timezone.localdate(now).year)
+        coi.status = COIStatus.DESCRIPTION_COMPLETED
+        coi.submitted_at = now
+        coi.save(update_fields=["number", "status", "submitted_at", "updated_at"])
+    return coi
+
+
+def next_number(country: str, year: int) -> str:
+    """Box 3: `COI.EU.<country of export>.<year>.<7-digit sequence>`, one sequence row per country and year,
+    locked while the next number is taken, so two submissions never get the same one and none is reused."""
+    with transaction.atomic():
+        sequence = _locked_sequence(country, year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return f"COI.EU.{country}.{year}.{sequence.last:07d}"
+
+
+def _locked_sequence(country: str, year: int) -> NumberSequence:
+    locked = NumberSequence.objects.select_for_update()
+    try:
+        with transaction.atomic():
+            return locked.get_or_create(country=country, year=year)[0]
+    except IntegrityError:  # created meanwhile by a concurrent submission
+        return locked.get(country=country, year=year)
+
+
+# Documents ------------------------------------------------------------------------------------------
+
+DOCUMENT_TEXT = {"reference": 100, "issuer": 200, "description": 500}
+
+
+def add_document(person: Person, pk: int, fields: dict[str, Any], upload: UploadedFile | None) -> Document:
+    """Attach an accompanying document at any step: a type, that type's mandatory fields and a PDF, PNG or
+    JPEG file (checked by content, size-limited)."""
+    coi = get_visible(person, pk)
+    _require_some_edit_right(person, coi)
+    problems: rules.Problems = {}
+    document = Document(certificate=coi, uploaded_by=person.user)
+    _read_document_fields(document, fields, problems)
+    if upload is None:
+        rules.add(problems, "file", _("Choose a file."))
+    else:
+        head = upload.read(16)
+        upload.seek(0)
+        refusal = rules.upload_refusal(upload.size or 0, head)
+        if refusal:
+            rules.add(problems, "file", refusal)
+    if problems:
+        raise BoxErrors(problems, _("The document was not attached."))
+    document.content_type = rules.sniff(head) or ""
+    document.original_name = (upload.name or "document")[-200:]
+    document.size = upload.size or 0
+    document.file.save(upload.name or "document", upload, save=False)
+    document.save()
+    return document
+
+
+def _read_document_fields(document: Document, fields: dict[str, Any], problems: rules.Problems) -> None:
+    doc_type = str(fields.get("type") or "")
+    if doc_type not in DocumentType.values:
+        rules.add(problems, "type", _("Choose the type of document."))
+        return
+    document.type = doc_type
+    for field, limit in DOCUMENT_TEXT.items():
+        setattr(document, field, str(fields.get(field) or "").strip()[:limit])
+    country = str(fields.get("issuing_country") or "").strip().upper()
+    if country and not is_country(country):
+        rules.add(problems, "issuing_country", _("Unknown country: %(codes)s.") % {"codes": country})
+    document.issuing_country = country
+    raw_date = fields.get("date")
+    if raw_date:
+        try:
+            document.date = raw_date if hasattr(raw_date, "year") else parse_date(str(raw_date))
+        except ValueError:
+            document.date = None
+        if document.date is None:
+            rules.add(problems, "date", _("Give the date as YYYY-MM-DD."))
+    for field in mandatory_fields(doc_type):
+        if not getattr(document, field) and field not in problems:
+            rules.add(problems, field, _("This field is required for this type of document."))
+
+
+def remove_document(person: Person, pk: int, document_id: int) -> None:
+    coi = get_visible(person, pk)
+    _require_some_edit_right(person, coi)
+    document = coi.documents.filter(pk=document_id).first()
+    if document is None:
+        raise DomainError(_("No such document."), status=404, code="not_found")
+    document.file.delete(save=False)
+    document.delete()
+
+
+def _require_some_edit_right(person: Person, coi: Certificate) -> None:
+    if not editable_boxes(coi.status, roles_on(person, coi)):
+        raise DomainError(_("You may not change this COI in its status."))

@@ -1,0 +1,125 @@
+"""Small factories for the certificates tests (the directory's own factories may replace them later)."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from accounts.tests.factories import UserFactory
+from directory.models import (
+    ActivityKind,
+    Authority,
+    ControlBody,
+    ControlBodyCode,
+    Membership,
+    MembershipKind,
+    Operator,
+    OperatorActivity,
+    PointOfEntry,
+    RflGrant,
+    Status,
+)
+from reference.models import CnCode
+
+
+class ControlBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControlBody
+
+    name = factory.Sequence(lambda n: f"Certifier {n}")
+    country = "FR"
+    city = "L'Isle Jourdain"
+    address = "BP 47"
+
+
+class ControlBodyCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControlBodyCode
+        django_get_or_create = ("code",)
+
+    control_body = factory.SubFactory(ControlBodyFactory)
+    code = factory.Sequence(lambda n: f"MA-BIO-{n % 1000:03d}")
+    categories = "ABCDEF"
+
+
+class OperatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operator
+
+    name = factory.Sequence(lambda n: f"Operator {n}")
+    country = "FR"
+    city = "Paris"
+    address = "1 rue de la Paix"
+    status = Status.VALID
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OperatorActivity
+
+    operator = factory.SubFactory(OperatorFactory)
+    kind = ActivityKind.IMPORTER
+    control_body_code = factory.SubFactory(ControlBodyCodeFactory)
+    status = Status.VALID
+    valid_from = datetime.date(2020, 1, 1)
+    valid_until = None
+
+
+class AuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"Authority {n}")
+    country = "FR"
+    city = "Montreuil"
+    address = "12 rue Henri Rol-Tanguy"
+    kind = Authority.Kind.COMPETENT
+
+
+class PointOfEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PointOfEntry
+
+    code = factory.Sequence(lambda n: f"FRLEH{n}")
+    name = "Le Havre"
+    country = "FR"
+    authority = factory.SubFactory(AuthorityFactory, kind=Authority.Kind.ENTRY)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    kind = MembershipKind.OPERATOR
+    status = Status.VALID
+
+
+def member_of(organisation: Operator | ControlBodyCode | Authority, **user_fields: str) -> object:
+    """A person with a Valid membership of the organisation."""
+    user = UserFactory(**user_fields)
+    if isinstance(organisation, Operator):
+        MembershipFactory(user=user, kind=MembershipKind.OPERATOR, operator=organisation)
+    elif isinstance(organisation, ControlBodyCode):
+        MembershipFactory(user=user, kind=MembershipKind.CONTROL_BODY, control_body_code=organisation)
+    else:
+        MembershipFactory(user=user, kind=MembershipKind.AUTHORITY, authority=organisation)
+    return user
+
+
+def rfl_grant(user: object, operator: Operator, point: PointOfEntry) -> RflGrant:
+    return RflGrant.objects.create(user=user, operator=operator, point_of_entry=point)
+
+
+def cn_code(code: str, description: str, parent: CnCode | None = None, categories: str = "") -> CnCode:
+    return CnCode.objects.get_or_create(
+        code=code,
+        defaults={
+            "parent": parent,
+            "level": len(code),
+            "description_en": description,
+            "description_fr": description,
+            "categories": categories,
+        },
+    )[0]

@@ -1,0 +1,178 @@
+"""Each business rule of the COI, with a case that passes and one that fails (certificates/rules.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from certificates import rules
+from certificates.services import BoxErrors, submit, update_boxes
+from directory.models import ActivityKind, Status
+
+from .conftest import CREATORS
+from .factories import ActivityFactory, ControlBodyCodeFactory, OperatorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("creator", CREATORS)
+def test_it_submits_a_complete_coi(world, creator):
+    coi = world.submitted(creator)
+    coi.refresh_from_db()
+    assert coi.status == "description_completed"
+    assert coi.number.startswith(f"COI.EU.MA.{coi.submitted_at.year}.")
+    assert rules.submission_problems(coi) == {}
+
+
+def test_it_refuses_a_control_body_of_another_country(world):
+    coi = world.draft(export_country="TN")
+    problems = rules.ControlBodyRecognised().check(coi)
+    assert "recognised for Morocco, not for the country of export Tunisia" in problems["1"][0]
+
+
+def test_it_refuses_a_control_body_not_recognised_for_the_categories(world):
+    narrow = ControlBodyCodeFactory(code="MA-BIO-200", categories="A")
+    coi = world.draft(control_body_code=narrow.code)
+    assert rules.ControlBodyRecognised().check(coi) == {}
+    update_boxes(world.person(world.importer), coi.pk, {"commodities": [{"cn_code": "20079910", "lines": []}]})
+    coi.refresh_from_db()
+    assert "not recognised for product category D" in rules.ControlBodyRecognised().check(coi)["1"][0]
+
+
+def test_it_refuses_a_control_body_no_longer_recognised(world):
+    world.ecocert.codes.filter(code="MA-BIO-154").update(active=False)
+    coi = world.draft()
+    assert "no longer recognised" in rules.ControlBodyRecognised().check(coi)["1"][0]
+
+
+def test_it_derives_the_procedure_and_ignores_a_typed_one(world):
+    coi = world.draft(procedure="trade_agreement")
+    coi.refresh_from_db()
+    assert coi.procedure == "compliance"
+    tunisian = ControlBodyCodeFactory(code="TN-BIO-001", categories="ABD")
+    update_boxes(world.person(world.importer), coi.pk, {"control_body_code": tunisian.code, "export_country": "TN"})
+    coi.refresh_from_db()
+    assert coi.procedure == "recognised_third_country"
+
+
+def test_it_refuses_several_origins_for_one_lot_of_one_producer(world):
+    data = world.complete_data()
+    data["commodities"][0]["lines"] = data["commodities"][0]["lines"][:1]
+    coi = world.draft(origin_countries=["MA", "TN"], commodities=data["commodities"], gross_weight="9500")
+    assert "Several countries of origin" in rules.SingleOriginForSingleLot().check(coi)["7"][0]
+    with pytest.raises(BoxErrors) as refused:
+        submit(world.person(world.importer), coi.pk)
+    assert "7" in refused.value.problems
+
+
+def test_it_accepts_several_origins_for_several_lots(world):
+    coi = world.draft(origin_countries=["MA", "TN"])
+    assert rules.SingleOriginForSingleLot().check(coi) == {}
+
+
+def test_it_requires_containers_when_the_transport_is_a_vessel(world):
+    coi = world.draft(containers=[])
+    assert "vessel" in rules.ContainersForVessel().check(coi)["14"][0]
+    update_boxes(world.person(world.importer), coi.pk, {"transport_mode": "airplane"})
+    coi.refresh_from_db()
+    assert rules.ContainersForVessel().check(coi) == {}
+
+
+def test_it_requires_seals_of_containers_on_a_vessel(world):
+    coi = world.draft(containers=[{"number": "CSQU3054383", "seals": ""}])
+    assert "15" in rules.ContainersForVessel().check(coi)
+
+
+def test_it_checks_the_container_check_digit(world):
+    coi = world.draft(containers=[{"number": "CSQU3054384", "seals": "S1"}])
+    assert "CSQU3054384" in rules.ContainerNumbersValid().check(coi)["14"][0]
+
+
+def test_it_refuses_a_gross_weight_below_the_net_weights_in_the_same_unit(world):
+    # 9000 kg + 6.8 t = 15.8 t of net weight
+    coi = world.draft(gross_weight="15.7", gross_weight_unit="t")
+    assert "15.8 t" in rules.GrossWeightCoversNetWeights().check(coi)["16"][0]
+    update_boxes(world.person(world.importer), coi.pk, {"gross_weight": "15800"})
+    coi.refresh_from_db()
+    assert coi.gross_weight_unit == "t"
+    assert rules.GrossWeightCoversNetWeights().check(coi) == {}  # 15800 t
+
+
+def test_it_reports_every_missing_box_on_submission(world):
+    coi = world.draft(
+        control_body_code="", importer="", first_consignee="", gross_weight="", origin_countries=[],
+        release_member_state="", validating_authority="", commodities=[],
+    )  # fmt: skip
+    with pytest.raises(BoxErrors) as refused:
+        submit(world.person(world.importer), coi.pk)
+    assert {"1", "2", "7", "9", "11", "12", "13", "16"} <= set(refused.value.problems)
+    coi.refresh_from_db()
+    assert coi.status == "draft" and coi.number is None
+
+
+def test_it_needs_a_consignee_or_the_batches_tick_not_both(world):
+    coi = world.draft(first_consignee="", release_in_batches=True)
+    coi.refresh_from_db()
+    assert coi.destination_country == ""
+    assert rules.ConsigneeOrBatches().check(coi) == {}
+    assert "12" not in rules.MandatoryBoxes().check(coi)
+    update_boxes(world.person(world.importer), coi.pk, {"first_consignee": world.foods.pk})
+    coi.refresh_from_db()
+    assert coi.destination_country == "FR"
+    assert "not both" in rules.ConsigneeOrBatches().check(coi)["12"][0]
+
+
+def test_it_requires_the_authority_of_the_member_state_of_release(world):
+    coi = world.draft(release_member_state="DE")
+    assert "not a competent authority" in rules.AuthorityOfMemberState().check(coi)["9"][0]
+
+
+@pytest.mark.parametrize(("box", "field", "kind"), rules.PartiesCertified.PARTIES)
+def test_it_refuses_a_party_without_a_valid_profile(world, box, field, kind):
+    getattr(
+        world, {"exporter": "atlas", "importer": "acme", "first_consignee": "foods"}[field]
+    ).__class__.objects.filter(
+        pk=getattr(world, {"exporter": "atlas", "importer": "acme", "first_consignee": "foods"}[field]).pk
+    ).update(status=Status.SUSPENDED)
+    coi = world.draft()
+    assert "Valid profile" in rules.PartiesCertified().check(coi)[box][0]
+
+
+@pytest.mark.parametrize(("box", "field", "kind"), rules.PartiesCertified.PARTIES)
+def test_it_refuses_a_party_without_the_matching_activity(world, box, field, kind):
+    stranger = OperatorFactory(name="Stranger")
+    ActivityFactory(operator=stranger, kind=ActivityKind.PRODUCER, control_body_code=world.ecocert_fr)
+    coi = world.draft(**{field: stranger.pk})
+    assert "has no activity" in rules.PartiesCertified().check(coi)[box][0]
+
+
+def test_it_refuses_a_party_whose_certificate_expired(world):
+    world.atlas.activities.update(valid_until=datetime.date(2021, 1, 1))
+    coi = world.draft()
+    assert "not certified" in rules.PartiesCertified().check(coi)["4"][0]
+
+
+def test_it_refuses_a_party_whose_control_body_does_not_cover_the_products(world):
+    narrow = ControlBodyCodeFactory(code="FR-BIO-002", categories="D")
+    world.acme.activities.update(control_body_code=narrow)
+    coi = world.draft()
+    assert "not recognised for these products" in rules.PartiesCertified().check(coi)["11"][0]
+
+
+def test_it_requires_every_line_of_box_13_complete(world):
+    data = world.complete_data()
+    data["commodities"][0]["lines"][1]["producer"] = ""
+    data["commodities"][0]["lines"][1]["lot_number"] = ""
+    coi = world.draft(commodities=data["commodities"])
+    message = rules.LinesComplete().check(coi)["13"][0]
+    assert "line 2" in message and "lot number" in message and "producer" in message
+
+
+def test_it_checks_uploads_by_content_and_size(settings):
+    settings.MAX_UPLOAD_MB = 1
+    assert rules.upload_refusal(100, b"%PDF-1.7\n") is None
+    assert rules.upload_refusal(100, b"\x89PNG\r\n\x1a\n") is None
+    assert rules.upload_refusal(100, b"\xff\xd8\xff\xe0") is None
+    assert rules.upload_refusal(100, b"MZ\x90\x00") is not None  # an .exe renamed .pdf
+    assert "larger than 1 MB" in rules.upload_refusal(2 * 1024 * 1024, b"%PDF-1.7")
