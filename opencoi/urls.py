@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,7 +8,7 @@ from core import views as core_views
 
 admin.site.site_header = "OpenCOI"
 # The admin logs people in through the same pages as the site (lockout, two-factor), never its own form.
-admin.site.login = core_views.admin_login  # type: ignore[assignment]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
