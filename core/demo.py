@@ -44,4 +44,7 @@ def load_demo() -> dict[str, User]:
     users = {}
     for email, _role, (first, last), signs in DEMO_ACCOUNTS:
         users[email] = demo_user(email, first, last, signs=signs, staff=email == "admin@commission.example")
+    from directory.demo import load_directory_demo
+
+    load_directory_demo(users)
     return users

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from directory.services import memberships_summary
+
 
 def memberships_for(user: Any) -> list[dict[str, Any]]:
-    try:
-        from directory.services import memberships_summary
-    except ImportError:
-        return []
     return memberships_summary(user)

@@ -1,0 +1,160 @@
+"""Forms of the directory's pages: they parse; the rules are in `rules.py` and `services.py`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from directory import operators
+from directory.models import (
+    ActivityKind,
+    Authority,
+    ControlBodyCode,
+    IdentifierType,
+    Operator,
+    PointOfEntry,
+    Status,
+)
+from directory.rules import Action
+from reference.countries import country_choices
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CountryField(forms.ChoiceField):
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(required=required, choices=[], **kwargs)
+
+    def set_choices(self) -> None:
+        self.choices = [("", "---------"), *country_choices()]
+
+
+class CountryFormMixin:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, CountryField):
+                field.set_choices()
+
+
+class OperatorSearchForm(CountryFormMixin, forms.Form):
+    country = CountryField(label=_("Country"))
+    kind = forms.ChoiceField(
+        label=_("Activity type"), required=False, choices=[("", _("All activities")), *ActivityKind.choices]
+    )
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Business name, identifier, approval number")}
+        ),
+    )
+
+
+class ControlBodySearchForm(CountryFormMixin, forms.Form):
+    country = CountryField(label=_("Country"), required=False)
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("country") and not data.get("q"):
+            raise forms.ValidationError(_("Give a country or a name."))
+        return data
+
+
+class ContactForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=50)
+
+
+class OperatorForm(CountryFormMixin, forms.ModelForm):
+    country = CountryField(label=_("Country"))
+    website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Operator
+        fields = [
+            "name",
+            "country",
+            "region",
+            "postcode",
+            "city",
+            "address",
+            "latitude",
+            "longitude",
+            "phone",
+            "fax",
+            "email",
+            "website",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("To receive the validation of your access.")
+
+    def details(self) -> operators.OperatorDetails:
+        return operators.OperatorDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class IdentifierForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=[("", "---------"), *IdentifierType.choices], required=False)
+    value = forms.CharField(label=_("Value"), max_length=60, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("value") and not data.get("type"):
+            self.add_error("type", _("Choose the identifier's type."))
+        return data
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Activity"), choices=[("", "---------"), *ActivityKind.choices], required=False)
+    control_body_code = forms.ModelChoiceField(
+        label=_("Control body"),
+        queryset=ControlBodyCode.objects.filter(active=True).select_related("control_body"),
+        required=False,
+    )
+    identifier = forms.CharField(label=_("Identifier"), max_length=60, required=False)
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DATE)
+    publication_date = forms.DateField(label=_("Publication date"), required=False, widget=DATE)
+    application_date = forms.DateField(label=_("Application date"), required=False, widget=DATE)
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") and not data.get("control_body_code"):
+            self.add_error("control_body_code", _("Name the control body that certifies this activity."))
+        return data
+
+    def activity(self) -> operators.NewActivity | None:
+        if not self.cleaned_data.get("kind"):
+            return None
+        return operators.NewActivity(**self.cleaned_data)
+
+
+IdentifierFormSet = forms.formset_factory(IdentifierForm, extra=3)
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=2)
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=Action.CHOICES)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class AuthorityRequestForm(ContactForm):
+    authority = forms.ModelChoiceField(label=_("Authority"), queryset=Authority.objects.all())
+
+
+class RflForm(forms.Form):
+    email = forms.EmailField(label=_("Person's email"))
+    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
+    points = forms.ModelMultipleChoiceField(
+        label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
+    )

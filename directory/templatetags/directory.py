@@ -1,0 +1,31 @@
+"""Template tags for pages outside the directory: the person's roles, the menu entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from directory import rules
+from directory.access import valid_memberships
+from directory.models import Membership, MembershipKind
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def my_memberships(context: dict[str, Any]) -> list[Membership]:
+    user = context["request"].user
+    return list(
+        Membership.objects.filter(user=user).select_related("operator", "control_body_code__control_body", "authority")
+    )
+
+
+@register.inclusion_tag("directory/_nav.html", takes_context=True)
+def directory_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """Menu entries by what the person may do, read from their Valid memberships on this request."""
+    user = context["request"].user
+    st = rules.standing(user)
+    validates = bool(st.competent_countries or st.code_ids or st.commission or st.admin_operator_ids)
+    acts_for_operator = valid_memberships(user).filter(kind=MembershipKind.OPERATOR).exists()
+    return {"validates": validates, "operators": acts_for_operator or validates, "commission": st.commission}
