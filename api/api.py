@@ -22,6 +22,8 @@ api = NinjaAPI(
 )
 
 api.add_router("/", accounts_router)
+api.add_router("/", "api.directory.router")
+api.add_router("/certificates", "api.certificates.router")
 
 
 @api.exception_handler(DomainError)

@@ -1,0 +1,340 @@
+"""API for COIs before certification: create a draft, read, update boxes, attach documents, submit, copy,
+list; and autocompletion of products, control bodies and operators. The rules live in certificates/."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from certificates import listing, lookups, services
+from certificates.access import Person, get_visible, roles_on
+from certificates.boxes import as_data
+from certificates.matrix import editable_boxes
+from certificates.models import Certificate, Document
+from core.errors import DomainError
+from directory.access import valid_memberships
+from directory.models import Membership, Operator
+
+router = Router(tags=["certificates"])
+
+
+class LineIn(Schema):
+    trade_name: str = ""
+    lot_number: str = ""
+    packages: int | None = None
+    packaging_type: str = ""
+    net_weight: Decimal | None = None
+    net_weight_unit: str = "kg"
+    producer: int | None = None
+
+
+class CommodityIn(Schema):
+    cn_code: str
+    lines: list[LineIn] = []
+
+
+class ContainerIn(Schema):
+    number: str
+    seals: str = ""
+
+
+class BoxesIn(Schema):
+    """Only the fields sent change. Operators, authorities and points of entry by id; box 1 by code."""
+
+    national_reference: str | None = None
+    control_body_code: str | None = None
+    exporter: int | None = None
+    origin_countries: list[str] | None = None
+    export_country: str | None = None
+    release_member_state: str | None = None
+    validating_authority: int | None = None
+    point_of_entry: int | None = None
+    importer: int | None = None
+    rfl: int | None = None
+    first_consignee: int | None = None
+    release_in_batches: bool | None = None
+    commodities: list[CommodityIn] | None = None
+    containers: list[ContainerIn] | None = None
+    gross_weight: Decimal | None = None
+    gross_weight_unit: str | None = None
+    transport_mode: str | None = None
+    transport_identification: str | None = None
+
+
+class CreateIn(BoxesIn):
+    acting_for: int | None = None  # a membership id; the first one that may create a COI when absent
+
+
+class DocumentOut(Schema):
+    id: int
+    type: str
+    reference: str
+    date: date | None
+    issuing_country: str
+    issuer: str
+    description: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str | None
+    status: str
+    status_label: str
+    procedure: str
+    destination_country: str
+    created_at: datetime
+    submitted_at: datetime | None
+    boxes: dict[str, Any]
+    documents: list[DocumentOut]
+    my_roles: list[str]
+    editable_boxes: list[str]
+    problems: dict[str, list[str]] = {}
+
+
+class SummaryOut(Schema):
+    id: int
+    number: str | None
+    status: str
+    exporter: str | None
+    importer: str | None
+    control_body_code: str | None
+    products: list[str]
+    export_country: str
+    updated_at: datetime
+
+
+class PageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[SummaryOut]
+
+
+class ListQuery(Schema):
+    status: str = ""
+    number: str = ""
+    party: str = ""
+    product: str = ""
+    country: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "updated"
+    page: int = 1
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str | None = None
+    boxes: dict[str, list[str]] | None = None
+
+
+class DocumentIn(Schema):
+    type: str
+    reference: str = ""
+    date: str = ""
+    issuing_country: str = ""
+    issuer: str = ""
+    description: str = ""
+
+
+ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _person(request: HttpRequest) -> Person:
+    return Person.of(request.user)
+
+
+def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    coi = services.detail_queryset().get(pk=coi.pk)
+    roles = roles_on(person, coi)
+    return {
+        "id": coi.pk,
+        "number": coi.number,
+        "status": coi.status,
+        "status_label": coi.get_status_display(),
+        "procedure": coi.procedure,
+        "destination_country": coi.destination_country,
+        "created_at": coi.created_at,
+        "submitted_at": coi.submitted_at,
+        "boxes": as_data(coi),
+        "documents": list(coi.documents.all()),
+        "my_roles": sorted(roles),
+        "editable_boxes": sorted(editable_boxes(coi.status, roles)),
+        "problems": problems or {},
+    }
+
+
+def _box_errors(exc: services.BoxErrors) -> Status:
+    return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
+
+
+def _acting(request: HttpRequest, membership_id: int | None) -> Membership | None:
+    memberships = list(valid_memberships(request.user).prefetch_related("operator__activities"))
+    if membership_id is not None:
+        return next((m for m in memberships if m.pk == membership_id), None)
+    for membership in memberships:
+        try:
+            services.creator_role(membership)
+        except DomainError:
+            continue
+        return membership
+    return None
+
+
+@router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
+def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    page = listing.page_of(_person(request), listing.Filters.from_params(query.dict()), query.page)
+    return {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "results": [
+            {
+                "id": c.pk,
+                "number": c.number,
+                "status": c.status,
+                "exporter": c.exporter.name if c.exporter else None,
+                "importer": c.importer.name if c.importer else None,
+                "control_body_code": c.control_body_code.code if c.control_body_code else None,
+                "products": [m.cn_code.code for m in c.commodities.all()],
+                "export_country": c.export_country,
+                "updated_at": c.updated_at,
+            }
+            for c in page
+        ],
+    }
+
+
+@router.post("", response={201: CertificateOut, **ERRORS}, summary="Create a draft (box 4 needed)")
+def create(request: HttpRequest, payload: CreateIn) -> Status:
+    person = _person(request)
+    data = payload.dict(exclude_unset=True)
+    data.pop("acting_for", None)
+    try:
+        coi, problems = services.create_draft(person, _acting(request, payload.acting_for), data)
+    except services.BoxErrors as exc:
+        return _box_errors(exc)
+    return Status(201, _out(person, coi, problems))
+
+
+@router.get("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Read a COI")
+def read(request: HttpRequest, coi_id: int) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, get_visible(person, coi_id))
+
+
+@router.patch("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
+def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
+    person = _person(request)
+    coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    return _out(person, coi, problems)
+
+
+@router.post("/{int:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
+def submit(request: HttpRequest, coi_id: int) -> Any:
+    person = _person(request)
+    try:
+        coi = services.submit(person, coi_id)
+    except services.BoxErrors as exc:
+        return _box_errors(exc)
+    return _out(person, coi)
+
+
+@router.post("/{int:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")
+def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> Any:
+    person = _person(request)
+    try:
+        coi = services.copy_as_new(person, _acting(request, acting_for), coi_id)
+    except services.BoxErrors as exc:
+        return _box_errors(exc)
+    return Status(201, _out(person, coi))
+
+
+@router.post("/{int:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
+def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: File[UploadedFile]) -> Any:
+    try:
+        document = services.add_document(_person(request), coi_id, fields.dict(), file)
+    except services.BoxErrors as exc:
+        return _box_errors(exc)
+    return Status(201, document)
+
+
+@router.get("/{int:coi_id}/documents/{int:document_id}", response={200: None, **ERRORS}, summary="Download")
+def download(request: HttpRequest, coi_id: int, document_id: int) -> FileResponse:
+    coi = get_visible(_person(request), coi_id)
+    document = Document.objects.filter(certificate=coi, pk=document_id).first()
+    if document is None:
+        raise DomainError(_("No such document."), status=404, code="not_found")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+@router.delete("/{int:coi_id}/documents/{int:document_id}", response={204: None, **ERRORS}, summary="Remove")
+def detach(request: HttpRequest, coi_id: int, document_id: int) -> Status:
+    services.remove_document(_person(request), coi_id, document_id)
+    return Status(204, None)
+
+
+class CnOut(Schema):
+    code: str
+    formatted: str
+    description: str
+
+
+class BodyOut(Schema):
+    code: str
+    name: str
+    head_office_country: str
+    categories: str
+    may_be_chosen: bool
+    refusal: str | None
+
+
+class OperatorOut(Schema):
+    id: int
+    name: str
+    country: str
+    city: str
+
+
+@router.get("/lookup/products", response=list[CnOut], summary="CN codes by name or code")
+def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    return [{"code": c.code, "formatted": c.formatted, "description": c.description} for c in lookups.products(q)]
+
+
+@router.get("/lookup/control-bodies", response=list[BodyOut], summary="Control bodies for box 1")
+def lookup_control_bodies(
+    request: HttpRequest,
+    q: str = "",
+    export_country: str = "",
+    cn: list[str] = Query([]),  # noqa: B008
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": choice.code.code,
+            "name": choice.code.control_body.name,
+            "head_office_country": choice.code.control_body.country,
+            "categories": choice.code.categories,
+            "may_be_chosen": choice.refusal is None,
+            "refusal": choice.refusal,
+        }
+        for choice in lookups.control_bodies(q, export_country, cn)
+    ]
+
+
+@router.get("/lookup/operators", response=list[OperatorOut], summary="Operators for boxes 4, 11, 12, 13, RFL")
+def lookup_operators(request: HttpRequest, q: str = "", field: str = "exporter") -> list[Operator]:
+    return lookups.operators(q, field)
