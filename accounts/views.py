@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -82,6 +83,8 @@ def account_view(request: HttpRequest) -> HttpResponse:
         profile_form = ProfileForm(request.POST, instance=user)
         if profile_form.is_valid():
             profile_form.save()
+            # The next page comes out in the language just chosen: so does this message.
+            translation.activate(user.language)
             messages.success(request, _("Your details are saved."))
             response = redirect("accounts:account")
             response.set_cookie("django_language", user.language)
