@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from accounts.models import ApiToken, User
 from core.errors import DomainError
@@ -53,7 +53,7 @@ class ErrorOut(Schema):
 
 
 @router.post("auth/token", auth=None, response={201: TokenOut, 401: ErrorOut}, summary="Get a token for a script")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
     """Exchange email, password and, when two-factor is on, a current TOTP code for a personal token."""
     user = authenticate(request, email=payload.email.strip().lower(), password=payload.password)
     if user is None:
@@ -61,8 +61,8 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if totp is not None and not (payload.totp and TOTP(totp).validate_code(payload.totp.strip())):
         raise DomainError(_("A valid two-factor code is required."), code="totp_required", status=401)
-    _token, secret = ApiToken.issue(user, payload.name[:100] or "script")
-    return 201, {"token": secret, "name": payload.name}
+    token, secret = ApiToken.issue(user, payload.name[:100] or "script")
+    return Status(201, {"token": secret, "name": token.name})
 
 
 @router.get("me", response=MeOut, summary="The person calling and their memberships")
