@@ -250,3 +250,6 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.year}: {self.last}"
+
+
+from certificates.workflow_models import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001

@@ -1,0 +1,168 @@
+"""What the workflow (guide 000, 3.2 and 3.3) keeps beside the COI's boxes: the issuing body's checks, the
+signatures of boxes 18, 20 and 21, the history of every step, the quantities each extract takes from its
+base's lots, the depletion of a base and OFIS irregularities.
+
+Imported at the end of `certificates/models.py`, so they belong to the `certificates` app.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from certificates.statuses import COIRole, COIStatus
+
+
+class CheckResult(models.TextChoices):
+    ACCEPTABLE = "acceptable", _("Acceptable")
+    NOT_ACCEPTABLE = "not_acceptable", _("Not acceptable")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class Step(models.TextChoices):
+    """What a history entry records."""
+
+    SUBMIT = "submit", _("Submitted for certification")
+    EDIT = "edit", _("Boxes changed")
+    CHECKS = "checks", _("Checks recorded")
+    SIGN_18 = "sign_18", _("Box 18 signed by the issuing control body")
+    SIGN_20 = "sign_20", _("Box 20 signed by the authority")
+    SIGN_21 = "sign_21", _("Box 21 signed by the first consignee")
+    EXTRACT = "extract", _("Extract initiated")
+    SUBMIT_EXTRACT = "submit_extract", _("Extract submitted for endorsement")
+    SPLIT = "split", _("COI split into extracts")
+    DEPLETE = "deplete", _("Marked as depleted")
+    REPLACE = "replace", _("Replacement started")
+    REPLACED = "replaced", _("Replaced")
+    FLAG = "flag", _("OFIS irregularity flagged")
+    DELETE = "delete", _("Deleted")
+
+
+class Checks(models.Model):
+    """The issuing control body's documentary and physical checks, recorded before box 18 is signed."""
+
+    certificate = models.OneToOneField("certificates.Certificate", on_delete=models.CASCADE, related_name="checks")
+    documentary = models.CharField(_("documentary check"), max_length=20, choices=CheckResult.choices)
+    documentary_remarks = models.CharField(_("remarks on the documentary check"), max_length=1000, blank=True)
+    physical = models.CharField(_("physical check"), max_length=20, choices=CheckResult.choices)
+    physical_remarks = models.CharField(_("remarks on the physical check"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("checks")
+        verbose_name_plural = _("checks")
+
+    def __str__(self) -> str:
+        return f"{self.documentary} / {self.physical}"
+
+
+class Signature(models.Model):
+    """Box 18, 20 or 21: who signed, for which organisation, where and when, and what was declared."""
+
+    class Box(models.TextChoices):
+        ISSUING_BODY = "18", _("Box 18: declaration of the issuing control body")
+        AUTHORITY = "20", _("Box 20: endorsement by the competent authority")
+        FIRST_CONSIGNEE = "21", _("Box 21: declaration of the first consignee")
+
+    certificate = models.ForeignKey("certificates.Certificate", on_delete=models.CASCADE, related_name="signatures")
+    box = models.CharField(_("box"), max_length=2, choices=Box.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    signer_name = models.CharField(_("name of the signatory"), max_length=300)
+    organisation = models.CharField(_("organisation"), max_length=300)
+    place = models.CharField(_("place"), max_length=200)
+    signed_at = models.DateTimeField(_("date"), default=timezone.now)
+    declaration = models.TextField(_("declaration"))
+    decision = models.CharField(_("decision"), max_length=30, choices=COIStatus.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["signed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["certificate", "box"], name="coi_box_signed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.box}: {self.signer_name}"
+
+
+class HistoryEntry(models.Model):
+    """One step of a COI's life: who, for which organisation, when, what, the boxes changed and a note."""
+
+    certificate = models.ForeignKey("certificates.Certificate", on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(_("who"), max_length=300)
+    organisation = models.CharField(_("for"), max_length=300, blank=True)
+    role = models.CharField(_("as"), max_length=30, choices=COIRole.choices, blank=True)
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    old_status = models.CharField(_("old status"), max_length=30, choices=COIStatus.choices, blank=True)
+    new_status = models.CharField(_("new status"), max_length=30, choices=COIStatus.choices, blank=True)
+    # [{"box": "12", "field": "first_consignee", "old": "...", "new": "..."}], values as people read them.
+    changes = models.JSONField(_("boxes changed"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["certificate", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.actor_name}"
+
+
+class ExtractQuantity(models.Model):
+    """How much of one lot of the base an extract's line takes: never more than what remains."""
+
+    extract = models.ForeignKey("certificates.Certificate", on_delete=models.CASCADE, related_name="extract_quantities")
+    base_line = models.ForeignKey("certificates.CommodityLine", on_delete=models.PROTECT, related_name="extracted")
+    line = models.OneToOneField(
+        "certificates.CommodityLine", on_delete=models.CASCADE, null=True, blank=True, related_name="taken_from"
+    )
+    packages = models.PositiveIntegerField(_("number of packages"), default=0)
+    net_weight = models.DecimalField(_("net weight"), max_digits=14, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("extracted quantity")
+        verbose_name_plural = _("extracted quantities")
+
+    def __str__(self) -> str:
+        return f"{self.packages} / {self.net_weight}"
+
+
+class Depletion(models.Model):
+    """A base COI marked as depleted by the authority: no extract after that."""
+
+    certificate = models.OneToOneField("certificates.Certificate", on_delete=models.CASCADE, related_name="depletion")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("depletion")
+        verbose_name_plural = _("depletions")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} depleted"
+
+
+class Irregularity(models.Model):
+    """An OFIS irregularity flagged on a COI, with its description."""
+
+    certificate = models.ForeignKey("certificates.Certificate", on_delete=models.CASCADE, related_name="irregularities")
+    description = models.TextField(_("description"))
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    role = models.CharField(_("as"), max_length=30, choices=COIRole.choices, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    status_before = models.CharField(_("status before"), max_length=30, choices=COIStatus.choices)
+
+    class Meta:
+        verbose_name = _("OFIS irregularity")
+        verbose_name_plural = _("OFIS irregularities")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
