@@ -52,7 +52,7 @@ OPERATORS: dict[str, tuple[dict[str, str], list[tuple[str, str]], list[tuple[str
             "address": "Big Street 1",
             "email": "contact@acme-bio.example",
         },
-        [(IdentifierType.EORI, "FR51234567800019"), (IdentifierType.VAT, "FR12512345678")],
+        [(IdentifierType.EORI, "FR51234567900017"), (IdentifierType.VAT, "FR12512345678")],
         [(ActivityKind.IMPORTER, "FR-BIO-01"), (ActivityKind.OPERATOR, "FR-BIO-01")],
     ),
     "ACME Bio Foods FR": (
@@ -62,7 +62,7 @@ OPERATORS: dict[str, tuple[dict[str, str], list[tuple[str, str]], list[tuple[str
     ),
     "Other Bio Import": (
         {"country": "FR", "postcode": "69002", "city": "Lyon", "address": "12 quai du Rhône"},
-        [(IdentifierType.EORI, "FR80012345600025")],
+        [(IdentifierType.EORI, "FR80012345700015")],
         [(ActivityKind.IMPORTER, "FR-BIO-99"), (ActivityKind.OPERATOR, "FR-BIO-99")],
     ),
     "Atlas Organic Export": (
@@ -77,7 +77,7 @@ OPERATORS: dict[str, tuple[dict[str, str], list[tuple[str, str]], list[tuple[str
     ),
     "Transit Logistics": (
         {"country": "FR", "postcode": "76600", "city": "Le Havre", "address": "Quai de l'Europe 5"},
-        [(IdentifierType.EORI, "FR32165498700015")],
+        [(IdentifierType.EORI, "FR32165498000010")],
         [],
     ),
 }

@@ -176,7 +176,7 @@ def roles(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related(
         "operator", "control_body_code__control_body", "authority"
     )
-    counts = {status: 0 for status in (Status.DELETED, Status.REQUESTED, Status.SUSPENDED, Status.VALID)}
+    counts = dict.fromkeys((Status.DELETED, Status.REQUESTED, Status.SUSPENDED, Status.VALID), 0)
     for membership in memberships:
         counts[membership.status] = counts.get(membership.status, 0) + 1
     context = {

@@ -35,7 +35,7 @@ def world(db: None) -> SimpleNamespace:
     w.ma999 = ControlBodyCodeFactory(control_body=w.other_cb, code="MA-BIO-999")
 
     w.acme = OperatorFactory(name="ACME Bio Imports FR", city="Paris")
-    OperatorIdentifierFactory(operator=w.acme, value="FR44396818700015")
+    OperatorIdentifierFactory(operator=w.acme, value="FR43396818700016")
     OperatorActivityFactory(operator=w.acme, kind=ActivityKind.IMPORTER, control_body_code=w.fr01)
     w.atlas = OperatorFactory(name="Atlas Organic Export", country="MA", city="Agadir", postcode="80000")
     OperatorActivityFactory(operator=w.atlas, kind=ActivityKind.EXPORTER, control_body_code=w.ma154)

@@ -103,7 +103,7 @@ class OperatorIdentifierFactory(factory.django.DjangoModelFactory):
 
     operator = factory.SubFactory(OperatorFactory)
     type = IdentifierType.EORI
-    value = "FR44396818700015"
+    value = "FR43396818700016"
 
 
 class OperatorActivityFactory(factory.django.DjangoModelFactory):
