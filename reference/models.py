@@ -23,6 +23,8 @@ class CnCode(models.Model):
     # Control-body recognition categories (A-F) a product of this code falls in; empty: inherit the parent's.
     categories = models.CharField(_("product categories"), max_length=6, blank=True)
     selectable = models.BooleanField(_("may be chosen on a COI"), default=True)
+    # False once a yearly nomenclature no longer has the code: kept because certificates reference it.
+    in_force = models.BooleanField(_("in the current nomenclature"), default=True)
 
     class Meta:
         verbose_name = _("CN code")
@@ -44,3 +46,19 @@ class CnCode(models.Model):
         """08013200 -> 0801 32 00, the way the nomenclature prints codes."""
         c = self.code
         return " ".join(p for p in [c[:4], c[4:6], c[6:8]] if p)
+
+
+class CnWord(models.Model):
+    """The search index of the nomenclature: one row per word (lower case, no accents) of a description.
+
+    `search_cn` looks words up by prefix here, on an index, instead of scanning descriptions with LIKE '%...%'.
+    Rebuilt by the loader for the codes it creates or changes.
+    """
+
+    cn = models.ForeignKey(CnCode, on_delete=models.CASCADE, related_name="words")
+    language = models.CharField(max_length=2)
+    # db_index: on PostgreSQL Django adds the varchar_pattern_ops index that LIKE 'word%' uses.
+    word = models.CharField(max_length=40, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.language}:{self.word}"

@@ -1,0 +1,3 @@
+from reference.tests.fixtures import cn_codes
+
+__all__ = ["cn_codes"]
