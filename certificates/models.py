@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certificates.statuses import COIRole, COIStatus
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
+from reference.lists import DocumentType
 from reference.models import CnCode
 
 WEIGHT = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
@@ -235,7 +236,11 @@ class Document(models.Model):
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.type} {self.reference}".strip()
+        return f"{self.type_label} {self.reference}".strip()
+
+    @property
+    def type_label(self) -> str:
+        return str(dict(DocumentType.choices).get(self.type, self.type))
 
 
 class NumberSequence(models.Model):

@@ -1,1 +1,315 @@
-# Create your views here.
+"""COI pages: the list, "New COI" (products first, then the form box by box), the form, the detail page,
+documents and "Copy as new". Thin: read the request, call certificates.services, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certificates import listing, lookups, services
+from certificates.access import Person, get_visible, roles_on
+from certificates.boxes import BOX_OF_FIELD, as_data
+from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
+from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
+from certificates.models import Certificate
+from certificates.statuses import COIRole, COIStatus
+from core.errors import DomainError, NotFound
+from directory.access import acting_membership
+from reference.nomenclature import cn_tree
+
+STRUCTURE_ACTIONS = (
+    "add_commodity",
+    "remove_commodity",
+    "add_line",
+    "remove_line",
+    "add_container",
+    "remove_container",
+)
+
+
+def _person(request: HttpRequest) -> Person:
+    return Person.of(request.user)
+
+
+def _can_create(request: HttpRequest) -> bool:
+    try:
+        services.creator_role(acting_membership(request))
+    except DomainError:
+        return False
+    return True
+
+
+def _visible_or_404(person: Person, pk: int) -> Certificate:
+    try:
+        return get_visible(person, pk)
+    except NotFound:
+        raise Http404
+
+
+@login_required
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    filters = listing.Filters.from_params(request.GET)
+    page = listing.page_of(_person(request), filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "certificates/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "statuses": COIStatus.choices,
+            "sorts": listing.SORTS,
+            "can_create": _can_create(request),
+        },
+    )
+
+
+@login_required
+def new_products(request: HttpRequest) -> HttpResponse:
+    """Step 1 of "New COI": choose the products, by name, by CN code, or by browsing the nomenclature."""
+    if not _can_create(request):
+        raise Http404
+    selected = lookups.cn_codes(request.GET.getlist("cn"))
+    query = request.GET.get("q", "")
+    parent = request.GET.get("parent") or None
+    return render(
+        request,
+        "certificates/products.html",
+        {
+            "selected": selected,
+            "selected_codes": {c.code for c in selected},
+            "q": query,
+            "results": lookups.products(query),
+            "parent": parent,
+            "tree": list(cn_tree(parent)[:200]),
+        },
+    )
+
+
+@login_required
+def new_form(request: HttpRequest) -> HttpResponse:
+    """Step 2 of "New COI": the boxes, in the guide's order; nothing is stored before "Save as draft"."""
+    membership = acting_membership(request)
+    if not _can_create(request):
+        raise Http404
+    person = _person(request)
+    if request.method == "GET":
+        data = services.prefill(person, membership)
+        data["commodities"] = [
+            {"cn_code": c.code, "lines": [empty_line()]} for c in lookups.cn_codes(request.GET.getlist("cn"))
+        ]
+        return _render_form(request, data, editable=set(ALL_BOXES))
+    data = data_from_post(request.POST)
+    action = request.POST.get("action", "save")
+    if action.startswith(STRUCTURE_ACTIONS):
+        apply_action(data, action, request.POST.get("new_cn", ""))
+        return _render_form(request, data, editable=set(ALL_BOXES))
+    try:
+        coi, problems = services.create_draft(person, membership, data)
+    except services.BoxErrors as exc:
+        return _render_form(request, data, editable=set(ALL_BOXES), problems=exc.problems, status=422)
+    return _after_save(request, coi, data, problems, action)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    coi = _visible_or_404(person, pk)
+    editable = editable_boxes(coi.status, roles_on(person, coi))
+    if not editable:
+        raise Http404
+    if request.method == "GET":
+        return _render_form(request, as_data(services.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
+    data = data_from_post(request.POST)
+    action = request.POST.get("action", "save")
+    if action.startswith(STRUCTURE_ACTIONS):
+        apply_action(data, action, request.POST.get("new_cn", ""))
+        return _render_form(request, data, editable=editable, coi=coi)
+    changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
+    coi, problems = services.update_boxes(person, pk, changes)
+    return _after_save(request, coi, data, problems, action)
+
+
+def _after_save(
+    request: HttpRequest, coi: Certificate, data: dict[str, Any], problems: Any, action: str
+) -> HttpResponse:
+    person = _person(request)
+    if action == "submit":
+        try:
+            coi = services.submit(person, coi.pk)
+        except services.BoxErrors as exc:
+            messages.error(request, exc.message)
+            return _render_form(
+                request, data, editable=_editable(person, coi), problems=exc.problems, coi=coi, status=422
+            )
+        messages.success(
+            request,
+            _("COI %(number)s submitted for certification: its status is %(status)s.")
+            % {"number": coi.number, "status": coi.get_status_display()},
+        )
+        return redirect("certificates:detail", pk=coi.pk)
+    if problems:
+        messages.warning(request, _("Draft saved. Some boxes need your attention before submission."))
+        return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi)
+    messages.success(request, _("Saved."))
+    return redirect("certificates:edit", pk=coi.pk)
+
+
+def _editable(person: Person, coi: Certificate) -> set[str]:
+    coi.refresh_from_db()
+    return editable_boxes(coi.status, roles_on(person, coi))
+
+
+def _render_form(
+    request: HttpRequest,
+    data: dict[str, Any],
+    *,
+    editable: set[str],
+    problems: Any = None,
+    coi: Certificate | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "certificates/form.html",
+        {
+            "state": FormState.of(data),
+            "editable": editable,
+            "problems": problems or {},
+            "coi": coi,
+            "documents": list(coi.documents.all()) if coi else [],
+            "may_submit": coi is None or coi.status == COIStatus.DRAFT,
+            **choices(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    _visible_or_404(person, pk)
+    coi = services.detail_queryset().get(pk=pk)
+    roles = roles_on(person, coi)
+    return render(
+        request,
+        "certificates/detail.html",
+        {
+            "coi": coi,
+            "roles": [COIRole(r).label for r in sorted(roles)],
+            "editable": editable_boxes(coi.status, roles),
+            "may_submit": coi.is_draft and allowed(coi.status, roles, Action.EDIT_ALL),
+            "can_create": _can_create(request),
+            "document_types": choices()["document_types"],
+            "countries": choices()["countries"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    _visible_or_404(person, pk)
+    try:
+        coi = services.submit(person, pk)
+    except services.BoxErrors as exc:
+        messages.error(request, exc.message)
+        coi = services.detail_queryset().get(pk=pk)
+        return _render_form(
+            request, as_data(coi), editable=_editable(person, coi), problems=exc.problems, coi=coi, status=422
+        )
+    messages.success(
+        request,
+        _("COI %(number)s submitted for certification: its status is %(status)s.")
+        % {"number": coi.number, "status": coi.get_status_display()},
+    )
+    return redirect("certificates:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def copy(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    _visible_or_404(person, pk)
+    coi = services.copy_as_new(person, acting_membership(request), pk)
+    messages.success(request, _("A new draft was made from the COI. Give its containers, transport and documents."))
+    return redirect("certificates:edit", pk=coi.pk)
+
+
+@login_required
+@require_POST
+def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    _visible_or_404(person, pk)
+    try:
+        services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
+    except services.BoxErrors as exc:
+        for field, errors in exc.problems.items():
+            for error in errors:
+                messages.error(request, f"{field}: {error}" if field not in ("file", "type") else error)
+    else:
+        messages.success(request, _("The document was attached."))
+    return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def remove_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    person = _person(request)
+    _visible_or_404(person, pk)
+    services.remove_document(person, pk, document_id)
+    messages.success(request, _("The document was removed."))
+    return redirect("certificates:detail", pk=pk)
+
+
+@login_required
+def download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+    coi = _visible_or_404(_person(request), pk)
+    document = coi.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+# Autocompletion fragments (htmx) ------------------------------------------------------------------
+
+
+@login_required
+def lookup_operators(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("name", "exporter")
+    field = request.GET.get("field", name)
+    return render(
+        request,
+        "certificates/_operator_results.html",
+        {"name": name, "results": lookups.operators(request.GET.get(f"{name}_q", ""), field)},
+    )
+
+
+@login_required
+def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
+    codes = [v for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
+    results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
+    return render(request, "certificates/_body_results.html", {"results": results})
+
+
+@login_required
+def lookup_products(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "certificates/_product_results.html",
+        {"results": lookups.products(request.GET.get("new_cn_q", "")), "name": "new_cn", "kind": "radio"},
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("directory/", include("directory.urls")),
+    path("certificates/", include("certificates.urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,0 +1,174 @@
+"""The COI page form: reading the posted boxes into `BoxData`, and turning `BoxData` back into what the
+template shows (with names for the ids), so a form that is refused comes back exactly as typed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
+from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
+from reference.countries import country_choices
+from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
+from reference.models import CnCode
+
+SCALARS = [f for f in BOX_OF_FIELD if f not in ("commodities", "containers", "origin_countries", "release_in_batches")]
+LINE_KEYS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
+
+
+def _indexes(post: QueryDict, pattern: str) -> list[int]:
+    regex = re.compile(pattern)
+    return sorted({int(m.group(1)) for key in post for m in [regex.match(key)] if m})
+
+
+def data_from_post(post: QueryDict) -> BoxData:
+    data: BoxData = {f: post.get(f, "") for f in SCALARS}
+    data["origin_countries"] = post.getlist("origin_countries")
+    data["release_in_batches"] = post.get("release_in_batches") == "on"
+    data["commodities"] = [
+        {
+            "cn_code": post.get(f"c-{c}-cn", ""),
+            "lines": [
+                {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
+                for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
+            ],
+        }
+        for c in _indexes(post, r"^c-(\d+)-cn$")
+    ]
+    data["containers"] = [
+        {"number": post.get(f"k-{k}-number", ""), "seals": post.get(f"k-{k}-seals", "")}
+        for k in _indexes(post, r"^k-(\d+)-number$")
+    ]
+    return data
+
+
+def empty_line() -> dict[str, Any]:
+    return dict.fromkeys(LINE_KEYS, "") | {"net_weight_unit": WeightUnit.KG}
+
+
+def apply_action(data: BoxData, action: str, new_cn: str) -> None:
+    """Add or remove a commodity, a line or a container in the typed data (nothing is saved)."""
+    name, *args = action.split("-")
+    at = [int(a) for a in args if a.isdigit()]
+    commodities, containers = data["commodities"], data["containers"]
+    if name == "add_commodity" and normalise_cn(new_cn):
+        commodities.append({"cn_code": normalise_cn(new_cn), "lines": [empty_line()]})
+    elif name == "remove_commodity" and at and at[0] < len(commodities):
+        commodities.pop(at[0])
+    elif name == "add_line" and at and at[0] < len(commodities):
+        commodities[at[0]]["lines"].append(empty_line())
+    elif name == "remove_line" and len(at) == 2 and at[0] < len(commodities):
+        lines = commodities[at[0]]["lines"]
+        if at[1] < len(lines):
+            lines.pop(at[1])
+    elif name == "add_container":
+        containers.append({"number": "", "seals": ""})
+    elif name == "remove_container" and at and at[0] < len(containers):
+        containers.pop(at[0])
+
+
+def _pk(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class FormState:
+    """What the form template shows: the typed values, and the objects their ids and codes name."""
+
+    data: BoxData
+    operators: dict[int, Operator] = field(default_factory=dict)
+    body: ControlBodyCode | None = None
+    cn: dict[str, CnCode] = field(default_factory=dict)
+    commodities: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, data: BoxData) -> FormState:
+        data.setdefault("commodities", [])
+        data.setdefault("containers", [])
+        data.setdefault("origin_countries", [])
+        ids = {_pk(data.get(f)) for f in ("exporter", "importer", "first_consignee", "rfl")}
+        ids |= {_pk(line.get("producer")) for c in data["commodities"] for line in c.get("lines", [])}
+        codes = [normalise_cn(str(c.get("cn_code", ""))) for c in data["commodities"]]
+        state = cls(
+            data=data,
+            operators=Operator.objects.in_bulk([i for i in ids if i]),
+            body=ControlBodyCode.objects.select_related("control_body")
+            .filter(code=str(data.get("control_body_code") or "").upper())
+            .first(),
+            cn={c.code: c for c in CnCode.objects.filter(code__in=codes)},
+        )
+        state.commodities = [
+            {
+                "index": i,
+                "code": code,
+                "cn": state.cn.get(code),
+                "lines": [
+                    {
+                        "index": n,
+                        **line,
+                        "producer_obj": state.operator(line.get("producer")),
+                        "producer_cb": producer_control_body(state.operator(line.get("producer"))),
+                    }
+                    for n, line in enumerate(c.get("lines", []))
+                ],
+            }
+            for i, (c, code) in enumerate(zip(data["commodities"], codes, strict=True))
+        ]
+        return state
+
+    def operator(self, value: Any) -> Operator | None:
+        pk = _pk(value)
+        return self.operators.get(pk) if pk else None
+
+    @property
+    def exporter(self) -> Operator | None:
+        return self.operator(self.data.get("exporter"))
+
+    @property
+    def importer(self) -> Operator | None:
+        return self.operator(self.data.get("importer"))
+
+    @property
+    def first_consignee(self) -> Operator | None:
+        return self.operator(self.data.get("first_consignee"))
+
+    @property
+    def rfl(self) -> Operator | None:
+        return self.operator(self.data.get("rfl"))
+
+    @property
+    def cn_codes(self) -> list[str]:
+        return [c["code"] for c in self.commodities]
+
+    @property
+    def destination(self) -> str:
+        consignee = self.first_consignee
+        return consignee.country if consignee and not self.data.get("release_in_batches") else ""
+
+    @property
+    def producers(self) -> list[tuple[Operator, ControlBodyCode | None]]:
+        seen: dict[int, tuple[Operator, ControlBodyCode | None]] = {}
+        for c in self.commodities:
+            for line in c["lines"]:
+                if line["producer_obj"] and line["producer_obj"].pk not in seen:
+                    seen[line["producer_obj"].pk] = (line["producer_obj"], line["producer_cb"])
+        return list(seen.values())
+
+
+def choices() -> dict[str, Any]:
+    return {
+        "countries": country_choices(),
+        "member_states": country_choices(eu_only=True),
+        "authorities": Authority.objects.filter(kind=Authority.Kind.COMPETENT).order_by("country", "name"),
+        "points_of_entry": PointOfEntry.objects.order_by("country", "name"),
+        "packaging_types": PackagingType.choices,
+        "weight_units": WeightUnit.choices,
+        "transport_modes": TransportMode.choices,
+        "document_types": DocumentType.choices,
+    }
