@@ -44,7 +44,13 @@ def load_demo() -> dict[str, User]:
     users = {}
     for email, _role, (first, last), signs in DEMO_ACCOUNTS:
         users[email] = demo_user(email, first, last, signs=signs, staff=email == "admin@commission.example")
+    from reference.loader import load_base_if_empty
+
+    load_base_if_empty()
     from directory.demo import load_directory_demo
 
     load_directory_demo(users)
+    from certificates.demo import load_certificates_demo
+
+    load_certificates_demo()
     return users

@@ -126,18 +126,41 @@ def load(entries: dict[str, Entry], *, retire_missing: bool = False) -> LoadResu
                 cn.in_force = False
                 changed.add(code)
                 result.retired += 1
-    CnCode.objects.bulk_create(created, batch_size=BATCH)
-    if any(cn.pk is None for cn in created):  # databases that do not return ids from bulk inserts
-        ids = dict(CnCode.objects.values_list("code", "id"))
-        for cn in created:
-            cn.pk = ids[cn.code]
-    changed |= _apply_structure(known)
+    with_children = _with_children(known)
+    _create_by_level(created, known, with_children)
+    changed |= _apply_structure(known, with_children)
     fields = ["parent", "level", "description_en", "description_fr", "categories", "selectable", "in_force"]
     CnCode.objects.bulk_update([known[c] for c in sorted(changed)], fields, batch_size=BATCH)
     _index_words(created, [known[c] for c in described])
     result.in_force = sum(cn.in_force for cn in known.values())
     result.selectable = sum(cn.selectable for cn in known.values())
     return result
+
+
+def _with_children(known: dict[str, CnCode]) -> set[str]:
+    """Codes that have a child in force: they are not selectable, their children are more precise."""
+    parents = (_parent(code, known) for code, cn in known.items() if cn.in_force)
+    return {parent.code for parent in parents if parent is not None}
+
+
+def _selectable(cn: CnCode, with_children: set[str]) -> bool:
+    return cn.in_force and cn.level >= 6 and cn.code not in with_children
+
+
+def _create_by_level(created: list[CnCode], known: dict[str, CnCode], with_children: set[str]) -> None:
+    """Insert chapters, then headings, subheadings and subdivisions, each with its parent already known: new rows
+    need no update afterwards."""
+    for level in LEVELS:
+        batch = [cn for cn in created if cn.level == level]
+        for cn in batch:
+            parent = _parent(cn.code, known)
+            cn.parent_id = parent.pk if parent is not None else None
+            cn.selectable = _selectable(cn, with_children)
+        CnCode.objects.bulk_create(batch, batch_size=BATCH)
+        if any(cn.pk is None for cn in batch):  # databases that do not return ids from bulk inserts
+            ids = dict(CnCode.objects.filter(level=level).values_list("code", "id"))
+            for cn in batch:
+                cn.pk = ids[cn.code]
 
 
 def _apply_entries(
@@ -171,18 +194,13 @@ def _apply_entries(
     return created, changed, described
 
 
-def _apply_structure(known: dict[str, CnCode]) -> set[str]:
+def _apply_structure(known: dict[str, CnCode], with_children: set[str]) -> set[str]:
     """Parents from the codes' prefixes; selectable: in force, six digits or more, no child in force."""
     changed: set[str] = set()
-    with_children: set[str] = set()
-    parents: dict[str, CnCode | None] = {}
     for code, cn in known.items():
-        parent = parents[code] = _parent(code, known)
-        if parent is not None and cn.in_force:
-            with_children.add(parent.code)
-    for code, cn in known.items():
-        parent_id = parents[code].pk if parents[code] is not None else None
-        selectable = cn.in_force and cn.level >= 6 and code not in with_children
+        parent = _parent(code, known)
+        parent_id = parent.pk if parent is not None else None
+        selectable = _selectable(cn, with_children)
         if cn.parent_id != parent_id or cn.selectable != selectable:
             cn.parent_id, cn.selectable = parent_id, selectable
             changed.add(code)
@@ -190,12 +208,14 @@ def _apply_structure(known: dict[str, CnCode]) -> set[str]:
 
 
 def _index_words(created: list[CnCode], described: list[CnCode]) -> None:
-    """(Re)build the search words of these codes: English, and French (the English text where none)."""
+    """(Re)build the search words of these codes: English, and French (the English text where none). Only codes
+    of six digits or more: chapters and headings are never offered by the search."""
     for i in range(0, len(described), BATCH):
         CnWord.objects.filter(cn_id__in=[cn.pk for cn in described[i : i + BATCH]]).delete()
     rows = [
         CnWord(cn_id=cn.pk, language=lang, word=word)
         for cn in created + described
+        if cn.level >= 6
         for lang, text in (("en", cn.description_en), ("fr", cn.description_fr or cn.description_en))
         for word in sorted(words(text, lang))
     ]
@@ -205,6 +225,11 @@ def _index_words(created: list[CnCode], described: list[CnCode]) -> None:
 def load_base() -> LoadResult:
     """The HS base and OpenCOI's CN data file: what a new installation, the demo and the tests load."""
     return load(base_entries())
+
+
+def load_base_if_empty() -> LoadResult | None:
+    """For the demo: load the nomenclature unless some is loaded already (perhaps a full yearly CN)."""
+    return None if CnCode.objects.exists() else load_base()
 
 
 # The official layout -------------------------------------------------------------------------------------------
