@@ -44,3 +44,18 @@ def _empty_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def _allow_db_beside_playwright() -> Any:
+    """Playwright's sync API keeps an event loop running in the tests' thread until the session ends;
+    Django's guard against database calls from async code would refuse the test database's set-up and flush."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], _allow_db_beside_playwright: None) -> dict[str, Any]:
+    # A French-speaking browser, as most OpenCOI users: pages start in French.
+    return {**browser_context_args, "locale": "fr-FR"}

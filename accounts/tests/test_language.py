@@ -23,6 +23,9 @@ def test_it_shows_french_by_default_and_the_switch_on_every_page(client: Client)
     assert "Certificats d’inspection des importations biologiques" in page
     assert 'value="fr" lang="fr"' in page
     assert 'value="en" lang="en"' in page
+    # Each language keeps its own name in the switch.
+    assert ">Français</button>" in page
+    assert ">English</button>" in page
 
 
 def test_it_switches_a_visitor_to_english_and_back(client: Client) -> None:
