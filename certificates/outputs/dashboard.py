@@ -1,0 +1,251 @@
+"""The dashboard of the organisation a person acts for: COIs per month by status, net weight by CN chapter
+and by country of origin, time from submission to release (box 20 decision) and the actions waiting for me.
+
+Every figure is an aggregation in SQL: the number of queries does not grow with the number of COIs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr, TruncMonth
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from certificates import matrix
+from certificates.access import Person, roles_on, visible_certificates
+from certificates.models import Certificate, CommodityLine
+from certificates.outputs import charts
+from certificates.outputs.signatures import box20_signed_at
+from certificates.statuses import COIRole, COIStatus
+from directory.models import Membership, MembershipKind, RflGrant
+from reference.countries import country_name
+from reference.lists import WeightUnit
+from reference.models import CnCode
+
+MONTHS = 12
+TOP = 12
+# Statuses whose goods are not (or no longer) a consignment of their own: left out of the weights.
+NOT_SHIPPED = [COIStatus.DRAFT, COIStatus.DELETED, COIStatus.REPLACED]
+
+
+def pending_actions() -> dict[matrix.Action, str]:
+    return {
+        matrix.Action.SIGN_18: _("Sign box 18"),
+        matrix.Action.SIGN_20: _("Sign box 20"),
+        matrix.Action.SIGN_21: _("Sign box 21"),
+        matrix.Action.INITIATE_EXTRACT: _("Initiate an extract"),
+    }
+
+
+@dataclass
+class Pending:
+    coi: Certificate
+    actions: list[str]
+
+
+@dataclass
+class Board:
+    organisation: str
+    months: list[str]
+    month_series: list[charts.Series]
+    month_chart: SafeString
+    chapters: list[tuple[str, float]]
+    chapter_chart: SafeString
+    origins: list[tuple[str, float]]
+    origin_chart: SafeString
+    release: dict[str, float] | None
+    release_chart: SafeString | None
+    pending: list[Pending] = field(default_factory=list)
+    pending_count: int = 0
+    swatches: list[SafeString] = field(default_factory=list)
+
+
+def organisation_person(user: Any, membership: Membership) -> Person:
+    """The person as seen through one organisation only: the dashboard is that organisation's."""
+    operators = frozenset([membership.operator_id]) if membership.kind == MembershipKind.OPERATOR else frozenset()
+    rfl = RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operators)
+    return Person(
+        user=user,
+        operators=operators,
+        control_body_codes=frozenset([membership.control_body_code_id])
+        if membership.kind == MembershipKind.CONTROL_BODY
+        else frozenset(),
+        authorities=frozenset([membership.authority_id])
+        if membership.kind == MembershipKind.AUTHORITY
+        else frozenset(),
+        rfl_operators=frozenset(rfl.values_list("operator_id", flat=True)) if operators else frozenset(),
+    )
+
+
+def build(user: Any, membership: Membership) -> Board:
+    person = organisation_person(user, membership)
+    qs = visible_certificates(person)
+    months, series = per_month(qs)
+    chapters = weight_by_chapter(qs)
+    origins = weight_by_origin(qs)
+    release = release_spread(qs)
+    pending, count = pending_for(person, qs)
+    kg = _("kg")
+    return Board(
+        organisation=membership.organisation_name(),
+        months=months,
+        month_series=series,
+        month_chart=charts.stacked_bars(_("COIs per month by status"), months, series),
+        chapters=chapters,
+        chapter_chart=charts.horizontal_bars(_("Net weight by CN chapter"), chapters, kg, prefix="c"),
+        origins=origins,
+        origin_chart=charts.horizontal_bars(_("Net weight by country of origin"), origins, kg, prefix="o"),
+        release=release,
+        release_chart=charts.box_plot(_("Days from submission to release"), release, _("d")) if release else None,
+        pending=pending,
+        pending_count=count,
+        swatches=[charts.legend_swatch(i) for i in range(len(series))],
+    )
+
+
+def per_month(qs: QuerySet[Certificate]) -> tuple[list[str], list[charts.Series]]:
+    today = timezone.localdate()
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    rows = (
+        qs.filter(created_at__date__gte=first)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = _month_keys(first, today)
+    counts: dict[str, dict[datetime.date, int]] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        counts.setdefault(row["status"], {})[month] = row["n"]
+    series = [
+        charts.Series(str(label), [float(counts[value].get(k, 0)) for k in keys])
+        for value, label in COIStatus.choices
+        if value in counts
+    ]
+    return [formats.date_format(k, "M Y") for k in keys], series
+
+
+def _month_keys(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    keys, month = [], first
+    while month <= last:
+        keys.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return keys
+
+
+def _kg() -> Any:
+    return Sum(
+        Case(
+            When(net_weight_unit=WeightUnit.TONNE, then=F("net_weight") * Value(1000)),
+            default=F("net_weight"),
+            output_field=DecimalField(max_digits=20, decimal_places=3),
+        )
+    )
+
+
+def _shipped_lines(qs: QuerySet[Certificate]) -> QuerySet[CommodityLine]:
+    return CommodityLine.objects.filter(
+        commodity__certificate__in=qs.exclude(status__in=NOT_SHIPPED).values("pk"), net_weight__isnull=False
+    )
+
+
+def weight_by_chapter(qs: QuerySet[Certificate]) -> list[tuple[str, float]]:
+    rows = (
+        _shipped_lines(qs)
+        .annotate(chapter=Substr("commodity__cn_code__code", 1, 2))
+        .values("chapter")
+        .annotate(kg=_kg())
+        .order_by("-kg")[:TOP]
+    )
+    rows = list(rows)
+    names = {c.code: c.description for c in CnCode.objects.filter(code__in=[r["chapter"] for r in rows])}
+    return [(f"{r['chapter']} {names.get(r['chapter'], '')}".strip(), float(r["kg"] or 0)) for r in rows]
+
+
+def weight_by_origin(qs: QuerySet[Certificate]) -> list[tuple[str, float]]:
+    """Box 7 may name several countries for one COI: such a COI counts under its combination of countries."""
+    rows = (
+        _shipped_lines(qs).values("commodity__certificate__origin_countries").annotate(kg=_kg()).order_by("-kg")[:TOP]
+    )
+    return [
+        (", ".join(country_name(c) for c in (r["commodity__certificate__origin_countries"] or "").split()) or "—",
+         float(r["kg"] or 0))
+        for r in rows
+    ]  # fmt: skip
+
+
+def release_spread(qs: QuerySet[Certificate]) -> dict[str, float] | None:
+    """Minimum, quartiles, median and maximum of the days from submission to the box 20 decision, computed in
+    SQL with one count and one OFFSET query per figure; None when nothing was released yet."""
+    released_at = box20_signed_at()
+    if released_at is None:
+        return None
+    durations = (
+        qs.filter(submitted_at__isnull=False)
+        .annotate(released_at=released_at)
+        .filter(released_at__isnull=False)
+        .annotate(took=ExpressionWrapper(F("released_at") - F("submitted_at"), output_field=DurationField()))
+        .order_by("took")
+        .values_list("took", flat=True)
+    )
+    n = durations.count()
+    if not n:
+        return None
+    positions = {"min": 0, "q1": (n - 1) // 4, "median": (n - 1) // 2, "q3": (3 * (n - 1)) // 4, "max": n - 1}
+    spread = {key: _days(durations[k]) for key, k in positions.items()}
+    spread["count"] = float(n)
+    return spread
+
+
+def _days(value: Any) -> float:
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 86400
+    return float(value or 0) / 86_400_000_000  # microseconds, on databases without an interval type
+
+
+def _role_filter(role: str, person: Person) -> Q:
+    return {
+        COIRole.IMPORTER: Q(importer_id__in=person.operators),
+        COIRole.EXPORTER: Q(exporter_id__in=person.operators),
+        COIRole.FIRST_CONSIGNEE: Q(first_consignee_id__in=person.operators),
+        COIRole.CONTROL_BODY: Q(control_body_code_id__in=person.control_body_codes),
+        COIRole.VALIDATING_AUTHORITY: Q(validating_authority_id__in=person.authorities),
+        COIRole.ENTRY_AUTHORITY: Q(point_of_entry__authority_id__in=person.authorities),
+        COIRole.RFL: Q(rfl_id__in=person.rfl_operators),
+    }[COIRole(role)]
+
+
+def pending_for(person: Person, qs: QuerySet[Certificate]) -> tuple[list[Pending], int]:
+    """COIs on which the matrix lets the organisation sign or start an extract now, most recent first."""
+    wanted = pending_actions()
+    condition = Q(pk__in=[])
+    for (status, role), actions in matrix.table().items():
+        if actions & wanted.keys():
+            condition |= Q(status=status) & _role_filter(role, person)
+    found = qs.filter(condition).distinct()
+    count = found.count()
+    rows = found.select_related("point_of_entry", "exporter", "importer").order_by("-updated_at")[:20]
+    pending = []
+    for coi in rows:
+        roles = roles_on(person, coi)
+        labels = [label for action, label in wanted.items() if matrix.allowed(coi.status, roles, action)]
+        pending.append(Pending(coi, labels))
+    return pending, count

@@ -1,0 +1,125 @@
+"""Exports of a COI list to CSV and Excel: the same filters as the page (certificates.listing), streamed.
+
+Rows are read with `.iterator(chunk_size=...)` (prefetching products per chunk), so memory holds one chunk
+whatever the size of the list: CSV goes out as it is written; Excel (write-only workbook) is written to a
+temporary file that is then streamed and removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from certificates import listing
+from certificates.access import Person
+from certificates.models import Certificate
+
+CHUNK = 500
+
+
+def columns() -> list[str]:
+    return [
+        _("COI number"),
+        _("National reference number"),
+        _("Status"),
+        _("Issuing control body"),
+        _("Exporter"),
+        _("Importer"),
+        _("First consignee"),
+        _("CN codes"),
+        _("Countries of origin"),
+        _("Country of export"),
+        _("Country of destination"),
+        _("Member state of release"),
+        _("Created"),
+        _("Submitted"),
+        _("Updated"),
+    ]
+
+
+def export_queryset(person: Person, filters: listing.Filters) -> QuerySet[Certificate]:
+    return (
+        listing.filtered(person, filters)
+        .select_related("exporter", "importer", "first_consignee", "control_body_code")
+        .prefetch_related("commodities__cn_code")
+    )
+
+
+def rows(person: Person, filters: listing.Filters) -> Iterator[list[Any]]:
+    for coi in export_queryset(person, filters).iterator(chunk_size=CHUNK):
+        yield [
+            coi.number or "",
+            coi.national_reference,
+            str(coi.get_status_display()),
+            coi.control_body_code.code if coi.control_body_code else "",
+            coi.exporter.name if coi.exporter else "",
+            coi.importer.name if coi.importer else "",
+            coi.first_consignee.name if coi.first_consignee else "",
+            " ".join(c.cn_code.code for c in coi.commodities.all()),
+            coi.origin_countries,
+            coi.export_country,
+            coi.destination_country,
+            coi.release_member_state,
+            _local(coi.created_at),
+            _local(coi.submitted_at),
+            _local(coi.updated_at),
+        ]
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Local time without a zone: what a spreadsheet can hold."""
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+
+
+def _filename(ext: str) -> str:
+    return f"coi-{timezone.localdate().isoformat()}.{ext}"
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for csv.writer inside a generator."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(person: Person, filters: listing.Filters) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+        yield writer.writerow(columns())
+        for row in rows(person, filters):
+            yield writer.writerow(
+                ["" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else v) for v in row]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def xlsx_response(person: Person, filters: listing.Filters) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Certificates"))
+    sheet.append(columns())
+    for row in rows(person, filters):
+        sheet.append(row)
+    # TemporaryFile has no name on disk once closed; FileResponse closes it after streaming.
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=_filename("xlsx"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

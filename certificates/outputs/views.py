@@ -1,0 +1,95 @@
+"""Pages of the outputs: the PDF, the public verification, document downloads, exports and the dashboard.
+
+Thin: each reads who asks (certificates.access), calls one function of this package, and answers. A COI
+the person may not see is a 404, exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from certificates import listing
+from certificates.access import Person, get_visible
+from certificates.models import Certificate, Document
+from certificates.outputs import dashboard as dashboards
+from certificates.outputs import exports
+from certificates.outputs.pdf import render_pdf
+from certificates.outputs.verification import certificate_for_token, public_view
+from core.errors import NotFound
+from directory.access import acting_membership
+
+LANGUAGES = ("fr", "en")
+
+
+def _visible(request: HttpRequest, pk: int) -> Certificate:
+    try:
+        return get_visible(Person.of(request.user), pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_GET
+@login_required
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF in the reader's language (or ?lang=fr / ?lang=en, e.g. for a border officer abroad)."""
+    coi = _visible(request, pk)
+    language = request.GET.get("lang") or translation.get_language() or "fr"
+    document = render_pdf(coi.pk, language[:2] if language[:2] in LANGUAGES else "fr")
+    response = HttpResponse(document.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    return response
+
+
+@require_GET
+@never_cache
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Public, no login: what a border officer sees after scanning the QR code of a printed COI."""
+    coi = certificate_for_token(token)
+    if coi is None:
+        raise Http404
+    coi = (
+        Certificate.objects.select_related("control_body_code__control_body", "exporter", "importer", "first_consignee")
+        .prefetch_related("commodities__cn_code", "commodities__lines")
+        .get(pk=coi.pk)
+    )
+    response = render(request, "certificates/outputs/verify.html", {"view": public_view(coi)})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@login_required
+def document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
+    """An accompanying document, for the COI's parties only."""
+    coi = _visible(request, pk)
+    found = Document.objects.filter(certificate=coi, pk=document_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
+    )
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    return exports.csv_response(Person.of(request.user), listing.Filters.from_params(request.GET))
+
+
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest) -> FileResponse:
+    return exports.xlsx_response(Person.of(request.user), listing.Filters.from_params(request.GET))
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = acting_membership(request)
+    context = {"membership": membership, "board": dashboards.build(request.user, membership) if membership else None}
+    return render(request, "certificates/outputs/dashboard.html", context)
