@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("directory/", include("directory.urls")),
     path("certificates/", include("certificates.urls")),
+    path("", include("certificates.outputs.urls")),
     path("", include("core.urls")),
 ]
 
