@@ -1,0 +1,296 @@
+"""Reading an SPS certificate (see `sps.py` for the mapping) into the boxes of a new draft.
+
+The document's values become the same `BoxData` a person types in the form, and the draft is created by
+`certificates.services.create_draft`: the same reading and the same rules. Each problem names the element
+it comes from (an XPath with the document's prefixes, e.g.
+`/rsm:SPSCertificate/rsm:SPSConsignment/ram:IncludedSPSConsignmentItem[1]/ram:IncludedSPSTradeLineItem[2]/ram:NetWeightMeasure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from certificates import rules
+from certificates.access import Person
+from certificates.boxes import BoxData, normalise_cn
+from certificates.models import Certificate
+from certificates.outputs.sps import (
+    MODE_CODES,
+    NOTE_BATCHES,
+    NOTE_NATIONAL_REFERENCE,
+    RAM,
+    RSM,
+    UNIT_CODES,
+    ram,
+    rsm,
+)
+from certificates.services import BoxErrors, create_draft
+from directory.models import Authority, ControlBodyCode, IdentifierType, Membership, Operator, PointOfEntry
+from reference.models import CnCode
+
+PREFIXES = {RSM: "rsm", RAM: "ram"}
+ROOT = "/rsm:SPSCertificate"
+DOC = f"{ROOT}/rsm:SPSExchangedDocument"
+CONSIGNMENT = f"{ROOT}/rsm:SPSConsignment"
+# Where each box of the form lives in the document, for problems the rules find at a box.
+BOX_PATHS = {
+    "1": f"{DOC}/ram:IssuerSPSParty",
+    "2": f"{DOC}/ram:IssuerSPSParty",
+    "3": f"{DOC}/ram:IncludedSPSNote",
+    "4": f"{CONSIGNMENT}/ram:ConsignorSPSParty",
+    "5": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:ProducerSPSParty",
+    "6": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:ProducerSPSParty",
+    "7": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:OriginSPSCountry",
+    "8": f"{CONSIGNMENT}/ram:ExportSPSCountry",
+    "9": f"{CONSIGNMENT}/ram:ImportSPSCountry",
+    "10": f"{CONSIGNMENT}/ram:DeliverySPSParty",
+    "11": f"{CONSIGNMENT}/ram:ConsigneeSPSParty",
+    "12": f"{CONSIGNMENT}/ram:DeliverySPSParty",
+    "rfl": f"{CONSIGNMENT}/ram:CustomsTransitAgentSPSParty",
+    "13": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem",
+    "14": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment",
+    "15": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment/ram:AffixedSPSSeal",
+    "16": f"{CONSIGNMENT}/ram:GrossWeightMeasure",
+    "17": f"{CONSIGNMENT}/ram:MainCarriageSPSTransportMovement",
+}
+UNITS = {code: unit for unit, code in UNIT_CODES.items()}
+MODES = {code: mode for mode, code in MODE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    box: str = ""
+
+
+def path_of(element: etree._Element) -> str:
+    steps = []
+    while element is not None:
+        qname = etree.QName(element)
+        step = f"{PREFIXES.get(qname.namespace or '', 'ns')}:{qname.localname}"
+        parent = element.getparent()
+        if parent is not None:
+            same = [e for e in parent if e.tag == element.tag]
+            if len(same) > 1:
+                step += f"[{same.index(element) + 1}]"
+        steps.append(step)
+        element = parent
+    return "/" + "/".join(reversed(steps))
+
+
+def _text(element: etree._Element | None, *names: str) -> str:
+    for name in names:
+        if element is None:
+            return ""
+        element = element.find(ram(name))
+    return (element.text or "").strip() if element is not None else ""
+
+
+class SpsReader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, element: etree._Element | str, message: str, box: str = "") -> None:
+        path = element if isinstance(element, str) else path_of(element)
+        self.problems.append(Problem(path, str(message), box))
+
+    def read(self, xml: bytes) -> BoxData | None:
+        """The boxes the document gives; None when it is not an SPS certificate at all."""
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        try:
+            root = etree.fromstring(xml, parser)
+        except etree.XMLSyntaxError as error:
+            self.problem("/", _("This is not well-formed XML: %(error)s") % {"error": error})
+            return None
+        if root.tag != rsm("SPSCertificate"):
+            self.problem(path_of(root), _("The document's root must be rsm:SPSCertificate (%(ns)s).") % {"ns": RSM})
+            return None
+        doc, consignment = root.find(rsm("SPSExchangedDocument")), root.find(rsm("SPSConsignment"))
+        for element, name in ((doc, "SPSExchangedDocument"), (consignment, "SPSConsignment")):
+            if element is None:
+                self.problem(f"{ROOT}/rsm:{name}", _("This element is missing."))
+        if doc is None or consignment is None:
+            return None
+        return {**self.document(doc), **self.consignment(consignment)}
+
+    def document(self, doc: etree._Element) -> BoxData:
+        data: BoxData = {}
+        issuer = doc.find(ram("IssuerSPSParty"))
+        code = _text(issuer, "ID").upper()
+        if code:
+            if ControlBodyCode.objects.filter(code=code).exists():
+                data["control_body_code"] = code
+            else:
+                self.problem(issuer.find(ram("ID")), _("No such control body code: %(code)s.") % {"code": code}, "1")
+        notes = {_text(n, "Subject"): (n, _text(n, "Content")) for n in doc.findall(ram("IncludedSPSNote"))}
+        if NOTE_NATIONAL_REFERENCE in notes:
+            data["national_reference"] = notes[NOTE_NATIONAL_REFERENCE][1]
+        data["release_in_batches"] = notes.get(NOTE_BATCHES, (None, ""))[1].lower() == "true"
+        return data
+
+    def consignment(self, consignment: etree._Element) -> BoxData:
+        data: BoxData = {}
+        for field, name, box in (
+            ("exporter", "ConsignorSPSParty", "4"),
+            ("importer", "ConsigneeSPSParty", "11"),
+            ("first_consignee", "DeliverySPSParty", "12"),
+            ("rfl", "CustomsTransitAgentSPSParty", "rfl"),
+        ):
+            data[field] = self.operator(consignment.find(ram(name)), box)
+        data["export_country"] = _text(consignment, "ExportSPSCountry", "ID").upper()
+        data["release_member_state"] = _text(consignment, "ImportSPSCountry", "ID").upper()
+        data["point_of_entry"] = self.point_of_entry(consignment.find(ram("UnloadingBaseportSPSLocation")))
+        location = consignment.find(f"{ram('ExaminationSPSEvent')}/{ram('OccurrenceSPSLocation')}")
+        data["validating_authority"] = self.authority(location)
+        data.update(self.transport(consignment.find(ram("MainCarriageSPSTransportMovement"))))
+        data["containers"] = [
+            {
+                "number": _text(e, "ID"),
+                "seals": ", ".join(_text(s, "ID") for s in e.findall(ram("AffixedSPSSeal"))),
+            }
+            for e in consignment.findall(ram("UtilizedSPSTransportEquipment"))
+        ]
+        gross = consignment.find(ram("GrossWeightMeasure"))
+        if gross is not None:
+            data["gross_weight"], data["gross_weight_unit"] = self.measure(gross, "16")
+        origins: list[str] = []
+        data["commodities"] = [
+            self.commodity(item, origins) for item in consignment.findall(ram("IncludedSPSConsignmentItem"))
+        ]
+        data["commodities"] = [c for c in data["commodities"] if c]
+        data["origin_countries"] = list(dict.fromkeys(origins))
+        return data
+
+    def operator(self, party: etree._Element | None, box: str) -> int | None:
+        if party is None:
+            return None
+        identifier = party.find(ram("ID"))
+        name = _text(party, "Name")
+        country = _text(party, "SpecifiedSPSAddress", "CountryID").upper()
+        found: list[Operator] = []
+        if identifier is not None and identifier.get("schemeID", "").upper() == "EORI" and identifier.text:
+            found = list(
+                Operator.objects.filter(
+                    identifiers__type=IdentifierType.EORI, identifiers__value=identifier.text.strip()
+                ).distinct()[:2]
+            )
+        if not found:
+            found = list(Operator.objects.filter(name__iexact=name, country=country)[:2])
+        if len(found) != 1:
+            message = (
+                _("No operator %(name)s (%(country)s) is known here.")
+                if not found
+                else _("Several operators are named %(name)s (%(country)s): give the EORI number.")
+            )
+            self.problem(party, message % {"name": name or "?", "country": country or "?"}, box)
+            return None
+        return found[0].pk
+
+    def point_of_entry(self, place: etree._Element | None) -> int | None:
+        if place is None:
+            return None
+        code = _text(place, "ID")
+        found = PointOfEntry.objects.filter(code=code).first()
+        if found is None:
+            self.problem(place, _("No point of entry %(code)s is known here.") % {"code": code or "?"}, "9")
+            return None
+        return found.pk
+
+    def authority(self, location: etree._Element | None) -> int | None:
+        if location is None:
+            return None
+        name, country = _text(location, "Name"), _text(location, "CountryID").upper()
+        found = list(Authority.objects.filter(Q(name__iexact=name), country=country)[:2])
+        if len(found) != 1:
+            self.problem(location, _("No single authority %(name)s (%(country)s) is known here.")
+                         % {"name": name or "?", "country": country or "?"}, "9")  # fmt: skip
+            return None
+        return found[0].pk
+
+    def transport(self, movement: etree._Element | None) -> BoxData:
+        if movement is None:
+            return {}
+        code = _text(movement, "ModeCode")
+        if code and code not in MODES:
+            self.problem(
+                movement.find(ram("ModeCode")), _("Unknown mode of transport %(code)s.") % {"code": code}, "17"
+            )
+            code = ""
+        return {
+            "transport_mode": str(MODES[code]) if code else "",
+            "transport_identification": _text(movement, "UsedSPSTransportMeans", "Name"),
+        }
+
+    def measure(self, element: etree._Element, box: str) -> tuple[Decimal | None, str]:
+        unit = UNITS.get(element.get("unitCode", ""))
+        if unit is None:
+            self.problem(element, _("The unit must be KGM or TNE."), box)
+        try:
+            value = Decimal((element.text or "").strip())
+        except InvalidOperation:
+            self.problem(element, _("%(raw)s is not a weight.") % {"raw": element.text}, box)
+            value = None
+        return value, str(unit or "kg")
+
+    def commodity(self, item: etree._Element, origins: list[str]) -> dict[str, Any] | None:
+        trades = item.findall(ram("IncludedSPSTradeLineItem"))
+        codes = {normalise_cn(_text(t, "ApplicableSPSClassification", "ClassCode")) for t in trades}
+        if len(codes) != 1:
+            self.problem(item, _("Each consignment item holds the lines of one CN code."), "13")
+            return None
+        code = codes.pop()
+        cn = CnCode.objects.filter(code=code).first()
+        if cn is None or not cn.selectable:
+            where = trades[0].find(f"{ram('ApplicableSPSClassification')}/{ram('ClassCode')}")
+            self.problem(where if where is not None else item, _("%(code)s is not a CN code that may be chosen.")
+                         % {"code": code or "?"}, "13")  # fmt: skip
+            return None
+        return {"cn_code": code, "lines": [self.line(t, origins) for t in trades]}
+
+    def line(self, trade: etree._Element, origins: list[str]) -> dict[str, Any]:
+        origins.extend(_text(o, "ID").upper() for o in trade.findall(ram("OriginSPSCountry")))
+        line: dict[str, Any] = {
+            "trade_name": _text(trade, "Description"),
+            "lot_number": _text(trade, "ProductionBatchID"),
+            "packaging_type": _text(trade, "PhysicalSPSPackage", "TypeCode"),
+            "producer": self.operator(trade.find(ram("ProducerSPSParty")), "13"),
+        }
+        quantity = _text(trade, "PhysicalSPSPackage", "ItemQuantity")
+        if quantity:
+            if quantity.isdigit():
+                line["packages"] = int(quantity)
+            else:
+                where = trade.find(f"{ram('PhysicalSPSPackage')}/{ram('ItemQuantity')}")
+                self.problem(where, _("%(raw)s is not a number of packages.") % {"raw": quantity}, "13")
+        net = trade.find(ram("NetWeightMeasure"))
+        if net is not None:
+            line["net_weight"], line["net_weight_unit"] = self.measure(net, "13")
+        return line
+
+
+def import_draft(xml: bytes, person: Person, membership: Membership | None) -> tuple[Certificate | None, list[Problem]]:
+    """A new draft from an SPS certificate, with every problem at its element; None when none could be made."""
+    reader = SpsReader()
+    data = reader.read(xml)
+    if data is None:
+        return None, reader.problems
+    try:
+        coi, box_problems = create_draft(person, membership, data)
+    except BoxErrors as error:
+        return None, reader.problems + _at_boxes(error.problems)
+    return coi, reader.problems + _at_boxes(box_problems)
+
+
+def _at_boxes(problems: rules.Problems) -> list[Problem]:
+    return [
+        Problem(BOX_PATHS.get(box, CONSIGNMENT), message, box)
+        for box, messages in problems.items()
+        for message in messages
+    ]
