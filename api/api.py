@@ -24,6 +24,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", "api.directory.router")
 api.add_router("/", "api.reference.router")
+api.add_router("/certificates", "api.sps.router")
 api.add_router("/certificates", "api.certificates.router")
 
 
