@@ -29,7 +29,7 @@ def test_it_refuses_to_run_with_debug_off() -> None:
     assert not User.objects.exists()
 
 
-def test_it_creates_one_login_per_role_and_prints_them() -> None:
+def test_it_creates_one_login_per_role_prints_them_and_keeps_the_data_on_a_second_run() -> None:
     out = run_demo()
 
     for email, _role, _name, _signs in DEMO_ACCOUNTS:
@@ -45,9 +45,6 @@ def test_it_creates_one_login_per_role_and_prints_them() -> None:
     assert signers <= with_totp
     assert not with_totp & (emails - signers)
 
-
-def test_it_keeps_the_data_on_a_second_run() -> None:
-    run_demo()
     importer = User.objects.get(email="importer@acme-bio.example")
     importer.set_password("changed-by-the-tester-1")
     importer.save()
