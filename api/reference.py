@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.db.models import TextChoices
 from django.http import HttpRequest
 from django.utils import translation
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from core.errors import NotFound
 from reference.countries import country_choices
 from reference.lists import (
     DOCUMENT_FIELD_LABELS,
@@ -98,8 +96,6 @@ def cn_chapters(request: HttpRequest, lang: str | None = None) -> list[dict[str,
 @router.get("reference/cn/{code}", response=CnDetailOut, summary="A CN code with its path and children")
 def cn_detail(request: HttpRequest, code: str, lang: str | None = None) -> dict[str, object]:
     cn = get_cn(code)
-    if cn is None:
-        raise NotFound(_("No such CN code."))
     with translation.override(_language(request, lang)):
         return {
             **_cn(cn),

@@ -259,8 +259,9 @@ def _read_text(path: Path) -> str:
 def official_entries(path: Path) -> dict[str, Entry]:
     """Entries of a CN file in the EU's published layout, saved as CSV (see the `load_cn` command's help)."""
     text = _read_text(Path(path))
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";\t,", key=first_line.count)  # Excel's CSV export uses ';' where ',' is the decimal sign
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
     code_col = _column(header, CODE_COLUMNS)
     en_col = _column(header, [*EN_COLUMNS, "description"])

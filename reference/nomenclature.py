@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import NotFound
 from reference.models import CnCode, CnWord
 
 # Code prefix -> categories; the longest prefix that matches a code wins. Chapters first, then the exceptions.
@@ -121,8 +123,12 @@ def cn_tree(parent_code: str | None = None) -> QuerySet[CnCode]:
     return codes.filter(parent__code=normalise_code(parent_code)).order_by("code")
 
 
-def get_cn(code: str) -> CnCode | None:
-    return CnCode.objects.filter(code=normalise_code(code)).select_related("parent").first()
+def get_cn(code: str) -> CnCode:
+    """The code, with its parent; NotFound when the nomenclature has no such code."""
+    cn = CnCode.objects.filter(code=normalise_code(code)).select_related("parent").first()
+    if cn is None:
+        raise NotFound(_("No such CN code."))
+    return cn
 
 
 def cn_path(cn: CnCode) -> list[CnCode]:
