@@ -3,6 +3,11 @@
 `coi-edit-matrix.csv` beside this module is the spec's table, copied verbatim; this module reads it
 into `(status, role) -> set of Action`. Pages (which buttons and fields to offer), the API and the
 workflow all ask `allowed(...)`; the tests walk the whole table.
+
+An extract (a COI with a base) is not in the guide's table: `coi-extract-matrix.csv`, in the same format,
+gives its rows where they differ (drafted by the importer or the RFL, submitted for endorsement, endorsed
+by the authority in box 20: the issuing body never signs it); its other rows are the table's. Pass the
+COI itself instead of its status and the right table is read. See `certificates/workflow.py`.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates.statuses import COIRole, COIStatus
 
 MATRIX_CSV = Path(__file__).with_name("coi-edit-matrix.csv")
+EXTRACT_CSV = Path(__file__).with_name("coi-extract-matrix.csv")
 
 
 class Action(models.TextChoices):
@@ -36,6 +43,7 @@ class Action(models.TextChoices):
     FLAG_OFIS = "flag_ofis", _("Flag an OFIS irregularity")
     INITIATE_EXTRACT = "initiate_extract", _("Initiate an extract of a lot")
     SPLIT = "split", _("Split the COI")
+    SUBMIT_EXTRACT = "submit_extract", _("Submit the extract for endorsement")
 
 
 # The table's wording, one phrase per action. A phrase the table uses that is missing here fails loudly.
@@ -56,6 +64,7 @@ PHRASES: dict[str, tuple[Action, ...]] = {
     "flag an ofis irregularity": (Action.FLAG_OFIS,),
     "initiate an extract of a lot": (Action.INITIATE_EXTRACT,),
     "split the coi": (Action.SPLIT,),
+    "submit for endorsement": (Action.SUBMIT_EXTRACT,),
 }
 NOTHING_PREFIXES = ("nothing", "not applicable")
 
@@ -73,26 +82,36 @@ def _parse(cell: str) -> frozenset[Action]:
 
 
 @cache
-def table() -> dict[tuple[str, str], frozenset[Action]]:
-    with MATRIX_CSV.open(newline="", encoding="utf-8") as f:
+def table(path: Path = MATRIX_CSV) -> dict[tuple[str, str], frozenset[Action]]:
+    with path.open(newline="", encoding="utf-8") as f:
         rows = {(row["status"], row["role"]): _parse(row["may"]) for row in csv.DictReader(f)}
     for status, role in rows:
         if status not in COIStatus.values or role not in COIRole.values:
-            raise ValueError(f"Unknown status or role in {MATRIX_CSV.name}: {status}, {role}")
+            raise ValueError(f"Unknown status or role in {path.name}: {status}, {role}")
     return rows
 
 
-def actions_for(status: str, role: str) -> frozenset[Action]:
-    """What the role may do in that status. Statuses the table does not list allow nothing."""
+def actions_for(status: Any, role: str) -> frozenset[Action]:
+    """What the role may do in that status (or on that COI). Statuses the table does not list allow nothing."""
+    status, extract = _key(status)
+    if extract and (status, role) in table(EXTRACT_CSV):
+        return table(EXTRACT_CSV)[(status, role)]
     return table().get((status, role), frozenset())
 
 
-def allowed(status: str, roles: set[str] | frozenset[str], action: Action) -> bool:
+def _key(status: Any) -> tuple[str, bool]:
+    """A status, or a COI: its status, and whether it is an extract (read from its own rows)."""
+    if isinstance(status, str):
+        return status, False
+    return status.status, status.base_id is not None
+
+
+def allowed(status: Any, roles: set[str] | frozenset[str], action: Action) -> bool:
     return any(action in actions_for(status, role) for role in roles)
 
 
-def editable_boxes(status: str, roles: set[str] | frozenset[str]) -> set[str]:
-    """Box numbers (as strings; 'rfl' for the RFL field) the roles may change in that status."""
+def editable_boxes(status: Any, roles: set[str] | frozenset[str]) -> set[str]:
+    """Box numbers (as strings; 'rfl' for the RFL field) the roles may change in that status (or on that COI)."""
     actions: set[Action] = set()
     for role in roles:
         actions |= actions_for(status, role)

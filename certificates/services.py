@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from certificates import rules
+from certificates import rules, workflow_history
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
 from certificates.matrix import Action, allowed, editable_boxes
@@ -109,7 +109,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
     saved; what cannot comes back as problems at its box, with the rules' warnings."""
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
-        boxes = editable_boxes(coi.status, roles_on(person, coi))
+        boxes = editable_boxes(coi, roles_on(person, coi))
         refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
         if refused:
             raise DomainError(
@@ -119,7 +119,10 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         if coi.is_draft and "exporter" in values and values["exporter"] is None:
             values.pop("exporter")
             errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+        before = None if coi.is_draft else workflow_history.snapshot(coi)
         _store(coi, values)
+        if before is not None:
+            workflow_history.record_edit(person, coi, roles_on(person, coi), before, workflow_history.snapshot(coi))
     coi = _fresh(coi)
     return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
 
@@ -180,7 +183,7 @@ def submit(person: Person, pk: int) -> Certificate:
         coi = get_visible(person, pk, for_update=True)
         if not coi.is_draft:
             raise Conflict(_("This COI has already been submitted."))
-        if not allowed(coi.status, roles_on(person, coi), Action.EDIT_ALL):
+        if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
             raise DomainError(_("You may not submit this COI."))
         coi = _fresh(coi)
         problems = rules.submission_problems(coi)
@@ -191,6 +194,7 @@ def submit(person: Person, pk: int) -> Certificate:
         coi.status = COIStatus.DESCRIPTION_COMPLETED
         coi.submitted_at = now
         coi.save(update_fields=["number", "status", "submitted_at", "updated_at"])
+        workflow_history.submitted(person, coi)
     return coi
 
 
@@ -280,5 +284,5 @@ def remove_document(person: Person, pk: int, document_id: int) -> None:
 
 
 def _require_some_edit_right(person: Person, coi: Certificate) -> None:
-    if not editable_boxes(coi.status, roles_on(person, coi)):
+    if not editable_boxes(coi, roles_on(person, coi)):
         raise DomainError(_("You may not change this COI in its status."))

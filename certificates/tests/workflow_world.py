@@ -1,0 +1,133 @@
+"""The workflow's test world: the drafting tests' actors, signers with two-factor on, an outsider authority,
+and a COI brought to any of the eleven statuses through the workflow's own functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.mfa.totp.internal.auth import TOTP
+
+from accounts.tests.helpers import totp_code
+from certificates import workflow, workflow_extracts
+from certificates.models import Certificate
+from certificates.statuses import COIRole, COIStatus
+from directory.models import Authority
+
+from .conftest import World
+from .factories import AuthorityFactory, member_of
+
+SECRET = "JBSWY3DPEHPK3PXP"
+CHECKS = {"documentary": "acceptable", "physical": "not_done"}
+ROLES = [str(r) for r in COIRole.values]
+
+
+@dataclass
+class Flow:
+    w: World
+    outsider_authority: Any
+    outsider_exporter: Any
+
+    def person(self, user: Any) -> Any:
+        return self.w.person(user)
+
+    def party(self, role: str) -> Any:
+        """The person holding `role` on the COIs this world builds."""
+        return {
+            COIRole.IMPORTER: self.w.importer,
+            COIRole.EXPORTER: self.w.exporter,
+            COIRole.CONTROL_BODY: self.w.control_body,
+            COIRole.VALIDATING_AUTHORITY: self.w.inao_agent,
+            COIRole.ENTRY_AUTHORITY: self.w.border_agent,
+            COIRole.RFL: self.w.forwarder,
+            COIRole.FIRST_CONSIGNEE: self.w.consignee,
+        }[role]
+
+    def outsider(self, role: str) -> Any:
+        """Someone of the same kind of organisation, not named on the COI."""
+        if role == COIRole.CONTROL_BODY:
+            return self.w.outsider_control_body
+        if role in (COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY):
+            return self.outsider_authority
+        if role == COIRole.EXPORTER:
+            return self.outsider_exporter
+        return self.w.outsider_importer
+
+    # Bringing a COI to a status, step by step ---------------------------------------------------------
+
+    def coi(self, status: str, *, creator: str = "importer") -> Certificate:
+        batches = status in (COIStatus.BASIS_FOR_EXTRACT,)
+        if status == COIStatus.DRAFT:
+            return self.w.draft(creator, rfl=self.w.transit.pk)
+        extra: dict[str, Any] = {"rfl": self.w.transit.pk}
+        if batches:
+            extra.update(first_consignee=None, release_in_batches=True)
+        coi = self.w.submitted(creator, **extra)
+        if status == COIStatus.DESCRIPTION_COMPLETED:
+            return coi
+        coi = self.sign_18(coi)
+        if status == COIStatus.ISSUING_BODY_SIGNED:
+            return coi
+        if status == COIStatus.REPLACED:
+            new = workflow.replace(self.person(self.w.control_body), coi.pk)
+            self.sign_18(new)
+            return Certificate.objects.get(pk=coi.pk)
+        decision = status if status in COIStatus.box20_decisions() else COIStatus.CONSIGNMENT_VERIFIED
+        coi = self.decide(coi, decision)
+        if status == decision:
+            return coi
+        if status == COIStatus.DELETED:
+            return workflow.delete(self.person(self.w.inao_agent), coi.pk, reason="Duplicate of another COI")
+        coi = workflow.sign_box_21(self.person(self.w.consignee), coi.pk, place="Lyon")
+        if status == COIStatus.FIRST_CONSIGNEE_SIGNED:
+            return coi
+        assert status == COIStatus.OFIS_IRREGULARITY
+        return workflow.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
+
+    def sign_18(self, coi: Certificate) -> Certificate:
+        return workflow.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
+
+    def decide(self, coi: Certificate, decision: str) -> Certificate:
+        reason = "" if decision in (COIStatus.CONSIGNMENT_VERIFIED, COIStatus.BASIS_FOR_EXTRACT) else "Residues"
+        return workflow.decide(self.person(self.w.inao_agent), coi.pk, decision=decision, place="Paris", reason=reason)
+
+    def extract(self, base: Certificate, packages: int = 100, weight: str = "2000", user: Any = None) -> Certificate:
+        line = base.lines()[0] if hasattr(base, "_prefetched_objects_cache") else _first_line(base)
+        return workflow_extracts.initiate_extract(
+            self.person(user or self.w.importer),
+            base.pk,
+            consignee=self.w.foods.pk,
+            quantities={line.pk: (packages, weight)},
+        )
+
+
+def _first_line(coi: Certificate) -> Any:
+    return coi.commodities.first().lines.first()
+
+
+def two_factor(user: Any) -> None:
+    TOTP.activate(user, SECRET)
+
+
+def code(step: int = 0) -> str:
+    return totp_code(SECRET, step)
+
+
+def make_flow(world: World) -> Flow:
+    """Each test file declares `@pytest.fixture def flow(world): return make_flow(world)`."""
+    for user in (
+        world.control_body,
+        world.inao_agent,
+        world.border_agent,
+        world.consignee,
+        world.outsider_control_body,
+    ):
+        two_factor(user)
+    other = AuthorityFactory(name="DDPP du Rhône", country="FR", kind=Authority.Kind.COMPETENT)
+    outsider_authority = member_of(other, email="agent@ddpp.example")
+    two_factor(outsider_authority)
+    from .factories import ActivityFactory, OperatorFactory
+
+    other_exporter = OperatorFactory(name="Other Exporter", country="MA")
+    ActivityFactory(operator=other_exporter, kind="exporter", control_body_code=world.ecocert_fr)
+    return Flow(world, outsider_authority, member_of(other_exporter, email="exporter@other.example"))

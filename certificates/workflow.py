@@ -1,0 +1,478 @@
+"""The COI's life after submission (guide 000, 3.2 and 3.3): one function per step.
+
+Each step, in one transaction with the COI's row locked: finds the COI the person may see (404 otherwise),
+checks the table (`certificates/matrix.py`) for the person's roles on THIS COI in its current status (403
+with the reason when the role may never do it, 409 when the status no longer allows it, e.g. someone
+signed first), applies the change, writes a history entry and queues the notifications. No page and no
+API endpoint assigns a status: they call these functions. Extracts, split and depletion are in
+`certificates/workflow_extracts.py`.
+
+Where the table is silent, this is how it is read (and why):
+- Extracts have rows of their own (`coi-extract-matrix.csv`): drafted by the importer or the RFL of the
+  base (boxes 9 and 12 and the quantities), submitted for endorsement (status Description completed),
+  endorsed by the validating or the entry authority in box 20 (Consignment verified, Released as
+  conventional or Not released: never Basis for extract), then signed in box 21 by their consignee. The
+  issuing body signed the base; it does not sign each extract again.
+- "Split the COI": the authority divides the base into extracts itself, each endorsed at once (it is
+  the endorsing authority) and left for its consignee to sign. "Mark as depleted" goes with the right to
+  split (the table names no one; the guide's help names the authority).
+- Replacement: the new copy starts in Description completed (the control body's own status: it may edit
+  every box and sign box 18), with a number of its own; when it is signed, the old one becomes Replaced,
+  which requires the old one to be still in Issuing body declaration signed (409 otherwise). One pending
+  replacement at a time.
+- Released as conventional, Not released, Deleted, Replaced and OFIS irregularity allow nothing more:
+  the COI stays readable to its parties. An OFIS irregularity is followed up in OFIS, outside.
+- Every signature (boxes 18, 20, 21, endorsement, split) needs two-factor authentication switched on;
+  pages and the API also ask for a current TOTP code.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from certificates import rules
+from certificates.access import Person, get_visible, roles_on
+from certificates.matrix import Action, actions_for
+from certificates.models import Certificate, Commodity, CommodityLine, Container
+from certificates.statuses import COIRole, COIStatus
+from certificates.workflow_history import ROLE_ORDER, person_name, record
+from certificates.workflow_models import CheckResult, Checks, Irregularity, Signature, Step
+from certificates.workflow_notify import ALL_PARTIES, tell
+from core.errors import Conflict, DomainError, Invalid
+from core.notify import NoticeKind
+
+DECLARATION_18 = gettext_noop(
+    "This is to certify that this certificate has been issued on the basis of the checks required by "
+    "Regulation (EU) 2018/848 and that the products designated above have been obtained in accordance "
+    "with the rules laid down in that Regulation."
+)
+DECLARATION_20 = gettext_noop("Endorsement of the certificate of inspection by the competent authority: %(decision)s.")
+DECLARATION_21 = gettext_noop(
+    "The undersigned certifies, on receipt, that the packaging or containers of the consignment and the "
+    "labelling of the products have been checked and correspond to this certificate."
+)
+
+
+# Checks shared by every step ---------------------------------------------------------------------------
+
+
+def acting_role(person: Person, coi: Certificate, action: Action) -> str:
+    """The role in which the person may do `action` on this COI now; refused with the reason otherwise."""
+    roles = roles_on(person, coi)
+    for role in ROLE_ORDER:
+        if role in roles and action in actions_for(coi, role):
+            return str(role)
+    elsewhere = [s for s in COIStatus.values if any(action in actions_for(_as(coi, s), role) for role in roles)]
+    if elsewhere:
+        raise Conflict(
+            _("This COI is now “%(status)s”: “%(action)s” is no longer possible.%(last)s")
+            % {"status": coi.get_status_display(), "action": action.label, "last": _last_step(coi)}
+        )
+    if not roles:
+        raise DomainError(_("You have no role on this COI that allows “%(action)s”.") % {"action": action.label})
+    names = ", ".join(str(COIRole(r).label) for r in sorted(roles))
+    raise DomainError(
+        _("As %(roles)s of this COI, you may not “%(action)s”.") % {"roles": names, "action": action.label}
+    )
+
+
+def _as(coi: Certificate, status: str) -> Any:
+    return SimpleNamespace(status=status, base_id=coi.base_id)
+
+
+def _last_step(coi: Certificate) -> str:
+    entry = coi.history.order_by("-at", "-pk").first()
+    if entry is None:
+        return ""
+    return " " + _("%(who)s: “%(step)s” on %(when)s; nothing of yours was changed.") % {
+        "who": entry.actor_name,
+        "step": entry.get_step_display(),
+        "when": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def locked(person: Person, pk: int) -> Certificate:
+    return get_visible(person, pk, for_update=True)
+
+
+def require_two_factor(person: Person, code: str | None) -> None:
+    """A signature needs two-factor authentication on; pages and the API also give a current code."""
+    authenticator = Authenticator.objects.filter(user_id=getattr(person.user, "pk", None), type="totp").first()
+    if authenticator is None:
+        raise DomainError(
+            _("Switch on two-factor authentication in your account before signing: a signature shows your name."),
+            code="two_factor_required",
+        )
+    if code is not None and not TOTP(authenticator).validate_code(str(code).strip()):
+        raise Invalid(_("The authentication code is wrong or already used: type the current one."), code="code")
+
+
+def change_status(
+    person: Person, coi: Certificate, new_status: str, step: str, *, role: str, note: str = ""
+) -> Certificate:
+    """Save the new status and write its history entry (the one place a status is assigned)."""
+    old = coi.status
+    coi.status = new_status
+    coi.save(update_fields=["status", "updated_at"])
+    record(person, coi, step, role=role, old_status=old, new_status=new_status, note=note)
+    return coi
+
+
+def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, declaration: str, **extra: Any) -> None:
+    if not place.strip():
+        raise Invalid(_("Give the place of signature."), code="place")
+    if coi.signatures.filter(box=box).exists():
+        raise Conflict(_("Box %(box)s of this COI has already been signed.") % {"box": box})
+    Signature.objects.create(
+        certificate=coi,
+        box=box,
+        signer=person.user,
+        signer_name=person_name(person.user),
+        organisation=_organisation(coi, role),
+        place=place.strip()[:200],
+        declaration=declaration,
+        **extra,
+    )
+
+
+def _organisation(coi: Certificate, role: str) -> str:
+    from certificates.workflow_history import organisation_of
+
+    return organisation_of(coi, role)
+
+
+# Box 18 ------------------------------------------------------------------------------------------------
+
+
+def record_checks(
+    person: Person,
+    pk: int,
+    *,
+    documentary: str,
+    physical: str,
+    documentary_remarks: str = "",
+    physical_remarks: str = "",
+) -> Checks:
+    """The issuing body's documentary and physical checks: Acceptable, Not acceptable or Not done."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.SIGN_18)
+        return _store_checks(person, coi, role, documentary, physical, documentary_remarks, physical_remarks)
+
+
+def _store_checks(
+    person: Person, coi: Certificate, role: str, documentary: str, physical: str, doc_remarks: str, phys_remarks: str
+) -> Checks:
+    if documentary not in CheckResult.values or physical not in CheckResult.values:
+        raise Invalid(_("Choose the result of each check: acceptable, not acceptable or not done."), code="checks")
+    checks, _created = Checks.objects.update_or_create(
+        certificate=coi,
+        defaults={
+            "documentary": documentary,
+            "documentary_remarks": doc_remarks.strip()[:1000],
+            "physical": physical,
+            "physical_remarks": phys_remarks.strip()[:1000],
+            "recorded_by": person.user,
+            "recorded_at": timezone.now(),
+        },
+    )
+    note = _("Documentary check: %(doc)s. Physical check: %(phys)s.") % {
+        "doc": checks.get_documentary_display(),
+        "phys": checks.get_physical_display(),
+    }
+    remarks = " ".join(r for r in (checks.documentary_remarks, checks.physical_remarks) if r)
+    record(person, coi, Step.CHECKS, role=role, old_status=coi.status, note=f"{note} {remarks}".strip())
+    return checks
+
+
+def sign_box_18(
+    person: Person, pk: int, *, place: str, code: str | None = None, checks: dict[str, str] | None = None
+) -> Certificate:
+    """The issuing control body signs its declaration, after its checks; a replacement's signature
+    makes the COI it replaces Replaced."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.SIGN_18)
+        require_two_factor(person, code)
+        if checks:
+            _store_checks(
+                person,
+                coi,
+                role,
+                checks.get("documentary", ""),
+                checks.get("physical", ""),
+                checks.get("documentary_remarks", ""),
+                checks.get("physical_remarks", ""),
+            )
+        if not Checks.objects.filter(certificate=coi).exists():
+            raise Invalid(_("Record the documentary and physical checks before signing."), code="checks")
+        _require_complete(coi)
+        old = _replaced_one(person, coi)
+        sign(person, coi, Signature.Box.ISSUING_BODY, role, place=place, declaration=_(DECLARATION_18))
+        change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role)
+        if old is not None:
+            change_status(
+                person,
+                old,
+                COIStatus.REPLACED,
+                Step.REPLACED,
+                role=role,
+                note=_("Replaced by COI %(number)s.") % {"number": coi.number},
+            )
+            tell(
+                old,
+                ALL_PARTIES,
+                gettext_noop("COI %(number)s has been replaced by COI %(new)s"),
+                params={"new": coi.number},
+                actor=person.user,
+            )
+        tell(
+            coi,
+            ALL_PARTIES - {COIRole.CONTROL_BODY},
+            gettext_noop("COI %(number)s: the issuing control body signed box 18"),
+            actor=person.user,
+        )
+    return coi
+
+
+def _require_complete(coi: Certificate) -> None:
+    from certificates.services import BoxErrors, detail_queryset
+
+    problems = rules.submission_problems(detail_queryset().get(pk=coi.pk))
+    if problems:
+        raise BoxErrors(problems, _("The COI cannot be signed yet: see the boxes marked."))
+
+
+def _replaced_one(person: Person, coi: Certificate) -> Certificate | None:
+    """The COI this one replaces, locked, when it can still be replaced."""
+    if coi.replaces_id is None:
+        return None
+    old = Certificate.objects.select_for_update().get(pk=coi.replaces_id)
+    if old.status != COIStatus.ISSUING_BODY_SIGNED:
+        raise Conflict(
+            _("COI %(number)s, which this one replaces, is now “%(status)s”: it can no longer be replaced.")
+            % {"number": old.number, "status": old.get_status_display()}
+        )
+    return old
+
+
+# Box 20 ------------------------------------------------------------------------------------------------
+
+DECISION_TITLES = {
+    COIStatus.CONSIGNMENT_VERIFIED: gettext_noop("COI %(number)s: consignment verified (box 20)"),
+    COIStatus.BASIS_FOR_EXTRACT: gettext_noop("COI %(number)s: basis for extract, released in batches (box 20)"),
+    COIStatus.RELEASED_AS_CONVENTIONAL: gettext_noop("COI %(number)s: released as conventional product (box 20)"),
+    COIStatus.NOT_RELEASED: gettext_noop("COI %(number)s: not released (box 20)"),
+}
+
+
+def decide(
+    person: Person, pk: int, *, decision: str, place: str, reason: str = "", code: str | None = None
+) -> Certificate:
+    """Box 20, signed by the validating authority or the authority at the point of entry, with one decision.
+    On an extract submitted for endorsement, this is its endorsement."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.SIGN_20)
+        require_two_factor(person, code)
+        _check_decision(coi, decision, reason)
+        label = COIStatus(decision).label
+        sign(
+            person,
+            coi,
+            Signature.Box.AUTHORITY,
+            role,
+            place=place,
+            declaration=_(DECLARATION_20) % {"decision": label},
+            decision=decision,
+            reason=reason.strip()[:1000],
+        )
+        change_status(person, coi, decision, Step.SIGN_20, role=role, note=reason.strip())
+        parties = ALL_PARTIES if decision == COIStatus.CONSIGNMENT_VERIFIED else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
+        tell(coi, parties, DECISION_TITLES[decision], reason.strip(), actor=person.user)  # type: ignore[index]
+    return coi
+
+
+def _check_decision(coi: Certificate, decision: str, reason: str) -> None:
+    choices = [d for d in COIStatus.box20_decisions() if not (coi.base_id and d == COIStatus.BASIS_FOR_EXTRACT)]
+    if decision not in choices:
+        raise Invalid(_("Choose one of the decisions of box 20."), code="decision")
+    consignee = bool(coi.first_consignee_id) and not coi.release_in_batches
+    if decision == COIStatus.CONSIGNMENT_VERIFIED and not consignee:
+        raise Invalid(_("“Consignment verified” needs a first consignee in box 12."), code="decision")
+    if decision == COIStatus.BASIS_FOR_EXTRACT and (coi.first_consignee_id or not coi.release_in_batches):
+        raise Invalid(
+            _("“Basis for extract” is for a COI released in batches: box 12 must be empty, the batches box ticked."),
+            code="decision",
+        )
+    if decision in (COIStatus.RELEASED_AS_CONVENTIONAL, COIStatus.NOT_RELEASED) and not reason.strip():
+        raise Invalid(_("Give the reason for this decision."), code="reason")
+
+
+# Box 21 ------------------------------------------------------------------------------------------------
+
+
+def sign_box_21(person: Person, pk: int, *, place: str, code: str | None = None) -> Certificate:
+    """The first consignee's declaration on receipt."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.SIGN_21)
+        require_two_factor(person, code)
+        sign(person, coi, Signature.Box.FIRST_CONSIGNEE, role, place=place, declaration=_(DECLARATION_21))
+        change_status(person, coi, COIStatus.FIRST_CONSIGNEE_SIGNED, Step.SIGN_21, role=role)
+        tell(
+            coi,
+            ALL_PARTIES - {COIRole.FIRST_CONSIGNEE},
+            gettext_noop("COI %(number)s: the first consignee signed box 21 on receipt"),
+            actor=person.user,
+        )
+    return coi
+
+
+# Replacement, OFIS irregularity, deletion ---------------------------------------------------------------
+
+
+def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
+    """After box 18, the issuing body replaces the COI by a new editable copy; each points to the other."""
+    from certificates.services import next_number
+
+    with transaction.atomic():
+        old = locked(person, pk)
+        role = acting_role(person, old, Action.REPLACE)
+        pending = Certificate.objects.filter(replaces=old).first()
+        if pending is not None:
+            raise Conflict(_("This COI already has a replacement: %(number)s.") % {"number": pending.number})
+        now = timezone.now()
+        new = copy_boxes(
+            old,
+            Certificate(
+                status=COIStatus.DESCRIPTION_COMPLETED,
+                replaces=old,
+                submitted_at=now,
+                created_at=now,
+                number=next_number(old.export_country, timezone.localdate(now).year),
+                creator=person.user,
+                creator_role=old.creator_role,
+                creator_operator=old.creator_operator,
+                creator_control_body_code=old.creator_control_body_code,
+            ),
+        )
+        record(
+            person,
+            old,
+            Step.REPLACE,
+            role=role,
+            old_status=old.status,
+            note=(_("Replacement: COI %(number)s.") % {"number": new.number} + " " + note).strip(),
+        )
+        record(
+            person,
+            new,
+            Step.REPLACE,
+            role=role,
+            new_status=new.status,
+            note=(_("Replaces COI %(number)s.") % {"number": old.number} + " " + note).strip(),
+        )
+        tell(
+            old,
+            ALL_PARTIES - {COIRole.CONTROL_BODY},
+            gettext_noop("COI %(number)s is being replaced by COI %(new)s"),
+            note,
+            params={"new": new.number},
+            actor=person.user,
+        )
+    return new
+
+
+def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
+    """Every box of `source` into `target` (saved here): the replacement "copies everything"."""
+    for field in (
+        "national_reference",
+        "control_body_code_id",
+        "procedure",
+        "exporter_id",
+        "origin_countries",
+        "export_country",
+        "release_member_state",
+        "validating_authority_id",
+        "point_of_entry_id",
+        "destination_country",
+        "importer_id",
+        "rfl_id",
+        "first_consignee_id",
+        "release_in_batches",
+        "gross_weight",
+        "gross_weight_unit",
+        "transport_mode",
+        "transport_identification",
+    ):
+        setattr(target, field, getattr(source, field))
+    target.save()
+    for commodity in source.commodities.prefetch_related("lines"):
+        copy = Commodity.objects.create(
+            certificate=target, cn_code_id=commodity.cn_code_id, position=commodity.position
+        )
+        CommodityLine.objects.bulk_create(_copied_line(line, copy) for line in commodity.lines.all())
+    Container.objects.bulk_create(
+        Container(certificate=target, position=c.position, number=c.number, seals=c.seals)
+        for c in source.containers.all()
+    )
+    return target
+
+
+def _copied_line(line: CommodityLine, commodity: Commodity) -> CommodityLine:
+    line.pk = None
+    line.commodity = commodity
+    return line
+
+
+def flag_irregularity(person: Person, pk: int, *, description: str) -> Certificate:
+    """An OFIS irregularity, told to the issuing body, the validating authority and the importer."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.FLAG_OFIS)
+        if not description.strip():
+            raise Invalid(_("Describe the irregularity."), code="description")
+        Irregularity.objects.create(
+            certificate=coi,
+            description=description.strip(),
+            flagged_by=person.user,
+            role=role,
+            status_before=coi.status,
+        )
+        change_status(person, coi, COIStatus.OFIS_IRREGULARITY, Step.FLAG, role=role, note=description.strip())
+        tell(
+            coi,
+            {COIRole.CONTROL_BODY, COIRole.VALIDATING_AUTHORITY, COIRole.IMPORTER},
+            gettext_noop("COI %(number)s: an OFIS irregularity has been flagged"),
+            description.strip(),
+            actor=person.user,
+            kind=NoticeKind.IRREGULARITY,
+        )
+    return coi
+
+
+def delete(person: Person, pk: int, *, reason: str) -> Certificate:
+    """Deleted by the authority, with a reason; the COI stays readable to its parties."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        role = acting_role(person, coi, Action.DELETE)
+        if not reason.strip():
+            raise Invalid(_("Give the reason for deleting this COI."), code="reason")
+        change_status(person, coi, COIStatus.DELETED, Step.DELETE, role=role, note=reason.strip())
+        tell(
+            coi,
+            ALL_PARTIES,
+            gettext_noop("COI %(number)s has been deleted by the authority"),
+            reason.strip(),
+            actor=person.user,
+        )
+    return coi

@@ -1,0 +1,76 @@
+"""Who hears of a step, and what they read: an in-app notice and an email (queued) in each person's language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+
+from accounts.models import User
+from certificates.models import Certificate
+from certificates.statuses import COIRole
+from core.notify import NoticeKind, notify
+from directory.models import Membership, Status
+
+ALL_PARTIES = frozenset(COIRole.values)
+
+
+def staff_of(coi: Certificate, roles: Iterable[str]) -> list[User]:
+    """The people with a Valid membership of the organisations holding those roles on the COI."""
+    wanted = set(roles)
+    operators = [
+        getattr(coi, f"{field}_id")
+        for role, field in (
+            (COIRole.IMPORTER, "importer"),
+            (COIRole.EXPORTER, "exporter"),
+            (COIRole.FIRST_CONSIGNEE, "first_consignee"),
+            (COIRole.RFL, "rfl"),
+        )
+        if role in wanted
+    ]
+    authorities = [coi.validating_authority_id] if COIRole.VALIDATING_AUTHORITY in wanted else []
+    if COIRole.ENTRY_AUTHORITY in wanted and coi.point_of_entry_id:
+        authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]
+    codes = [coi.control_body_code_id] if COIRole.CONTROL_BODY in wanted else []
+    query = Q(operator_id__in=[o for o in operators if o])
+    query |= Q(authority_id__in=[a for a in authorities if a])
+    query |= Q(control_body_code_id__in=[c for c in codes if c])
+    user_ids = Membership.objects.filter(query, status=Status.VALID).values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=user_ids, is_active=True))
+
+
+def _translated(message: str, params: dict[str, Any]) -> str:
+    return gettext(message) % params
+
+
+translated = lazy(_translated, str)
+
+
+def tell(
+    coi: Certificate,
+    roles: Iterable[str],
+    title: str,
+    text: str = "",
+    *,
+    params: dict[str, Any] | None = None,
+    actor: Any = None,
+    kind: str = NoticeKind.CERTIFICATE,
+) -> int:
+    """Notify the staff of the parties holding `roles` on the COI (but the actor) of one step.
+
+    `title` is an untranslated message (marked with gettext_noop) formatted with `params`: each person reads
+    it in their own language. `text` is what the actor typed (a reason, a description), as typed.
+    """
+    values = {"number": coi.number or str(coi.pk), **(params or {})}
+    people = [u for u in staff_of(coi, roles) if actor is None or u.pk != getattr(actor, "pk", None)]
+    return notify(
+        people,
+        kind=kind,
+        template="core/email/notice",
+        context={"title": translated(title, values), "text": text},
+        url=reverse("certificates:detail", args=[coi.pk]),
+    )
