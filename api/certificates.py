@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -149,7 +150,15 @@ class DocumentIn(Schema):
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+def _speak(request: HttpRequest) -> None:
+    """Answer in the caller's language: a token has no session for the language middleware to read."""
+    language = getattr(request.user, "language", "")
+    if language:
+        translation.activate(language)
+
+
 def _person(request: HttpRequest) -> Person:
+    _speak(request)
     return Person.of(request.user)
 
 
@@ -312,6 +321,7 @@ class OperatorOut(Schema):
 
 @router.get("/lookup/products", response=list[CnOut], summary="CN codes by name or code")
 def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    _speak(request)
     return [{"code": c.code, "formatted": c.formatted, "description": c.description} for c in lookups.products(q)]
 
 
@@ -322,6 +332,7 @@ def lookup_control_bodies(
     export_country: str = "",
     cn: list[str] = Query([]),  # noqa: B008
 ) -> list[dict[str, Any]]:
+    _speak(request)
     return [
         {
             "code": choice.code.code,

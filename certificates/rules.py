@@ -295,7 +295,7 @@ class MandatoryBoxes:
             ("9", coi.validating_authority_id, _("Choose the competent authority that will validate the COI.")),
             ("11", coi.importer_id, _("Choose the importer.")),
             ("12", coi.first_consignee_id or coi.release_in_batches, _("Choose the first consignee, or tick "
-             "\u201cfor release for free circulation in batches\u201d.")),
+             "“for release for free circulation in batches”.")),
             ("16", coi.gross_weight, _("Give the total gross weight.")),
         ]  # fmt: skip
         problems: Problems = {}
@@ -324,9 +324,9 @@ class PartiesCertified:
         activity = next((a for a in operator.activities.all() if a.kind == kind), None)
         label = ActivityKind(kind).label
         if activity is None:
-            return _("%(name)s has no activity \u201c%(activity)s\u201d.") % {"name": operator.name, "activity": label}
+            return _("%(name)s has no activity “%(activity)s”.") % {"name": operator.name, "activity": label}
         if not activity.certified_on(day):
-            return _("%(name)s is not certified as \u201c%(activity)s\u201d on %(day)s.") % {
+            return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
                 "name": operator.name,
                 "activity": label,
                 "day": day.isoformat(),

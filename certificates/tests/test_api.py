@@ -50,7 +50,9 @@ def test_it_prefills_box_11_for_the_importer_and_box_1_for_a_one_code_control_bo
 
 
 def test_it_refuses_a_draft_without_an_exporter(client, world):
-    r = client.post(URL, {"commodities": [{"cn_code": "08013200"}]}, content_type="application/json", **auth(world.importer))
+    r = client.post(
+        URL, {"commodities": [{"cn_code": "08013200"}]}, content_type="application/json", **auth(world.importer)
+    )
     assert r.status_code == 422
     assert "4" in r.json()["boxes"]
 
@@ -83,7 +85,12 @@ def test_it_hides_a_coi_from_outsiders(client, world, outsider):
 def test_it_lets_the_importer_change_only_boxes_9_and_12_after_submission(client, world):
     coi = world.submitted()
     headers = auth(world.importer)
-    r = client.patch(f"{URL}/{coi.pk}", {"release_in_batches": True, "first_consignee": None}, content_type="application/json", **headers)
+    r = client.patch(
+        f"{URL}/{coi.pk}",
+        {"release_in_batches": True, "first_consignee": None},
+        content_type="application/json",
+        **headers,
+    )
     assert r.status_code == 200
     assert r.json()["boxes"]["release_in_batches"] is True
     r = client.patch(f"{URL}/{coi.pk}", {"gross_weight": "99999"}, content_type="application/json", **headers)
@@ -110,9 +117,13 @@ def test_it_attaches_a_document_checked_by_content(client, world):
     r = client.post(f"{URL}/{coi.pk}/documents", {**fields, "file": SimpleUploadedFile("invoice.pdf", PDF)}, **headers)
     assert r.status_code == 201, r.content
     document_id = r.json()["id"]
-    r = client.post(f"{URL}/{coi.pk}/documents", {**fields, "file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00")}, **headers)
+    r = client.post(
+        f"{URL}/{coi.pk}/documents", {**fields, "file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00")}, **headers
+    )
     assert r.status_code == 422 and "file" in r.json()["boxes"]
-    r = client.post(f"{URL}/{coi.pk}/documents", {"type": "invoice", "file": SimpleUploadedFile("i.pdf", PDF)}, **headers)
+    r = client.post(
+        f"{URL}/{coi.pk}/documents", {"type": "invoice", "file": SimpleUploadedFile("i.pdf", PDF)}, **headers
+    )
     assert r.status_code == 422 and {"reference", "date", "issuer"} <= set(r.json()["boxes"])
     r = client.get(f"{URL}/{coi.pk}/documents/{document_id}", **headers)
     assert r.status_code == 200 and b"".join(r.streaming_content) == PDF
@@ -135,7 +146,11 @@ def test_it_lists_with_filters(client, world):
 
 
 def test_it_explains_why_a_control_body_is_refused(client, world):
-    r = client.get(f"{URL}/lookup/control-bodies", {"q": "MA-BIO", "export_country": "MA", "cn": ["20079910"]}, **auth(world.importer))
+    r = client.get(
+        f"{URL}/lookup/control-bodies",
+        {"q": "MA-BIO", "export_country": "MA", "cn": ["20079910"]},
+        **auth(world.importer),
+    )
     by_code = {b["code"]: b for b in r.json()}
     assert by_code["MA-BIO-999"]["may_be_chosen"] is True
     assert by_code["MA-BIO-154"]["may_be_chosen"] is True

@@ -64,12 +64,14 @@ def test_it_takes_each_creator_from_products_to_submission(client, world, creato
 def test_it_offers_a_prefilled_form(client, world):
     client.force_login(world.exporter)
     r = client.get("/certificates/new/form/", {"cn": ["08013200"]})
-    assert 'value="%s" checked' % world.atlas.pk in r.content.decode()
+    assert f'value="{world.atlas.pk}" checked' in r.content.decode()
 
 
 def test_it_keeps_what_was_typed_when_the_exporter_is_missing(client, world):
     client.force_login(world.importer)
-    r = client.post("/certificates/new/form/", form_post(world, exporter="", action="save", national_reference="MY-REF-42"))
+    r = client.post(
+        "/certificates/new/form/", form_post(world, exporter="", action="save", national_reference="MY-REF-42")
+    )
     assert r.status_code == 422
     page = r.content.decode()
     assert "Choose the exporter before saving the draft." in page
@@ -93,7 +95,9 @@ def test_it_reports_refusals_at_their_box_in_french(client, world):
     client.cookies["django_language"] = "fr"
     client.post("/certificates/new/form/", form_post(world, action="save", transport_mode="vessel"))
     coi = Certificate.objects.get()
-    r = client.post(f"/certificates/{coi.pk}/edit/", form_post(world, action="submit", **{"k-0-number": None, "k-0-seals": None}))
+    r = client.post(
+        f"/certificates/{coi.pk}/edit/", form_post(world, action="submit", **{"k-0-number": None, "k-0-seals": None})
+    )
     assert r.status_code == 422
     assert "navire" in r.content.decode()  # "Give the container numbers: the consignment travels by vessel."
 
