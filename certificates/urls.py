@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certificates import views
+from certificates import views, workflow_views
 
 app_name = "certificates"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/copy/", views.copy, name="copy"),
+    path("<int:pk>/workflow/", workflow_views.panel, name="workflow"),
+    path("<int:pk>/workflow/<slug:name>/", workflow_views.step, name="workflow_step"),
     path("<int:pk>/documents/", views.add_document, name="add_document"),
     path("<int:pk>/documents/<int:document_id>/", views.download, name="download"),
     path("<int:pk>/documents/<int:document_id>/remove/", views.remove_document, name="remove_document"),

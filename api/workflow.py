@@ -1,0 +1,290 @@
+"""API for the COI's life after submission: one endpoint per step, and the history.
+
+Each endpoint calls one function of `certificates/workflow*.py`: 404 where the caller may not see the COI,
+403 with the reason when their role may not take the step, 409 when the COI's status no longer allows it,
+422 when what was sent is incomplete. Signatures need two-factor authentication and a current TOTP `code`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from certificates import workflow, workflow_extracts
+from certificates.access import Person, get_visible
+from certificates.models import Certificate
+from certificates.workflow_offer import relatives, steps_for
+
+router = Router(tags=["certificate workflow"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str | None = None
+    boxes: dict[str, list[str]] | None = None
+
+
+ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class StepOut(Schema):
+    id: int
+    number: str | None
+    status: str
+    status_label: str
+    my_steps: list[str]
+    base: int | None
+    replaces: int | None
+    replaced_by: int | None
+    extracts: list[int]
+
+
+class ChecksIn(Schema):
+    documentary: str
+    physical: str
+    documentary_remarks: str = ""
+    physical_remarks: str = ""
+
+
+class SignIn(Schema):
+    """Box 18 (the issuing control body, after its checks, which may be sent here) or box 21 (the consignee)."""
+
+    box: str
+    place: str
+    code: str
+    checks: ChecksIn | None = None
+
+
+class DecideIn(Schema):
+    """Box 20: consignment_verified, basis_for_extract, released_as_conventional or not_released."""
+
+    decision: str
+    place: str
+    code: str
+    reason: str = ""
+
+
+class QuantityIn(Schema):
+    line: int
+    packages: int
+    net_weight: Decimal
+
+
+class ExtractIn(Schema):
+    consignee: int
+    quantities: list[QuantityIn]
+    release_member_state: str | None = None
+    validating_authority: int | None = None
+    point_of_entry: int | None = None
+
+
+class PartIn(Schema):
+    consignee: int
+    quantities: list[QuantityIn]
+
+
+class SplitIn(Schema):
+    parts: list[PartIn]
+    place: str
+    code: str
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class FlagIn(Schema):
+    description: str
+
+
+class DeleteIn(Schema):
+    reason: str
+
+
+class ChangeOut(Schema):
+    box: str
+    field: str
+    old: str
+    new: str
+
+
+class HistoryOut(Schema):
+    at: datetime
+    actor: str
+    organisation: str
+    role: str
+    step: str
+    step_label: str
+    old_status: str
+    new_status: str
+    changes: list[ChangeOut]
+    note: str
+
+
+class LotOut(Schema):
+    line: int
+    lot_number: str
+    trade_name: str
+    packages: int
+    net_weight: Decimal
+    unit: str
+    remaining_packages: int
+    remaining_net_weight: Decimal
+
+
+class LotsOut(Schema):
+    depleted: bool
+    lots: list[LotOut]
+
+
+def _person(request: HttpRequest) -> Person:
+    return Person.of(request.user)
+
+
+def _out(person: Person, coi: Certificate) -> dict[str, Any]:
+    coi = Certificate.objects.get(pk=coi.pk)
+    found = relatives(person, coi)
+    return {
+        "id": coi.pk,
+        "number": coi.number,
+        "status": coi.status,
+        "status_label": coi.get_status_display(),
+        "my_steps": steps_for(person, coi),
+        "base": coi.base_id,
+        "replaces": coi.replaces_id,
+        "replaced_by": found.replaced_by.pk if found.replaced_by else None,
+        "extracts": [e.pk for e in found.extracts],
+    }
+
+
+def _quantities(items: list[QuantityIn]) -> dict[int, tuple[Any, Any]]:
+    return {q.line: (q.packages, q.net_weight) for q in items}
+
+
+@router.get("/{int:coi_id}/steps", response={200: StepOut, **ERRORS}, summary="Status, my steps now, relatives")
+def steps(request: HttpRequest, coi_id: int) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, get_visible(person, coi_id))
+
+
+@router.get("/{int:coi_id}/history", response={200: list[HistoryOut], **ERRORS}, summary="The COI's history")
+def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
+    coi = get_visible(_person(request), coi_id)
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_name,
+            "organisation": e.organisation,
+            "role": e.role,
+            "step": e.step,
+            "step_label": str(e.get_step_display()),
+            "old_status": e.old_status,
+            "new_status": e.new_status,
+            "changes": e.changes,
+            "note": e.note,
+        }
+        for e in coi.history.order_by("at", "pk")
+    ]
+
+
+@router.get("/{int:coi_id}/lots", response={200: LotsOut, **ERRORS}, summary="What remains of each lot")
+def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
+    coi = get_visible(_person(request), coi_id)
+    return {
+        "depleted": workflow_extracts.is_depleted(coi),
+        "lots": [
+            {
+                "line": lot.line.pk,
+                "lot_number": lot.line.lot_number,
+                "trade_name": lot.line.trade_name,
+                "packages": lot.line.packages or 0,
+                "net_weight": lot.line.net_weight or 0,
+                "unit": lot.line.net_weight_unit,
+                "remaining_packages": lot.remaining_packages,
+                "remaining_net_weight": lot.remaining_weight,
+            }
+            for lot in workflow_extracts.lots(coi)
+        ],
+    }
+
+
+@router.post("/{int:coi_id}/checks", response={200: StepOut, **ERRORS}, summary="Record the issuing body's checks")
+def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, Any]:
+    person = _person(request)
+    workflow.record_checks(person, coi_id, **payload.dict())
+    return _out(person, get_visible(person, coi_id))
+
+
+@router.post("/{int:coi_id}/sign", response={200: StepOut, **ERRORS}, summary="Sign box 18 or box 21")
+def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> dict[str, Any]:
+    person = _person(request)
+    if payload.box == "21":
+        coi = workflow.sign_box_21(person, coi_id, place=payload.place, code=payload.code)
+    else:
+        checks = payload.checks.dict() if payload.checks else None
+        coi = workflow.sign_box_18(person, coi_id, place=payload.place, code=payload.code, checks=checks)
+    return _out(person, coi)
+
+
+@router.post("/{int:coi_id}/decide", response={200: StepOut, **ERRORS}, summary="Sign box 20 with a decision")
+def decide(request: HttpRequest, coi_id: int, payload: DecideIn) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, workflow.decide(person, coi_id, **payload.dict()))
+
+
+@router.post("/{int:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
+def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> tuple[int, dict[str, Any]]:
+    person = _person(request)
+    boxes_9 = {
+        "release_member_state": payload.release_member_state,
+        "validating_authority_id": payload.validating_authority,
+        "point_of_entry_id": payload.point_of_entry,
+    }
+    new = workflow_extracts.initiate_extract(
+        person, coi_id, consignee=payload.consignee, quantities=_quantities(payload.quantities), boxes_9=boxes_9
+    )
+    return 201, _out(person, new)
+
+
+@router.post(
+    "/{int:coi_id}/submit-extract", response={200: StepOut, **ERRORS}, summary="Submit an extract for endorsement"
+)
+def submit_extract(request: HttpRequest, coi_id: int) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, workflow_extracts.submit_extract(person, coi_id))
+
+
+@router.post("/{int:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
+def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> tuple[int, list[dict[str, Any]]]:
+    person = _person(request)
+    parts = [{"consignee": p.consignee, "quantities": _quantities(p.quantities)} for p in payload.parts]
+    made = workflow_extracts.split(person, coi_id, parts=parts, place=payload.place, code=payload.code)
+    return 201, [_out(person, e) for e in made]
+
+
+@router.post("/{int:coi_id}/deplete", response={200: StepOut, **ERRORS}, summary="Mark the base as depleted")
+def deplete(request: HttpRequest, coi_id: int, payload: NoteIn) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, workflow_extracts.deplete(person, coi_id, note=payload.note))
+
+
+@router.post("/{int:coi_id}/replace", response={201: StepOut, **ERRORS}, summary="Replace by a new editable copy")
+def replace(request: HttpRequest, coi_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+    person = _person(request)
+    return 201, _out(person, workflow.replace(person, coi_id, note=payload.note))
+
+
+@router.post("/{int:coi_id}/flag", response={200: StepOut, **ERRORS}, summary="Flag an OFIS irregularity")
+def flag(request: HttpRequest, coi_id: int, payload: FlagIn) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, workflow.flag_irregularity(person, coi_id, description=payload.description))
+
+
+@router.post("/{int:coi_id}/delete", response={200: StepOut, **ERRORS}, summary="Delete, with a reason")
+def delete(request: HttpRequest, coi_id: int, payload: DeleteIn) -> dict[str, Any]:
+    person = _person(request)
+    return _out(person, workflow.delete(person, coi_id, reason=payload.reason))

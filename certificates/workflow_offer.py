@@ -1,0 +1,67 @@
+"""What the pages and the API offer a person on one COI now: the steps the table allows them, read from
+`certificates/matrix.py` (hiding a button is comfort; the workflow's functions check again), and the COI's
+relatives (its base, its extracts with what remains of each lot, what it replaces, what replaces it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from certificates.access import Person, roles_on, visible_filter
+from certificates.matrix import Action, allowed
+from certificates.models import Certificate
+from certificates.workflow_extracts import Lot, is_depleted, lots
+from certificates.workflow_models import HistoryEntry
+
+# Step name (in URLs and the API) -> the table's action that allows it.
+STEPS: dict[str, Action] = {
+    "checks": Action.SIGN_18,
+    "sign-18": Action.SIGN_18,
+    "decide": Action.SIGN_20,
+    "sign-21": Action.SIGN_21,
+    "replace": Action.REPLACE,
+    "flag": Action.FLAG_OFIS,
+    "delete": Action.DELETE,
+    "extract": Action.INITIATE_EXTRACT,
+    "submit-extract": Action.SUBMIT_EXTRACT,
+    "split": Action.SPLIT,
+    "deplete": Action.SPLIT,
+}
+
+
+def steps_for(person: Person, coi: Certificate) -> list[str]:
+    roles = roles_on(person, coi)
+    steps = [step for step, action in STEPS.items() if allowed(coi, roles, action)]
+    if {"extract", "split", "deplete"} & set(steps) and is_depleted(coi):
+        steps = [s for s in steps if s not in ("extract", "split", "deplete")]
+    if "replace" in steps and Certificate.objects.filter(replaces=coi).exists():
+        steps.remove("replace")
+    return steps
+
+
+@dataclass
+class Relatives:
+    base: Certificate | None = None
+    extracts: list[Certificate] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+    depleted: bool = False
+    replaces: Certificate | None = None
+    replaced_by: Certificate | None = None
+
+
+def relatives(person: Person, coi: Certificate) -> Relatives:
+    """The COI's relatives the person may see (a relative they may not see is not shown)."""
+    visible = Certificate.objects.filter(visible_filter(person))
+    found = Relatives(
+        base=visible.filter(pk=coi.base_id).first() if coi.base_id else None,
+        extracts=list(visible.filter(base=coi).order_by("pk")),
+        replaces=visible.filter(pk=coi.replaces_id).first() if coi.replaces_id else None,
+        replaced_by=visible.filter(replaces=coi).first(),
+    )
+    if coi.release_in_batches or found.extracts:
+        found.lots = lots(coi)
+        found.depleted = is_depleted(coi)
+    return found
+
+
+def history(coi: Certificate) -> list[HistoryEntry]:
+    return list(HistoryEntry.objects.filter(certificate=coi).order_by("at", "pk"))
