@@ -104,7 +104,7 @@ def build(user: Any, membership: Membership) -> Board:
     pending, count = pending_for(person, qs)
     kg = _("kg")
     return Board(
-        organisation=membership.organisation_name(),
+        organisation=membership.organisation_name,
         months=months,
         month_series=series,
         month_chart=charts.stacked_bars(_("COIs per month by status"), months, series),

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
-from certificates.outputs.signatures import box18_signed, signatures_of
+from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import verification_url
 from certificates.services import detail_queryset
 from core.seal import seal_configured, seal_pdf
@@ -69,6 +69,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "commodities": _commodities(coi),
         "transport_mode": _label(TransportMode, coi.transport_mode),
         "signatures": signatures_of(coi),
+        "checks": checks_of(coi),
         "verify_url": url,
         "qr": qr_data_uri(url),
         "printed_at": timezone.localtime(),

@@ -14,6 +14,7 @@ from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
+from certificates.workflow_models import Signature
 from core.seal import check_seal, generate_self_signed
 
 
@@ -30,7 +31,12 @@ def text_of(pdf: bytes) -> str:
 
 
 def signed_18(world: Any) -> Certificate:
+    """Box 18 as the workflow records it (its own tests cover how it gets there)."""
     coi = world.submitted()
+    Signature.objects.create(
+        certificate=coi, box="18", signer=world.control_body, signer_name="Élodie Certif",
+        organisation="ECOCERT SA (MA-BIO-154)", place="Agadir", declaration="We declare the consignment organic.",
+    )  # fmt: skip
     Certificate.objects.filter(pk=coi.pk).update(status=COIStatus.ISSUING_BODY_SIGNED)
     return coi
 
@@ -92,6 +98,9 @@ def test_it_seals_once_box_18_is_signed(world: Any, seal_files: Path) -> None:
     check = check_seal(document.content)
     assert check.sealed and check.intact and check.trusted
     assert "OpenCOI test seal" in check.signer
+    text = text_of(document.content)
+    for shown in ("Élodie Certif", "ECOCERT SA (MA-BIO-154)", "Agadir", "We declare the consignment organic."):
+        assert shown in text, shown
 
 
 def test_it_shows_a_changed_byte_breaks_the_seal(world: Any, seal_files: Path) -> None:

@@ -1,0 +1,97 @@
+"""The public verification page (what a border officer sees after scanning the QR) and document downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from certificates.models import Certificate
+from certificates.outputs.verification import certificate_for_token, public_token, verification_url
+from certificates.services import add_document
+from certificates.statuses import COIStatus
+
+PDF_BYTES = b"%PDF-1.4\n%test document\n"
+
+
+def test_it_shows_the_status_without_login(world: Any, client: Any) -> None:
+    coi = world.submitted()
+    response = client.get(f"/v/{public_token(coi)}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert coi.number in page
+    assert "Description completed" in page
+    for shown in (
+        "ECOCERT SA",
+        "MA-BIO-154",
+        "Atlas Organic",
+        "ACME Bio Imports FR",
+        "ACME Bio Foods FR",
+        "0801 32 00",
+    ):
+        assert shown in page, shown
+    assert "15800" in page  # net weight: 9000 kg + 6.8 t
+
+
+def test_it_shows_no_email_document_or_lot(world: Any, client: Any) -> None:
+    for operator in (world.atlas, world.acme, world.foods, world.farm):
+        operator.email = f"contact@{operator.pk}.example"
+        operator.save(update_fields=["email"])
+    coi = world.submitted()
+    add_document(world.person(world.importer), coi.pk, {"type": "packing_list", "reference": "PL-SECRET-7",
+                 "date": "2026-01-10"}, SimpleUploadedFile("pl.pdf", PDF_BYTES, content_type="application/pdf"))  # fmt: skip
+    page = client.get(f"/v/{public_token(coi)}").content.decode()
+    for operator in (world.atlas, world.acme, world.foods, world.farm):
+        assert operator.email not in page
+    for user in (world.importer, world.exporter, world.control_body):
+        assert user.email not in page
+    assert "PL-SECRET-7" not in page
+    assert "LOT-A" not in page
+
+
+def test_it_follows_the_status(world: Any, client: Any) -> None:
+    coi = world.submitted()
+    Certificate.objects.filter(pk=coi.pk).update(status=COIStatus.NOT_RELEASED)
+    assert "Not released" in client.get(f"/v/{public_token(coi)}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_it_speaks_french(world: Any, client: Any) -> None:
+    coi = world.submitted()
+    page = client.get(f"/v/{public_token(coi)}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vérification" in page and "Description terminée" in page
+
+
+def test_a_wrong_or_stale_token_is_a_404(world: Any, client: Any) -> None:
+    draft = world.draft()
+    stale = public_token(draft)
+    token = public_token(world.submitted())
+    assert client.get(f"/v/{token[:-1]}{'a' if token[-1] != 'a' else 'b'}").status_code == 404
+    assert client.get("/v/zz-notatoken").status_code == 404
+    assert certificate_for_token(stale) is not None
+    from certificates.services import submit
+
+    submit(world.person(world.importer), draft.pk)
+    assert certificate_for_token(stale) is None  # a printed draft stops verifying once the COI has its number
+
+
+def test_the_short_url_is_absolute(world: Any, settings: Any) -> None:
+    settings.SITE_URL = "https://coi.example.eu"
+    coi = world.submitted()
+    assert verification_url(coi) == f"https://coi.example.eu/v/{public_token(coi)}"
+    assert len(public_token(coi)) < 24
+
+
+def test_documents_download_for_the_parties_only(world: Any, client: Any) -> None:
+    coi = world.submitted()
+    document = add_document(world.person(world.importer), coi.pk, {"type": "packing_list", "reference": "PL-1",
+                            "date": "2026-01-10"}, SimpleUploadedFile("pl.pdf", PDF_BYTES))  # fmt: skip
+    url = f"/certificates/{coi.pk}/documents/{document.pk}/file"
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(world.outsider_importer)
+    assert client.get(url).status_code == 404
+    client.force_login(world.control_body)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    other = world.submitted()
+    assert client.get(f"/certificates/{other.pk}/documents/{document.pk}/file").status_code == 404
