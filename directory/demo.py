@@ -105,6 +105,14 @@ PENDING = [
 ]
 
 
+# A new operator sent with its creator's request, waiting for INAO.
+NEW_OPERATOR = (
+    "Bio Nouveau SARL",
+    {"country": "FR", "postcode": "31300", "city": "Toulouse", "address": "Rue Imaginaire 3"},
+    ("nina@bio-nouveau.example", "Nina", "Nouveau"),
+)
+
+
 def _authorities() -> dict[str, Authority]:
     specs = [
         ("European Commission", Authority.Kind.COMMISSION, "BE", "1049", "Brussels", "Rue de la Loi 200"),
@@ -196,3 +204,18 @@ def load_directory_demo(users: dict[str, User]) -> None:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         _membership(user, kind, organisations[kind][key], status=Status.REQUESTED, message=message)
+    _new_operator(organisations["code"]["FR-BIO-01"])
+
+
+def _new_operator(code: ControlBodyCode) -> None:
+    name, address, (email, first, last) = NEW_OPERATOR
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    operator, _ = Operator.objects.get_or_create(name=name, defaults={**address, "created_by": user})
+    OperatorIdentifier.objects.get_or_create(operator=operator, type=IdentifierType.EORI, value="FR43396818700016")
+    OperatorActivity.objects.get_or_create(
+        operator=operator, kind=ActivityKind.IMPORTER, defaults={"control_body_code": code, "valid_from": FROM}
+    )
+    _membership(user, "operator", operator, status=Status.REQUESTED, message="Operator n. 11111")

@@ -20,6 +20,21 @@ from directory.tests.factories import (
 )
 
 
+def load_accounts_and_directory() -> dict:
+    """The demo accounts (without two-factor, which is the accounts app's concern) and the directory's demo."""
+    from core.demo import DEMO_ACCOUNTS, demo_user
+    from directory.demo import load_directory_demo
+
+    users = {email: demo_user(email, first, last, signs=False) for email, _role, (first, last), _signs in DEMO_ACCOUNTS}
+    load_directory_demo(users)
+    return users
+
+
+@pytest.fixture
+def demo(db: None) -> dict:
+    return load_accounts_and_directory()
+
+
 @pytest.fixture
 def world(db: None) -> SimpleNamespace:
     """INAO, the Commission, ECOCERT (MA-BIO-154, FR-BIO-01), ACME in France, Atlas in Morocco, and outsiders."""

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo import DEMO_ACCOUNTS, load_demo
+from core.demo import DEMO_ACCOUNTS
 from directory import rules
 from directory.access import valid_memberships
 from directory.models import Membership, Operator, RflGrant, Status
+from directory.tests.conftest import load_accounts_and_directory as load_demo
 
 
 @pytest.mark.django_db

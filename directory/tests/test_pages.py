@@ -6,13 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.demo import load_demo
 from directory.models import Membership, Operator
-
-
-@pytest.fixture
-def demo(db: None) -> dict:
-    return load_demo()
 
 
 def client_for(user: object) -> Client:
@@ -74,3 +68,105 @@ def test_it_gives_outsiders_404_on_an_operator(demo: dict) -> None:
     assert outsider.get(reverse("directory:rfl")).status_code == 404
     pending.refresh_from_db()
     assert pending.status == "requested"
+
+
+def test_it_shows_a_new_operator_with_its_request_in_the_inao_queue(demo: dict) -> None:
+    body = client_for(demo["agent@inao.example"]).get(reverse("directory:queue")).content.decode()
+    assert "Bio Nouveau SARL" in body and "FR43396818700016" in body
+
+
+def test_it_creates_an_operator_only_after_an_empty_search(demo: dict) -> None:
+    client = client_for(demo["importer@other-bio.example"])
+    response = client.get(reverse("directory:operator_create"), {"country": "FR", "q": "ACME"})
+    assert response.status_code == 302
+    url = reverse("directory:operator_create") + "?country=FR&q=Vaysse"
+    form = {
+        "name": "VAYSSE Import",
+        "country": "FR",
+        "city": "Toulouse",
+        "postcode": "31300",
+        "address": "Rue Imaginaire",
+        "identifiers-TOTAL_FORMS": "1",
+        "identifiers-INITIAL_FORMS": "0",
+        "identifiers-0-type": "eori",
+        "identifiers-0-value": "FR80012345700015",
+        "activities-TOTAL_FORMS": "1",
+        "activities-INITIAL_FORMS": "0",
+        "activities-0-kind": "importer",
+        "activities-0-control_body_code": str(
+            Operator.objects.get(name="ACME Bio Imports FR").activities.first().control_body_code_id
+        ),
+        "message": "Operator n. 11111",
+    }
+    response = client.post(url, form)
+    assert (
+        "This operator may already exist" in response.content.decode()
+        or "existe peut-être" in response.content.decode()
+    )
+    response = client.post(url, {**form, "confirm_duplicate": "1"})
+    assert response.status_code == 302
+    created = Operator.objects.get(name="VAYSSE Import")
+    assert created.status == "requested"
+    assert created.members.get().user == demo["importer@other-bio.example"]
+
+
+def test_it_switches_the_organisation_acted_for(demo: dict) -> None:
+    from directory.access import ACTING_SESSION_KEY
+    from directory.models import Status
+    from directory.tests.factories import member_of
+
+    person = demo["importer@acme-bio.example"]
+    foods = member_of(Operator.objects.get(name="ACME Bio Foods FR"), person)
+    client = client_for(person)
+    assert client.post(reverse("directory:act_for"), {"membership": foods.pk}).status_code == 302
+    assert client.session[ACTING_SESSION_KEY] == foods.pk
+    other = Membership.objects.filter(status=Status.VALID).exclude(user=person).first()
+    assert client.post(reverse("directory:act_for"), {"membership": other.pk}).status_code == 404
+
+
+def test_it_requests_control_body_entries_and_an_authority(demo: dict) -> None:
+    from directory.models import ControlBodyCode
+
+    person = demo["importer@acme-bio.example"]
+    client = client_for(person)
+    body = client.get(reverse("directory:control_body_search"), {"q": "Control Union"}).content.decode()
+    assert "AE-BIO-149" in body and "AF-BIO-149" in body
+    codes = ControlBodyCode.objects.filter(code__in=["AF-BIO-149", "AL-BIO-149"]).values_list("pk", flat=True)
+    client.post(reverse("directory:control_body_request"), {"codes": list(codes), "message": "Inspector"})
+    assert (
+        person.memberships.filter(control_body_code__code__in=["AF-BIO-149", "AL-BIO-149"], status="requested").count()
+        == 2
+    )
+    inao = Membership.objects.filter(authority__name="INAO").first().authority
+    client.post(reverse("directory:authority_request"), {"authority": inao.pk})
+    assert person.memberships.filter(authority=inao, status="requested").exists()
+
+
+def test_it_lets_the_commission_grant_rfl_on_its_page(demo: dict) -> None:
+    from directory.models import PointOfEntry, RflGrant
+
+    client = client_for(demo["admin@commission.example"])
+    response = client.post(
+        reverse("directory:rfl"),
+        {
+            "email": "consignee@acme-foods.example",
+            "operator": Operator.objects.get(name="ACME Bio Foods FR").pk,
+            "points": [PointOfEntry.objects.get(code="FRLEH").pk],
+        },
+    )
+    assert response.status_code == 302
+    assert RflGrant.objects.filter(user=demo["consignee@acme-foods.example"]).exists()
+
+
+def test_it_keeps_the_queue_queries_constant(demo: dict, django_assert_max_num_queries: object) -> None:
+    from directory.models import Membership
+    from directory.tests.factories import UserFactory
+
+    client = client_for(demo["agent@inao.example"])
+    client.get(reverse("directory:queue"))
+    acme = Operator.objects.get(name="ACME Bio Imports FR")
+    for _ in range(15):
+        Membership.objects.create(user=UserFactory(), kind="operator", operator=acme)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("directory:queue"))
+    assert response.content.decode().count('data-testid="pending-') >= 17
