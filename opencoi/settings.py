@@ -261,3 +261,8 @@ SITE_NAME = _("OpenCOI")
 # The electronic seal of PDFs (PAdES). `make demo` generates a self-signed pair here.
 SEAL_KEY_FILE = Path(os.environ.get("SEAL_KEY_FILE", VAR_DIR / "seal" / "seal.key"))
 SEAL_CERT_FILE = Path(os.environ.get("SEAL_CERT_FILE", VAR_DIR / "seal" / "seal.crt"))
+
+# Benchmark runs only (`make bench`): count queries per request and add the bare comparison view.
+if env_bool("BENCH", False):
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+    ROOT_URLCONF = "bench.urls"

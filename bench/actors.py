@@ -1,0 +1,67 @@
+"""The benchmark's people: an importer with years of COIs, an exporter with drafts, a control body that signs.
+
+`setup()` prints one JSON line: their sessions and tokens, and the ids the load picks from.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+
+from accounts.models import ApiToken, User
+from certificates.models import Certificate
+from directory.models import Membership, MembershipKind, Status
+
+
+def _person(email: str, **membership: object) -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults={"first_name": "Bench", "last_name": email[:10]})
+    Membership.objects.get_or_create(user=user, **membership, defaults={"status": Status.VALID, "is_admin": True})
+    return user
+
+
+def _session(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def _busiest(field: str, **filters: object) -> int:
+    row = Certificate.objects.filter(**filters).values(field).annotate(n=Count("id")).order_by("-n", field).first()
+    return int(row[field])
+
+
+def setup() -> None:
+    importer_op = _busiest("importer", national_reference="bench")
+    exporter_op = _busiest("creator_operator", status="draft", national_reference="bench")
+    cb_code = _busiest("control_body_code", status="description_completed", national_reference="bench")
+    importer = _person("bench-importer@bench.example", kind=MembershipKind.OPERATOR, operator_id=importer_op)
+    exporter = _person("bench-exporter@bench.example", kind=MembershipKind.OPERATOR, operator_id=exporter_op)
+    signer = _person("bench-cb@bench.example", kind=MembershipKind.CONTROL_BODY, control_body_code_id=cb_code)
+    visible = Certificate.objects.filter(importer_id=importer_op).exclude(status="draft")
+    config = {
+        "importer_session": _session(importer),
+        "importer_token": ApiToken.issue(importer, "bench")[1],
+        "exporter_token": ApiToken.issue(exporter, "bench")[1],
+        "cb_token": ApiToken.issue(signer, "bench")[1],
+        "visible_ids": list(visible.order_by("?").values_list("id", flat=True)[:2000]),
+        "numbers": list(visible.order_by("?").values_list("number", flat=True)[:500]),
+        "draft_ids": list(
+            Certificate.objects.filter(status="draft", creator_operator_id=exporter_op).values_list("id", flat=True)[
+                :500
+            ]
+        ),
+        "sign_ids": list(
+            Certificate.objects.filter(status="description_completed", control_body_code_id=cb_code).values_list(
+                "id", flat=True
+            )[:5000]
+        ),
+        "pdf_path": "",
+        "sign_path": "",
+    }
+    print(json.dumps(config))

@@ -1,0 +1,207 @@
+"""`make bench`: generate data at each scale, serve it as production would, load it, print the table.
+
+    python bench/run.py --scales 10000 1000000 [--seconds 30] [--users 16]
+
+For each scale: a PostgreSQL database `opencoi_bench_<scale>` (kept between runs: generating a
+million COIs takes minutes), `make serve`'s stack (gunicorn, DEBUG off) with BENCH=1 (which adds an
+X-Query-Count header and a bare view), then locust headless from a second process: the mixed load,
+and the detail page and bare view alone for the throughput ratio. Results: bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = str(ROOT / ".venv" / "bin" / "python")
+LOCUST = str(ROOT / ".venv-bench" / "bin" / "locust")
+RESULTS = ROOT / "bench" / "results"
+ACTIONS = ["list", "search", "detail", "pdf", "api_list", "draft_edit", "sign"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path="/" + name))
+
+
+def ensure_database(server_url: str, name: str) -> bool:
+    """Create the database if missing; True when it already held generated data."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            return False
+    with psycopg.connect(with_database(server_url, name)) as conn:
+        try:
+            row = conn.execute("SELECT count(*) FROM certificates_certificate WHERE national_reference = 'bench'")
+            return bool(row.fetchone()[0])
+        except psycopg.Error:
+            return False
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare(scale: int, server_url: str) -> tuple[dict[str, str], dict[str, Any]]:
+    name = f"opencoi_bench_{scale}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": with_database(server_url, name),
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(30),
+        "DEBUG": "0",
+        "BENCH": "1",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AXES_ENABLED": "0",
+        "DJANGO_SETTINGS_MODULE": "opencoi.settings",
+    }
+    generated = ensure_database(server_url, name)
+    manage(env, "migrate", "--noinput")
+    manage(env, "createcachetable")
+    if not generated:
+        manage(env, "load_cn")
+        started = time.monotonic()
+        out = subprocess.run([PY, "bench/generate.py", "--scale", str(scale)], cwd=ROOT, env=env, text=True,
+                             capture_output=True)  # fmt: skip
+        if out.returncode:
+            raise SystemExit(out.stdout + out.stderr)
+        print(out.stdout)
+        print(f"generated {scale} COIs in {time.monotonic() - started:.0f} s")
+    config = json.loads(manage(env, "shell", "-c", "from bench.actors import setup; setup()").strip().splitlines()[-1])
+    return env, config
+
+
+def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    manage(env, "collectstatic", "--noinput", "-v0")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "opencoi.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def load(port: int, config_file: str, seconds: int, users: int, only: str = "") -> dict[str, dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        queries_out = Path(tmp) / "queries.json"
+        env = {**os.environ, "BENCH_CONFIG": config_file, "BENCH_ONLY": only, "BENCH_QUERIES_OUT": str(queries_out)}
+        subprocess.run(
+            [LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", str(users),
+             "-t", f"{seconds}s", "--host", f"http://127.0.0.1:{port}", "--csv", f"{tmp}/run", "--only-summary",
+             "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, check=False, capture_output=True,
+        )  # fmt: skip
+        queries = json.loads(queries_out.read_text()) if queries_out.exists() else {}
+        rows = {}
+        with open(f"{tmp}/run_stats.csv") as f:
+            for row in csv.DictReader(f):
+                if row["Name"] == "Aggregated":
+                    continue
+                counts = queries.get(row["Name"], [])
+                rows[row["Name"]] = {
+                    "rps": float(row["Requests/s"]),
+                    "p50": float(row["50%"]),
+                    "p95": float(row["95%"]),
+                    "requests": int(row["Request Count"]),
+                    "errors": int(row["Failure Count"]),
+                    "queries": statistics.median(counts) if counts else None,
+                }
+        return rows
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in open("/proc/meminfo") if "MemTotal" in line), 0)
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
+
+
+def table(results: dict[int, dict[str, Any]]) -> str:
+    out = [
+        "| scale | action | req/s | p50 ms | p95 ms | SQL queries/req | errors / requests |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for scale, result in results.items():
+        for action in [*ACTIONS, "detail alone", "bare alone"]:
+            row = result.get(action)
+            if not row:
+                continue
+            q = "" if row["queries"] is None else f"{row['queries']:g}"
+            out.append(f"| {scale:,} | {action} | {row['rps']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} | {q} | "
+                       f"{row['errors']} / {row['requests']} |")  # fmt: skip
+        detail, bare = result.get("detail alone"), result.get("bare alone")
+        if detail and bare and bare["rps"]:
+            out.append(f"| {scale:,} | detail / bare throughput | {detail['rps'] / bare['rps']:.2f} | | | | |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", type=int, nargs="+", default=[10000])
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    server_url = os.environ["BENCH_DATABASE_URL"]
+    results: dict[int, dict[str, Any]] = {}
+    for scale in args.scales:
+        env, config = prepare(scale, server_url)
+        port = free_port()
+        server = serve(env, port, args.workers)
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+                json.dump(config, f)
+            results[scale] = load(port, f.name, args.seconds, args.users)
+            results[scale]["detail alone"] = load(port, f.name, args.seconds // 2, args.users, "detail")["detail"]
+            results[scale]["bare alone"] = load(port, f.name, args.seconds // 2, args.users, "bare")["bare"]
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        print(table({scale: results[scale]}), flush=True)
+    text = table(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d-%H%M")
+    report = (f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: locust headless, {args.users} users, "
+              f"{args.seconds} s mixed + {args.seconds // 2} s each alone; gunicorn {args.workers} workers, DEBUG off.\n\n"
+              f"{text}\n")  # fmt: skip
+    path = RESULTS / f"bench-{stamp}.md"
+    path.write_text(report)
+    print("\n" + report)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
