@@ -29,8 +29,33 @@ from django.db import connection, models, transaction  # noqa: E402
 CONTROL_BODIES = 50
 OPERATORS = 2000
 YEARS = 10
-THIRD_COUNTRIES = "MA TN EG PE EC CO DO IN LK VN CN TR UA KZ BR MX KE UG TZ ET GH CI SN MG".split()
-MEMBER_STATES = "FR DE NL IT ES BE AT DK SE PL".split()
+THIRD_COUNTRIES = [
+    "MA",
+    "TN",
+    "EG",
+    "PE",
+    "EC",
+    "CO",
+    "DO",
+    "IN",
+    "LK",
+    "VN",
+    "CN",
+    "TR",
+    "UA",
+    "KZ",
+    "BR",
+    "MX",
+    "KE",
+    "UG",
+    "TZ",
+    "ET",
+    "GH",
+    "CI",
+    "SN",
+    "MG",
+]
+MEMBER_STATES = ["FR", "DE", "NL", "IT", "ES", "BE", "AT", "DK", "SE", "PL"]
 
 # Share of COIs per status (the older, the more settled: the mix is of a member state's whole history).
 STATUS_MIX = [
@@ -74,7 +99,6 @@ def insert_select(model: type[models.Model], count: str, values: dict[str, str],
     for field in model._meta.concrete_fields:
         if field.primary_key and field.name not in given:
             continue
-        name = field.name if field.name in given else field.attname
         expr = given.pop(field.name, None) or given.pop(field.attname, None) or literal(field)
         columns.append(connection.ops.quote_name(field.column))
         exprs.append(expr)
@@ -115,6 +139,7 @@ def generate(scale: int) -> dict[str, Any]:
     cont = apps.get_model("certificates", "Container")
     cn = apps.get_model("reference", "CnCode")
     counts: dict[str, int] = {}
+    third_array = "ARRAY[" + ",".join(repr(c) for c in THIRD_COUNTRIES) + "]"
     with transaction.atomic():
         counts["control bodies"] = insert_select(
             cb, str(CONTROL_BODIES),
@@ -156,8 +181,7 @@ def generate(scale: int) -> dict[str, Any]:
              "kind": "CASE WHEN o.country = ANY(ARRAY[" + ",".join(repr(c) for c in MEMBER_STATES) + "]) "
              "THEN (ARRAY['importer','operator'])[k] ELSE (ARRAY['exporter','producer'])[k] END",
              "control_body_code": f"(SELECT id FROM {table[cbc]} c WHERE c.country = "
-             f"CASE WHEN length(o.country) = 2 AND o.country = ANY(ARRAY[{','.join(repr(c) for c in THIRD_COUNTRIES)}]) "
-             f"THEN o.country ELSE 'MA' END ORDER BY id LIMIT 1)",
+             f"CASE WHEN o.country = ANY({third_array}) THEN o.country ELSE 'MA' END ORDER BY id LIMIT 1)",
              "valid_from": "DATE '2015-01-01'", "valid_until": "DATE '2030-12-31'", "status": "'valid'"},
             source=f"(SELECT id, country FROM {table[op]} WHERE name LIKE 'Bench Operator %') o "
             "CROSS JOIN generate_series(1, 2) AS k",

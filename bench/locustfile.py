@@ -41,7 +41,7 @@ def weighted(weight: int, name: str) -> Any:
 
     def decorate(func: Any) -> Any:
         if ONLY:
-            return task(1)(func) if ONLY == name else func
+            return task(1)(func) if name == ONLY else func
         return task(weight)(func) if weight else func
 
     return decorate

@@ -144,8 +144,10 @@ def load(port: int, config_file: str, seconds: int, users: int, only: str = "") 
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    mem = next((int(line.split()[1]) // 1024 // 1024 for line in open("/proc/meminfo") if "MemTotal" in line), 0)
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in meminfo if "MemTotal" in line), 0)
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, {platform.platform()}, Python {platform.python_version()}"
 
 
@@ -194,9 +196,11 @@ def main() -> None:
     text = table(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%d-%H%M")
-    report = (f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: locust headless, {args.users} users, "
-              f"{args.seconds} s mixed + {args.seconds // 2} s each alone; gunicorn {args.workers} workers, DEBUG off.\n\n"
-              f"{text}\n")  # fmt: skip
+    load_text = (
+        f"locust headless, {args.users} users, {args.seconds} s mixed + {args.seconds // 2} s each alone; "
+        f"gunicorn {args.workers} workers, DEBUG off"
+    )
+    report = f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: {load_text}.\n\n{text}\n"
     path = RESULTS / f"bench-{stamp}.md"
     path.write_text(report)
     print("\n" + report)
