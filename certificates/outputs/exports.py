@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -27,7 +28,7 @@ CHUNK = 500
 
 
 def columns() -> list[str]:
-    return [
+    names = [
         _("COI number"),
         _("National reference number"),
         _("Status"),
@@ -44,6 +45,7 @@ def columns() -> list[str]:
         _("Submitted"),
         _("Updated"),
     ]
+    return [capfirst(name) for name in names]
 
 
 def export_queryset(person: Person, filters: listing.Filters) -> QuerySet[Certificate]:
