@@ -42,6 +42,7 @@ class ImportRefusedOut(Schema):
 
 @router.get(
     "/{int:coi_id}/sps.xml",
+    url_name="sps_xml",
     response={200: None, **ERRORS},
     summary="The COI as a UN/CEFACT SPS certificate (SPSCertificate:17)",
 )
