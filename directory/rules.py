@@ -206,9 +206,14 @@ def _operator_scope(st: Standing, prefix: str = "") -> Q:
     if st.competent_countries:
         q |= Q(**{f"{prefix}country__in": st.competent_countries})
     if st.code_ids:
-        q |= Q(**{f"{prefix}activities__control_body_code_id__in": st.code_ids}) & ~Q(
-            **{f"{prefix}country__in": EU_MEMBER_STATES}
+        open_statuses = [Status.REQUESTED, Status.VALID, Status.SUSPENDED]
+        certified = Q(
+            **{
+                f"{prefix}activities__control_body_code_id__in": st.code_ids,
+                f"{prefix}activities__status__in": open_statuses,
+            }
         )
+        q |= certified & ~Q(**{f"{prefix}country__in": EU_MEMBER_STATES})
     return q
 
 
