@@ -53,4 +53,7 @@ def load_demo() -> dict[str, User]:
     from certificates.demo import load_certificates_demo
 
     load_certificates_demo()
+    from certificates.workflow_demo import load_workflow_demo
+
+    load_workflow_demo()
     return users
