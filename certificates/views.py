@@ -240,7 +240,11 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 def copy(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
-    coi = services.copy_as_new(person, acting_membership(request), pk)
+    try:
+        coi = services.copy_as_new(person, acting_membership(request), pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("certificates:detail", pk=pk)
     messages.success(request, _("A new draft was made from the COI. Give its containers, transport and documents."))
     return redirect("certificates:edit", pk=coi.pk)
 
