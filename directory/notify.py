@@ -1,21 +1,19 @@
-"""Telling a person: an in-app notice and an email, both in the person's language.
+"""Telling a person about a decision: an in-app notice and an email, both in the person's language.
 
-The one place that sends; a later issue moves the email to the task queue.
+The email is queued (core.tasks.send_email, through the task queue) unless the person turned off
+emails for membership decisions on their notifications page.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.functional import Promise
 
-from core.models import Notice
-
-log = logging.getLogger(__name__)
+from core.models import EmailOptOut, Notice, NoticeKind
+from core.tasks import send_email
 
 
 def notify(
@@ -27,11 +25,9 @@ def notify(
         values = {key: str(value) for key, value in params.items()}
         subject_text = str(subject) % values
         body_text = str(body) % values
-    Notice.objects.create(user=user, text=subject_text[:500], url=url)
+    Notice.objects.create(user=user, text=subject_text[:500], url=url, kind=NoticeKind.MEMBERSHIP)
+    if EmailOptOut.objects.filter(user=user, kind=NoticeKind.MEMBERSHIP).exists():
+        return
     if url:
         body_text += f"\n\n{settings.SITE_URL}{url}"
-    try:
-        send_mail(subject_text, body_text, None, [user.email])  # type: ignore[attr-defined]
-    except OSError:
-        # The notice is written; a mail server down must not undo the decision itself.
-        log.exception("Could not email %s", user.email)  # type: ignore[attr-defined]
+    send_email.enqueue(user.email, subject_text, body_text)  # type: ignore[attr-defined]
