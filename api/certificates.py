@@ -177,7 +177,7 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "boxes": as_data(coi),
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
-        "editable_boxes": sorted(editable_boxes(coi.status, roles)),
+        "editable_boxes": sorted(editable_boxes(coi, roles)),
         "problems": problems or {},
     }
 

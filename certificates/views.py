@@ -123,7 +123,7 @@ def new_form(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     coi = _visible_or_404(person, pk)
-    editable = editable_boxes(coi.status, roles_on(person, coi))
+    editable = editable_boxes(coi, roles_on(person, coi))
     if not editable:
         raise Http404
     if request.method == "GET":
@@ -165,7 +165,7 @@ def _after_save(
 
 def _editable(person: Person, coi: Certificate) -> set[str]:
     coi.refresh_from_db()
-    return editable_boxes(coi.status, roles_on(person, coi))
+    return editable_boxes(coi, roles_on(person, coi))
 
 
 def _render_form(
@@ -205,8 +205,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "coi": coi,
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": editable_boxes(coi.status, roles),
-            "may_submit": coi.is_draft and allowed(coi.status, roles, Action.EDIT_ALL),
+            "editable": editable_boxes(coi, roles),
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
             "document_types": choices()["document_types"],
             "countries": choices()["countries"],
