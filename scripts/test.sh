@@ -42,7 +42,7 @@ if [ -z "$PG_URL" ]; then
   trap './scripts/pg.sh stop "$PGTEST_DIR"' EXIT
   PG_URL="$PGTEST_URL"
 fi
-DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser" -x "$@"
+DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser and not once" -x "$@"
 
 step "browser tests (headless Chromium)"
 DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -q -m browser -x "$@"
