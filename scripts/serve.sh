@@ -13,7 +13,12 @@ PY=.venv/bin/python
 ./scripts/compilemessages.sh
 $PY manage.py migrate --noinput
 $PY manage.py createcachetable
-$PY manage.py collectstatic --noinput -v0
+# Collecting and compressing static files takes a minute: only when something changed since the last run.
+manifest=var/static/staticfiles.json
+if [ ! -f "$manifest" ] || [ requirements.lock -nt "$manifest" ] \
+   || [ -n "$(find . -path ./.venv -prune -o -path ./var -prune -o -path '*/static/*' -type f -newer "$manifest" -print -quit)" ]; then
+  $PY manage.py collectstatic --noinput -v0
+fi
 $PY manage.py db_worker >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
