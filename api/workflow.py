@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from certificates import workflow, workflow_extracts
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
+from certificates.services import BoxErrors
 from certificates.workflow_offer import relatives, steps_for
 
 router = Router(tags=["certificate workflow"])
@@ -220,13 +221,16 @@ def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, An
 
 
 @router.post("/{int:coi_id}/sign", response={200: StepOut, **ERRORS}, summary="Sign box 18 or box 21")
-def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> dict[str, Any]:
+def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     person = _person(request)
     if payload.box == "21":
         coi = workflow.sign_box_21(person, coi_id, place=payload.place, code=payload.code)
     else:
         checks = payload.checks.dict() if payload.checks else None
-        coi = workflow.sign_box_18(person, coi_id, place=payload.place, code=payload.code, checks=checks)
+        try:
+            coi = workflow.sign_box_18(person, coi_id, place=payload.place, code=payload.code, checks=checks)
+        except BoxErrors as exc:  # the COI is incomplete: the problems at their boxes
+            return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
     return _out(person, coi)
 
 
