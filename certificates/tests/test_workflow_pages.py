@@ -1,0 +1,82 @@
+"""The workflow on the COI page: what a person sees (history, relatives, what remains), and refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from certificates.services import update_boxes
+from certificates.statuses import COIStatus
+
+from .workflow_world import make_flow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def flow(world):
+    return make_flow(world)
+
+
+def page_of(client, user, coi):
+    client.force_login(user)
+    return client.get(f"/certificates/{coi.pk}/").content.decode()
+
+
+def test_it_shows_the_history_as_a_timeline_with_old_and_new_values(client, flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    update_boxes(flow.person(flow.w.importer), coi.pk, {"first_consignee": flow.w.acme.pk})
+    html = page_of(client, flow.w.inao_agent, coi)
+    assert 'data-testid="history-sign_18"' in html and "ECOCERT SA (MA-BIO-154)" in html
+    assert "<td>ACME Bio Foods FR</td><td>ACME Bio Imports FR</td>" in html
+    assert 'data-testid="signature-18"' in html and "Agadir" in html
+
+
+def test_it_shows_the_extracts_and_what_remains_per_lot(client, flow):
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    extract = flow.extract(base, 150, "3000")
+    html = page_of(client, flow.w.importer, base)
+    assert 'data-testid="lots"' in html
+    assert "<td>250</td><td>6000 kg</td>" in html  # LOT-A: 400 packages, 9000 kg, 150 and 3000 taken
+    assert f'href="/certificates/{extract.pk}/"' in html
+    assert 'id="button-extract"' in html and 'name="packages_' in html
+    html = page_of(client, flow.w.importer, extract)
+    assert f'href="/certificates/{base.pk}/"' in html and 'id="form-submit-extract"' in html
+
+
+def test_it_links_a_replacement_and_what_it_replaces(client, flow):
+    old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    client.force_login(flow.w.control_body)
+    r = client.post(f"/certificates/{old.pk}/workflow/replace/", {"note": "Wrong seal"})
+    old.refresh_from_db()
+    new = old.replaced_by
+    assert r.status_code == 302 and r["Location"] == f"/certificates/{new.pk}/"
+    html = client.get(f"/certificates/{old.pk}/").content.decode()
+    assert f'href="/certificates/{new.pk}/"' in html and 'id="form-replace"' not in html  # one at a time
+    html = client.get(f"/certificates/{new.pk}/").content.decode()
+    assert f'href="/certificates/{old.pk}/"' in html and 'id="form-sign-18"' in html
+
+
+def test_a_refused_step_shows_the_reason_with_its_status(client, flow):
+    coi = flow.coi(COIStatus.CONSIGNMENT_VERIFIED)
+    client.force_login(flow.w.importer)
+    r = client.post(f"/certificates/{coi.pk}/workflow/delete/", {"reason": "Mine"})
+    assert r.status_code == 403
+    assert 'data-testid="refusal"' in r.content.decode()
+    client.force_login(flow.w.inao_agent)
+    r = client.post(f"/certificates/{coi.pk}/workflow/delete/", {"reason": ""})
+    assert r.status_code == 422
+    r = client.post(f"/certificates/{coi.pk}/workflow/sign-18/", {"place": "Paris"})
+    assert r.status_code == 403
+    client.force_login(flow.w.outsider_importer)
+    assert client.post(f"/certificates/{coi.pk}/workflow/flag/", {"description": "x"}).status_code == 404
+    assert client.post(f"/certificates/{coi.pk}/workflow/unknown/", {}).status_code == 404
+
+
+def test_a_second_signature_on_the_page_says_who_signed_first(client, flow):
+    coi = flow.coi(COIStatus.FIRST_CONSIGNEE_SIGNED)
+    client.force_login(flow.w.consignee)
+    r = client.post(f"/certificates/{coi.pk}/workflow/sign-21/", {"place": "Lyon", "code": "123456"})
+    assert r.status_code == 409
+    assert "Box 21 signed by the first consignee" in r.content.decode() or "case 21" in r.content.decode()
+    assert coi.signatures.filter(box="21").count() == 1
+    assert coi.signatures.count() == 3
