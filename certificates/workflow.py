@@ -24,6 +24,9 @@ Where the table is silent, this is how it is read (and why):
   the COI stays readable to its parties. An OFIS irregularity is followed up in OFIS, outside.
 - Every signature (boxes 18, 20, 21, endorsement, split) needs two-factor authentication switched on;
   pages and the API also ask for a current TOTP code.
+- "Edit parts of box 13" is read as box 13 (the guide does not say which parts); box edits between steps
+  go through `services.update_boxes`, which asks the table and writes a "Boxes changed" history entry.
+- What remains of a lot counts every extract but deleted ones: a draft extract reserves its quantities.
 """
 
 from __future__ import annotations
