@@ -28,7 +28,7 @@ class TokenOut(Schema):
     name: str
 
 
-class MembershipOut(Schema):
+class MyMembershipOut(Schema):
     organisation_id: int
     organisation_kind: str
     organisation_name: str
@@ -44,7 +44,7 @@ class MeOut(Schema):
     last_name: str
     language: str
     two_factor: bool
-    memberships: list[MembershipOut]
+    memberships: list[MyMembershipOut]
 
 
 class ErrorOut(Schema):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from api.accounts import router as accounts_router
 from api.auth import AUTH
+from api.openapi import OpenCoiApi
 from core.errors import DomainError
 
-api = NinjaAPI(
+api = OpenCoiApi(
     title="OpenCOI API",
     version="1",
     description="Certificates of Inspection for organic imports into the EU. "
@@ -41,4 +41,6 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    # The same body as every other refusal (a sentence in `detail`), with each invalid field in `errors`.
+    body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": exc.errors}
+    return api.create_response(request, body, status=422)

@@ -1,0 +1,71 @@
+"""The OpenAPI document says every answer the API can give, so clients (and schemathesis) can rely on it.
+
+Every operation may be refused with the same error body: 401 when it needs a caller and none is
+authenticated, 403/404/409/422 from the domain's errors and the input's validation (`api/api.py`'s
+handlers, shared by every router). Routers declare what is specific to them; this adds what is common.
+Ids in paths are Django `int` converters: they match no negative number, so the schema says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+
+PROBLEM = "Problem"
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": PROBLEM,
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail"},
+        "code": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Code"},
+        "boxes": {
+            "anyOf": [{"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                      {"type": "null"}],
+            "title": "Problems at their boxes",
+        },
+        "errors": {"type": "array", "items": {"type": "object"}, "title": "Invalid fields (422)"},
+    },
+}  # fmt: skip
+COMMON = {
+    401: "Authentication required",
+    403: "Refused: the reason is in `detail`",
+    404: "No such object, or not one you may see",
+    409: "The object's state no longer allows this",
+    422: "What was sent is incomplete or invalid",
+}
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+class OpenCoiApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return declare_common_answers(schema)
+
+
+def declare_common_answers(schema: OpenAPISchema) -> OpenAPISchema:
+    schema.setdefault("components", {}).setdefault("schemas", {})[PROBLEM] = PROBLEM_SCHEMA
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            if method in METHODS:
+                _declare(operation)
+    return schema
+
+
+def _declare(operation: dict[str, Any]) -> None:
+    responses = operation.setdefault("responses", {})
+    for status, description in COMMON.items():
+        if status == 401 and not operation.get("security"):
+            continue
+        responses.setdefault(
+            status,
+            {
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{PROBLEM}"}}},
+            },
+        )
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
+            parameter["schema"].setdefault("minimum", 0)
