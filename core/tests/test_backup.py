@@ -45,3 +45,39 @@ def test_it_refuses_to_restore_over_data(tmp_path: Path, media: Path) -> None:
     call_command("backup", str(archive))
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore", str(archive))
+
+
+def test_it_restores_every_coi_with_its_lines_and_documents(tmp_path: Path, media: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates.models import Certificate, CommodityLine, Document
+    from certificates.services import add_document
+    from certificates.statuses import COIStatus
+    from certificates.tests.conftest import world as world_fixture
+    from certificates.tests.workflow_world import make_flow
+    from core.tests.security_world import DOCUMENT_FIELDS, PDF
+
+    flow = make_flow(world_fixture.__wrapped__(None))
+    cois = [flow.coi(COIStatus.DRAFT), flow.coi(COIStatus.CONSIGNMENT_VERIFIED)]
+    upload = SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")
+    document = add_document(flow.w.person(flow.w.importer), cois[0].pk, DOCUMENT_FIELDS, upload)
+    expected = {
+        c.pk: (c.number, c.status, list(CommodityLine.objects.filter(commodity__certificate=c).values_list("lot_number", "packages", "net_weight").order_by("pk")))
+        for c in Certificate.objects.all()
+    }  # fmt: skip
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+
+    call_command("flush", interactive=False, verbosity=0)
+    (media / document.file.name).unlink()
+    assert not Certificate.objects.exists()
+
+    call_command("restore", str(archive))
+    restored = {
+        c.pk: (c.number, c.status, list(CommodityLine.objects.filter(commodity__certificate=c).values_list("lot_number", "packages", "net_weight").order_by("pk")))
+        for c in Certificate.objects.all()
+    }  # fmt: skip
+    assert restored == expected and len(restored) >= 2
+    assert Certificate.objects.get(pk=cois[1].pk).history.count() > 1
+    kept = Document.objects.get(pk=document.pk)
+    assert kept.certificate_id == cois[0].pk and kept.file.read() == PDF
