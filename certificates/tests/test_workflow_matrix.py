@@ -60,6 +60,11 @@ def flow(world):
     return make_flow(world)
 
 
+# The server's rule runs on both database engines; walking it again through the API and the pages checks the
+# views' plumbing, which does not depend on the engine, so those two walks run in the SQLite pass only.
+CHANNELS = ["domain", pytest.param("api", marks=pytest.mark.once), pytest.param("page", marks=pytest.mark.once)]
+
+
 class _Rollback(Exception):
     pass
 
@@ -299,7 +304,7 @@ def _offered(flow: Any, user: Any, coi: Certificate, role: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("channel", ["domain", "api", "page"])
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("status", COIStatus.values)
 def test_the_table_holds_for_every_role_and_action(flow, status, channel):
     if status == COIStatus.DRAFT:
@@ -309,7 +314,7 @@ def test_the_table_holds_for_every_role_and_action(flow, status, channel):
     assert walk(flow, channel, cois) == []
 
 
-@pytest.mark.parametrize("channel", ["domain", "api", "page"])
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("status", [COIStatus.DRAFT, COIStatus.DESCRIPTION_COMPLETED])
 def test_the_extract_rows_hold_for_every_role_and_action(flow, status, channel):
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
