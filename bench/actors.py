@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
@@ -36,19 +38,34 @@ def _busiest(field: str, **filters: object) -> int:
     return int(row[field])
 
 
+def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[object]]:
+    """Signing jobs [token, TOTP secret, COI id]: several people of the body, so that each person's one-time
+    code is used once per period, as when real people sign."""
+    jobs: list[list[object]] = []
+    people = []
+    for i in range(count):
+        user = _person(f"bench-cb{i}@bench.example", kind=MembershipKind.CONTROL_BODY, control_body_code_id=cb_code)
+        Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        people.append((ApiToken.issue(user, "bench")[1], secret))
+    for i, coi in enumerate(cois):
+        token, secret = people[i % count]
+        jobs.append([token, secret, coi])
+    return jobs
+
+
 def setup() -> None:
     importer_op = _busiest("importer", national_reference="bench")
     exporter_op = _busiest("creator_operator", status="draft", national_reference="bench")
     cb_code = _busiest("control_body_code", status="description_completed", national_reference="bench")
     importer = _person("bench-importer@bench.example", kind=MembershipKind.OPERATOR, operator_id=importer_op)
     exporter = _person("bench-exporter@bench.example", kind=MembershipKind.OPERATOR, operator_id=exporter_op)
-    signer = _person("bench-cb@bench.example", kind=MembershipKind.CONTROL_BODY, control_body_code_id=cb_code)
     visible = Certificate.objects.filter(importer_id=importer_op).exclude(status="draft")
     config = {
         "importer_session": _session(importer),
         "importer_token": ApiToken.issue(importer, "bench")[1],
         "exporter_token": ApiToken.issue(exporter, "bench")[1],
-        "cb_token": ApiToken.issue(signer, "bench")[1],
         "visible_ids": list(visible.order_by("?").values_list("id", flat=True)[:2000]),
         "numbers": list(visible.order_by("?").values_list("number", flat=True)[:500]),
         "draft_ids": list(
@@ -56,12 +73,14 @@ def setup() -> None:
                 :500
             ]
         ),
-        "sign_ids": list(
-            Certificate.objects.filter(status="description_completed", control_body_code_id=cb_code).values_list(
-                "id", flat=True
-            )[:5000]
+        "sign_jobs": _signers(
+            cb_code,
+            list(
+                Certificate.objects.filter(status="description_completed", control_body_code_id=cb_code)
+                .order_by("id")
+                .values_list("id", flat=True)[:5000]
+            ),
         ),
-        "pdf_path": "",
-        "sign_path": "",
+        "pdf_path": "/certificates/{id}/pdf",
     }
     print(json.dumps(config))

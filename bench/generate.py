@@ -25,6 +25,7 @@ django.setup()
 
 from django.apps import apps  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
+from stdnum import iso6346  # noqa: E402
 
 CONTROL_BODIES = 50
 OPERATORS = 2000
@@ -56,6 +57,9 @@ THIRD_COUNTRIES = [
     "MG",
 ]
 MEMBER_STATES = ["FR", "DE", "NL", "IT", "ES", "BE", "AT", "DK", "SE", "PL"]
+
+# Real container numbers (owner code, serial, ISO 6346 check digit), picked per COI.
+CONTAINERS = [n + iso6346.calc_check_digit(n) for n in (f"MSCU{i:06d}" for i in range(1, 500))]
 
 # Share of COIs per status (the older, the more settled: the mix is of a member state's whole history).
 STATUS_MIX = [
@@ -198,15 +202,16 @@ def generate(scale: int) -> dict[str, Any]:
             line, "",
             {"commodity": "m.id", "position": "k", "trade_name": "'Organic product ' || m.id",
              "lot_number": "'LOT-' || m.id || '-' || k", "packages": "10 + (m.id % 500)", "packaging_type": "'BG'",
-             "net_weight": "(100 + (m.id * 13 + k) % 20000)::numeric", "net_weight_unit": "'kg'",
-             "producer": _from_array(ids["producers"], "m.id + k"),
-             "producer_control_body_code": _from_array(ids["third_codes"], "m.id")},
+             "net_weight": "(100 + (m.id * 13 + k) % 5000)::numeric", "net_weight_unit": "'kg'",
+             "producer": "pr.operator_id", "producer_control_body_code": "pr.control_body_code_id"},
             source=f"(SELECT id FROM {table[com]} WHERE certificate_id >= {ids['first_cert']}) m "
-            "CROSS JOIN generate_series(1, 3) AS k WHERE k <= 2 + (m.id % 2)",
+            "CROSS JOIN generate_series(1, 3) AS k "
+            + _parties("producer", "pr", "m.id + k")
+            + "WHERE k <= 2 + (m.id % 2)",
         )  # fmt: skip
         counts["containers"] = insert_select(
             cont, "",
-            {"certificate": "c.id", "number": "'MSCU' || lpad((c.id % 1000000)::text, 6, '0') || '0'",
+            {"certificate": "c.id", "number": pick(CONTAINERS, "c.id"),
              "seals": "'SEAL' || c.id"},
             source=f"(SELECT id FROM {table[cert]} WHERE id >= {ids['first_cert']} AND transport_mode = 'vessel') c",
         )  # fmt: skip
@@ -254,34 +259,66 @@ def _from_array(values: list[int], index: str) -> str:
     return f"(ARRAY[{','.join(map(str, values))}]::bigint[])[1 + (({index}) % {len(values)})]"
 
 
+def _parties(kind: str, alias: str, index: str) -> str:
+    """A join giving each row one operator of that activity, with its country and control body code.
+
+    The modulo is a constant, so PostgreSQL hash-joins instead of comparing every pair.
+    """
+    act = apps.get_model("directory", "OperatorActivity")._meta.db_table
+    op = apps.get_model("directory", "Operator")._meta.db_table
+    chosen = (
+        f"FROM {act} a JOIN {op} o ON o.id = a.operator_id WHERE a.kind = '{kind}' AND o.name LIKE 'Bench Operator %'"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {chosen}")
+        n = cursor.fetchone()[0]
+    return (
+        f"JOIN (SELECT row_number() OVER (ORDER BY a.operator_id) - 1 AS rn, a.operator_id, o.country, "
+        f"a.control_body_code_id {chosen}) {alias} ON {alias}.rn = ({index}) % {n} "
+    )
+
+
 def _certificates(cert: type[models.Model], scale: int, ids: dict[str, Any]) -> int:
+    """COIs that pass the submission rules: box 1 is the exporter's own control body, box 9's authority is the
+    member state's, box 10 the consignee's country, so that the signatures of the load succeed."""
     # g spreads over YEARS years back from now; u is a uniform number per row for the status mix.
     created = f"now() - ((g::float / {scale}) * interval '{YEARS * 365} days')"
     u = "((g * 2654435761::bigint) % 10007) / 10007.0"
     status = status_case(u)
-    exporter = _from_array(ids["exporters"], "g")
+    auth = apps.get_model("directory", "Authority")._meta.db_table
+    poe = apps.get_model("directory", "PointOfEntry")._meta.db_table
+    source = (
+        f"generate_series(1, {scale}) AS g "
+        + _parties("exporter", "ex", "g")
+        + _parties("importer", "im", "g * 31")
+        + _parties("operator", "fc", "g * 17")
+        + f"JOIN (SELECT row_number() OVER (ORDER BY a.id) - 1 AS rn, a.id, a.country, "
+        f"min(p.id) AS poe FROM {auth} a JOIN {poe} p ON p.authority_id = a.id "
+        f"WHERE a.name LIKE 'Bench Authority %' GROUP BY a.id, a.country) au ON au.rn = g % {len(MEMBER_STATES)}"
+    )
     return insert_select(
-        cert, str(scale),
+        cert, "",
         {"number": f"CASE WHEN {status} = 'draft' THEN NULL ELSE 'COI.BENCH.' || "
                    f"extract(year FROM {created})::int || '.' || lpad(g::text, 8, '0') END",
          "national_reference": "'bench'",
          "status": status,
-         "control_body_code": _from_array(ids["third_codes"], "g"),
-         "procedure": "'recognised_control_body'",
-         "exporter": exporter,
-         "origin_countries": "'MA'", "export_country": "'MA'",
-         "release_member_state": "'FR'",
-         "validating_authority": _from_array(ids["authorities"], "g"),
-         "point_of_entry": _from_array(ids["points"], "g"),
-         "destination_country": "'FR'",
-         "importer": _from_array(ids["importers"], "g * 31"),
-         "first_consignee": _from_array(ids["importers"], "g * 17"),
+         "control_body_code": "ex.control_body_code_id",
+         "procedure": "'compliance'",
+         "exporter": "ex.operator_id",
+         "origin_countries": "ex.country", "export_country": "ex.country",
+         "release_member_state": "au.country",
+         "validating_authority": "au.id",
+         "point_of_entry": "au.poe",
+         "destination_country": "fc.country",
+         "importer": "im.operator_id",
+         "first_consignee": "fc.operator_id",
          "gross_weight": "(50000 + g % 9000)::numeric", "gross_weight_unit": "'kg'",
          "transport_mode": "CASE WHEN g % 5 = 0 THEN 'airplane' ELSE 'vessel' END",
          "transport_identification": "'Vessel ' || (g % 300)",
-         "creator_role": "'exporter'", "creator_operator": exporter,
+         "creator_role": "'exporter'", "creator_operator": "ex.operator_id",
          "created_at": created, "updated_at": created,
          "submitted_at": f"CASE WHEN {status} = 'draft' THEN NULL ELSE {created} + interval '1 day' END"},
+        source=source,
     )  # fmt: skip
 
 

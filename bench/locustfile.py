@@ -7,9 +7,14 @@ Each response's X-Query-Count header is summed per action into BENCH_QUERIES_OUT
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import random
+import struct
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -34,6 +39,16 @@ def _write_queries(environment: Any, **kwargs: Any) -> None:
     if out:
         with open(out, "w") as f:
             json.dump(QUERIES, f)
+
+
+def totp(secret: str, at: float | None = None) -> str:
+    """RFC 6238 code (30 s, 6 digits, SHA-1), as an authenticator app shows it."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int((at or time.time()) // 30))
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 def weighted(weight: int, name: str) -> Any:
@@ -74,8 +89,7 @@ class Person(HttpUser):
 
     @weighted(5, "pdf")
     def pdf(self) -> None:
-        if CONFIG.get("pdf_path"):
-            self._get(CONFIG["pdf_path"].format(id=random.choice(CONFIG["visible_ids"])), "pdf")
+        self._get(CONFIG["pdf_path"].format(id=random.choice(CONFIG["visible_ids"])), "pdf")
 
     @weighted(15, "api_list")
     def api_list(self) -> None:
@@ -100,19 +114,24 @@ class Person(HttpUser):
 
     @weighted(5, "sign")
     def sign(self) -> None:
-        if not CONFIG.get("sign_path") or not CONFIG.get("sign_ids"):
+        """The issuing control body records its checks and signs box 18 with a current TOTP code."""
+        if not CONFIG["sign_jobs"]:
             return
-        coi = CONFIG["sign_ids"].pop() if CONFIG["sign_ids"] else None
-        if coi is None:
-            return
+        token, secret, coi = CONFIG["sign_jobs"].pop()
+        payload = {
+            "box": "18",
+            "place": "Agadir",
+            "code": totp(secret),
+            "checks": {"documentary": "acceptable", "physical": "acceptable"},
+        }
         with self.client.post(
-            CONFIG["sign_path"].format(id=coi),
-            json=CONFIG.get("sign_payload", {}),
-            headers={"Authorization": f"Bearer {CONFIG['cb_token']}"},
+            f"/api/v1/certificates/{coi}/sign",
+            json=payload,
+            headers={"Authorization": f"Bearer {token}"},
             name="sign",
             catch_response=True,
         ) as response:
-            if response.status_code not in (200, 201):
+            if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
 
     @weighted(0, "bare")

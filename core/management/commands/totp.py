@@ -1,0 +1,22 @@
+"""Print the current two-factor code of a TOTP secret (default: the demo's), as an authenticator app would."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Print the current TOTP code for a secret (default DEMO_TOTP_SECRET)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("secret", nargs="?", default=None)
+
+    def handle(self, *args: Any, secret: str | None = None, **options: Any) -> None:
+        counter = int(time.time()) // app_settings.TOTP_PERIOD
+        self.stdout.write(format_hotp_value(hotp_value(secret or settings.DEMO_TOTP_SECRET, counter)))
