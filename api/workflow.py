@@ -241,7 +241,7 @@ def decide(request: HttpRequest, coi_id: int, payload: DecideIn) -> dict[str, An
 
 
 @router.post("/{int:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
-def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> tuple[int, dict[str, Any]]:
+def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
     person = _person(request)
     boxes_9 = {
         "release_member_state": payload.release_member_state,
@@ -251,7 +251,7 @@ def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> tuple[int,
     new = workflow_extracts.initiate_extract(
         person, coi_id, consignee=payload.consignee, quantities=_quantities(payload.quantities), boxes_9=boxes_9
     )
-    return 201, _out(person, new)
+    return Status(201, _out(person, new))
 
 
 @router.post(
@@ -263,11 +263,11 @@ def submit_extract(request: HttpRequest, coi_id: int) -> dict[str, Any]:
 
 
 @router.post("/{int:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
-def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> tuple[int, list[dict[str, Any]]]:
+def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> Status:
     person = _person(request)
     parts = [{"consignee": p.consignee, "quantities": _quantities(p.quantities)} for p in payload.parts]
     made = workflow_extracts.split(person, coi_id, parts=parts, place=payload.place, code=payload.code)
-    return 201, [_out(person, e) for e in made]
+    return Status(201, [_out(person, e) for e in made])
 
 
 @router.post("/{int:coi_id}/deplete", response={200: StepOut, **ERRORS}, summary="Mark the base as depleted")
@@ -277,9 +277,9 @@ def deplete(request: HttpRequest, coi_id: int, payload: NoteIn) -> dict[str, Any
 
 
 @router.post("/{int:coi_id}/replace", response={201: StepOut, **ERRORS}, summary="Replace by a new editable copy")
-def replace(request: HttpRequest, coi_id: int, payload: NoteIn) -> tuple[int, dict[str, Any]]:
+def replace(request: HttpRequest, coi_id: int, payload: NoteIn) -> Status:
     person = _person(request)
-    return 201, _out(person, workflow.replace(person, coi_id, note=payload.note))
+    return Status(201, _out(person, workflow.replace(person, coi_id, note=payload.note)))
 
 
 @router.post("/{int:coi_id}/flag", response={200: StepOut, **ERRORS}, summary="Flag an OFIS irregularity")
