@@ -159,7 +159,7 @@ def _speak(request: HttpRequest) -> None:
 
 def _person(request: HttpRequest) -> Person:
     _speak(request)
-    return Person.of(request.user)
+    return Person.of_request(request)
 
 
 def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -143,7 +143,7 @@ class LotsOut(Schema):
 
 
 def _person(request: HttpRequest) -> Person:
-    return Person.of(request.user)
+    return Person.of_request(request)
 
 
 def _out(person: Person, coi: Certificate) -> dict[str, Any]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from core.errors import NotFound
 from directory import access
-from directory.models import RflGrant
+from directory.models import MembershipKind, RflGrant, Status
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,38 @@ class Person:
 
     @classmethod
     def of(cls, user: object) -> Person:
-        operators = frozenset(access.operator_ids(user))
+        # One query for the memberships (same meaning as directory.access: Valid memberships, and for operators
+        # a Valid operator too), one for the RFL grants when the person acts for an operator.
+        rows = (
+            access.valid_memberships(user)
+            .select_related(None)
+            .values_list("kind", "operator_id", "operator__status", "control_body_code_id", "authority_id")
+        )
+        operators, codes, authorities = set(), set(), set()
+        for kind, operator_id, operator_status, code_id, authority_id in rows:
+            if kind == MembershipKind.OPERATOR and operator_status == Status.VALID:
+                operators.add(operator_id)
+            elif kind == MembershipKind.CONTROL_BODY:
+                codes.add(code_id)
+            elif kind == MembershipKind.AUTHORITY:
+                authorities.add(authority_id)
         grants = RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operators)
         return cls(
             user=user,
-            operators=operators,
-            control_body_codes=frozenset(access.control_body_code_ids(user)),
-            authorities=frozenset(access.authority_ids(user)),
+            operators=frozenset(operators),
+            control_body_codes=frozenset(codes),
+            authorities=frozenset(authorities),
             rfl_operators=frozenset(grants.values_list("operator_id", flat=True)) if operators else frozenset(),
         )
+
+    @classmethod
+    def of_request(cls, request: HttpRequest) -> Person:
+        """The person behind a request, read once however many parts of the page ask."""
+        person = getattr(request, "_coi_person", None)
+        if person is None or person.user is not request.user:
+            person = cls.of(request.user)
+            request._coi_person = person  # type: ignore[attr-defined]
+        return person
 
 
 def visible_filter(person: Person) -> Q:

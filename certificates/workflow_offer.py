@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from certificates.access import Person, roles_on, visible_filter
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
@@ -51,11 +53,17 @@ class Relatives:
 def relatives(person: Person, coi: Certificate) -> Relatives:
     """The COI's relatives the person may see (a relative they may not see is not shown)."""
     visible = Certificate.objects.filter(visible_filter(person))
+    # One query for every relative: the base, the extracts, what it replaces and what replaced it.
+    related = Q(base=coi) | Q(replaces=coi)
+    for pk in (coi.base_id, coi.replaces_id):
+        if pk:
+            related |= Q(pk=pk)
+    found_rows = list(visible.filter(related).order_by("pk"))
     found = Relatives(
-        base=visible.filter(pk=coi.base_id).first() if coi.base_id else None,
-        extracts=list(visible.filter(base=coi).order_by("pk")),
-        replaces=visible.filter(pk=coi.replaces_id).first() if coi.replaces_id else None,
-        replaced_by=visible.filter(replaces=coi).first(),
+        base=next((c for c in found_rows if c.pk == coi.base_id), None) if coi.base_id else None,
+        extracts=[c for c in found_rows if c.base_id == coi.pk],
+        replaces=next((c for c in found_rows if c.pk == coi.replaces_id), None) if coi.replaces_id else None,
+        replaced_by=next((c for c in found_rows if c.replaces_id == coi.pk), None),
     )
     if coi.release_in_batches or found.extracts:
         found.lots = lots(coi)

@@ -17,7 +17,7 @@ register = template.Library()
 
 @register.inclusion_tag("certificates/_workflow.html", takes_context=True)
 def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
-    person = Person.of(context["request"].user)
+    person = Person.of_request(context["request"])
     steps = steps_for(person, coi)
     found = relatives(person, coi)
     return {
