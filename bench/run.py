@@ -99,7 +99,8 @@ def prepare(scale: int, server_url: str) -> tuple[dict[str, str], dict[str, Any]
 
 
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    manage(env, "collectstatic", "--noinput", "-v0")
+    if not (ROOT / "var" / "static" / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "-v0")
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "opencoi.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning"],
