@@ -21,6 +21,8 @@ from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
+from reference.countries import country_choices
+from reference.lists import DocumentType
 from reference.nomenclature import cn_tree
 
 STRUCTURE_ACTIONS = (
@@ -210,8 +212,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable_boxes(coi, roles),
             "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
-            "document_types": choices()["document_types"],
-            "countries": choices()["countries"],
+            "document_types": DocumentType.choices,
+            "countries": country_choices(),
         },
     )
 

@@ -68,13 +68,18 @@ def is_country(code: str) -> bool:
 
 def country_choices(language: str | None = None, *, eu_only: bool = False) -> list[tuple[str, str]]:
     """(code, name) pairs sorted by name in the reader's language."""
-    lang = _lang(language)
+    return list(_country_choices(_lang(language), eu_only))
+
+
+@cache
+def _country_choices(lang: str, eu_only: bool) -> tuple[tuple[str, str], ...]:
+    # Names never change while the server runs: sorted once per language, not on every page.
     pairs = [
         (c.alpha_2, country_name(c.alpha_2, lang))
         for c in pycountry.countries
         if not eu_only or c.alpha_2 in EU_MEMBER_STATES
     ]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
 
 
 def is_member_state(code: str) -> bool:

@@ -19,6 +19,8 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_debs[@]}" >/dev/null
 fi
 
+mkdir -p var
+
 step "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
