@@ -55,6 +55,17 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
     return jobs
 
 
+def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
+    """COIs whose PDF the task worker has rendered, as after each real workflow step (the generator writes
+    COIs without going through the steps, so it is done here)."""
+    from certificates.outputs.pdf_store import stored_pdf
+
+    ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]
+    for coi in Certificate.objects.filter(pk__in=ids):
+        stored_pdf(coi, "en")
+    return ids
+
+
 def setup() -> None:
     importer_op = _busiest("importer", national_reference="bench")
     exporter_op = _busiest("creator_operator", status="draft", national_reference="bench")
@@ -82,5 +93,6 @@ def setup() -> None:
             ),
         ),
         "pdf_path": "/certificates/{id}/pdf",
+        "pdf_ids": _stored_pdfs(visible),
     }
     print(json.dumps(config))

@@ -89,7 +89,7 @@ class Person(HttpUser):
 
     @weighted(5, "pdf")
     def pdf(self) -> None:
-        self._get(CONFIG["pdf_path"].format(id=random.choice(CONFIG["visible_ids"])), "pdf")
+        self._get(CONFIG["pdf_path"].format(id=random.choice(CONFIG["pdf_ids"])), "pdf")
 
     @weighted(15, "api_list")
     def api_list(self) -> None:

@@ -68,6 +68,10 @@ def record(
     changes: list[dict[str, str]] | None = None,
     note: str = "",
 ) -> HistoryEntry:
+    from certificates.outputs.pdf_store import prerender_later
+
+    # The new version's PDFs are rendered by the task worker, so printing after a step is a read.
+    prerender_later(coi.pk)
     return HistoryEntry.objects.create(
         certificate=coi,
         actor=person.user if getattr(person.user, "pk", None) else None,

@@ -267,6 +267,8 @@ SITE_NAME = _("OpenCOI")
 # The electronic seal of PDFs (PAdES). `make demo` generates a self-signed pair here.
 SEAL_KEY_FILE = Path(os.environ.get("SEAL_KEY_FILE", VAR_DIR / "seal" / "seal.key"))
 SEAL_CERT_FILE = Path(os.environ.get("SEAL_CERT_FILE", VAR_DIR / "seal" / "seal.crt"))
+# Render each new version of a COI's PDF in the task queue after every workflow step.
+PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
 
 # Benchmark runs only (`make bench`): count queries per request and add the bare comparison view.
 if env_bool("BENCH", False):

@@ -22,3 +22,6 @@ WHITENOISE_USE_FINDERS = True
 # django-axes logs every login at INFO: the test output would drown in it.
 AXES_VERBOSE = False
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
+
+# Tests render PDFs where they check them; rendering ahead after every step would only slow them down.
+PDF_PRERENDER = False

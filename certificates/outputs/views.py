@@ -18,7 +18,7 @@ from certificates.access import Person, get_visible
 from certificates.models import Certificate, Document
 from certificates.outputs import dashboard as dashboards
 from certificates.outputs import exports
-from certificates.outputs.pdf import render_pdf
+from certificates.outputs.pdf_store import stored_pdf
 from certificates.outputs.verification import certificate_for_token, public_view
 from core.errors import NotFound
 from directory.access import acting_membership
@@ -39,7 +39,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF in the reader's language (or ?lang=fr / ?lang=en, e.g. for a border officer abroad)."""
     coi = _visible(request, pk)
     language = request.GET.get("lang") or translation.get_language() or "fr"
-    document = render_pdf(coi.pk, language[:2] if language[:2] in LANGUAGES else "fr")
+    document = stored_pdf(coi, language[:2] if language[:2] in LANGUAGES else "fr")
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.filename}"'
     return response

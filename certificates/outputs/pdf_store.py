@@ -1,0 +1,76 @@
+"""Each version of a COI's PDF is rendered once and kept: printing it again is reading a file.
+
+WeasyPrint needs about half a second for the form; a COI changes a handful of times in its life and is
+printed far more often (importer, forwarder, border post, consignee). The stored file is named by the
+COI's version (last change, status, seal), so a change makes a new file and the old ones are removed.
+After each workflow step the task queue renders both languages ahead (`prerender`), so even the first
+print after a step is a read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django_tasks import task
+
+from certificates.models import Certificate
+from certificates.outputs.pdf import CoiPdf, render_pdf
+from core.seal import seal_configured
+
+LANGUAGES = ("fr", "en")
+
+
+def _folder(coi_id: int) -> str:
+    return f"coi-pdf/{coi_id}"
+
+
+def _name(coi: Certificate, language: str) -> str:
+    # Every step writes a history entry (checks too, which change no box): the last one names the version.
+    last_step = coi.history.order_by("-pk").values_list("pk", flat=True).first()
+    version = f"{coi.updated_at.isoformat()}|{last_step}|{coi.status}|{coi.number}|{seal_configured()}"
+    digest = hashlib.sha256(version.encode()).hexdigest()[:20]
+    return f"{_folder(coi.pk)}/{language}-{digest}.pdf"
+
+
+def _filename(coi: Certificate) -> str:
+    return (coi.number or f"draft-{coi.pk}").replace(".", "-") + ".pdf"
+
+
+def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
+    """The PDF of this version of the COI, from the store, rendered and kept when missing."""
+    name = _name(coi, language)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as f:
+            return CoiPdf(content=f.read(), filename=_filename(coi), sealed=False)
+    document = render_pdf(coi.pk, language)
+    _replace(coi, name, document.content)
+    return document
+
+
+def _replace(coi: Certificate, name: str, content: bytes) -> None:
+    folder = _folder(coi.pk)
+    language = name.rsplit("/", 1)[1].split("-", 1)[0]
+    if default_storage.exists(folder):
+        for old in default_storage.listdir(folder)[1]:
+            if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
+                default_storage.delete(f"{folder}/{old}")
+    default_storage.save(name, ContentFile(content))
+
+
+@task()
+def prerender(coi_id: int) -> int:
+    """Render and keep the PDFs of a COI's current version in both languages (run by the task worker)."""
+    coi = Certificate.objects.filter(pk=coi_id).first()
+    if coi is None:
+        return 0
+    for language in LANGUAGES:
+        stored_pdf(coi, language)
+    return len(LANGUAGES)
+
+
+def prerender_later(coi_id: int) -> None:
+    if settings.PDF_PRERENDER:
+        prerender.enqueue(coi_id)

@@ -1,0 +1,52 @@
+"""A COI's PDF is rendered once per version and read back after; a change gives a new version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+
+from certificates.outputs import pdf_store
+from certificates.outputs.pdf_store import prerender, stored_pdf
+from certificates.services import create_draft, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path: Path, settings: object) -> Path:
+    settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
+    return tmp_path
+
+
+def _draft(world):
+    exporter = world.exporter
+    coi, _problems = create_draft(world.person(exporter), world.membership(exporter), world.complete_data())
+    return coi
+
+
+def test_it_renders_once_per_version_and_again_after_a_change(world, monkeypatch):
+    coi = _draft(world)
+    renders = []
+    real = pdf_store.render_pdf
+    monkeypatch.setattr(pdf_store, "render_pdf", lambda pk, lang: renders.append(lang) or real(pk, lang))
+
+    first = stored_pdf(coi, "fr")
+    again = stored_pdf(coi, "fr")
+    assert renders == ["fr"]
+    assert again.content == first.content and first.content.startswith(b"%PDF")
+
+    submit(world.person(world.exporter), coi.pk)
+    coi.refresh_from_db()
+    after = stored_pdf(coi, "fr")
+    assert renders == ["fr", "fr"]
+    assert after.content != first.content
+    # The old version's file is gone: one file per language and COI.
+    assert len(default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == 1
+
+
+def test_the_task_renders_both_languages_ahead(world):
+    coi = _draft(world)
+    assert prerender.call(coi.pk) == 2
+    assert sorted(n.split("-")[0] for n in default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == ["en", "fr"]
