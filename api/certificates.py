@@ -186,7 +186,8 @@ def _box_errors(exc: services.BoxErrors) -> Status:
     return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
 
 
-def _acting(request: HttpRequest, membership_id: int | None) -> Membership | None:
+def acting(request: HttpRequest, membership_id: int | None) -> Membership | None:
+    """The membership a request acts for: the one named, or the first that may create a COI."""
     memberships = list(valid_memberships(request.user).prefetch_related("operator__activities"))
     if membership_id is not None:
         return next((m for m in memberships if m.pk == membership_id), None)
@@ -229,7 +230,7 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     data = payload.dict(exclude_unset=True)
     data.pop("acting_for", None)
     try:
-        coi, problems = services.create_draft(person, _acting(request, payload.acting_for), data)
+        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return Status(201, _out(person, coi, problems))
@@ -262,7 +263,7 @@ def submit(request: HttpRequest, coi_id: int) -> Any:
 def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> Any:
     person = _person(request)
     try:
-        coi = services.copy_as_new(person, _acting(request, acting_for), coi_id)
+        coi = services.copy_as_new(person, acting(request, acting_for), coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return Status(201, _out(person, coi))

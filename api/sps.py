@@ -9,14 +9,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from api.certificates import ERRORS, ListQuery
-from certificates import listing, services
+from api.certificates import ERRORS, ListQuery, acting
+from certificates import listing
 from certificates.access import Person, get_visible
 from certificates.outputs import exports, sps
 from certificates.outputs.sps_import import import_draft
-from core.errors import DomainError
-from directory.access import valid_memberships
-from directory.models import Membership
 
 router = Router(tags=["certificates: exchange and exports"])
 XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}}}
@@ -53,19 +50,6 @@ def sps_xml(request: HttpRequest, coi_id: int) -> HttpResponse:
     return response
 
 
-def _acting(request: HttpRequest, membership_id: int | None) -> Membership | None:
-    memberships = list(valid_memberships(request.user).prefetch_related("operator__activities"))
-    if membership_id is not None:
-        return next((m for m in memberships if m.pk == membership_id), None)
-    for membership in memberships:
-        try:
-            services.creator_role(membership)
-        except DomainError:
-            continue
-        return membership
-    return None
-
-
 @router.post(
     "/import",
     response={201: ImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut, 403: ERRORS[403]},
@@ -75,7 +59,7 @@ def _acting(request: HttpRequest, membership_id: int | None) -> Membership | Non
 def import_sps(request: HttpRequest, acting_for: int | None = None) -> Status:
     if len(request.body) > MAX_XML:
         return Status(413, {"detail": _("The document is too large."), "problems": []})
-    coi, problems = import_draft(request.body, Person.of(request.user), _acting(request, acting_for))
+    coi, problems = import_draft(request.body, Person.of(request.user), acting(request, acting_for))
     listed = [{"path": p.path, "box": p.box, "message": p.message} for p in problems]
     if coi is None:
         return Status(422, {"detail": _("No draft could be created from this document."), "problems": listed})

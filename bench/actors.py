@@ -19,7 +19,9 @@ from directory.models import Membership, MembershipKind, Status
 
 
 def _person(email: str, **membership: object) -> User:
-    user, _ = User.objects.get_or_create(email=email, defaults={"first_name": "Bench", "last_name": email[:10]})
+    user, _ = User.objects.get_or_create(
+        email=email, defaults={"first_name": "Bench", "last_name": email[:10], "language": "en"}
+    )
     Membership.objects.get_or_create(user=user, **membership, defaults={"status": Status.VALID, "is_admin": True})
     return user
 

@@ -128,6 +128,10 @@ def load(port: int, config_file: str, seconds: int, users: int, only: str = "") 
             cwd=ROOT, env=env, check=False, capture_output=True,
         )  # fmt: skip
         queries = json.loads(queries_out.read_text()) if queries_out.exists() else {}
+        failures = Path(f"{tmp}/run_failures.csv")
+        if failures.exists():
+            for row in csv.DictReader(failures.open()):
+                print(f"  failure: {row.get('Name')}: {row.get('Error', '')[:300]} (x{row.get('Occurrences')})")
         rows = {}
         with open(f"{tmp}/run_stats.csv") as f:
             for row in csv.DictReader(f):
