@@ -202,6 +202,9 @@ LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "OpenCOI")
+# Accept the code of the neighbouring 30-second period too (RFC 6238's allowance for clock drift and for a code
+# typed at the turn of a period); a code still works only once.
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
 
 # Lockout after repeated failures (django-axes), on top of allauth's slowing rate limit.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 8)
