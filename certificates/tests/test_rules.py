@@ -176,3 +176,17 @@ def test_it_checks_uploads_by_content_and_size(settings):
     assert rules.upload_refusal(100, b"\xff\xd8\xff\xe0") is None
     assert rules.upload_refusal(100, b"MZ\x90\x00") is not None  # an .exe renamed .pdf
     assert "larger than 1 MB" in rules.upload_refusal(2 * 1024 * 1024, b"%PDF-1.7")
+
+
+def test_it_refuses_to_submit_with_a_document_missing_its_types_mandatory_fields(world):
+    # The upload form refuses such a document; this guards COIs whose documents came another way (an import).
+    coi = world.draft()
+    document = coi.documents.create(
+        type="invoice", reference="", issuer="Atlas Organic Export", original_name="invoice.pdf", content_type="x"
+    )
+    with pytest.raises(BoxErrors) as refused:
+        submit(world.person(world.importer), coi.pk)
+    assert any("missing" in message for message in refused.value.problems["documents"])
+    document.reference, document.date = "INV-2026-17", datetime.date(2026, 11, 2)
+    document.save()
+    assert rules.DocumentFieldsGiven().check(coi) == {}
