@@ -1,4 +1,4 @@
-"""Small factories for the certificates tests (the directory's own factories may replace them later)."""
+"""Factories the certificates tests add to the directory's: codes found by code, activities open-ended, a port."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from accounts.tests.factories import UserFactory
 from directory.models import (
     ActivityKind,
     Authority,
-    ControlBody,
     ControlBodyCode,
     Membership,
     MembershipKind,
@@ -20,17 +19,8 @@ from directory.models import (
     RflGrant,
     Status,
 )
+from directory.tests.factories import AuthorityFactory, ControlBodyFactory, OperatorFactory
 from reference.models import CnCode
-
-
-class ControlBodyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ControlBody
-
-    name = factory.Sequence(lambda n: f"Certifier {n}")
-    country = "FR"
-    city = "L'Isle Jourdain"
-    address = "BP 47"
 
 
 class ControlBodyCodeFactory(factory.django.DjangoModelFactory):
@@ -43,17 +33,6 @@ class ControlBodyCodeFactory(factory.django.DjangoModelFactory):
     categories = "ABCDEF"
 
 
-class OperatorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Operator
-
-    name = factory.Sequence(lambda n: f"Operator {n}")
-    country = "FR"
-    city = "Paris"
-    address = "1 rue de la Paix"
-    status = Status.VALID
-
-
 class ActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = OperatorActivity
@@ -64,17 +43,6 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     status = Status.VALID
     valid_from = datetime.date(2020, 1, 1)
     valid_until = None
-
-
-class AuthorityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Authority
-
-    name = factory.Sequence(lambda n: f"Authority {n}")
-    country = "FR"
-    city = "Montreuil"
-    address = "12 rue Henri Rol-Tanguy"
-    kind = Authority.Kind.COMPETENT
 
 
 class PointOfEntryFactory(factory.django.DjangoModelFactory):
