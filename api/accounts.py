@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from accounts.models import ApiToken, User
 from core.errors import DomainError
-from core.memberships import memberships_for
+from directory.services import memberships_summary
 
 router = Router(tags=["accounts"])
 
@@ -75,5 +75,5 @@ def me(request: HttpRequest) -> dict[str, object]:
         "last_name": user.last_name,
         "language": user.language,
         "two_factor": Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
-        "memberships": memberships_for(user),
+        "memberships": memberships_summary(user),
     }

@@ -18,6 +18,7 @@ from django_tasks import task
 
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
+from certificates.outputs.signatures import box18_signed
 from core.seal import seal_configured
 
 LANGUAGES = ("fr", "en")
@@ -44,7 +45,8 @@ def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
     name = _name(coi, language)
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as f:
-            return CoiPdf(content=f.read(), filename=_filename(coi), sealed=False)
+            content = f.read()
+        return CoiPdf(content=content, filename=_filename(coi), sealed=box18_signed(coi) and seal_configured())
     document = render_pdf(coi.pk, language)
     _replace(coi, name, document.content)
     return document

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from certificates import listing
 from certificates.access import Person, get_visible
-from certificates.models import Certificate, Document
+from certificates.models import Certificate
 from certificates.outputs import dashboard as dashboards
 from certificates.outputs import exports
 from certificates.outputs.pdf_store import stored_pdf
@@ -28,7 +28,7 @@ LANGUAGES = ("fr", "en")
 
 def _visible(request: HttpRequest, pk: int) -> Certificate:
     try:
-        return get_visible(Person.of(request.user), pk)
+        return get_visible(Person.of_request(request), pk)
     except NotFound:
         raise Http404 from None
 
@@ -63,18 +63,6 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
-def document(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
-    """An accompanying document, for the COI's parties only."""
-    coi = _visible(request, pk)
-    found = Document.objects.filter(certificate=coi, pk=document_id).first()
-    if found is None:
-        raise Http404
-    return FileResponse(
-        found.file.open("rb"), as_attachment=True, filename=found.original_name, content_type=found.content_type
-    )
-
-
 @require_GET
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:

@@ -50,3 +50,16 @@ def test_the_task_renders_both_languages_ahead(world):
     coi = _draft(world)
     assert prerender.call(coi.pk) == 2
     assert sorted(n.split("-")[0] for n in default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == ["en", "fr"]
+
+
+def test_a_stored_pdf_read_back_is_still_sealed_once_box_18_is_signed(world, tmp_path, settings):
+    from core.seal import check_seal, generate_self_signed
+
+    settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = tmp_path / "seal.key", tmp_path / "seal.crt"
+    generate_self_signed(settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE, common_name="Test seal")
+    coi = world.submitted()
+    coi.status = "issuing_body_signed"  # a status reached only once box 18 is signed
+    coi.save()
+    first, again = stored_pdf(coi, "en"), stored_pdf(coi, "en")
+    assert first.sealed and again.sealed
+    assert check_seal(again.content).intact

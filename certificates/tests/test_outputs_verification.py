@@ -85,13 +85,14 @@ def test_documents_download_for_the_parties_only(world: Any, client: Any) -> Non
     coi = world.submitted()
     document = add_document(world.person(world.importer), coi.pk, {"type": "packing_list", "reference": "PL-1",
                             "date": "2026-01-10"}, SimpleUploadedFile("pl.pdf", PDF_BYTES))  # fmt: skip
-    url = f"/certificates/{coi.pk}/documents/{document.pk}/file"
+    url = f"/certificates/{coi.pk}/documents/{document.pk}/"
     assert client.get(url).status_code == 302  # login first
     client.force_login(world.outsider_importer)
     assert client.get(url).status_code == 404
     client.force_login(world.control_body)
     response = client.get(url)
     assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == PDF_BYTES
     other = world.submitted()
-    assert client.get(f"/certificates/{other.pk}/documents/{document.pk}/file").status_code == 404
+    assert client.get(f"/certificates/{other.pk}/documents/{document.pk}/").status_code == 404
