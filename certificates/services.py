@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from certificates import rules, workflow_history
 from certificates.access import Person, get_visible, roles_on
-from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
+from certificates.boxes import BoxData, Reader, as_data, write
+from certificates.coi_forms import FormCode, default_form, form_of, get_form
+from certificates.coi_forms import rules as form_rules
 from certificates.matrix import Action, allowed, editable_boxes
 from certificates.models import Certificate, Commodity, CommodityLine, Document, NumberSequence
 from certificates.statuses import COIRole, COIStatus
@@ -71,13 +73,20 @@ def prefill(person: Person, membership: Membership | None) -> BoxData:
     return data
 
 
-def create_draft(person: Person, membership: Membership | None, data: BoxData) -> tuple[Certificate, rules.Problems]:
-    """Save a new draft once box 4 is reached. Returns the COI and what could not be stored or is wrong."""
+def create_draft(
+    person: Person, membership: Membership | None, data: BoxData, *, form: str | None = None
+) -> tuple[Certificate, rules.Problems]:
+    """Save a new draft once the exporter is chosen (box 4; box 5 of 2021/2306), on `form` ("1235/2008" or
+    "2021/2306"; by default `settings.COI_FORM_DEFAULT`). Returns the COI and what could not be stored or is
+    wrong."""
     role = creator_role(membership)
-    values, errors = _read({**prefill(person, membership), **data})
+    coi_form = get_form(form or default_form())
+    values, errors = _read({**prefill(person, membership), **data}, coi_form.typed_box_of_field)
     if values.get("exporter") is None:
-        raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
+        exporter_box = coi_form.box_of_field["exporter"]
+        raise BoxErrors(rules.merge(errors, {exporter_box: [_("Choose the exporter before saving the draft.")]}))
     coi = Certificate(
+        form=coi_form.code,
         creator=person.user,
         creator_role=role,
         creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
@@ -86,7 +95,7 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     with transaction.atomic():
         coi.save()
         _store(coi, values)
-    return coi, rules.merge(errors, rules.draft_problems(_fresh(coi)))
+    return coi, rules.merge(errors, form_problems(_fresh(coi), rules.draft_problems))
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
@@ -111,25 +120,41 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
         boxes = editable_boxes(coi, roles_on(person, coi))
-        refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
+        box_of_field = form_of(coi).typed_box_of_field
+        refused = sorted({box_of_field[f] for f in data if f in box_of_field} - boxes)
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
-        values, errors = _read(data)
+        values, errors = _read(data, box_of_field)
+        refusals = form_rules.edit_refusals(coi, {box_of_field[f] for f in values}, roles_on(person, coi), values)
+        if refusals:
+            raise BoxErrors(rules.merge(errors, refusals), _("These boxes cannot change now: see the boxes marked."))
+        errors = rules.merge(errors, form_rules.edit_warnings(coi, values))
         if coi.is_draft and "exporter" in values and values["exporter"] is None:
             values.pop("exporter")
-            errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+            message = _("A draft keeps its exporter: choose another one instead.")
+            errors = rules.merge(errors, {box_of_field["exporter"]: [message]})
         before = None if coi.is_draft else workflow_history.snapshot(coi)
         _store(coi, values)
         if before is not None:
             workflow_history.record_edit(person, coi, roles_on(person, coi), before, workflow_history.snapshot(coi))
     coi = _fresh(coi)
-    return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
+    check = rules.draft_problems if coi.is_draft else rules.submission_problems
+    return coi, rules.merge(errors, form_problems(coi, check))
 
 
-def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
-    reader = Reader()
+def form_problems(coi: Certificate, check: Any) -> rules.Problems:
+    """The rules' problems (`certificates/rules.py` writes them at the guides' box numbers), at the boxes of
+    the COI's form. On the 2021/2306 form box 24 (first consignee) may stay empty at issue: the importer gives
+    it before verification (Art. 4(1)(b) of 2021/2307), so an empty one reads as the guides' "in batches"."""
+    if coi.form == FormCode.R2021_2306:
+        coi.release_in_batches = not coi.first_consignee_id
+    return form_of(coi).renumber(check(coi))
+
+
+def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[dict[str, Any], rules.Problems]:
+    reader = Reader(box_of_field)
     values = reader.read(data)
     return values, reader.errors
 
@@ -191,7 +216,7 @@ def submit(person: Person, pk: int) -> Certificate:
         if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
             raise DomainError(_("You may not submit this COI."))
         coi = _fresh(coi)
-        problems = rules.submission_problems(coi)
+        problems = form_problems(coi, rules.submission_problems)
         if problems:
             raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
         now = timezone.now()

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from certificates import listing, lookups, services
 from certificates.access import Person, get_visible, roles_on
-from certificates.boxes import BOX_OF_FIELD, as_data
+from certificates.boxes import as_data
+from certificates.coi_forms import form_of
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
 from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
 from certificates.models import Certificate
@@ -135,7 +136,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
-    changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
+    box_of_field = form_of(coi).typed_box_of_field
+    changes = {f: v for f, v in data.items() if box_of_field.get(f) in editable}
     coi, problems = services.update_boxes(person, pk, changes)
     return _after_save(request, coi, data, problems, action)
 

@@ -87,7 +87,7 @@ def acting_role(person: Person, coi: Certificate, action: Action) -> str:
 
 
 def _as(coi: Certificate, status: str) -> Any:
-    return SimpleNamespace(status=status, base_id=coi.base_id)
+    return SimpleNamespace(status=status, base_id=coi.base_id, form=coi.form)
 
 
 def _last_step(coi: Certificate) -> str:
@@ -246,9 +246,9 @@ def sign_box_18(
 
 
 def _require_complete(coi: Certificate) -> None:
-    from certificates.services import BoxErrors, detail_queryset
+    from certificates.services import BoxErrors, detail_queryset, form_problems
 
-    problems = rules.submission_problems(detail_queryset().get(pk=coi.pk))
+    problems = form_problems(detail_queryset().get(pk=coi.pk), rules.submission_problems)
     if problems:
         raise BoxErrors(problems, _("The COI cannot be signed yet: see the boxes marked."))
 

@@ -26,7 +26,7 @@ STEPS: dict[str, Action] = {
     "extract": Action.INITIATE_EXTRACT,
     "submit-extract": Action.SUBMIT_EXTRACT,
     "split": Action.SPLIT,
-    "deplete": Action.SPLIT,
+    "deplete": Action.DEPLETE,
 }
 
 

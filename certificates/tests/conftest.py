@@ -52,6 +52,7 @@ class World:
     forwarder: Any  # Fabien, RFL of Transit
     outsider_importer: Any  # Olivier, of Other Bio Import
     outsider_control_body: Any  # Oscar, of another control body
+    form: str | None = None  # the form of the COIs `draft` creates (None: settings.COI_FORM_DEFAULT)
 
     def membership(self, user: Any) -> Membership:
         return Membership.objects.select_related("operator", "control_body_code").get(user=user)
@@ -94,7 +95,9 @@ class World:
 
     def draft(self, creator: str = "importer", **overrides: Any) -> Certificate:
         user = self.creator(creator)
-        coi, _problems = create_draft(self.person(user), self.membership(user), {**self.complete_data(), **overrides})
+        coi, _problems = create_draft(
+            self.person(user), self.membership(user), {**self.complete_data(), **overrides}, form=self.form
+        )
         return coi
 
     def submitted(self, creator: str = "importer", **overrides: Any) -> Certificate:
