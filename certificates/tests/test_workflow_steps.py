@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from certificates import workflow, workflow_extracts
 from certificates.access import get_visible
+from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate
 from certificates.services import update_boxes
 from certificates.statuses import COIStatus
@@ -28,12 +29,14 @@ def flow(world):
     return make_flow(world)
 
 
-COMPLETE = [COIStatus(s) for s in COIStatus.values]
+COMPLETE = [(form, status) for form in FormCode.values for status in get_form(form).statuses]
 
 
-@pytest.mark.parametrize("status", COMPLETE)
-def test_it_brings_a_coi_to_each_status_through_the_workflow(flow, status):
+@pytest.mark.parametrize(("form", "status"), COMPLETE)
+def test_it_brings_a_coi_to_each_status_through_the_workflow(flow, form, status):
+    flow.w.form = form
     coi = flow.coi(status)
+    assert coi.form == form
     coi.refresh_from_db()
     assert coi.status == status
     if status != COIStatus.DRAFT:
