@@ -18,6 +18,7 @@ from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
+from certificates.workflow import steps
 from core.errors import DomainError
 from directory.access import valid_memberships
 from directory.models import Membership, Operator
@@ -253,7 +254,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
-        coi = services.submit(person, coi_id)
+        coi = steps.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return _out(person, coi)

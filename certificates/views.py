@@ -19,6 +19,7 @@ from certificates.forms import FormState, apply_action, choices, data_from_post,
 from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow import steps
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
@@ -146,7 +147,7 @@ def _after_save(
     person = _person(request)
     if action == "submit":
         try:
-            coi = services.submit(person, coi.pk)
+            coi = steps.submit(person, coi.pk)
         except services.BoxErrors as exc:
             messages.error(request, exc.message)
             return _render_form(
@@ -224,7 +225,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
     try:
-        coi = services.submit(person, pk)
+        coi = steps.submit(person, pk)
     except services.BoxErrors as exc:
         messages.error(request, exc.message)
         coi = services.detail_queryset().get(pk=pk)

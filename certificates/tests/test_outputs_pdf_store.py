@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage
 
 from certificates.outputs import pdf_store
 from certificates.outputs.pdf_store import prerender, stored_pdf
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
+from certificates.workflow.steps import submit
 
 pytestmark = pytest.mark.django_db
 

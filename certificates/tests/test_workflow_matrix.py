@@ -19,12 +19,13 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import ApiToken
-from certificates import services, workflow, workflow_extracts
+from certificates import services
 from certificates.access import Person
 from certificates.boxes import as_data
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
+from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError
 
 from .workflow_world import CHECKS, ROLES, code, make_flow
@@ -135,19 +136,19 @@ def step_payload(flow: Any, coi: Certificate, action: Action) -> tuple[str, dict
 def domain_step(person: Person, coi: Certificate, action: Action, fields: dict[str, Any]) -> None:
     pk, quantities = coi.pk, {fields.get("line"): (1, "1")}
     {
-        Action.SIGN_18: lambda: workflow.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
-        Action.SIGN_20: lambda: workflow.decide(person, pk, decision=fields["decision"], place="Paris"),
-        Action.SIGN_21: lambda: workflow.sign_box_21(person, pk, place="Lyon"),
-        Action.REPLACE: lambda: workflow.replace(person, pk),
-        Action.FLAG_OFIS: lambda: workflow.flag_irregularity(person, pk, description="Residues"),
-        Action.DELETE: lambda: workflow.delete(person, pk, reason="Entered twice"),
-        Action.INITIATE_EXTRACT: lambda: workflow_extracts.initiate_extract(
+        Action.SIGN_18: lambda: steps.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
+        Action.SIGN_20: lambda: steps.decide(person, pk, decision=fields["decision"], place="Paris"),
+        Action.SIGN_21: lambda: steps.sign_box_21(person, pk, place="Lyon"),
+        Action.REPLACE: lambda: after_signature.replace(person, pk),
+        Action.FLAG_OFIS: lambda: after_signature.flag_irregularity(person, pk, description="Residues"),
+        Action.DELETE: lambda: after_signature.delete(person, pk, reason="Entered twice"),
+        Action.INITIATE_EXTRACT: lambda: extracts.initiate_extract(
             person, pk, consignee=fields["consignee"], quantities=quantities
         ),
-        Action.SPLIT: lambda: workflow_extracts.split(
+        Action.SPLIT: lambda: extracts.split(
             person, pk, parts=[{"consignee": fields["consignee"], "quantities": quantities}], place="Le Havre"
         ),
-        Action.SUBMIT_EXTRACT: lambda: workflow_extracts.submit_extract(person, pk),
+        Action.SUBMIT_EXTRACT: lambda: extracts.submit_extract(person, pk),
     }[action]()
 
 
@@ -320,7 +321,7 @@ def test_the_extract_rows_hold_for_every_role_and_action(flow, status, channel):
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     extract = flow.extract(base)
     if status == COIStatus.DESCRIPTION_COMPLETED:
-        extract = workflow_extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
+        extract = extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
     assert walk(flow, channel, {"importer": extract}) == []
 
 

@@ -1,6 +1,6 @@
 """The history of a COI: one entry per step, with the boxes changed as people read them (old and new).
 
-Written by the workflow's steps (`certificates/workflow.py`) and by the box edits after submission
+Written by the workflow's steps (`certificates/workflow/`) and by the box edits after submission
 (`certificates/services.update_boxes`), always inside the step's own transaction.
 """
 
@@ -12,7 +12,7 @@ from certificates.access import Person
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
 from certificates.models import Certificate
 from certificates.statuses import COIRole
-from certificates.workflow_models import HistoryEntry, Step
+from certificates.workflow.models import HistoryEntry, Step
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [
@@ -135,19 +135,3 @@ def _line_text(cn_code: str, line: dict[str, Any]) -> str:
     parts += [f"{line.get('packages') or 0} {line.get('packaging_type') or ''}".strip()]
     parts += [f"{weight_text} {line.get('net_weight_unit') or ''}".strip()]
     return " ".join(p for p in parts if p)
-
-
-def submitted(person: Person, coi: Certificate) -> None:
-    """Draft -> Description completed (`services.submit`): the history's first step; the issuing body is told."""
-    from django.utils.translation import gettext_noop
-
-    from certificates.statuses import COIStatus
-    from certificates.workflow_notify import tell
-
-    record(person, coi, Step.SUBMIT, role=coi.creator_role, old_status=COIStatus.DRAFT, new_status=coi.status)
-    tell(
-        coi,
-        {COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
-        gettext_noop("COI %(number)s is submitted for certification"),
-        actor=person.user,
-    )
