@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from certificates import listing, lookups, services
+from certificates import listing, lookups, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.matrix import editable_boxes
@@ -164,7 +164,7 @@ def _person(request: HttpRequest) -> Person:
 
 
 def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,

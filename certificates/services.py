@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -17,11 +16,12 @@ from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
 from certificates.matrix import editable_boxes
-from certificates.models import Certificate, Commodity, CommodityLine, Document
+from certificates.models import Certificate, Document
+from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow import history
 from core.errors import DomainError, Invalid
-from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
+from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DocumentType, mandatory_fields
 
@@ -149,34 +149,6 @@ def _store(coi: Certificate, values: dict[str, Any]) -> None:
 def _fresh(coi: Certificate) -> Certificate:
     """The COI with everything the rules and pages read, in a fixed number of queries."""
     return detail_queryset().get(pk=coi.pk)
-
-
-def detail_queryset() -> Any:
-    """A COI with everything its page, PDF and rules read, in a fixed number of queries (8 whatever its size)."""
-    activities = OperatorActivity.objects.select_related("control_body_code")
-    return Certificate.objects.select_related(
-        "control_body_code__control_body",
-        "exporter",
-        "importer",
-        "first_consignee",
-        "rfl",
-        "validating_authority",
-        "point_of_entry__authority",
-        "creator",
-        "creator_operator",
-        "creator_control_body_code",
-    ).prefetch_related(
-        Prefetch("commodities", Commodity.objects.select_related("cn_code__parent__parent__parent")),
-        Prefetch(
-            "commodities__lines",
-            CommodityLine.objects.select_related("producer", "producer_control_body_code__control_body"),
-        ),
-        "containers",
-        "documents",
-        Prefetch("exporter__activities", activities),
-        Prefetch("importer__activities", activities),
-        Prefetch("first_consignee__activities", activities),
-    )
 
 
 # Documents ------------------------------------------------------------------------------------------

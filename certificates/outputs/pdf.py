@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from certificates.models import Certificate
 from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import verification_url
-from certificates.services import detail_queryset
+from certificates.queries import detail_queryset
 from core.seal import seal_configured, seal_pdf
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode

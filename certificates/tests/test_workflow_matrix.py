@@ -19,7 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import ApiToken
-from certificates import services
+from certificates import queries, services
 from certificates.access import Person
 from certificates.boxes import as_data
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes
@@ -84,7 +84,7 @@ def rolled_back(fn: Any) -> Any:
 
 
 def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
-    data = as_data(services.detail_queryset().get(pk=coi.pk))
+    data = as_data(queries.detail_queryset().get(pk=coi.pk))
     if action == Action.EDIT_ALL:
         return {"transport_identification": "Changed ship"}
     if action == Action.EDIT_BOX_9:
@@ -103,7 +103,7 @@ def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
 
 
 def changed(coi: Certificate, action: Action) -> bool:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     data = as_data(coi)
     return {
         Action.EDIT_ALL: lambda: data["transport_identification"] == "Changed ship",
@@ -172,7 +172,7 @@ API_PATHS = {"sign-18": "sign", "sign-21": "sign"}
 
 def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
     """The edit page's form with every box as stored, and `data` applied."""
-    boxes = {**as_data(services.detail_queryset().get(pk=coi.pk)), **data}
+    boxes = {**as_data(queries.detail_queryset().get(pk=coi.pk)), **data}
     form: dict[str, Any] = {}
     for field, value in boxes.items():
         if field == "commodities":

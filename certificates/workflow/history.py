@@ -11,6 +11,7 @@ from typing import Any
 from certificates.access import Person
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
 from certificates.models import Certificate
+from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow.models import HistoryEntry, Step
 from directory.models import Authority, Operator, PointOfEntry
@@ -68,10 +69,7 @@ def record(
     changes: list[dict[str, str]] | None = None,
     note: str = "",
 ) -> HistoryEntry:
-    from certificates.outputs.pdf_store import prerender_later
-
-    # The new version's PDFs are rendered by the task worker, so printing after a step is a read.
-    prerender_later(coi.pk)
+    """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`)."""
     return HistoryEntry.objects.create(
         certificate=coi,
         actor=person.user if getattr(person.user, "pk", None) else None,
@@ -105,8 +103,6 @@ def diff(before: BoxData, after: BoxData) -> list[dict[str, str]]:
 
 def snapshot(coi: Certificate) -> BoxData:
     """The boxes as they are now (as_data of a COI read with its lines and containers)."""
-    from certificates.services import detail_queryset
-
     return as_data(detail_queryset().get(pk=coi.pk))
 
 

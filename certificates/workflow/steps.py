@@ -13,7 +13,8 @@ from certificates import rules
 from certificates.access import Person, roles_on
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
-from certificates.services import BoxErrors, detail_queryset
+from certificates.queries import detail_queryset
+from certificates.services import BoxErrors
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certificates import services
+from certificates import queries, services
 from certificates.access import Person, roles_on
 from certificates.matrix import Action, allowed, editable_boxes
 from certificates.models import Certificate, CommodityLine
@@ -201,7 +201,7 @@ def _one_step(flow: Flow, persons: list[Person], starts: list[int], draw: Draw) 
     # Steps act on the starting COIs and on whatever the run made of them (extracts, replacements).
     known = sorted(set(starts) | set(Certificate.objects.filter(base_id__in=starts).values_list("pk", flat=True))
                    | set(Certificate.objects.filter(replaces_id__in=starts).values_list("pk", flat=True)))  # fmt: skip
-    coi = services.detail_queryset().get(pk=draw(st.sampled_from(known)))
+    coi = queries.detail_queryset().get(pk=draw(st.sampled_from(known)))
     person, (name, action, call) = _pick(coi, persons, draw)
     roles = roles_on(person, coi)
     statuses, boxes = _statuses(), {**snapshot(coi), "_draft": coi.is_draft}
