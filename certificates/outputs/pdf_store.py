@@ -23,9 +23,9 @@ from django_tasks import task
 
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
+from certificates.outputs.seal import seal_configured
 from certificates.outputs.signatures import box18_signed
 from certificates.workflow.models import HistoryEntry
-from core.seal import seal_configured
 
 LANGUAGES = ("fr", "en")
 

@@ -67,7 +67,7 @@ def test_it_renders_the_pdfs_ahead_once_a_step_is_committed_not_before(
 
 
 def test_a_stored_pdf_read_back_is_still_sealed_once_box_18_is_signed(world, tmp_path, settings):
-    from core.seal import check_seal, generate_self_signed
+    from certificates.outputs.seal import check_seal, generate_self_signed
 
     settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = tmp_path / "seal.key", tmp_path / "seal.crt"
     generate_self_signed(settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE, common_name="Test seal")

@@ -1,6 +1,6 @@
 """Demo COIs in every status after submission, each brought there through the workflow's own functions by
 the demo actor the table names, so their history, signatures and notifications are real. Idempotent (keyed
-on the national reference). Called by `core/demo.py` after the drafting demo."""
+on the national reference). Called by `demo/load.py` after the drafting demo."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.db import transaction
 
 from accounts.models import User
 from certificates.access import Person
-from certificates.demo import _full_coi, _membership, _operator
 from certificates.models import Certificate
 from certificates.services import create_draft
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts, steps
 from certificates.workflow.steps import submit
+from demo.certificates import _full_coi, _membership, _operator
 
 IMPORTER, CB = "importer@acme-bio.example", "agent@ecocert.example"
 INAO, BORDER, CONSIGNEE = "agent@inao.example", "border@douane.example", "consignee@acme-foods.example"

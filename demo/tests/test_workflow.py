@@ -7,7 +7,7 @@ import pytest
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow.models import Step
-from core.demo import load_demo
+from demo.load import load_demo
 
 pytestmark = pytest.mark.django_db
 
