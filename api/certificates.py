@@ -5,24 +5,31 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from certificates import listing, lookups, services
+from certificates import listing, lookups, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
+from certificates.coi_forms import field_description
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
+from certificates.workflow import steps
 from core.errors import DomainError
 from directory.access import valid_memberships
 from directory.models import Membership, Operator
 
 router = Router(tags=["certificates"])
+
+
+def _box(name: str) -> Any:
+    """An optional field, its description naming the box that holds it on each form (the forms' tables)."""
+    return Field(None, description=field_description(name))
 
 
 class LineIn(Schema):
@@ -33,6 +40,8 @@ class LineIn(Schema):
     net_weight: Decimal | None = None
     net_weight_unit: str = "kg"
     producer: int | None = None
+    organic_status: str = Field("", description="2021/2306, box 13: organic or in_conversion")
+    category: str = Field("", description="2021/2306, box 13: category a-g of Art. 35(7) of Reg. (EU) 2018/848")
 
 
 class CommodityIn(Schema):
@@ -46,30 +55,58 @@ class ContainerIn(Schema):
 
 
 class BoxesIn(Schema):
-    """Only the fields sent change. Operators, authorities and points of entry by id; box 1 by code."""
+    """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
+    Each field's description names its box on each form (1235/2008: boxes 1-21; 2021/2306: boxes 1-31); a
+    field of the other form is refused at its box. Boxes 18, 25, 30 and 31 (and 23's verification) are signed
+    through the workflow's steps."""
 
-    national_reference: str | None = None
-    control_body_code: str | None = None
-    exporter: int | None = None
-    origin_countries: list[str] | None = None
-    export_country: str | None = None
-    release_member_state: str | None = None
-    validating_authority: int | None = None
-    point_of_entry: int | None = None
-    importer: int | None = None
-    rfl: int | None = None
-    first_consignee: int | None = None
-    release_in_batches: bool | None = None
-    commodities: list[CommodityIn] | None = None
-    containers: list[ContainerIn] | None = None
-    gross_weight: Decimal | None = None
-    gross_weight_unit: str | None = None
-    transport_mode: str | None = None
-    transport_identification: str | None = None
+    national_reference: str | None = _box("national_reference")
+    control_body_code: str | None = _box("control_body_code")
+    exporter: int | None = _box("exporter")
+    origin_countries: list[str] | None = _box("origin_countries")
+    export_country: str | None = _box("export_country")
+    release_member_state: str | None = _box("release_member_state")
+    validating_authority: int | None = _box("validating_authority")
+    point_of_entry: int | None = _box("point_of_entry")
+    importer: int | None = _box("importer")
+    rfl: int | None = _box("rfl")
+    first_consignee: int | None = _box("first_consignee")
+    release_in_batches: bool | None = _box("release_in_batches")
+    commodities: list[CommodityIn] | None = _box("commodities")
+    containers: list[ContainerIn] | None = _box("containers")
+    gross_weight: Decimal | None = _box("gross_weight")
+    gross_weight_unit: str | None = _box("gross_weight_unit")
+    transport_mode: str | None = _box("transport_mode")
+    transport_identification: str | None = _box("transport_identification")
+    # Reg. (EU) 2021/2306 only.
+    traders: list[int] | None = _box("traders")
+    point_of_entry_kind: str | None = _box("point_of_entry_kind")
+    transport_document: str | None = _box("transport_document")
+    prior_notification_at: datetime | None = _box("prior_notification_at")
+    transfer_requested: bool | None = _box("transfer_requested")
+    requested_control_point: int | None = _box("requested_control_point")
+    customs_warehousing: bool | None = _box("customs_warehousing")
+    inward_processing: bool | None = _box("inward_processing")
+    customs_operator: int | None = _box("customs_operator")
+    customs_operator_control_body: str | None = _box("customs_operator_control_body")
+    customs_information: str | None = _box("customs_information")
+    customs_declaration_reference: str | None = _box("customs_declaration_reference")
+    transfer_to_control_point: bool | None = _box("transfer_to_control_point")
+    control_point: int | None = _box("control_point")
+    transfer_transport_mode: str | None = _box("transfer_transport_mode")
+    transfer_transport_identification: str | None = _box("transfer_transport_identification")
+    transfer_transport_document: str | None = _box("transfer_transport_document")
+    identity_check: str | None = _box("identity_check")
+    physical_check: str | None = _box("physical_check")
+    laboratory_test: bool | None = _box("laboratory_test")
+    laboratory_result: str | None = _box("laboratory_result")
 
 
 class CreateIn(BoxesIn):
     acting_for: int | None = None  # a membership id; the first one that may create a COI when absent
+    form: Literal["1235/2008", "2021/2306"] | None = Field(
+        None, description="The form of the COI; by default the server's COI_FORM_DEFAULT"
+    )
 
 
 class DocumentOut(Schema):
@@ -87,6 +124,7 @@ class DocumentOut(Schema):
 
 class CertificateOut(Schema):
     id: int
+    form: str
     number: str | None
     status: str
     status_label: str
@@ -163,10 +201,11 @@ def _person(request: HttpRequest) -> Person:
 
 
 def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,
+        "form": coi.form,
         "number": coi.number,
         "status": coi.status,
         "status_label": coi.get_status_display(),
@@ -229,8 +268,9 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     person = _person(request)
     data = payload.dict(exclude_unset=True)
     data.pop("acting_for", None)
+    form = data.pop("form", None)
     try:
-        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data)
+        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data, form=form)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return Status(201, _out(person, coi, problems))
@@ -253,7 +293,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
-        coi = services.submit(person, coi_id)
+        coi = steps.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return _out(person, coi)

@@ -1,5 +1,6 @@
-"""What people do to a COI before its certification: create, fill, save as draft, attach documents, submit,
-copy. Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+"""What people do to a COI before its certification: create, fill, save as draft, attach documents, copy.
+Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+Submitting for certification is the workflow's first step (`certificates/workflow/steps.py`).
 """
 
 from __future__ import annotations
@@ -7,22 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from certificates import rules, workflow_history
+from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BoxData, Reader, as_data, write
-from certificates.coi_forms import FormCode, default_form, form_of, get_form
+from certificates.coi_forms import FormCode, default_form, foreign_fields, form_of, get_form
 from certificates.coi_forms import rules as form_rules
-from certificates.matrix import Action, allowed, editable_boxes
-from certificates.models import Certificate, Commodity, CommodityLine, Document, NumberSequence
-from certificates.statuses import COIRole, COIStatus
-from core.errors import Conflict, DomainError, Invalid
-from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
+from certificates.matrix import editable_boxes
+from certificates.models import Certificate, Document
+from certificates.queries import detail_queryset
+from certificates.statuses import COIRole
+from certificates.workflow import history
+from core.errors import DomainError, Invalid
+from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DocumentType, mandatory_fields
 
@@ -81,6 +82,7 @@ def create_draft(
     wrong."""
     role = creator_role(membership)
     coi_form = get_form(form or default_form())
+    _refuse_foreign(coi_form, data)
     values, errors = _read({**prefill(person, membership), **data}, coi_form.typed_box_of_field)
     if values.get("exporter") is None:
         exporter_box = coi_form.box_of_field["exporter"]
@@ -121,6 +123,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         coi = get_visible(person, pk, for_update=True)
         boxes = editable_boxes(coi, roles_on(person, coi))
         box_of_field = form_of(coi).typed_box_of_field
+        _refuse_foreign(form_of(coi), data)
         refused = sorted({box_of_field[f] for f in data if f in box_of_field} - boxes)
         if refused:
             raise DomainError(
@@ -135,13 +138,23 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             values.pop("exporter")
             message = _("A draft keeps its exporter: choose another one instead.")
             errors = rules.merge(errors, {box_of_field["exporter"]: [message]})
-        before = None if coi.is_draft else workflow_history.snapshot(coi)
+        before = None if coi.is_draft else history.snapshot(coi)
         _store(coi, values)
         if before is not None:
-            workflow_history.record_edit(person, coi, roles_on(person, coi), before, workflow_history.snapshot(coi))
+            history.record_edit(person, coi, roles_on(person, coi), before, history.snapshot(coi))
     coi = _fresh(coi)
     check = rules.draft_problems if coi.is_draft else rules.submission_problems
     return coi, rules.merge(errors, form_problems(coi, check))
+
+
+def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
+    foreign = foreign_fields(coi_form, data)
+    if foreign:
+        raise Invalid(
+            _("%(fields)s: no such box on the form of this COI (%(form)s).")
+            % {"fields": ", ".join(foreign), "form": coi_form.code},
+            code="form",
+        )
 
 
 def form_problems(coi: Certificate, check: Any) -> rules.Problems:
@@ -173,78 +186,6 @@ def _store(coi: Certificate, values: dict[str, Any]) -> None:
 def _fresh(coi: Certificate) -> Certificate:
     """The COI with everything the rules and pages read, in a fixed number of queries."""
     return detail_queryset().get(pk=coi.pk)
-
-
-def detail_queryset() -> Any:
-    """A COI with everything its page, PDF and rules read, in a fixed number of queries (8 whatever its size)."""
-    activities = OperatorActivity.objects.select_related("control_body_code")
-    return Certificate.objects.select_related(
-        "control_body_code__control_body",
-        "exporter",
-        "importer",
-        "first_consignee",
-        "rfl",
-        "validating_authority",
-        "point_of_entry__authority",
-        "creator",
-        "creator_operator",
-        "creator_control_body_code",
-    ).prefetch_related(
-        Prefetch("commodities", Commodity.objects.select_related("cn_code__parent__parent__parent")),
-        Prefetch(
-            "commodities__lines",
-            CommodityLine.objects.select_related("producer", "producer_control_body_code__control_body"),
-        ),
-        "containers",
-        "documents",
-        Prefetch("exporter__activities", activities),
-        Prefetch("importer__activities", activities),
-        Prefetch("first_consignee__activities", activities),
-    )
-
-
-# Submitting -----------------------------------------------------------------------------------------
-
-
-def submit(person: Person, pk: int) -> Certificate:
-    """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
-    status Description completed. Refused with every problem at its box, nothing changed."""
-    with transaction.atomic():
-        coi = get_visible(person, pk, for_update=True)
-        if not coi.is_draft:
-            raise Conflict(_("This COI has already been submitted."))
-        if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
-            raise DomainError(_("You may not submit this COI."))
-        coi = _fresh(coi)
-        problems = form_problems(coi, rules.submission_problems)
-        if problems:
-            raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
-        now = timezone.now()
-        coi.number = next_number(coi.export_country, timezone.localdate(now).year)
-        coi.status = COIStatus.DESCRIPTION_COMPLETED
-        coi.submitted_at = now
-        coi.save(update_fields=["number", "status", "submitted_at", "updated_at"])
-        workflow_history.submitted(person, coi)
-    return coi
-
-
-def next_number(country: str, year: int) -> str:
-    """Box 3: `COI.EU.<country of export>.<year>.<7-digit sequence>`, one sequence row per country and year,
-    locked while the next number is taken, so two submissions never get the same one and none is reused."""
-    with transaction.atomic():
-        sequence = _locked_sequence(country, year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return f"COI.EU.{country}.{year}.{sequence.last:07d}"
-
-
-def _locked_sequence(country: str, year: int) -> NumberSequence:
-    locked = NumberSequence.objects.select_for_update()
-    try:
-        with transaction.atomic():
-            return locked.get_or_create(country=country, year=year)[0]
-    except IntegrityError:  # created meanwhile by a concurrent submission
-        return locked.get(country=country, year=year)
 
 
 # Documents ------------------------------------------------------------------------------------------

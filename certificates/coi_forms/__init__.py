@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ class CoiForm:
     extract_matrix_csv: Path
     statuses: tuple[str, ...]
     extract_boxes: tuple[Box, ...] = ()
+    pdf_template: str = "certificates/outputs/pdf.html"
     notes: tuple[str, ...] = field(default=())
 
     @cached_property
@@ -117,6 +119,24 @@ class CoiForm:
         return out
 
 
+def field_description(name: str) -> str:
+    """Which box holds a field, on each form: "Box 6 of 2021/2306 (Operator who buys ...)", for the API schema."""
+    with translation.override("en"):
+        return _describe(name)
+
+
+def _describe(name: str) -> str:
+    parts = []
+    for code in FormCode.values:
+        coi_form = FORMS[code]
+        key = coi_form.box_of_field.get(name)
+        if key is not None:
+            box = coi_form.by_key[key]
+            where = f"box {box.number}" if box.number else str(box.title)
+            parts.append(f"{code}: {where} ({box.title})" if box.number else f"{code}: {where}")
+    return "; ".join(parts) or name
+
+
 def _forms() -> dict[str, CoiForm]:
     from certificates.coi_forms import form_1235_2008, form_2021_2306
 
@@ -150,3 +170,9 @@ def default_form() -> str:
     if code not in FormCode.values:
         raise ValueError(f"COI_FORM_DEFAULT must be one of {FormCode.values}, not {code!r}")
     return code
+
+
+def foreign_fields(coi_form: CoiForm, data: dict[str, Any]) -> list[str]:
+    """The fields of `data` that belong to the other form only (sent to a COI whose form has no such box)."""
+    others = set().union(*(f.typed_box_of_field for f in FORMS.values() if f is not coi_form))
+    return sorted(f for f in data if f in others and f not in coi_form.typed_box_of_field)

@@ -330,4 +330,5 @@ FORM = CoiForm(
     extract_matrix_csv=HERE / "coi-2021-2307-extract-matrix.csv",
     statuses=STATUSES,
     extract_boxes=EXTRACT_BOXES,
+    pdf_template="certificates/outputs/pdf_2021_2306.html",
 )

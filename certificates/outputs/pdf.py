@@ -1,7 +1,7 @@
 """The COI as a PDF laid out like the official form: boxes 1 to 21 in order, box 13 as a table over as many
 pages as it needs, the signatures, the status, a QR code and short URL to the public verification on every
 page; in the reader's language. HTML through WeasyPrint (DejaVu through fontconfig); sealed once box 18 is
-signed (core.seal, PAdES), so any PDF reader shows whether it was altered.
+signed (certificates.outputs.seal, PAdES), so any PDF reader shows whether it was altered.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certificates.coi_forms import FormCode, form_of, render
 from certificates.models import Certificate
+from certificates.outputs.seal import seal_configured, seal_pdf
 from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import verification_url
-from certificates.services import detail_queryset
-from core.seal import seal_configured, seal_pdf
+from certificates.queries import detail_queryset
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure
@@ -46,7 +47,7 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
 
     coi = detail_queryset().get(pk=coi_id)
     with translation.override(language):
-        html = render_to_string("certificates/outputs/pdf.html", context(coi))
+        html = render_to_string(form_of(coi).pdf_template, context(coi))
         document = weasyprint.HTML(string=html, base_url=None).write_pdf()
         signatures = signatures_of(coi)
         sealed = box18_signed(coi, signatures) and seal_configured()
@@ -73,6 +74,8 @@ def context(coi: Certificate) -> dict[str, Any]:
         "verify_url": url,
         "qr": qr_data_uri(url),
         "printed_at": timezone.localtime(),
+        "form": form_of(coi),
+        "rows": render.rows(coi) if coi.form == FormCode.R2021_2306 else [],
     }
 
 

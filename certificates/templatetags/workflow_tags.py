@@ -7,9 +7,11 @@ from typing import Any
 from django import template
 
 from certificates.access import Person
+from certificates.coi_forms.choices import Satisfactory
+from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.statuses import COIStatus
-from certificates.workflow_models import CheckResult
-from certificates.workflow_offer import history, relatives, steps_for
+from certificates.workflow.models import CheckResult
+from certificates.workflow.offer import history, relatives, steps_for
 from directory.models import ActivityKind, Operator, Status
 
 register = template.Library()
@@ -32,6 +34,8 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
         "irregularities": list(coi.irregularities.all()),
         "check_results": CheckResult.choices,
         "decisions": _decisions(coi),
+        "decisions_30": [(d, str(COIStatus(d).label)) for d in DecisionOfTheForm.choices(coi)],
+        "satisfactory": Satisfactory.choices,
         "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
     }
 

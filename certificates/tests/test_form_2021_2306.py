@@ -10,11 +10,14 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from certificates import services, workflow, workflow_extracts
-from certificates.coi_forms import FormCode, get_form, steps
+from certificates import services
+from certificates.coi_forms import FormCode, get_form
+from certificates.coi_forms import union_steps as steps
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Signature
+from certificates.workflow import after_signature, extracts
+from certificates.workflow import steps as workflow_steps
+from certificates.workflow.models import Signature
 from core.errors import Conflict, DomainError, Invalid
 
 from .workflow_world import make_flow
@@ -84,17 +87,17 @@ def test_it_shows_rule_messages_at_the_boxes_of_the_coi_s_form(flow):
     services.update_boxes(flow.person(flow.w.importer), coi.pk, {"origin_countries": "MA"})
     Certificate.objects.filter(pk=coi.pk).update(gross_weight=None)
     with pytest.raises(Invalid) as exc:
-        services.submit(flow.person(flow.w.importer), coi.pk)
+        workflow_steps.submit(flow.person(flow.w.importer), coi.pk)
     assert "Give the total gross weight." in exc.value.problems["16"]
     Certificate.objects.filter(pk=coi.pk).update(gross_weight=1, export_country="")
     with pytest.raises(Invalid) as exc:
-        services.submit(flow.person(flow.w.importer), coi.pk)
+        workflow_steps.submit(flow.person(flow.w.importer), coi.pk)
     assert "Choose the country of export." in exc.value.problems["9"]  # box 8 of the guides' form
 
 
 def test_it_keeps_the_form_in_a_replacement(flow):
     coi = issued(flow)
-    new = workflow.replace(flow.person(flow.w.control_body), coi.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), coi.pk)
     assert new.form == "2021/2306"
 
 
@@ -257,7 +260,7 @@ def test_it_opens_extracts_on_part_released_and_endorses_them_with_four_options(
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     extract = flow.extract(base, packages=10, weight="200")
     assert extract.form == "2021/2306"
-    extract = workflow_extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
+    extract = extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
     with pytest.raises(Invalid, match="four decisions"):
         steps.decide_box_30(agent(flow), extract.pk, decision="basis_for_extract", reason="x", place="Le Havre")
     extract = steps.decide_box_30(agent(flow), extract.pk, decision="released_organic", place="Le Havre")

@@ -20,13 +20,14 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import ApiToken
-from certificates import services, workflow, workflow_extracts
+from certificates import queries, services
 from certificates.access import Person
 from certificates.boxes import as_data
-from certificates.coi_forms import FormCode, form_of, get_form, steps
+from certificates.coi_forms import FormCode, form_of, get_form, union_steps
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes, table
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
+from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError
 
 from .workflow_world import CHECKS, ROLES, code, make_flow
@@ -104,7 +105,7 @@ def rolled_back(fn: Any) -> Any:
 
 
 def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
-    data = as_data(services.detail_queryset().get(pk=coi.pk))
+    data = as_data(queries.detail_queryset().get(pk=coi.pk))
     if action == Action.EDIT_ALL:
         return {"transport_identification": "Changed ship"}
     if action == Action.EDIT_BOX_9:
@@ -135,7 +136,7 @@ def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
 
 
 def changed(coi: Certificate, action: Action) -> bool:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     data = as_data(coi)
     return {
         Action.EDIT_ALL: lambda: data["transport_identification"] == "Changed ship",
@@ -186,28 +187,28 @@ def step_payload(flow: Any, coi: Certificate, action: Action) -> tuple[str, dict
 def domain_step(person: Person, coi: Certificate, action: Action, fields: dict[str, Any]) -> None:
     pk, quantities = coi.pk, {fields.get("line"): (1, "1")}
     {
-        Action.SIGN_18: lambda: workflow.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
-        Action.SIGN_20: lambda: workflow.decide(person, pk, decision=fields["decision"], place="Paris"),
-        Action.SIGN_21: lambda: workflow.sign_box_21(person, pk, place="Lyon"),
-        Action.REPLACE: lambda: workflow.replace(person, pk),
-        Action.FLAG_OFIS: lambda: workflow.flag_irregularity(person, pk, description="Residues"),
-        Action.DELETE: lambda: workflow.delete(person, pk, reason="Entered twice"),
-        Action.INITIATE_EXTRACT: lambda: workflow_extracts.initiate_extract(
+        Action.SIGN_18: lambda: steps.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
+        Action.SIGN_20: lambda: steps.decide(person, pk, decision=fields["decision"], place="Paris"),
+        Action.SIGN_21: lambda: steps.sign_box_21(person, pk, place="Lyon"),
+        Action.REPLACE: lambda: after_signature.replace(person, pk),
+        Action.FLAG_OFIS: lambda: after_signature.flag_irregularity(person, pk, description="Residues"),
+        Action.DELETE: lambda: after_signature.delete(person, pk, reason="Entered twice"),
+        Action.INITIATE_EXTRACT: lambda: extracts.initiate_extract(
             person, pk, consignee=fields["consignee"], quantities=quantities
         ),
-        Action.SPLIT: lambda: workflow_extracts.split(
+        Action.SPLIT: lambda: extracts.split(
             person, pk, parts=[{"consignee": fields["consignee"], "quantities": quantities}], place="Le Havre"
         ),
-        Action.SUBMIT_EXTRACT: lambda: workflow_extracts.submit_extract(person, pk),
-        Action.DEPLETE: lambda: workflow_extracts.deplete(person, pk, note="All batches taken"),
-        Action.VERIFY_23: lambda: steps.verify_box_23(person, pk, place="Le Havre"),
-        Action.SIGN_25: lambda: steps.sign_box_25(
+        Action.SUBMIT_EXTRACT: lambda: extracts.submit_extract(person, pk),
+        Action.DEPLETE: lambda: extracts.deplete(person, pk, note="All batches taken"),
+        Action.VERIFY_23: lambda: union_steps.verify_box_23(person, pk, place="Le Havre"),
+        Action.SIGN_25: lambda: union_steps.sign_box_25(
             person, pk, documentary="satisfactory", selected="no", place="Le Havre"
         ),
-        Action.SIGN_30: lambda: steps.decide_box_30(
+        Action.SIGN_30: lambda: union_steps.decide_box_30(
             person, pk, decision=fields["decision"], reason=fields["reason"], place="Le Havre"
         ),
-        Action.SIGN_31: lambda: steps.sign_box_31(person, pk, in_accordance=True, place="Lyon"),
+        Action.SIGN_31: lambda: union_steps.sign_box_31(person, pk, in_accordance=True, place="Lyon"),
     }[action]()
 
 
@@ -231,7 +232,7 @@ API_PATHS = {"sign-18": "sign", "sign-21": "sign"}
 
 def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
     """The edit page's form with every box as stored, and `data` applied."""
-    boxes = {**as_data(services.detail_queryset().get(pk=coi.pk)), **data}
+    boxes = {**as_data(queries.detail_queryset().get(pk=coi.pk)), **data}
     form: dict[str, Any] = {}
     for field, value in boxes.items():
         if field == "commodities":
@@ -269,7 +270,7 @@ def _prepared(flow: Any, coi: Certificate, action: Action) -> bool:
     before box 30 on the 2021/2306 form (the walk checks the table, the order rules have their own tests)."""
     if action == Action.SIGN_30 and coi.form == FormCode.R2021_2306 and coi.base_id is None:
         with contextlib.suppress(DomainError):
-            steps.sign_box_25(
+            union_steps.sign_box_25(
                 flow.person(flow.w.inao_agent), coi.pk, documentary="satisfactory", selected="no", place="Le Havre"
             )
     return True
@@ -376,9 +377,9 @@ def _offered(flow: Any, user: Any, coi: Certificate, role: str) -> list[str]:
 
 
 # Each form's statuses, as far as the workflow reaches them today on that form.
-# The 2021/2306 form is walked on the server only so far: its pages and API steps are still to come.
+# The 2021/2306 form is walked on the server and through the API; its edit page is still to come.
 WALKED = [(FormCode.R1235_2008, s, c) for s in get_form(FormCode.R1235_2008).statuses for c in CHANNELS] + [
-    (FormCode.R2021_2306, s, "domain") for s in get_form(FormCode.R2021_2306).statuses
+    (FormCode.R2021_2306, s, c) for s in get_form(FormCode.R2021_2306).statuses for c in CHANNELS[:2]
 ]
 
 
@@ -398,7 +399,7 @@ def test_the_extract_rows_hold_for_every_role_and_action(flow, status, channel):
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     extract = flow.extract(base)
     if status == COIStatus.DESCRIPTION_COMPLETED:
-        extract = workflow_extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
+        extract = extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
     assert walk(flow, channel, {"importer": extract}) == []
 
 

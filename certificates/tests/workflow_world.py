@@ -11,10 +11,11 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from accounts.tests.helpers import totp_code
-from certificates import services, workflow, workflow_extracts
-from certificates.coi_forms import steps
+from certificates import services
+from certificates.coi_forms import union_steps
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow import after_signature, extracts, steps
 from directory.models import Authority
 
 from .conftest import World
@@ -63,7 +64,9 @@ class Flow:
         if status == COIStatus.DRAFT:
             return self.w.draft(creator, rfl=self.w.transit.pk)
         extra: dict[str, Any] = {"rfl": self.w.transit.pk}
-        if batches:
+        if batches and self.w.form == "2021/2306":  # box 24 left empty: the decision is "part can be released"
+            extra.update(first_consignee=None)
+        elif batches:
             extra.update(first_consignee=None, release_in_batches=True)
         coi = self.w.submitted(creator, **extra)
         if status == COIStatus.DESCRIPTION_COMPLETED:
@@ -72,7 +75,7 @@ class Flow:
         if status == COIStatus.ISSUING_BODY_SIGNED and coi.form != "2021/2306":
             return coi
         if status == COIStatus.REPLACED:
-            new = workflow.replace(self.person(self.w.control_body), coi.pk)
+            new = after_signature.replace(self.person(self.w.control_body), coi.pk)
             self.sign_18(new)
             return Certificate.objects.get(pk=coi.pk)
         if coi.form == "2021/2306":
@@ -85,12 +88,12 @@ class Flow:
         if status == decision:
             return coi
         if status == COIStatus.DELETED:
-            return workflow.delete(self.person(self.w.inao_agent), coi.pk, reason="Duplicate of another COI")
-        coi = workflow.sign_box_21(self.person(self.w.consignee), coi.pk, place="Lyon")
+            return after_signature.delete(self.person(self.w.inao_agent), coi.pk, reason="Duplicate of another COI")
+        coi = steps.sign_box_21(self.person(self.w.consignee), coi.pk, place="Lyon")
         if status == COIStatus.FIRST_CONSIGNEE_SIGNED:
             return coi
         assert status == COIStatus.OFIS_IRREGULARITY
-        return workflow.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
+        return after_signature.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
 
     def notify(self, coi: Certificate) -> Certificate:
         """The importer's part of a 2021/2306 COI once issued: prior notification (box 20), customs
@@ -104,31 +107,31 @@ class Flow:
     def union_part(self, coi: Certificate, status: str) -> Certificate:
         """A 2021/2306 COI, issued, taken through boxes 25, 30 and 31 to `status`."""
         agent = self.person(self.w.inao_agent)
-        steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+        union_steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
         decision = status if status in COIStatus.box30_decisions() else COIStatus.RELEASED_ORGANIC
         decision = COIStatus.BASIS_FOR_EXTRACT if status == COIStatus.DEPLETED else decision
         reason = "Batches for two consignees" if decision == COIStatus.BASIS_FOR_EXTRACT else ""
         reason = "Residues above the limit" if decision == COIStatus.CANNOT_BE_RELEASED else reason
-        coi = steps.decide_box_30(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
+        coi = union_steps.decide_box_30(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
         if status == decision:
             return coi
         if status == COIStatus.DEPLETED:
-            return workflow_extracts.deplete(agent, coi.pk, note="All batches taken")
+            return extracts.deplete(agent, coi.pk, note="All batches taken")
         if status == COIStatus.OFIS_IRREGULARITY:
-            return workflow.flag_irregularity(agent, coi.pk, description="Residues found")
+            return after_signature.flag_irregularity(agent, coi.pk, description="Residues found")
         assert status == COIStatus.FIRST_CONSIGNEE_SIGNED
-        return steps.sign_box_31(self.person(self.w.consignee), coi.pk, in_accordance=True, place="Lyon")
+        return union_steps.sign_box_31(self.person(self.w.consignee), coi.pk, in_accordance=True, place="Lyon")
 
     def sign_18(self, coi: Certificate) -> Certificate:
-        return workflow.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
+        return steps.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
 
     def decide(self, coi: Certificate, decision: str) -> Certificate:
         reason = "" if decision in (COIStatus.CONSIGNMENT_VERIFIED, COIStatus.BASIS_FOR_EXTRACT) else "Residues"
-        return workflow.decide(self.person(self.w.inao_agent), coi.pk, decision=decision, place="Paris", reason=reason)
+        return steps.decide(self.person(self.w.inao_agent), coi.pk, decision=decision, place="Paris", reason=reason)
 
     def extract(self, base: Certificate, packages: int = 100, weight: str = "2000", user: Any = None) -> Certificate:
         line = base.lines()[0] if hasattr(base, "_prefetched_objects_cache") else _first_line(base)
-        return workflow_extracts.initiate_extract(
+        return extracts.initiate_extract(
             self.person(user or self.w.importer),
             base.pk,
             consignee=self.w.foods.pk,
