@@ -14,6 +14,7 @@ from django.utils import translation
 
 from accounts.models import ApiToken
 from certificates.coi_forms import FORMS, FormCode
+from certificates.outputs import sps, sps_import
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 
@@ -154,3 +155,26 @@ def test_it_serves_both_forms_tables(flow):
     box_10 = next(b for b in forms["2021/2306"]["boxes"] if b["key"] == "10")
     assert box_10["title_fr"] == "Poste de contrôle frontalier/point de mise en libre pratique"
     assert len(forms["2021/2306"]["extract_boxes"]) == 13
+
+
+def test_it_carries_the_form_and_its_boxes_through_sps_xml(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    xml = sps.build(coi.pk)
+    assert b"<ram:Content>2021/2306</ram:Content>" in xml
+    assert b"COI_2021_2306:customs_declaration_reference" in xml
+    importer = flow.w.importer
+    new, problems = sps_import.import_draft(xml, flow.person(importer), flow.w.membership(importer))
+    assert new is not None, problems
+    assert (new.form, new.customs_declaration_reference, new.customs_warehousing) == (
+        "2021/2306",
+        "26FR0000000000001",
+        True,
+    )
+
+
+def test_it_exports_the_form_of_each_coi(flow):
+    flow.coi(COIStatus.DESCRIPTION_COMPLETED)
+    client = Client()
+    client.force_login(flow.w.importer)
+    text = b"".join(client.get("/certificates/export.csv").streaming_content).decode()
+    assert "2021/2306" in text.splitlines()[1]
