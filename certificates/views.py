@@ -16,6 +16,7 @@ from certificates import listing, lookups, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.coi_forms import FormCode, form_of
+from certificates.coi_forms import page as form_page
 from certificates.coi_forms import render as render_boxes
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
 from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
@@ -134,6 +135,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _render_form(request, as_data(queries.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
     data = data_from_post(request.POST)
+    if coi.form == FormCode.R2021_2306:
+        data.update(form_page.fields_from_post(request.POST))
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
@@ -183,13 +186,21 @@ def _render_form(
     coi: Certificate | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    problems = problems or {}
+    union: list[Any] = []
+    if coi is not None and coi.form == FormCode.R2021_2306:
+        coi_form = form_of(coi)
+        union = form_page.sections(coi_form, data, editable, problems)
+        editable = form_page.guides_keys(coi_form, editable)
+        problems = form_page.GUIDES.renumber(problems, coi_form)
     return render(
         request,
         "certificates/form.html",
         {
             "state": FormState.of(data),
             "editable": editable,
-            "problems": problems or {},
+            "union_sections": union,
+            "problems": problems,
             "coi": coi,
             "documents": list(coi.documents.all()) if coi else [],
             "may_submit": coi is None or coi.status == COIStatus.DRAFT,

@@ -24,6 +24,7 @@ from certificates import queries, services
 from certificates.access import Person
 from certificates.boxes import as_data
 from certificates.coi_forms import FormCode, form_of, get_form, union_steps
+from certificates.coi_forms import page as form_page
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes, table
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
@@ -248,6 +249,16 @@ def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
                 form[field] = "on"
         elif field == "origin_countries":
             form[field] = list(value)
+        elif field in form_page.WIDGETS and form_page.WIDGETS[field] == "flag":
+            form[f"present-{field}"] = "1"
+            if value:
+                form[field] = "on"
+        elif field in form_page.WIDGETS and form_page.WIDGETS[field] == "yesno":
+            form[field] = "" if value is None else ("yes" if value in (True, "yes") else "no")
+        elif field == "traders":
+            form[field] = " ".join(str(v) for v in value)
+        elif hasattr(value, "isoformat"):
+            form[field] = value.isoformat()
         else:
             form[field] = "" if value is None else str(value)
     return form
@@ -377,9 +388,13 @@ def _offered(flow: Any, user: Any, coi: Certificate, role: str) -> list[str]:
 
 
 # Each form's statuses, as far as the workflow reaches them today on that form.
-# The 2021/2306 form is walked on the server and through the API; its edit page is still to come.
-WALKED = [(FormCode.R1235_2008, s, c) for s in get_form(FormCode.R1235_2008).statuses for c in CHANNELS] + [
-    (FormCode.R2021_2306, s, c) for s in get_form(FormCode.R2021_2306).statuses for c in CHANNELS[:2]
+WALKED = [
+    pytest.param(
+        form, status, channel, marks=[] if channel == "domain" else [pytest.mark.once], id=f"{form}-{status}-{channel}"
+    )
+    for form in FormCode.values
+    for status in get_form(form).statuses
+    for channel in ("domain", "api", "page")
 ]
 
 
