@@ -22,7 +22,7 @@ from certificates.statuses import COIRole, COIStatus
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
-from reference.lists import DocumentType
+from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
 
 STRUCTURE_ACTIONS = (
@@ -254,19 +254,55 @@ def copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add an accompanying document" (guide 000, 3.1): the type first, then that type's fields. Without
+    JavaScript the type is chosen by a GET of this page; with htmx only the fields are swapped in. A refused
+    upload comes back as this page with every typed value and the message at its field."""
     person = _person(request)
-    _visible_or_404(person, pk)
-    try:
-        services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
-    except services.BoxErrors as exc:
-        for field, errors in exc.problems.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}" if field not in ("file", "type") else error)
-    else:
+    coi = _visible_or_404(person, pk)
+    if not editable_boxes(coi, roles_on(person, coi)):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
+        except services.BoxErrors as exc:
+            return _render_document_form(request, coi, request.POST, exc.problems, status=422)
         messages.success(request, _("The document was attached."))
-    return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
+        return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
+    if request.htmx:
+        return render(request, "certificates/_document_fields.html", {"coi": coi, **_document_context(request.GET, {})})
+    return _render_document_form(request, coi, request.GET, {})
+
+
+def _document_context(values: Any, problems: dict[str, list[str]]) -> dict[str, Any]:
+    doc_type = values.get("type", "")
+    fields = [
+        {
+            "name": f.name,
+            "label": f.label,
+            "required": f.required,
+            "value": values.get(f.name, ""),
+            "errors": problems.get(f.name, []),
+        }
+        for f in document_fields(doc_type)
+    ]
+    shown = {"type", "file", *(f["name"] for f in fields)}
+    return {
+        "doc_type": doc_type,
+        "fields": fields,
+        "problems": problems,
+        "other_errors": [e for k, errors in problems.items() if k not in shown for e in errors],
+        "document_types": DocumentType.choices,
+        "countries": country_choices(),
+        "next": values.get("next", ""),
+    }
+
+
+def _render_document_form(
+    request: HttpRequest, coi: Certificate, values: Any, problems: dict[str, list[str]], status: int = 200
+) -> HttpResponse:
+    context = {"coi": coi, **_document_context(values, problems)}
+    return render(request, "certificates/document_form.html", context, status=status)
 
 
 @login_required
