@@ -331,6 +331,36 @@ class RflGrant(models.Model):
         return f"RFL {self.user} / {self.operator} @ {self.point_of_entry.code}"
 
 
+class RflRequest(models.Model):
+    """A person's request for the RFL role ("intéressé au chargement", guide 001, 2.3) for an operator they are
+    a Valid member of, at the points of entry they choose; the Commission grants or refuses it from its queue."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rfl_requests")
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="rfl_requests", verbose_name=_("operator")
+    )
+    points_of_entry = models.ManyToManyField(
+        PointOfEntry, related_name="rfl_requests", verbose_name=_("points of entry")
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("RFL role request")
+        verbose_name_plural = _("RFL role requests")
+        ordering = ["requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"RFL {self.user} / {self.operator} ({self.get_status_display()})"
+
+
 class Decision(models.Model):
     """One change of status of a membership, an operator profile or an activity: who, when, old, new, why.
 

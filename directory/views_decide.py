@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.errors import Invalid
-from directory import operators, rules, services
+from core.errors import DomainError, Invalid
+from directory import operators, rfl_requests, rules, services
 from directory.access import valid_memberships
-from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm
+from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm, RflRequestForm
 from directory.models import Membership, MembershipKind, Operator, RflGrant, Status
 from directory.views import back, domain_pages
 
@@ -32,6 +32,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     pending = pending.prefetch_related("operator__identifiers", "operator__activities__control_body_code")
     context = {
         "pending": pending,
+        "rfl_requests": rfl_requests.pending_requests(request.user),
         "activities": rules.decidable_activities(request.user),
         "queue_actions": [rules.Action.VALIDATE, rules.Action.REJECT],
     }
@@ -171,3 +172,37 @@ def rfl_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_rfl(request.user, pk)
     messages.success(request, _("The RFL role is withdrawn."))
     return redirect("directory:rfl")
+
+
+@domain_pages
+def rfl_request(request: HttpRequest) -> HttpResponse:
+    """A freight forwarder asks the Commission for the RFL role, choosing the points of entry (guide 001, 2.3)."""
+    form = RflRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rfl_requests.request_rfl(request.user, data["operator"], data["points"], data["message"])
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your RFL role request is sent to the Commission."))
+            return redirect("directory:roles")
+    status = 422 if form.errors else 200
+    return render(request, "directory/rfl_request.html", {"form": form}, status=status)
+
+
+@domain_pages
+@require_POST
+def rfl_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    action, reason = _decision(request)
+    decided = rfl_requests.decide_rfl_request(request.user, pk, action, reason)
+    messages.success(
+        request,
+        _("RFL role for %(person)s (%(organisation)s): %(status)s.")
+        % {
+            "person": decided.user.get_full_name(),
+            "organisation": decided.operator.name,
+            "status": decided.get_status_display(),
+        },
+    )
+    return redirect(back(request, "directory:queue"))
