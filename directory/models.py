@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.eori import country_warning
 from reference.categories import ALL_CATEGORIES
 from reference.countries import country_name
 
@@ -162,6 +163,12 @@ class Operator(Address):
     @property
     def is_valid(self) -> bool:
         return self.status == Status.VALID
+
+    @property
+    def eori_warnings(self) -> list[str]:
+        """One warning per EORI number whose country is not the operator's (read from prefetched identifiers)."""
+        eoris = [i.value for i in self.identifiers.all() if i.type == IdentifierType.EORI]
+        return [w for w in (country_warning(value, self.country) for value in eoris) if w]
 
 
 class IdentifierType(models.TextChoices):

@@ -131,6 +131,8 @@ def operator_create(request: HttpRequest) -> HttpResponse:
                 _("The operator %(name)s and your request are sent to its validator.")
                 % {"name": membership.operator.name},
             )
+            for warning in membership.operator.eori_warnings:
+                messages.warning(request, warning)
             return redirect("directory:roles")
     context = {"form": form, "identifiers": identifiers, "activities": activities, "contact": contact}
     return render(request, "directory/operator_create.html", {**context, "candidates": candidates})

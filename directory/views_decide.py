@@ -143,8 +143,10 @@ def add_identifier(request: HttpRequest, pk: int) -> HttpResponse:
     form = IdentifierForm(request.POST)
     if not form.is_valid() or not form.cleaned_data.get("type"):
         raise Invalid(_("Choose the identifier's type and give its value."))
-    operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
+    identifier = operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
     messages.success(request, _("The identifier is added."))
+    for warning in identifier.operator.eori_warnings:
+        messages.warning(request, warning)
     return redirect("directory:operator", pk=pk)
 
 
