@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Print the current TOTP code for a secret (default DEMO_TOTP_SECRET)."
+    # It signs nothing and reads no database: it runs with DEBUG off and no SECRET_KEY too.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("secret", nargs="?", default=None)
