@@ -135,10 +135,15 @@ def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
 
 
 def _store(coi: Certificate, values: dict[str, Any]) -> None:
-    """Write the values, then what follows from them: box 8 from a new exporter, box 10 from box 12, box 2."""
+    """Write the values, then what follows from them: box 8 from a new exporter or left to "the exporter's"
+    (empty: guide 000, box 8, "automatiquement renseigné ... pour correspondre à la case 4"), box 10 from box
+    12, box 2."""
     exporter = values.get("exporter")
     if exporter is not None and "export_country" not in values and exporter.pk != coi.exporter_id:
         values["export_country"] = exporter.country
+    if "export_country" in values and not values["export_country"]:
+        exporter = exporter or coi.exporter
+        values["export_country"] = exporter.country if exporter is not None else ""
     write(coi, values)
     coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
     coi.procedure = rules.ProcedureDerived.derive(coi)
