@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 from certificates import listing, lookups, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
-from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
+from certificates.forms import (
+    FormState,
+    apply_action,
+    changed_fields,
+    choices,
+    data_from_post,
+    empty_line,
+    posted_fields,
+)
 from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
@@ -130,11 +138,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "GET":
         return _render_form(request, as_data(services.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
-    data = data_from_post(request.POST)
+    posted = data_from_post(request.POST)
+    stored = as_data(services.detail_queryset().get(pk=pk))
+    # The boxes the person may change keep what was typed; the others show what is stored.
+    data = {f: (v if BOX_OF_FIELD.get(f) in editable else stored.get(f, v)) for f, v in posted.items()}
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
+    locked = changed_fields(posted, stored, {f for f in posted_fields(request.POST) if BOX_OF_FIELD[f] not in editable})
+    if locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
+        message = _("You may not change this box in the COI's status: your change was not saved.")
+        problems = {BOX_OF_FIELD[f]: [message] for f in sorted(locked)}
+        messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
+        return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
     changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
     coi, problems = services.update_boxes(person, pk, changes)
     return _after_save(request, coi, data, problems, action)
