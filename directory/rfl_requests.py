@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, Invalid, NotFound
-from directory import rules, services
+from core.notify import notify_message
+from directory import matrix, services
 from directory.models import Authority, Membership, MembershipKind, Operator, PointOfEntry, RflRequest, Status
-from directory.notify import notify
 
 WAITING_SUBJECT = _("An RFL role request waits for your decision: %(person)s for %(organisation)s")
 WAITING_BODY = _("Hello %(name)s,\n\n%(person)s asks for the RFL role for %(organisation)s at %(points)s.\n%(message)s")
@@ -57,12 +57,12 @@ def _tell_commission(request: RflRequest, points: list[PointOfEntry]) -> None:
             "points": ", ".join(p.code for p in points),
             "message": request.message,
         }
-        notify(user, WAITING_SUBJECT, WAITING_BODY, params, reverse("directory:queue"))
+        notify_message(user, WAITING_SUBJECT, WAITING_BODY, params, reverse("directory:queue"))
 
 
 def pending_requests(user: Any) -> QuerySet[RflRequest]:
     """The RFL role requests waiting for this person's decision: all of them for the Commission, none otherwise."""
-    if not rules.may_grant_rfl(rules.standing(user)):
+    if not matrix.may_grant_rfl(matrix.standing(user)):
         return RflRequest.objects.none()
     return (
         RflRequest.objects.filter(status=Status.REQUESTED)
@@ -73,9 +73,9 @@ def pending_requests(user: Any) -> QuerySet[RflRequest]:
 
 def decide_rfl_request(actor: Any, pk: int, action: str, reason: str = "") -> RflRequest:
     """Grant (action "validate": one RFL grant per point of entry asked) or refuse ("reject", with a reason)."""
-    if not rules.may_grant_rfl(rules.standing(actor)):
+    if not matrix.may_grant_rfl(matrix.standing(actor)):
         raise NotFound(_("This request does not exist."))
-    if action not in (rules.Action.VALIDATE, rules.Action.REJECT):
+    if action not in (matrix.Action.VALIDATE, matrix.Action.REJECT):
         raise Invalid(_("Unknown decision."))
     with transaction.atomic():
         request = RflRequest.objects.select_for_update().filter(pk=pk).first()
@@ -92,5 +92,5 @@ def decide_rfl_request(actor: Any, pk: int, action: str, reason: str = "") -> Rf
                 "organisation": request.operator.name,
                 "reason": request.reason,
             }
-            notify(request.user, REFUSED_SUBJECT, REFUSED_BODY, params, reverse("directory:roles"))
+            notify_message(request.user, REFUSED_SUBJECT, REFUSED_BODY, params, reverse("directory:roles"))
     return request
