@@ -162,6 +162,10 @@ def _after_save(
     request: HttpRequest, coi: Certificate, data: dict[str, Any], problems: Any, action: str
 ) -> HttpResponse:
     person = _person(request)
+    if action == "submit" and problems:
+        # A value that could not be read was not stored: submitting the older one would drop what was typed.
+        messages.error(request, _("Draft saved, but not submitted: some boxes need your attention."))
+        return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi, status=422)
     if action == "submit":
         try:
             coi = steps.submit(person, coi.pk)

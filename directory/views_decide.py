@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.errors import DomainError, Invalid
+from core.errors import DomainError, Invalid, NotFound
 from directory import matrix, operators, rfl_requests, services
 from directory.access import valid_memberships
 from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm, RflRequestForm
@@ -89,16 +89,28 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 @domain_pages
 def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _operator_page(request, pk)
+
+
+def _operator_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    activity_form: ActivityForm | None = None,
+    identifier_form: IdentifierForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The operator's page; after a refused addition, with that form as typed and the reason at it (422)."""
     operator, st = operators.visible_operator(request.user, pk)
     context = {
         "operator": operator,
         "may_edit": matrix.may_edit_operator(st, operator),
         "may_decide": matrix.may_decide_operator(st, operator),
         "actions": matrix.actions_from(operator.status),
-        "activity_form": ActivityForm(),
-        "identifier_form": IdentifierForm(),
+        "activity_form": activity_form or ActivityForm(),
+        "identifier_form": identifier_form or IdentifierForm(),
     }
-    return render(request, "directory/operator_detail.html", context)
+    return render(request, "directory/operator_detail.html", context, status=status)
 
 
 @domain_pages
@@ -131,8 +143,16 @@ def add_activity(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST)
     activity = form.activity() if form.is_valid() else None
     if activity is None:
-        raise Invalid(_("Choose the activity and the control body that certifies it."))
-    operators.add_activity(request.user, pk, activity)
+        if not form.errors:
+            form.add_error("kind", _("Choose the activity and the control body that certifies it."))
+        return _operator_page(request, pk, activity_form=form, status=422)
+    try:
+        operators.add_activity(request.user, pk, activity)
+    except NotFound:
+        raise
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+        return _operator_page(request, pk, activity_form=form, status=422)
     messages.success(request, _("The activity is added; it waits for the validator's decision."))
     return redirect("directory:operator", pk=pk)
 
@@ -141,9 +161,17 @@ def add_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_identifier(request: HttpRequest, pk: int) -> HttpResponse:
     form = IdentifierForm(request.POST)
-    if not form.is_valid() or not form.cleaned_data.get("type"):
-        raise Invalid(_("Choose the identifier's type and give its value."))
-    identifier = operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
+    if form.is_valid() and not form.cleaned_data.get("type"):
+        form.add_error("type", _("Choose the identifier's type and give its value."))
+    if not form.is_valid():
+        return _operator_page(request, pk, identifier_form=form, status=422)
+    try:
+        identifier = operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
+    except NotFound:
+        raise
+    except DomainError as error:
+        form.add_error("value", str(error.message))
+        return _operator_page(request, pk, identifier_form=form, status=422)
     messages.success(request, _("The identifier is added."))
     for warning in identifier.operator.eori_warnings:
         messages.warning(request, warning)
@@ -161,11 +189,18 @@ def rfl(request: HttpRequest) -> HttpResponse:
         if person is None:
             form.add_error("email", _("Nobody has an account with this email."))
         else:
-            services.grant_rfl(request.user, person, form.cleaned_data["operator"], form.cleaned_data["points"])
-            messages.success(request, _("The RFL role is granted."))
-            return redirect("directory:rfl")
+            try:
+                services.grant_rfl(request.user, person, form.cleaned_data["operator"], form.cleaned_data["points"])
+            except NotFound:
+                raise
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("The RFL role is granted."))
+                return redirect("directory:rfl")
     grants = RflGrant.objects.filter(revoked_at__isnull=True).select_related("user", "operator", "point_of_entry")
-    return render(request, "directory/rfl.html", {"form": form, "grants": grants})
+    status = 422 if form.errors else 200
+    return render(request, "directory/rfl.html", {"form": form, "grants": grants}, status=status)
 
 
 @domain_pages
