@@ -13,6 +13,7 @@ from certificates.models import Certificate
 from certificates.services import create_draft, submit
 from directory.models import ActivityKind, Authority, Membership
 from reference.models import CnCode
+from reference.tests.fixtures import cn_codes  # noqa: F401 - the whole shipped CN, for search tests
 
 from .factories import (
     ActivityFactory,
