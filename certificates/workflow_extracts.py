@@ -29,6 +29,7 @@ from certificates.workflow_history import record
 from certificates.workflow_models import Depletion, ExtractQuantity, Signature, Step
 from certificates.workflow_notify import tell
 from core.errors import Conflict, Invalid
+from core.typography import quantity
 from directory.models import ActivityKind, Operator
 
 # {base line id: (packages, net weight)}, as typed or sent.
@@ -268,7 +269,7 @@ def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple
                 % {
                     "lot": name,
                     "packages": lot.remaining_packages,
-                    "weight": f"{lot.remaining_weight.normalize():f}",
+                    "weight": quantity(lot.remaining_weight),
                     "unit": lot.line.net_weight_unit,
                 },
                 code="quantities",

@@ -1,6 +1,6 @@
 """No English on a French page (issue 13, 4): every page of the site (from the URL resolver), opened in French by
 the people of the security scene, shows no English word and no untranslated choice value ("compliance" in box 2)
-in its text, its options, titles, placeholders and confirmations."""
+in its text, its options, titles, placeholders and confirmations, and writes a colon the French way ("Statut :")."""
 
 from __future__ import annotations
 
@@ -89,8 +89,10 @@ def choice_values() -> set[str]:
 
 
 def english_in(text: str, values: set[str]) -> list[str]:
+    """English words and choice values of the text, and French colons without their space ("Statut:")."""
     words = set(re.findall(r"\w+", text))
-    return sorted((words & ENGLISH) | (words & values))
+    glued = {m[0] for m in re.finditer(r"\w+:(?=\s|$)", text)}
+    return sorted((words & ENGLISH) | (words & values) | glued)
 
 
 @pytest.fixture(scope="module")
