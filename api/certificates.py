@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from certificates import listing, lookups, services
+from certificates import listing, lookups, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
+from certificates.workflow import steps
 from core.errors import DomainError
 from directory.access import valid_memberships
 from directory.models import Membership, Operator
@@ -163,7 +164,7 @@ def _person(request: HttpRequest) -> Person:
 
 
 def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,
@@ -253,7 +254,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
-        coi = services.submit(person, coi_id)
+        coi = steps.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return _out(person, coi)

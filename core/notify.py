@@ -5,11 +5,12 @@ Texts are rendered in each person's language. Emails are queued, never sent insi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
 
 from core.models import EmailOptOut, Notice, NoticeKind
 from core.plaintext import render_text
@@ -47,4 +48,30 @@ def notify(
     return queued
 
 
-__all__ = ["notify", "NoticeKind"]
+def notify_message(
+    user: Any,
+    subject: str | Promise,
+    body: str | Promise,
+    params: Mapping[str, object],
+    url: str = "",
+    *,
+    kind: str = NoticeKind.MEMBERSHIP,
+) -> None:
+    """Tell one person of a decision with two messages instead of templates: `subject` becomes the notice
+    and, with `body`, the email, both formatted with `params` in the person's language. The email is queued
+    (core.tasks.send_email) unless the person turned off emails of that kind on their notifications page;
+    the link to `url` ends the body."""
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = {key: str(value) for key, value in params.items()}
+        subject_text = str(subject) % values
+        body_text = str(body) % values
+    Notice.objects.create(user=user, text=subject_text[:500], url=url, kind=kind)
+    if EmailOptOut.objects.filter(user=user, kind=kind).exists():
+        return
+    if url:
+        body_text += f"\n\n{settings.SITE_URL}{url}"
+    send_email.enqueue(user.email, subject_text, body_text)  # type: ignore[attr-defined]
+
+
+__all__ = ["notify", "notify_message", "NoticeKind"]

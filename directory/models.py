@@ -1,6 +1,6 @@
 """The directory: operators, control bodies, authorities, points of entry, and people's memberships.
 
-Rules that decide who validates what live in `directory/rules.py`; actions in `directory/services.py`.
+Rules that decide who validates what live in `directory/matrix.py`; actions in `directory/services.py`.
 """
 
 from __future__ import annotations

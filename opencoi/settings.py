@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "directory",
     "certificates",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

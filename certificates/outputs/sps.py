@@ -37,7 +37,7 @@ from lxml import etree
 
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
-from certificates.services import detail_queryset
+from certificates.queries import detail_queryset
 from directory.models import IdentifierType, Operator
 from reference.lists import TransportMode, WeightUnit
 

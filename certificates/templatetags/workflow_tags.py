@@ -8,8 +8,8 @@ from django import template
 
 from certificates.access import Person
 from certificates.statuses import COIStatus
-from certificates.workflow_models import CheckResult
-from certificates.workflow_offer import history, relatives, steps_for
+from certificates.workflow.models import CheckResult
+from certificates.workflow.offer import history, relatives, steps_for
 from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
 

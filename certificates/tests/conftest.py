@@ -10,7 +10,8 @@ import pytest
 from certificates.access import Person
 from certificates.boxes import BoxData
 from certificates.models import Certificate
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
+from certificates.workflow.steps import submit
 from directory.models import ActivityKind, Authority, Membership
 from reference.models import CnCode
 from reference.tests.fixtures import cn_codes  # noqa: F401 - the whole shipped CN, for search tests

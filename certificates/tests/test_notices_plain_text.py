@@ -17,9 +17,9 @@ from django.utils.translation import gettext_noop
 from accounts.signup import send_password_link
 from accounts.tests.factories import UserFactory
 from certificates.statuses import COIRole
-from certificates.workflow_notify import ALL_PARTIES, tell
+from certificates.workflow.notify import ALL_PARTIES, tell
 from core.models import Notice, NoticeKind
-from directory.notify import notify as notify_membership
+from core.notify import notify_message as notify_membership
 from directory.services import WAITING_BODY, WAITING_SUBJECT
 
 ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")

@@ -68,7 +68,7 @@ def test_a_wrong_or_stale_token_is_a_404(world: Any, client: Any) -> None:
     assert client.get(f"/v/{token[:-1]}{'a' if token[-1] != 'a' else 'b'}").status_code == 404
     assert client.get("/v/zz-notatoken").status_code == 404
     assert certificate_for_token(stale) is not None
-    from certificates.services import submit
+    from certificates.workflow.steps import submit
 
     submit(world.person(world.importer), draft.pk)
     assert certificate_for_token(stale) is None  # a printed draft stops verifying once the COI has its number

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 
 from accounts.models import User
 from accounts.tests.helpers import log_in, totp_code
-from core.demo import DEMO_ACCOUNTS
+from demo.people import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from core.demo import DEMO_ACCOUNTS, load_demo
+from demo.load import load_demo
+from demo.people import DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 An extract is a COI of its own that points to its base: a part of some of the base's lots (packages and
 net weight), never more than what remains, with its own consignee. The importer or the RFL drafts it and
-submits it for endorsement; the authority endorses it in box 20 (`workflow.decide`); its consignee signs
+submits it for endorsement; the authority endorses it in box 20 (`steps.decide`); its consignee signs
 box 21. The authority may split the base into extracts itself, and mark it depleted: no extract after.
 What remains of a lot is its quantity less what every extract takes, but deleted ones (drafts reserve).
 """
@@ -21,13 +21,16 @@ from django.utils.translation import gettext_noop
 
 from certificates import rules
 from certificates.access import Person, roles_on
-from certificates.matrix import Action
+from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow import DECLARATION_20, acting_role, change_status, locked, require_two_factor, sign
-from certificates.workflow_history import record
-from certificates.workflow_models import Depletion, ExtractQuantity, Signature, Step
-from certificates.workflow_notify import tell
+from certificates.workflow.after_signature import copy_boxes
+from certificates.workflow.guards import acting_role, locked, require_two_factor
+from certificates.workflow.history import record
+from certificates.workflow.models import Depletion, ExtractQuantity, Signature, Step
+from certificates.workflow.notify import tell
+from certificates.workflow.signatures import DECLARATION_20, sign
+from certificates.workflow.status import change_status
 from core.errors import Conflict, Invalid
 from core.typography import quantity
 from directory.models import ActivityKind, Operator
@@ -197,8 +200,6 @@ def _build(
     *,
     status: str,
 ) -> Certificate:
-    from certificates.workflow import copy_boxes
-
     if is_depleted(base):
         raise Conflict(_("This COI has been marked as depleted: no extract is possible any more."))
     consignee = _consignee(base, consignee_id)
@@ -335,6 +336,4 @@ def _taken_note(extract: Certificate) -> str:
 
 
 def may_extract(person: Person, base: Certificate) -> bool:
-    from certificates.matrix import allowed
-
     return allowed(base, roles_on(person, base), Action.INITIATE_EXTRACT) and not is_depleted(base)

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from core.seal import generate_self_signed
+from certificates.outputs.seal import generate_self_signed
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Steps of the workflow after box 18 that end or divert a COI: replacement by the issuing body, OFIS
-irregularity, deletion by the authority. Same rules as every step (see `certificates/workflow.py`)."""
+irregularity, deletion by the authority. Same rules as every step (see `certificates/workflow/__init__.py`)."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ from certificates.access import Person
 from certificates.matrix import Action
 from certificates.models import Certificate, Commodity, CommodityLine, Container
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow import acting_role, change_status, locked
-from certificates.workflow_history import record
-from certificates.workflow_models import Irregularity, Step
-from certificates.workflow_notify import ALL_PARTIES, tell
+from certificates.workflow.guards import acting_role, locked
+from certificates.workflow.history import record
+from certificates.workflow.models import Irregularity, Step
+from certificates.workflow.notify import ALL_PARTIES, tell
+from certificates.workflow.numbering import next_number
+from certificates.workflow.status import change_status
 from core.errors import Conflict, Invalid
 from core.notify import NoticeKind
 
 
 def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
     """After box 18, the issuing body replaces the COI by a new editable copy; each points to the other."""
-    from certificates.services import next_number
-
     with transaction.atomic():
         old = locked(person, pk)
         role = acting_role(person, old, Action.REPLACE)

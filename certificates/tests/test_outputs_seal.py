@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from core.seal import check_seal, generate_self_signed, seal_pdf
+from certificates.outputs.seal import check_seal, generate_self_signed, seal_pdf
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from certificates import workflow, workflow_extracts
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
-from certificates.workflow_offer import STEPS
+from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow.offer import STEPS
 from core.errors import DomainError, NotFound
 
 
@@ -44,15 +44,15 @@ def _code(post: Any) -> str:
 
 def _sign_18(p: Person, pk: int, post: Any) -> Any:
     checks = _checks(post) if post.get("documentary") else None
-    return workflow.sign_box_18(p, pk, place=post.get("place", ""), code=_code(post), checks=checks)
+    return steps.sign_box_18(p, pk, place=post.get("place", ""), code=_code(post), checks=checks)
 
 
 # Step -> (function of the person, the COI's id and the posted form; the success message).
 HANDLERS: dict[str, tuple[Callable[[Person, int, Any], Any], str]] = {
-    "checks": (lambda p, pk, post: workflow.record_checks(p, pk, **_checks(post)), gettext_noop("Checks recorded.")),
+    "checks": (lambda p, pk, post: steps.record_checks(p, pk, **_checks(post)), gettext_noop("Checks recorded.")),
     "sign-18": (_sign_18, gettext_noop("Box 18 signed.")),
     "decide": (
-        lambda p, pk, post: workflow.decide(
+        lambda p, pk, post: steps.decide(
             p,
             pk,
             decision=post.get("decision", ""),
@@ -63,30 +63,33 @@ HANDLERS: dict[str, tuple[Callable[[Person, int, Any], Any], str]] = {
         gettext_noop("Box 20 signed."),
     ),
     "sign-21": (
-        lambda p, pk, post: workflow.sign_box_21(p, pk, place=post.get("place", ""), code=_code(post)),
+        lambda p, pk, post: steps.sign_box_21(p, pk, place=post.get("place", ""), code=_code(post)),
         gettext_noop("Box 21 signed."),
     ),
     "replace": (
-        lambda p, pk, post: workflow.replace(p, pk, note=post.get("note", "")),
+        lambda p, pk, post: after_signature.replace(p, pk, note=post.get("note", "")),
         gettext_noop("Replacement created: check its boxes, then sign box 18."),
     ),
     "flag": (
-        lambda p, pk, post: workflow.flag_irregularity(p, pk, description=post.get("description", "")),
+        lambda p, pk, post: after_signature.flag_irregularity(p, pk, description=post.get("description", "")),
         gettext_noop("OFIS irregularity flagged."),
     ),
-    "delete": (lambda p, pk, post: workflow.delete(p, pk, reason=post.get("reason", "")), gettext_noop("COI deleted.")),
+    "delete": (
+        lambda p, pk, post: after_signature.delete(p, pk, reason=post.get("reason", "")),
+        gettext_noop("COI deleted."),
+    ),
     "extract": (
-        lambda p, pk, post: workflow_extracts.initiate_extract(
+        lambda p, pk, post: extracts.initiate_extract(
             p, pk, consignee=post.get("consignee"), quantities=_quantities(post)
         ),
         gettext_noop("Extract drafted: check boxes 9 and 12, then submit it for endorsement."),
     ),
     "submit-extract": (
-        lambda p, pk, post: workflow_extracts.submit_extract(p, pk),
+        lambda p, pk, post: extracts.submit_extract(p, pk),
         gettext_noop("Extract submitted for endorsement."),
     ),
     "split": (
-        lambda p, pk, post: workflow_extracts.split(
+        lambda p, pk, post: extracts.split(
             p,
             pk,
             parts=[{"consignee": post.get("consignee"), "quantities": _quantities(post)}],
@@ -96,7 +99,7 @@ HANDLERS: dict[str, tuple[Callable[[Person, int, Any], Any], str]] = {
         gettext_noop("Extract split off and endorsed."),
     ),
     "deplete": (
-        lambda p, pk, post: workflow_extracts.deplete(p, pk, note=post.get("note", "")),
+        lambda p, pk, post: extracts.deplete(p, pk, note=post.get("note", "")),
         gettext_noop("COI marked as depleted."),
     ),
 }

@@ -1,4 +1,4 @@
-"""The demo scenario: the guides' actors. Later issues add their organisations and certificates here."""
+"""The demo's people: the guides' actors, one account per role, the signing ones with two-factor on."""
 
 from __future__ import annotations
 
@@ -38,22 +38,3 @@ def demo_user(email: str, first_name: str, last_name: str, *, signs: bool, staff
         TOTP.activate(user, settings.DEMO_TOTP_SECRET)
         RecoveryCodes.activate(user)
     return user
-
-
-def load_demo() -> dict[str, User]:
-    users = {}
-    for email, _role, (first, last), signs in DEMO_ACCOUNTS:
-        users[email] = demo_user(email, first, last, signs=signs, staff=email == "admin@commission.example")
-    from reference.loader import load_base_if_empty
-
-    load_base_if_empty()
-    from directory.demo import load_directory_demo
-
-    load_directory_demo(users)
-    from certificates.demo import load_certificates_demo
-
-    load_certificates_demo()
-    from certificates.workflow_demo import load_workflow_demo
-
-    load_workflow_demo()
-    return users

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from certificates.access import Person
 from certificates.boxes import BoxData
 from certificates.models import Certificate
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
+from certificates.workflow.steps import submit
 from directory.models import Authority, Membership, Operator, PointOfEntry, RflGrant, Status
 from reference.models import CnCode
 

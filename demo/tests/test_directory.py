@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo import DEMO_ACCOUNTS
-from directory import rules
+from demo.people import DEMO_ACCOUNTS
+from directory import matrix
 from directory.access import valid_memberships
 from directory.models import Membership, Operator, RflGrant, Status
 from directory.tests.conftest import load_accounts_and_directory as load_demo
@@ -28,7 +28,7 @@ def test_it_gives_every_demo_account_a_valid_role_and_every_validator_a_request(
         "admin@commission.example",
         "importer@acme-bio.example",
     ):
-        assert rules.decidable_memberships(users[validator], [Status.REQUESTED]).exists(), validator
+        assert matrix.decidable_memberships(users[validator], [Status.REQUESTED]).exists(), validator
     acme = Operator.objects.get(name="ACME Bio Imports FR")
     assert acme.members.get(user=users["importer@acme-bio.example"]).is_admin
     assert RflGrant.objects.filter(user=users["forwarder@transit.example"], point_of_entry__code="FRLEH").exists()

@@ -1,6 +1,6 @@
 """Demo COIs in every status after submission, each brought there through the workflow's own functions by
 the demo actor the table names, so their history, signatures and notifications are real. Idempotent (keyed
-on the national reference). Called by `core/demo.py` after the drafting demo."""
+on the national reference). Called by `demo/load.py` after the drafting demo."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from certificates import workflow, workflow_extracts
 from certificates.access import Person
-from certificates.demo import _full_coi, _membership, _operator
 from certificates.models import Certificate
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
 from certificates.statuses import COIStatus
+from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow.steps import submit
+from demo.certificates import _full_coi, _membership, _operator
 
 IMPORTER, CB = "importer@acme-bio.example", "agent@ecocert.example"
 INAO, BORDER, CONSIGNEE = "agent@inao.example", "border@douane.example", "consignee@acme-foods.example"
@@ -27,11 +28,11 @@ def person(email: str) -> Person:
 
 
 def sign_18(coi: Certificate) -> Certificate:
-    return workflow.sign_box_18(person(CB), coi.pk, place="Agadir", checks=CHECKS)
+    return steps.sign_box_18(person(CB), coi.pk, place="Agadir", checks=CHECKS)
 
 
 def decide(coi: Certificate, decision: str, reason: str = "", who: str = INAO) -> Certificate:
-    return workflow.decide(person(who), coi.pk, decision=decision, place="Le Havre", reason=reason)
+    return steps.decide(person(who), coi.pk, decision=decision, place="Le Havre", reason=reason)
 
 
 def verified(coi: Certificate) -> Certificate:
@@ -39,7 +40,7 @@ def verified(coi: Certificate) -> Certificate:
 
 
 def received(coi: Certificate) -> Certificate:
-    return workflow.sign_box_21(person(CONSIGNEE), verified(coi).pk, place="Bordeaux")
+    return steps.sign_box_21(person(CONSIGNEE), verified(coi).pk, place="Bordeaux")
 
 
 def batches(coi: Certificate) -> Certificate:
@@ -47,23 +48,19 @@ def batches(coi: Certificate) -> Certificate:
     base = decide(sign_18(coi), COIStatus.BASIS_FOR_EXTRACT, who=BORDER)
     lot_a, lot_b = [line.pk for c in base.commodities.all() for line in c.lines.all()][:2]
     foods = _operator("ACME Bio Foods FR")
-    first = workflow_extracts.initiate_extract(
-        person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (100, "2250")}
-    )
-    workflow_extracts.submit_extract(person(IMPORTER), first.pk)
+    first = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (100, "2250")})
+    extracts.submit_extract(person(IMPORTER), first.pk)
     decide(first, COIStatus.CONSIGNMENT_VERIFIED)
-    workflow.sign_box_21(person(CONSIGNEE), first.pk, place="Bordeaux")
-    second = workflow_extracts.initiate_extract(
-        person(IMPORTER), base.pk, consignee=foods, quantities={lot_b: (50, "1100")}
-    )
-    workflow_extracts.submit_extract(person(IMPORTER), second.pk)
-    workflow_extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (20, "450")})
+    steps.sign_box_21(person(CONSIGNEE), first.pk, place="Bordeaux")
+    second = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_b: (50, "1100")})
+    extracts.submit_extract(person(IMPORTER), second.pk)
+    extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (20, "450")})
     return base
 
 
 def replaced(coi: Certificate) -> Certificate:
     old = sign_18(coi)
-    new = workflow.replace(person(CB), old.pk, note="Seal number corrected")
+    new = after_signature.replace(person(CB), old.pk, note="Seal number corrected")
     sign_18(new)
     return old
 
@@ -88,14 +85,14 @@ SCENARIOS: dict[str, tuple[str, Callable[[Certificate], Any], dict[str, Any]]] =
     ),
     "WF-OFIS": (
         "ofis_irregularity",
-        lambda c: workflow.flag_irregularity(
+        lambda c: after_signature.flag_irregularity(
             person(BORDER), received(c).pk, description="Residues of chlorpyrifos found in a sample of lot SOF-2026-032"
         ),
         {},
     ),
     "WF-DELETED": (
         "deleted",
-        lambda c: workflow.delete(person(INAO), verified(c).pk, reason="Entered twice; see WF-VERIFIED"),
+        lambda c: after_signature.delete(person(INAO), verified(c).pk, reason="Entered twice; see WF-VERIFIED"),
         {},
     ),
     "WF-REPLACED": ("replaced", replaced, {}),
@@ -107,12 +104,12 @@ def load_workflow_demo() -> list[Certificate]:
     if membership is None:
         return []
     made = []
-    for reference, (_status, steps, changes) in SCENARIOS.items():
+    for reference, (_status, bring, changes) in SCENARIOS.items():
         if Certificate.objects.filter(national_reference=reference, replaces__isnull=True, base__isnull=True).exists():
             continue
         with transaction.atomic():
             data = {**_full_coi(), **changes, "national_reference": reference}
             coi, _problems = create_draft(Person.of(membership.user), membership, data)
             coi = submit(Person.of(membership.user), coi.pk)
-            made.append(steps(coi))
+            made.append(bring(coi))
     return made

@@ -1,6 +1,6 @@
 """The history of a COI: one entry per step, with the boxes changed as people read them (old and new).
 
-Written by the workflow's steps (`certificates/workflow.py`) and by the box edits after submission
+Written by the workflow's steps (`certificates/workflow/`) and by the box edits after submission
 (`certificates/services.update_boxes`), always inside the step's own transaction.
 """
 
@@ -11,8 +11,9 @@ from typing import Any
 from certificates.access import Person
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
 from certificates.models import Certificate
+from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
-from certificates.workflow_models import HistoryEntry, Step
+from certificates.workflow.models import HistoryEntry, Step
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [
@@ -68,10 +69,7 @@ def record(
     changes: list[dict[str, str]] | None = None,
     note: str = "",
 ) -> HistoryEntry:
-    from certificates.outputs.pdf_store import prerender_later
-
-    # The new version's PDFs are rendered by the task worker, so printing after a step is a read.
-    prerender_later(coi.pk)
+    """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`)."""
     return HistoryEntry.objects.create(
         certificate=coi,
         actor=person.user if getattr(person.user, "pk", None) else None,
@@ -105,8 +103,6 @@ def diff(before: BoxData, after: BoxData) -> list[dict[str, str]]:
 
 def snapshot(coi: Certificate) -> BoxData:
     """The boxes as they are now (as_data of a COI read with its lines and containers)."""
-    from certificates.services import detail_queryset
-
     return as_data(detail_queryset().get(pk=coi.pk))
 
 
@@ -135,19 +131,3 @@ def _line_text(cn_code: str, line: dict[str, Any]) -> str:
     parts += [f"{line.get('packages') or 0} {line.get('packaging_type') or ''}".strip()]
     parts += [f"{weight_text} {line.get('net_weight_unit') or ''}".strip()]
     return " ".join(p for p in parts if p)
-
-
-def submitted(person: Person, coi: Certificate) -> None:
-    """Draft -> Description completed (`services.submit`): the history's first step; the issuing body is told."""
-    from django.utils.translation import gettext_noop
-
-    from certificates.statuses import COIStatus
-    from certificates.workflow_notify import tell
-
-    record(person, coi, Step.SUBMIT, role=coi.creator_role, old_status=COIStatus.DRAFT, new_status=coi.status)
-    tell(
-        coi,
-        {COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
-        gettext_noop("COI %(number)s is submitted for certification"),
-        actor=person.user,
-    )

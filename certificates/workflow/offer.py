@@ -11,8 +11,8 @@ from django.db.models import Q
 from certificates.access import Person, roles_on, visible_filter
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
-from certificates.workflow_extracts import Lot, is_depleted, lots
-from certificates.workflow_models import HistoryEntry
+from certificates.workflow.extracts import Lot, is_depleted, lots
+from certificates.workflow.models import HistoryEntry
 
 # Step name (in URLs and the API) -> the table's action that allows it.
 STEPS: dict[str, Action] = {

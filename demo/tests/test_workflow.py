@@ -6,8 +6,8 @@ import pytest
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Step
-from core.demo import load_demo
+from certificates.workflow.models import Step
+from demo.load import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -1,154 +1,59 @@
-"""The COI's life after submission (guide 000, 3.2 and 3.3): one function per step.
-
-Each step, in one transaction with the COI's row locked: finds the COI the person may see (404 otherwise),
-checks the table (`certificates/matrix.py`) for the person's roles on THIS COI in its current status (403
-with the reason when the role may never do it, 409 when the status no longer allows it, e.g. someone
-signed first), applies the change, writes a history entry and queues the notifications. No page and no
-API endpoint assigns a status: they call these functions. Extracts, split and depletion are in
-`certificates/workflow_extracts.py`.
-
-Where the table is silent, this is how it is read (and why):
-- Extracts have rows of their own (`coi-extract-matrix.csv`): drafted by the importer or the RFL of the
-  base (boxes 9 and 12 and the quantities), submitted for endorsement (status Description completed),
-  endorsed by the validating or the entry authority in box 20 (Consignment verified, Released as
-  conventional or Not released: never Basis for extract), then signed in box 21 by their consignee. The
-  issuing body signed the base; it does not sign each extract again.
-- "Split the COI": the authority divides the base into extracts itself, each endorsed at once (it is
-  the endorsing authority) and left for its consignee to sign. "Mark as depleted" goes with the right to
-  split (the table names no one; the guide's help names the authority).
-- Replacement: the new copy starts in Description completed (the control body's own status: it may edit
-  every box and sign box 18), with a number of its own; when it is signed, the old one becomes Replaced,
-  which requires the old one to be still in Issuing body declaration signed (409 otherwise). One pending
-  replacement at a time.
-- Released as conventional, Not released, Deleted, Replaced and OFIS irregularity allow nothing more:
-  the COI stays readable to its parties. An OFIS irregularity is followed up in OFIS, outside.
-- Every signature (boxes 18, 20, 21, endorsement, split) needs two-factor authentication switched on;
-  pages and the API also ask for a current TOTP code.
-- "Edit parts of box 13" is read as box 13 (the guide does not say which parts); box edits between steps
-  go through `services.update_boxes`, which asks the table and writes a "Boxes changed" history entry.
-- What remains of a lot counts every extract but deleted ones: a draft extract reserves its quantities.
-"""
+"""The steps of certification: submission for certification (Draft -> Description completed), the issuing
+body's checks and box 18, the authority's decision in box 20, the first consignee's box 21. Same rules for
+every step: see `certificates/workflow/__init__.py`."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from certificates import rules
-from certificates.access import Person, get_visible, roles_on
-from certificates.matrix import Action, actions_for
+from certificates.access import Person, roles_on
+from certificates.matrix import Action, allowed
 from certificates.models import Certificate
+from certificates.queries import detail_queryset
+from certificates.services import BoxErrors
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow_history import ROLE_ORDER, person_name, record
-from certificates.workflow_models import CheckResult, Checks, Signature, Step
-from certificates.workflow_notify import ALL_PARTIES, tell
+from certificates.workflow.guards import acting_role, locked, require_two_factor
+from certificates.workflow.history import record
+from certificates.workflow.models import CheckResult, Checks, Signature, Step
+from certificates.workflow.notify import ALL_PARTIES, tell
+from certificates.workflow.numbering import next_number
+from certificates.workflow.signatures import DECLARATION_18, DECLARATION_20, DECLARATION_21, sign
+from certificates.workflow.status import change_status
 from core.errors import Conflict, DomainError, Invalid
 
-DECLARATION_18 = gettext_noop(
-    "This is to certify that this certificate has been issued on the basis of the checks required by "
-    "Regulation (EU) 2018/848 and that the products designated above have been obtained in accordance "
-    "with the rules laid down in that Regulation."
-)
-DECLARATION_20 = gettext_noop("Endorsement of the certificate of inspection by the competent authority: %(decision)s.")
-DECLARATION_21 = gettext_noop(
-    "The undersigned certifies, on receipt, that the packaging or containers of the consignment and the "
-    "labelling of the products have been checked and correspond to this certificate."
-)
+# Submission for certification ---------------------------------------------------------------------------
 
 
-# Checks shared by every step ---------------------------------------------------------------------------
-
-
-def acting_role(person: Person, coi: Certificate, action: Action) -> str:
-    """The role in which the person may do `action` on this COI now; refused with the reason otherwise."""
-    roles = roles_on(person, coi)
-    for role in ROLE_ORDER:
-        if role in roles and action in actions_for(coi, role):
-            return str(role)
-    elsewhere = [s for s in COIStatus.values if any(action in actions_for(_as(coi, s), role) for role in roles)]
-    if elsewhere:
-        raise Conflict(
-            _("This COI is now “%(status)s”: “%(action)s” is no longer possible.%(last)s")
-            % {"status": coi.get_status_display(), "action": action.label, "last": _last_step(coi)}
+def submit(person: Person, pk: int) -> Certificate:
+    """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
+    status Description completed; the issuing body, the importer and the exporter are told. Refused with
+    every problem at its box, nothing changed (422); 409 when already submitted, 403 without the right."""
+    with transaction.atomic():
+        coi = locked(person, pk)
+        if not coi.is_draft:
+            raise Conflict(_("This COI has already been submitted."))
+        if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
+            raise DomainError(_("You may not submit this COI."))
+        coi = detail_queryset().get(pk=coi.pk)
+        problems = rules.submission_problems(coi)
+        if problems:
+            raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
+        now = timezone.now()
+        coi.number = next_number(coi.export_country, timezone.localdate(now).year)
+        coi.submitted_at = now
+        coi.save(update_fields=["number", "submitted_at", "updated_at"])
+        change_status(person, coi, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT, role=coi.creator_role)
+        tell(
+            coi,
+            {COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
+            gettext_noop("COI %(number)s is submitted for certification"),
+            actor=person.user,
         )
-    if not roles:
-        raise DomainError(_("You have no role on this COI that allows “%(action)s”.") % {"action": action.label})
-    names = ", ".join(str(COIRole(r).label) for r in sorted(roles))
-    raise DomainError(
-        _("As %(roles)s of this COI, you may not “%(action)s”.") % {"roles": names, "action": action.label}
-    )
-
-
-def _as(coi: Certificate, status: str) -> Any:
-    return SimpleNamespace(status=status, base_id=coi.base_id)
-
-
-def _last_step(coi: Certificate) -> str:
-    entry = coi.history.order_by("-at", "-pk").first()
-    if entry is None:
-        return ""
-    return " " + _("%(who)s: “%(step)s” on %(when)s; nothing of yours was changed.") % {
-        "who": entry.actor_name,
-        "step": entry.get_step_display(),
-        "when": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
-    }
-
-
-def locked(person: Person, pk: int) -> Certificate:
-    return get_visible(person, pk, for_update=True)
-
-
-def require_two_factor(person: Person, code: str | None) -> None:
-    """A signature needs two-factor authentication on; pages and the API also give a current code."""
-    authenticator = Authenticator.objects.filter(user_id=getattr(person.user, "pk", None), type="totp").first()
-    if authenticator is None:
-        raise DomainError(
-            _("Switch on two-factor authentication in your account before signing: a signature shows your name."),
-            code="two_factor_required",
-        )
-    if code is not None and not TOTP(authenticator).validate_code(str(code).strip()):
-        raise Invalid(_("The authentication code is wrong or already used: type the current one."), code="code")
-
-
-def change_status(
-    person: Person, coi: Certificate, new_status: str, step: str, *, role: str, note: str = ""
-) -> Certificate:
-    """Save the new status and write its history entry (the one place a status is assigned)."""
-    old = coi.status
-    coi.status = new_status
-    coi.save(update_fields=["status", "updated_at"])
-    record(person, coi, step, role=role, old_status=old, new_status=new_status, note=note)
     return coi
-
-
-def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, declaration: str, **extra: Any) -> None:
-    if not place.strip():
-        raise Invalid(_("Give the place of signature."), code="place")
-    if coi.signatures.filter(box=box).exists():
-        raise Conflict(_("Box %(box)s of this COI has already been signed.") % {"box": box})
-    Signature.objects.create(
-        certificate=coi,
-        box=box,
-        signer=person.user,
-        signer_name=person_name(person.user),
-        organisation=_organisation(coi, role),
-        place=place.strip()[:200],
-        declaration=declaration,
-        **extra,
-    )
-
-
-def _organisation(coi: Certificate, role: str) -> str:
-    from certificates.workflow_history import organisation_of
-
-    return organisation_of(coi, role)
 
 
 # Box 18 ------------------------------------------------------------------------------------------------
@@ -246,8 +151,6 @@ def sign_box_18(
 
 
 def _require_complete(coi: Certificate) -> None:
-    from certificates.services import BoxErrors, detail_queryset
-
     problems = rules.submission_problems(detail_queryset().get(pk=coi.pk))
     if problems:
         raise BoxErrors(problems, _("The COI cannot be signed yet: see the boxes marked."))
@@ -337,7 +240,3 @@ def sign_box_21(person: Person, pk: int, *, place: str, code: str | None = None)
             actor=person.user,
         )
     return coi
-
-
-# Replacement, OFIS irregularity and deletion live beside: one module per family of steps.
-from certificates.workflow_after import copy_boxes, delete, flag_irregularity, replace  # noqa: E402, F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certificates.models import Certificate
-from core.demo import load_demo
+from demo.load import load_demo
 
 
 @pytest.mark.django_db
