@@ -219,6 +219,12 @@ def _render_form(
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return detail_page(request, pk)
+
+
+def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None = None) -> HttpResponse:
+    """The COI's page. After a refused workflow step (`refused`: the step's name, the posted form and the
+    error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
     coi = queries.detail_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
@@ -236,7 +242,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
+            "refused": refused,
         },
+        status=refused["error"].status if refused else 200,
     )
 
 

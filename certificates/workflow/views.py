@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from certificates import views
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow import after_signature, extracts, steps
@@ -117,7 +118,8 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     except NotFound:
         raise Http404
     except DomainError as exc:
-        return panel(request, pk, error=exc)
+        # Back to the COI's page, styled and whole, the step's form as typed and the reason at its field.
+        return views.detail_page(request, pk, refused={"step": name, "values": request.POST, "error": exc})
     messages.success(request, _(message))
     target = result[0] if isinstance(result, list) else result
     if isinstance(target, Certificate) and name in ("replace", "extract"):

@@ -99,7 +99,7 @@ def _sign_18(s: Scene) -> dict[str, Any]:
     return {
         "documentary": "acceptable",
         "documentary_remarks": "Invoice and TC match",
-        "physical": "satisfactory",
+        "physical": "not_done",
         "physical_remarks": "Sampled 3 cartons",
         "place": "Agadir",
         "code": WRONG_CODE,

@@ -48,7 +48,7 @@ def test_it_lets_a_forwarder_ask_and_the_commission_grant_from_its_queue(world, 
     commission = logged_in(world.commission_admin)
     queue = commission.get("/directory/requests/").content.decode()
     assert f'data-testid="rfl-request-{request.pk}"' in queue
-    assert "Transit Havrais" in queue and "FRCDG Roissy" in queue and "Transitaire au Havre" in queue
+    assert "Transit Havrais" in queue and "Roissy (FRCDG)" in queue and "Transitaire au Havre" in queue
     commission.post(f"/directory/rfl/requests/{request.pk}/decide/", {"action": "validate"})
     request.refresh_from_db()
     assert request.status == Status.VALID and request.decided_by == world.commission_admin
