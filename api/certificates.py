@@ -10,7 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import create_model
 
@@ -304,7 +304,8 @@ def detach(request: HttpRequest, coi_id: int, document_id: int) -> Status:
 class CnOut(Schema):
     code: str
     formatted: str
-    description: str
+    description: str = Field(description="the code's own text (a leaf: 'Shelled'), in the request's language")
+    full_description: str = Field(description="heading, subheading and leaf: what a person reads to choose")
 
 
 class BodyOut(Schema):
@@ -326,7 +327,10 @@ class OperatorOut(Schema):
 @router.get("/lookup/products", response=list[CnOut], summary="CN codes by name or code")
 def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     _speak(request)
-    return [{"code": c.code, "formatted": c.formatted, "description": c.description} for c in lookups.products(q)]
+    return [
+        {"code": c.code, "formatted": c.formatted, "description": c.description, "full_description": c.path}
+        for c in lookups.products(q)
+    ]
 
 
 @router.get("/lookup/control-bodies", response=list[BodyOut], summary="Control bodies for box 1")

@@ -17,6 +17,7 @@ from certificates.access import Person, visible_certificates
 from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
+from reference.nomenclature import name_match
 
 # `sort` value -> the order it gives.
 SORTS = {
@@ -61,12 +62,10 @@ class CertificateFilter(django_filters.FilterSet):
         )
 
     def by_product(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
-        """A CN code's first digits, or words of its description in English or French."""
+        """A CN code's first digits, or words of its name (`reference.nomenclature.name_match`)."""
         text = value[:TEXT]
         digits = normalise_cn(text)
-        match = Q(cn_code__code__startswith=digits) if digits else Q(cn_code__description_en__icontains=text)
-        if not digits:
-            match |= Q(cn_code__description_fr__icontains=text)
+        match = Q(cn_code__code__startswith=digits) if digits else name_match(text, "cn_code__")
         return qs.filter(Exists(Commodity.objects.filter(match, certificate=OuterRef("pk"))))
 
     def by_country(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:

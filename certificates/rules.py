@@ -18,6 +18,7 @@ from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
 from certificates.models import Certificate, CommodityLine
+from core.typography import quantity
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
 from reference.countries import country_name, is_member_state
 from reference.lists import TransportMode, mandatory_fields, to_kg
@@ -228,7 +229,7 @@ class GrossWeightCoversNetWeights:
             return {
                 self.box: [
                     _("The gross weight is less than the sum of the net weights (%(net)s %(unit)s).")
-                    % {"net": f"{net_in_unit.normalize():f}", "unit": coi.gross_weight_unit}
+                    % {"net": quantity(net_in_unit), "unit": coi.gross_weight_unit}
                 ]
             }
         return {}

@@ -137,7 +137,8 @@ class PointOfEntry(models.Model):
         ordering = ["country", "name"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        """'Le Havre (FRLEH)': people know a point of entry by its name; the code tells two apart."""
+        return f"{self.name} ({self.code})"
 
 
 class Operator(Address):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.collation import sorted_names
 from core.errors import Invalid
 from directory import matrix, operators, services
 from directory.access import valid_memberships
@@ -83,7 +84,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
     mine = valid_memberships(request.user).filter(kind=MembershipKind.OPERATOR).values("operator_id")
     shown = Operator.objects.filter(Q(pk__in=mine) | Q(pk__in=matrix.decidable_operators(request.user).values("pk")))
     shown = shown.annotate(pending=Count("members", filter=Q(members__status=Status.REQUESTED))).order_by("name")
-    return render(request, "directory/organisations.html", {"operators": shown[:200]})
+    return render(request, "directory/organisations.html", {"operators": sorted_names(shown[:200], lambda o: o.name)})
 
 
 @domain_pages

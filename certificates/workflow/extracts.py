@@ -32,6 +32,7 @@ from certificates.workflow.notify import tell
 from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status
 from core.errors import Conflict, Invalid
+from core.typography import quantity
 from directory.models import ActivityKind, Operator
 
 # {base line id: (packages, net weight)}, as typed or sent.
@@ -269,7 +270,7 @@ def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple
                 % {
                     "lot": name,
                     "packages": lot.remaining_packages,
-                    "weight": f"{lot.remaining_weight.normalize():f}",
+                    "weight": quantity(lot.remaining_weight),
                     "unit": lot.line.net_weight_unit,
                 },
                 code="quantities",
