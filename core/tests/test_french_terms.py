@@ -34,6 +34,6 @@ def test_it_finds_the_texts_it_checks() -> None:
 
 
 @pytest.mark.parametrize("where,text", [t for t in french_texts() if RFL.search(t[1])])
-def test_it_calls_the_rfl_intéressé_au_chargement(where: str, text: str) -> None:
+def test_it_calls_the_rfl_interesse_au_chargement(where: str, text: str) -> None:
     assert "intéressé au chargement" in text.lower(), where
     assert "responsable du chargement" not in text.lower(), where
