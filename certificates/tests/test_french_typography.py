@@ -75,3 +75,11 @@ def test_it_lists_authorities_and_points_of_entry_by_name(client: Client, world:
     coi = world.draft()
     with translation.override("fr"):
         assert "Le Havre (FRLEH)" in client.get(f"/certificates/{coi.pk}/").content.decode()
+
+
+def test_it_offers_authorities_in_collation_order_on_the_request_form(client: Client, world: Any) -> None:
+    AuthorityFactory(name="Établissement de contrôle", country="FR", kind=Authority.Kind.COMPETENT)
+    AuthorityFactory(name="Zeta Kontrolle", country="DE", kind=Authority.Kind.COMPETENT)
+    client.force_login(world.importer)
+    page = client.get("/directory/authorities/request/").content.decode()
+    assert page.index("Établissement de contrôle") < page.index("INAO") < page.index("Zeta Kontrolle")
