@@ -19,7 +19,6 @@ from django.test import Client
 from certificates.statuses import COIStatus
 from certificates.tests.factories import AuthorityFactory, member_of
 from certificates.tests.test_pages import form_post
-from certificates.workflow.offer import STEPS
 from core.tests.security_world import PDF, Scene, build_scene
 from core.tests.urlmap import pages
 from directory.models import Authority, ControlBodyCode
@@ -175,18 +174,18 @@ FORMS: dict[str, Case] = {
         },
         broken={"issuing_country"},
     ),
-    "certificates:workflow_step:sign-18": Case(
+    "certificates:workflow_sign_18": Case(
         actor=lambda s: s.w.control_body,
         url=lambda s: f"/certificates/{s.submitted.pk}/workflow/sign-18/",
         post=_sign_18,
     ),
-    "certificates:workflow_step:checks": Case(
+    "certificates:workflow_checks": Case(
         actor=lambda s: s.w.control_body,
         url=lambda s: f"/certificates/{s.submitted.pk}/workflow/checks/",
         post=lambda s: {**_sign_18(s), "documentary": "bogus"},
         broken={"documentary"},
     ),
-    "certificates:workflow_step:decide": Case(
+    "certificates:workflow_decide": Case(
         actor=lambda s: s.w.inao_agent,
         url=lambda s: f"/certificates/{_coi(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/decide/",
         post=lambda s: {
@@ -196,18 +195,18 @@ FORMS: dict[str, Case] = {
             "code": WRONG_CODE,
         },
     ),
-    "certificates:workflow_step:sign-21": Case(
+    "certificates:workflow_sign_21": Case(
         actor=lambda s: s.w.consignee,
         url=lambda s: f"/certificates/{s.verified.pk}/workflow/sign-21/",
         post=lambda s: {"place": "Lyon", "code": WRONG_CODE},
     ),
-    "certificates:workflow_step:extract": Case(
+    "certificates:workflow_extract": Case(
         actor=lambda s: s.w.importer,
         url=lambda s: f"/certificates/{_coi(s, COIStatus.BASIS_FOR_EXTRACT).pk}/workflow/extract/",
         post=lambda s: {**_extract_post(s), "consignee": str(s.w.atlas.pk)},  # not a first consignee
         broken={"consignee"},
     ),
-    "certificates:workflow_step:split": Case(
+    "certificates:workflow_split": Case(
         actor=lambda s: s.w.inao_agent,
         url=lambda s: f"/certificates/{_coi(s, COIStatus.BASIS_FOR_EXTRACT).pk}/workflow/split/",
         post=lambda s: _extract_post(s, place="Paris", code=WRONG_CODE),
@@ -352,11 +351,11 @@ NO_TYPED_INPUT: dict[str, str] = {
     "certificates:lookup_control_bodies": SEARCH,
     "certificates:lookup_operators": SEARCH,
     "certificates:lookup_products": SEARCH,
-    "certificates:workflow_step:submit-extract": BUTTON,
-    "certificates:workflow_step:replace": "one optional note",
-    "certificates:workflow_step:deplete": "one optional note",
-    "certificates:workflow_step:flag": ONE_FIELD,
-    "certificates:workflow_step:delete": ONE_FIELD,
+    "certificates:workflow_submit_extract": BUTTON,
+    "certificates:workflow_replace": "one optional note",
+    "certificates:workflow_deplete": "one optional note",
+    "certificates:workflow_flag": ONE_FIELD,
+    "certificates:workflow_delete": ONE_FIELD,
     "directory:start": GET_ONLY,
     "directory:roles": GET_ONLY,
     "directory:act_for": BUTTON,
@@ -376,12 +375,7 @@ NO_TYPED_INPUT: dict[str, str] = {
 
 
 def page_names() -> set[str]:
-    """Every page, a workflow step counting as a page of its own."""
-    names = {p.name for p in pages()}
-    if "certificates:workflow_step" in names:
-        names.remove("certificates:workflow_step")
-        names |= {f"certificates:workflow_step:{step}" for step in STEPS}
-    return names
+    return {p.name for p in pages()}
 
 
 def test_it_knows_every_page_as_a_form_to_check_or_a_page_with_nothing_typed() -> None:
