@@ -49,9 +49,9 @@ def _code(post: Any) -> str:
 
 def step_view(message: str, *, show_result: bool = False) -> Callable[[StepAction], Callable[..., HttpResponse]]:
     """Make one step's page from its action `(person, COI id, posted form) -> what the step returns`: a POST by
-    a logged-in person; 404 where the COI is not visible; a refusal shows the COI's page, the step's form as typed and the reason, with its status;
-    success says `message` (translated when shown) and goes back to the COI, or to the new COI the step made
-    when `show_result`."""
+    a logged-in person; 404 where the COI is not visible; a refusal shows the COI's page with the step's form
+    as typed and the reason, with its status; success says `message` (translated when shown) and goes back to
+    the COI, or to the new COI the step made when `show_result`."""
 
     def decorate(action: StepAction) -> Callable[..., HttpResponse]:
         @login_required
