@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import NameChoiceField, NameMultipleChoiceField
 from directory import operators
 from directory.matrix import Action
 from directory.models import (
@@ -149,12 +150,12 @@ class DecisionForm(forms.Form):
 
 
 class AuthorityRequestForm(ContactForm):
-    authority = forms.ModelChoiceField(label=_("Authority"), queryset=Authority.objects.all())
+    authority = NameChoiceField(label=_("Authority"), queryset=Authority.objects.all())
 
 
 class RflForm(forms.Form):
     email = forms.EmailField(label=_("Person's email"))
-    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
-    points = forms.ModelMultipleChoiceField(
+    operator = NameChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
+    points = NameMultipleChoiceField(
         label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
     )

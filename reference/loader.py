@@ -251,7 +251,7 @@ def path_text(cn: CnCode, known: dict[str, CnCode], language: str) -> str:
     ancestors = [known.get(cn.code[:n]) for n in (4, 6) if n < cn.level]
     texts: list[str] = []
     for node in [*ancestors, cn]:
-        if node is None or (node.in_force != cn.in_force and node is not cn):
+        if node is None or (cn.in_force and not node.in_force):  # a code in force reads through codes in force
             continue
         text = (node.description_fr or node.description_en) if language == "fr" else node.description_en
         if text and (not texts or fold(texts[-1]) != fold(text)):
