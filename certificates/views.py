@@ -211,7 +211,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coi": coi,
             "roles": [COIRole(r).label for r in sorted(roles)],
             "editable": editable_boxes(coi, roles),
-            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),  # type: ignore[union-attr]  # roles: found
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
@@ -310,7 +310,7 @@ def lookup_operators(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
-    codes = [v for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
+    codes = [str(v) for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
     results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
     return render(request, "certificates/_body_results.html", {"results": results})
 
