@@ -69,6 +69,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
+            "countries": country_choices(),
             "sorts": listing.SORTS,
             "can_create": _can_create(request),
         },

@@ -96,3 +96,12 @@ def test_it_shows_the_history_of_coded_boxes_by_name(client: Client, world: Any)
     page = client.get(f"/certificates/{coi.pk}/").content.decode()
     assert "<td>Navire</td><td>Avion</td>" in page
     assert "<td>Maroc</td><td>Tunisie</td>" in page and "<td>Maroc, Tunisie</td>" in page
+
+
+def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world: Any) -> None:
+    world.submitted()
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get("/certificates/", {"country": "MA"}).content.decode()
+    assert '<option value="MA" selected>Maroc</option>' in page and "code ISO" not in page
+    assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
