@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, queries, services
+from certificates import filters, lookups, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
@@ -57,8 +57,8 @@ def _visible_or_404(person: Person, pk: int) -> Certificate:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    filters = listing.Filters.from_params(request.GET)
-    page = listing.page_of(_person(request), filters, request.GET.get("page"))
+    found = filters.certificate_filter(_person(request), request.GET)
+    page = filters.page_of(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,11 +66,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "certificates/list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
             "countries": country_choices(),
-            "sorts": listing.SORTS,
+            "sorts": filters.SORTS,
             "can_create": _can_create(request),
         },
     )
