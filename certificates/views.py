@@ -69,6 +69,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
+            "countries": country_choices(),
             "sorts": filters.SORTS,
             "can_create": _can_create(request),
         },
