@@ -16,6 +16,11 @@ from allauth.mfa.utils import encrypt
 PERIOD = 30  # seconds, allauth's MFA_TOTP_PERIOD default
 
 
+class _Codes(pyotp.TOTP):
+    # pyotp refuses secrets under 112 bits; allauth accepts the demo's 80-bit one (settings.DEMO_TOTP_SECRET).
+    min_secret_length_bits = 80
+
+
 def totp_of(user: Any) -> Authenticator | None:
     """The person's TOTP authenticator, None when two-factor is off."""
     return Authenticator.objects.filter(user_id=getattr(user, "pk", None), type=Authenticator.Type.TOTP).first()
@@ -47,4 +52,4 @@ def new_secret() -> str:
 
 def current_code(secret: str, step: int = 0) -> str:
     """The code of `secret` now, or `step` periods later (codes are single-use: a second one needs the next)."""
-    return pyotp.TOTP(secret, interval=PERIOD).at(time.time() + step * PERIOD)
+    return _Codes(secret, interval=PERIOD).at(time.time() + step * PERIOD)

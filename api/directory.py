@@ -149,7 +149,7 @@ DETAILS = [f for f in dataclasses.fields(operators.OperatorDetails) if f.name no
 OperatorDetailsIn = create_model(
     "OperatorDetailsIn",
     __base__=ContactIn,
-    **{f.name: (str, ... if f.default is dataclasses.MISSING else f.default) for f in DETAILS},  # type: ignore[call-overload]
+    **{f.name: (str, ... if f.default is dataclasses.MISSING else f.default) for f in DETAILS},  # type: ignore[call-overload]  # pydantic's create_model takes field definitions as keywords
 )
 
 

@@ -61,7 +61,7 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
 def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
     """COIs whose PDF the task worker has rendered, as after each real workflow step (the generator writes
     COIs without going through the steps, so it is done here)."""
-    ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]
+    ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]  # a QuerySet passed as object
     for coi in Certificate.objects.filter(pk__in=ids):
         stored_pdf(coi, "en")
     return ids

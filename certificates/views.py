@@ -77,6 +77,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
+            "countries": country_choices(),
             "sorts": filters.SORTS,
             "can_create": _can_create(request),
         },
@@ -238,7 +239,7 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
             "coi": coi,
             "roles": [COIRole(r).label for r in sorted(roles)],
             "editable": editable_boxes(coi, roles),
-            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),  # type: ignore[union-attr]  # roles: found
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
@@ -375,7 +376,7 @@ def lookup_operators(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
-    codes = [v for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
+    codes = [str(v) for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
     results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
     return render(request, "certificates/_body_results.html", {"results": results})
 

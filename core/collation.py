@@ -26,7 +26,7 @@ def collation_key(text: str) -> tuple[int, ...]:
     return tuple(_collator().sort_key(text or ""))
 
 
-def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:  # type: ignore[assignment]
+def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
     """`items` sorted by `name(item)` in collation order: 'Égypte' before 'Espagne', 'Zimbabwe' last."""
     return sorted(items, key=lambda item: collation_key(name(item)))
 

@@ -36,8 +36,8 @@ class CountryField(forms.ChoiceField):
 
 class CountryFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]  # a form mixin: the form class provides fields
             if isinstance(field, CountryField):
                 field.set_choices()
 

@@ -272,6 +272,17 @@ def load_base(year: int | None = None) -> LoadResult:
     return load(shipped_entries(year or current_year()))
 
 
+@transaction.atomic
+def refresh_paths() -> int:
+    """Recompute every code's path and search texts from the descriptions as stored (after an edit in the
+    admin); how many codes changed."""
+    known = {cn.code: cn for cn in CnCode.objects.all()}
+    changed = _apply_paths(known)
+    fields = ["path_en", "path_fr", "search_en", "search_fr"]
+    CnCode.objects.bulk_update([known[c] for c in sorted(changed)], fields, batch_size=BATCH)
+    return len(changed)
+
+
 def load_codes(*codes: str, year: int | None = None) -> dict[str, CnCode]:
     """Only these codes of the shipped CN, with their chapter, heading and subheading, nothing retired: for test
     factories that need a few real codes fast. KeyError for a code the shipped CN does not have."""

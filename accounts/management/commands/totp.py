@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyotp
-from allauth.mfa import app_settings
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from accounts.two_factor import current_code
 
 
 class Command(BaseCommand):
@@ -19,5 +19,4 @@ class Command(BaseCommand):
         parser.add_argument("secret", nargs="?", default=None)
 
     def handle(self, *args: Any, secret: str | None = None, **options: Any) -> None:
-        totp = pyotp.TOTP(secret or settings.DEMO_TOTP_SECRET, interval=app_settings.TOTP_PERIOD)
-        self.stdout.write(totp.now())
+        self.stdout.write(current_code(secret or settings.DEMO_TOTP_SECRET))
