@@ -112,7 +112,7 @@ class CreatedOperatorOut(MembershipOut):
 
     @staticmethod
     def resolve_warnings(obj: Membership) -> list[str]:
-        return obj.operator.eori_warnings
+        return obj.operator.eori_warnings if obj.operator is not None else []
 
 
 class ContactIn(Schema):

@@ -300,7 +300,7 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_document_form(request, coi, request.POST, exc.problems, status=422)
         messages.success(request, _("The document was attached."))
         return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
-    if request.htmx:
+    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx middleware
         return render(request, "certificates/_document_fields.html", {"coi": coi, **_document_context(request.GET, {})})
     return _render_document_form(request, coi, request.GET, {})
 

@@ -177,4 +177,6 @@ class RflRequestForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         mine = Membership.objects.filter(user=user, status=Status.VALID, kind=MembershipKind.OPERATOR)
-        self.fields["operator"].queryset = Operator.objects.filter(pk__in=mine.values("operator_id"))
+        operator = self.fields["operator"]
+        assert isinstance(operator, forms.ModelChoiceField)
+        operator.queryset = Operator.objects.filter(pk__in=mine.values("operator_id"))

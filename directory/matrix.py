@@ -158,8 +158,9 @@ def covered_countries() -> frozenset[str]:
 
 
 def membership_subject(membership: Membership) -> str:
-    if membership.kind == MembershipKind.CONTROL_BODY:
-        if membership.control_body_code.country in covered_countries():
+    code = membership.control_body_code
+    if membership.kind == MembershipKind.CONTROL_BODY and code is not None:
+        if code.country in covered_countries():
             return Subject.CONTROL_BODY_PERSON
         return Subject.UNCOVERED_CONTROL_BODY_PERSON
     if membership.kind == MembershipKind.AUTHORITY:
@@ -278,7 +279,7 @@ def deciders_of(membership: Membership) -> QuerySet[Membership]:
     """The Valid memberships from which someone may decide this request (to tell them it waits)."""
     valid = Membership.objects.filter(status=Status.VALID).exclude(user_id=membership.user_id)
     if membership_subject(membership) == Subject.CONTROL_BODY_PERSON:
-        country = membership.control_body_code.country
+        country = membership.control_body_code.country  # type: ignore[union-attr]  # a control body person's
         return valid.filter(
             kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMPETENT, authority__country=country
         ).select_related("user")

@@ -131,7 +131,7 @@ def operator_create(request: HttpRequest) -> HttpResponse:
                 _("The operator %(name)s and your request are sent to its validator.")
                 % {"name": membership.operator.name},  # type: ignore[union-attr]  # an operator's membership
             )
-            for warning in membership.operator.eori_warnings:
+            for warning in membership.operator.eori_warnings:  # type: ignore[union-attr]  # an operator's membership
                 messages.warning(request, warning)
             return redirect("directory:roles")
     context = {"form": form, "identifiers": identifiers, "activities": activities, "contact": contact}

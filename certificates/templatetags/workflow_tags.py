@@ -23,10 +23,10 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
     person = Person.of_request(context["request"])
     steps = steps_for(person, coi)
     found = relatives(person, coi)
-    refused = context.get("refused")
-    at_code = bool(refused) and getattr(refused["error"], "code", "") == "code"
+    refused: dict[str, Any] | None = context.get("refused")
+    at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
     return {
-        "refusal": refused["error"].message if refused and not at_code else "",
+        "refusal": refused["error"].message if refused is not None and not at_code else "",
         **{key: _typed(refused, names) for key, names in FORMS.items()},
         "lot_rows": _lot_rows(found.lots, refused),
         "request": context["request"],
