@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from certificates.coi_forms import FormCode
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.statuses import COIRole, COIStatus
+from core.typography import quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.lists import DocumentType
 from reference.models import CnCode
 
-WEIGHT = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
+WEIGHT: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
 
 
 class Certificate(models.Model):
@@ -197,7 +199,7 @@ class Certificate(models.Model):
         seen: dict[int, tuple[Operator, ControlBodyCode | None]] = {}
         for line in self.lines():
             if line.producer_id and line.producer_id not in seen:
-                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]
+                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]  # producer_id checked: the producer is set
         return list(seen.values())
 
 
@@ -250,7 +252,8 @@ class CommodityLine(models.Model):
 
     @property
     def net_weight_display(self) -> str:
-        return f"{self.net_weight.normalize():f} {self.net_weight_unit}" if self.net_weight is not None else ""
+        """'9 071,8 kg' in French, '9,071.8 kg' in English (the active language)."""
+        return f"{quantity(self.net_weight)}\u00a0{self.net_weight_unit}" if self.net_weight is not None else ""
 
 
 class Container(models.Model):

@@ -18,9 +18,10 @@ from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
 from certificates.models import Certificate, CommodityLine
+from core.typography import quantity
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
 from reference.countries import country_name, is_member_state
-from reference.lists import TransportMode, mandatory_fields, to_kg
+from reference.lists import DOCUMENT_FIELD_LABELS, TransportMode, mandatory_fields, to_kg
 from reference.models import CnCode
 from reference.nomenclature import categories_for
 from reference.procedures import procedure_for
@@ -228,7 +229,7 @@ class GrossWeightCoversNetWeights:
             return {
                 self.box: [
                     _("The gross weight is less than the sum of the net weights (%(net)s %(unit)s).")
-                    % {"net": f"{net_in_unit.normalize():f}", "unit": coi.gross_weight_unit}
+                    % {"net": quantity(net_in_unit), "unit": coi.gross_weight_unit}
                 ]
             }
         return {}
@@ -354,7 +355,11 @@ class DocumentFieldsGiven:
         for document in coi.documents.all():
             for field in mandatory_fields(document.type):
                 if not getattr(document, field):
-                    add(problems, self.box, _("%(doc)s: %(field)s missing.") % {"doc": document, "field": field})
+                    add(
+                        problems,
+                        self.box,
+                        _("%(doc)s: “%(field)s” missing.") % {"doc": document, "field": DOCUMENT_FIELD_LABELS[field]},
+                    )
         return problems
 
 

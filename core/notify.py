@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 
 from core.models import EmailOptOut, Notice, NoticeKind
+from core.plaintext import render_text
 from core.tasks import send_email
 
 
@@ -38,8 +38,8 @@ def notify(
     for user in people.values():
         with translation.override(user.language or settings.LANGUAGE_CODE):
             ctx = {**context, "user": user, "link": link}
-            subject = render_to_string(f"{template}_subject.txt", ctx).strip()
-            body = render_to_string(f"{template}_body.txt", ctx)
+            subject = render_text(f"{template}_subject.txt", ctx).strip()
+            body = render_text(f"{template}_body.txt", ctx)
         notices.append(Notice(user=user, text=subject[:500], url=url, kind=kind))
         if user.pk not in opted_out:
             send_email.enqueue(user.email, settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body)
@@ -71,7 +71,7 @@ def notify_message(
         return
     if url:
         body_text += f"\n\n{settings.SITE_URL}{url}"
-    send_email.enqueue(user.email, subject_text, body_text)  # type: ignore[attr-defined]
+    send_email.enqueue(user.email, subject_text, body_text)
 
 
 __all__ = ["notify", "notify_message", "NoticeKind"]

@@ -30,7 +30,7 @@ def test_it_shows_the_status_without_login(world: Any, client: Any) -> None:
         "0801 32 00",
     ):
         assert shown in page, shown
-    assert "15800" in page  # net weight: 9000 kg + 6.8 t
+    assert "15,800" in page  # net weight: 9000 kg + 6.8 t
 
 
 def test_it_shows_no_email_document_or_lot(world: Any, client: Any) -> None:

@@ -211,7 +211,7 @@ def test_extracts_never_exceed_the_base_and_the_page_data_shows_what_remains(flo
     first = flow.extract(base, 150, "3000")
     assert first.status == COIStatus.DRAFT and first.base_id == base.pk
     assert first.first_consignee_id == flow.w.foods.pk and not first.release_in_batches
-    with pytest.raises(Invalid, match="only 250 packages and 6000 kg remain"):
+    with pytest.raises(Invalid, match="only 250 packages and 6,000 kg remain"):
         flow.extract(base, 251, "100")
     flow.extract(base, 250, "6000", user=flow.w.forwarder)
     remaining = {

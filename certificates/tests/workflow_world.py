@@ -7,10 +7,10 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from accounts.tests.helpers import totp_code
+from accounts.two_factor import activate_totp
 from certificates import services
 from certificates.coi_forms import union_steps
 from certificates.models import Certificate
@@ -144,7 +144,7 @@ def _first_line(coi: Certificate) -> Any:
 
 
 def two_factor(user: Any) -> None:
-    TOTP.activate(user, SECRET)
+    activate_totp(user, SECRET)
 
 
 def code(step: int = 0) -> str:

@@ -32,6 +32,7 @@ from certificates.workflow.notify import tell
 from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status
 from core.errors import Conflict, Invalid
+from core.typography import quantity
 from directory.models import ActivityKind, Operator
 
 # {base line id: (packages, net weight)}, as typed or sent.
@@ -97,7 +98,7 @@ def submit_extract(person: Person, pk: int) -> Certificate:
     with transaction.atomic():
         extract = locked(person, pk)
         role = acting_role(person, extract, Action.SUBMIT_EXTRACT)
-        base = Certificate.objects.select_for_update().get(pk=extract.base_id)
+        base = Certificate.objects.select_for_update().get(pk=extract.base_id)  # type: ignore[misc]  # an extract always has its base
         extract.number = _extract_number(base)
         extract.submitted_at = timezone.now()
         extract.save(update_fields=["number", "submitted_at", "updated_at"])
@@ -272,7 +273,7 @@ def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple
                 % {
                     "lot": name,
                     "packages": lot.remaining_packages,
-                    "weight": f"{lot.remaining_weight.normalize():f}",
+                    "weight": quantity(lot.remaining_weight),
                     "unit": lot.line.net_weight_unit,
                 },
                 code="quantities",
