@@ -18,6 +18,7 @@ from certificates.boxes import as_data
 from certificates.coi_forms import FormCode, form_of
 from certificates.coi_forms import page as form_page
 from certificates.coi_forms import render as render_boxes
+from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
     FormState,
     apply_action,
@@ -223,6 +224,8 @@ def _render_form(
             "state": FormState.of(data),
             "editable": editable,
             "union_sections": union,
+            "organic_statuses": OrganicStatus.choices,
+            "categories": ProductCategory.choices,
             "problems": problems,
             "coi": coi,
             "documents": list(coi.documents.all()) if coi else [],
