@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
 
+from api.schema import Id, StrictIn, column
 from core.errors import Invalid, NotFound
 from directory import operators, rules, services
 from directory.messages import API_MESSAGES
@@ -23,11 +24,14 @@ from directory.models import (
     IdentifierType,
     Membership,
     Operator,
+    OperatorActivity,
+    OperatorIdentifier,
     PointOfEntry,
     Status,
 )
 
 router = Router(tags=["directory"])
+MESSAGE_LENGTH = 2000  # the page's message and remarks boxes hold as much
 
 
 class IdentifierOut(Schema):
@@ -103,45 +107,49 @@ class MembershipOut(Schema):
     reason: str
 
 
-class ContactIn(Schema):
-    message: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
+class ContactIn(StrictIn):
+    multiline = frozenset({"message", "remarks"})
+
+    message: str = Field("", max_length=MESSAGE_LENGTH)
+    contact_email: str = column(Membership, "contact_email")
+    contact_phone: str = column(Membership, "contact_phone")
 
 
 class JoinIn(ContactIn):
     """One of: an operator, one or several codes of one control body, an authority."""
 
-    operator_id: int | None = None
-    control_body_code_ids: list[int] = []
-    authority_id: int | None = None
+    operator_id: Id | None = None
+    control_body_code_ids: list[Id] = []
+    authority_id: Id | None = None
 
 
-class IdentifierIn(Schema):
+class IdentifierIn(StrictIn):
     type: IdentifierType
-    value: str
+    value: str = column(OperatorIdentifier, "value", ...)
 
 
-class ActivityIn(Schema):
+class ActivityIn(StrictIn):
+    multiline = frozenset({"remarks"})
+
     kind: ActivityKind
-    control_body_code: str
-    identifier: str = ""
+    control_body_code: str = column(ControlBodyCode, "code", ...)
+    identifier: str = column(OperatorActivity, "identifier")
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
-    remarks: str = ""
+    remarks: str = Field("", max_length=MESSAGE_LENGTH)
 
 
 class OperatorIn(ContactIn):
-    name: str
-    country: str
-    city: str
-    address: str
-    postcode: str = ""
-    region: str = ""
-    phone: str = ""
-    fax: str = ""
-    email: str = ""
-    website: str = ""
+    name: str = column(Operator, "name", ...)
+    country: str = column(Operator, "country", ...)
+    city: str = column(Operator, "city", ...)
+    address: str = column(Operator, "address", ...)
+    postcode: str = column(Operator, "postcode")
+    region: str = column(Operator, "region")
+    phone: str = column(Operator, "phone")
+    fax: str = column(Operator, "fax")
+    email: str = column(Operator, "email")
+    website: str = column(Operator, "website")
     identifiers: list[IdentifierIn] = []
     activities: list[ActivityIn]
     confirm_duplicate: bool = False
@@ -153,12 +161,12 @@ class DuplicateOut(Schema):
     candidates: list[OperatorOut]
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictIn):
     action: Literal["validate", "reject", "suspend", "delete"]
-    reason: str = ""
+    reason: str = column(Membership, "reason")
 
 
-class AdminIn(Schema):
+class AdminIn(StrictIn):
     is_admin: bool
 
 
@@ -171,14 +179,14 @@ def search_operators(
     return operators.search_operators(country, kind or "", q)
 
 
-@router.get("operators/{int:operator_id}", response=OperatorOut, summary="Read an operator")
+@router.get("operators/{id:operator_id}", response=OperatorOut, summary="Read an operator")
 def read_operator(request: HttpRequest, operator_id: int) -> Operator:
     """A Valid operator is public to every person; any other only to its members and validators."""
     operator = operators.with_details(Operator.objects.filter(pk=operator_id, status=Status.VALID)).first()
     return operator or operators.visible_operator(request.user, operator_id)[0]
 
 
-@router.get("operators/{int:operator_id}/members", response=list[MembershipOut], summary="An operator's people")
+@router.get("operators/{id:operator_id}/members", response=list[MembershipOut], summary="An operator's people")
 def operator_members(request: HttpRequest, operator_id: int, status: Status | None = None) -> Any:
     operator, st = operators.visible_operator(request.user, operator_id)
     if not rules.may_edit_operator(st, operator):
@@ -271,11 +279,11 @@ def pending_memberships(request: HttpRequest) -> QuerySet[Membership]:
     return rules.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
 
 
-@router.post("memberships/{int:membership_id}/decision", response=MembershipOut, summary="Decide a request")
+@router.post("memberships/{id:membership_id}/decision", response=MembershipOut, summary="Decide a request")
 def decide(request: HttpRequest, membership_id: int, payload: DecisionIn) -> Membership:
     return services.decide_membership(request.user, membership_id, payload.action, payload.reason)
 
 
-@router.post("memberships/{int:membership_id}/admin", response=MembershipOut, summary="Give or take the admin flag")
+@router.post("memberships/{id:membership_id}/admin", response=MembershipOut, summary="Give or take the admin flag")
 def set_admin(request: HttpRequest, membership_id: int, payload: AdminIn) -> Membership:
     return services.set_admin(request.user, membership_id, payload.is_admin)

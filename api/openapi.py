@@ -13,6 +13,8 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
+from core.converters import MAX_ID
+
 PROBLEM = "Problem"
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": PROBLEM,
@@ -69,3 +71,7 @@ def _declare(operation: dict[str, Any]) -> None:
     for parameter in operation.get("parameters", []):
         if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
             parameter["schema"].setdefault("minimum", 0)
+            parameter["schema"].setdefault("maximum", MAX_ID)
+    form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if form and form["schema"].get("type") == "object":
+        form["schema"]["additionalProperties"] = False  # api.schema.refuse_unknown_form_fields

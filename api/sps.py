@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from api.certificates import ERRORS, ListQuery, acting
+from api.schema import Id
 from certificates import listing
 from certificates.access import Person, get_visible
 from certificates.outputs import exports, sps
@@ -38,7 +39,7 @@ class ImportRefusedOut(Schema):
 
 
 @router.get(
-    "/{int:coi_id}/sps.xml",
+    "/{id:coi_id}/sps.xml",
     url_name="sps_xml",
     response={200: None, **ERRORS},
     summary="The COI as a UN/CEFACT SPS certificate (SPSCertificate:17)",
@@ -56,7 +57,7 @@ def sps_xml(request: HttpRequest, coi_id: int) -> HttpResponse:
     summary="Create a draft from a UN/CEFACT SPS certificate (send the XML as the request body)",
     openapi_extra=XML_BODY,
 )
-def import_sps(request: HttpRequest, acting_for: int | None = None) -> Status:
+def import_sps(request: HttpRequest, acting_for: Id | None = None) -> Status:
     if len(request.body) > MAX_XML:
         return Status(413, {"detail": _("The document is too large."), "problems": []})
     coi, problems = import_draft(request.body, Person.of(request.user), acting(request, acting_for))

@@ -9,9 +9,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Commodity, CommodityLine, Container
+from core.converters import MAX_ID
+from core.text import refusal, too_long
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import is_country
 from reference.lists import PackagingType, TransportMode, WeightUnit
@@ -41,7 +45,6 @@ BOX_OF_FIELD: dict[str, str] = {
     "transport_identification": "17",
 }
 OPERATOR_FIELDS = ("exporter", "importer", "first_consignee", "rfl")
-TEXT_FIELDS = {"national_reference": 250, "transport_identification": 200}
 LINE_FIELDS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
@@ -84,18 +87,24 @@ class Reader:
             return self.choice(raw or WeightUnit.KG, WeightUnit.values, box)
         if field == "transport_mode":
             return self.choice(raw, TransportMode.values, box) if raw else ""
-        text = str(raw or "").strip()
-        limit = TEXT_FIELDS.get(field, 200)
-        if len(text) > limit:
-            self.error(box, _("At most %(n)s characters.") % {"n": limit})
+        return self.text(Certificate, field, raw, box, Certificate._meta.get_field(field).verbose_name)
+
+    def text(self, model: type[Model], field: str, raw: Any, box: str, label: Any) -> str:
+        """A one-line text as typed (trimmed), refused whole when a character is refused or it is longer
+        than its column: never cut (core.text)."""
+        value = str(raw or "").strip()
+        limit = model._meta.get_field(field).max_length
+        message = refusal(value) or (too_long(value, limit) if limit and len(value) > limit else None)
+        if message:
+            self.error(box, f"{capfirst(label)}: {message}")
             raise _Skip
-        return text
+        return value
 
     def read_control_body_code(self, raw: Any, box: str) -> ControlBodyCode | None:
         if raw in (None, ""):
             return None
         found = ControlBodyCode.objects.select_related("control_body").filter(code=str(raw).strip().upper()).first()
-        if found is None and str(raw).isdigit():
+        if found is None and str(raw).isdigit() and 0 < int(raw) <= MAX_ID:
             found = ControlBodyCode.objects.select_related("control_body").filter(pk=int(raw)).first()
         if found is None:
             self.error(box, _("No such control body code."))
@@ -126,11 +135,11 @@ class Reader:
 
     def read_line(self, raw: dict[str, Any], box: str, n: int) -> dict[str, Any]:
         label = _("line %(n)s") % {"n": n}
-        line: dict[str, Any] = {
-            "trade_name": str(raw.get("trade_name") or "").strip()[:200],
-            "lot_number": str(raw.get("lot_number") or "").strip()[:100],
-        }
+        line: dict[str, Any] = {}
         try:
+            for field in ("trade_name", "lot_number"):
+                name = CommodityLine._meta.get_field(field).verbose_name
+                line[field] = self.text(CommodityLine, field, raw.get(field), box, f"{label}, {name}")
             line["packages"] = self.integer(raw.get("packages"), box, label)
             line["net_weight"] = self.decimal(raw.get("net_weight"), box, label)
             line["net_weight_unit"] = self.choice(raw.get("net_weight_unit") or WeightUnit.KG, WeightUnit.values, box)
@@ -139,6 +148,8 @@ class Reader:
             producer = self.instance(Operator, raw.get("producer"), box, _("No such operator."))
         except _Skip:
             line.update(packages=None, net_weight=None, net_weight_unit=WeightUnit.KG, packaging_type="")
+            line.setdefault("trade_name", "")
+            line.setdefault("lot_number", "")
             producer = None
         line["producer"] = producer
         line["producer_control_body_code"] = producer_control_body(producer)
@@ -146,19 +157,26 @@ class Reader:
 
     def read_containers(self, raw: Any, box: str) -> list[dict[str, str]]:
         containers = []
-        for item in raw or []:
+        for n, item in enumerate(raw or [], start=1):
+            label = _("container %(n)s") % {"n": n}
             number = "".join(str(item.get("number") or "").split()).upper()
             if number:
-                containers.append({"number": number[:20], "seals": str(item.get("seals") or "").strip()[:200]})
+                try:
+                    number = self.text(Container, "number", number, box, label)
+                    seals = self.text(Container, "seals", item.get("seals"), box, f"{label}, {_('seal numbers')}")
+                except _Skip:
+                    continue
+                containers.append({"number": number, "seals": seals})
         return containers
 
     def instance(self, model: type, raw: Any, box: str, message: str) -> Any:
         if raw in (None, ""):
             return None
         try:
-            found = model.objects.filter(pk=int(raw)).first()
+            pk = int(raw)
         except (TypeError, ValueError):
-            found = None
+            pk = 0
+        found = model.objects.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
         if found is None:
             self.error(box, message)
             raise _Skip

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from certificates import rules, workflow_history
 from certificates.access import Person, get_visible, roles_on
@@ -20,6 +21,8 @@ from certificates.matrix import Action, allowed, editable_boxes
 from certificates.models import Certificate, Commodity, CommodityLine, Document, NumberSequence
 from certificates.statuses import COIRole, COIStatus
 from core.errors import Conflict, DomainError, Invalid
+from core.text import refusal as text_refusal
+from core.text import too_long
 from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DocumentType, mandatory_fields
@@ -31,6 +34,9 @@ class BoxErrors(Invalid):
     def __init__(self, problems: rules.Problems, message: str | None = None) -> None:
         super().__init__(message or _("Some boxes need your attention."), code="boxes")
         self.problems = problems
+
+
+NOT_SAVED = _lazy("Nothing was saved: correct the boxes marked and save again.")
 
 
 # Creating -------------------------------------------------------------------------------------------
@@ -77,6 +83,8 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     values, errors = _read({**prefill(person, membership), **data})
     if values.get("exporter") is None:
         raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
+    if errors:
+        raise BoxErrors(errors, NOT_SAVED)
     coi = Certificate(
         creator=person.user,
         creator_role=role,
@@ -117,6 +125,8 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
         values, errors = _read(data)
+        if errors:
+            raise BoxErrors(errors, NOT_SAVED)
         if coi.is_draft and "exporter" in values and values["exporter"] is None:
             values.pop("exporter")
             errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
@@ -224,7 +234,7 @@ def _locked_sequence(country: str, year: int) -> NumberSequence:
 
 # Documents ------------------------------------------------------------------------------------------
 
-DOCUMENT_TEXT = {"reference": 100, "issuer": 200, "description": 500}
+DOCUMENT_TEXT = ("reference", "issuer", "description")
 
 
 def add_document(person: Person, pk: int, fields: dict[str, Any], upload: UploadedFile | None) -> Document:
@@ -259,8 +269,13 @@ def _read_document_fields(document: Document, fields: dict[str, Any], problems: 
         rules.add(problems, "type", _("Choose the type of document."))
         return
     document.type = doc_type
-    for field, limit in DOCUMENT_TEXT.items():
-        setattr(document, field, str(fields.get(field) or "").strip()[:limit])
+    for field in DOCUMENT_TEXT:
+        value = str(fields.get(field) or "").strip()
+        limit = Document._meta.get_field(field).max_length
+        message = text_refusal(value) or (too_long(value, limit) if len(value) > limit else None)
+        if message:
+            rules.add(problems, field, message)
+        setattr(document, field, value)
     country = str(fields.get("issuing_country") or "").strip().upper()
     if country and not is_country(country):
         rules.add(problems, "issuing_country", _("Unknown country: %(codes)s.") % {"codes": country})

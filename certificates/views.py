@@ -136,7 +136,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
     changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
-    coi, problems = services.update_boxes(person, pk, changes)
+    try:
+        coi, problems = services.update_boxes(person, pk, changes)
+    except services.BoxErrors as exc:  # nothing saved: the form comes back as typed, the problems at their boxes
+        messages.error(request, exc.message)
+        return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=422)
     return _after_save(request, coi, data, problems, action)
 
 

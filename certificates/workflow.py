@@ -139,7 +139,7 @@ def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, d
         signer=person.user,
         signer_name=person_name(person.user),
         organisation=_organisation(coi, role),
-        place=place.strip()[:200],
+        place=place.strip(),
         declaration=declaration,
         **extra,
     )
@@ -179,9 +179,9 @@ def _store_checks(
         certificate=coi,
         defaults={
             "documentary": documentary,
-            "documentary_remarks": doc_remarks.strip()[:1000],
+            "documentary_remarks": doc_remarks.strip(),
             "physical": physical,
-            "physical_remarks": phys_remarks.strip()[:1000],
+            "physical_remarks": phys_remarks.strip(),
             "recorded_by": person.user,
             "recorded_at": timezone.now(),
         },
@@ -295,7 +295,7 @@ def decide(
             place=place,
             declaration=_(DECLARATION_20) % {"decision": label},
             decision=decision,
-            reason=reason.strip()[:1000],
+            reason=reason.strip(),
         )
         change_status(person, coi, decision, Step.SIGN_20, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision == COIStatus.CONSIGNMENT_VERIFIED else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
