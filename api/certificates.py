@@ -246,7 +246,10 @@ def read(request: HttpRequest, coi_id: int) -> dict[str, Any]:
 @router.patch("/{id:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
 def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
     person = _person(request)
-    coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    try:
+        coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    except services.BoxErrors as exc:  # nothing was stored
+        return _box_errors(exc)
     return _out(person, coi, problems)
 
 

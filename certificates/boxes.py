@@ -136,10 +136,13 @@ class Reader:
     def read_line(self, raw: dict[str, Any], box: str, n: int) -> dict[str, Any]:
         label = _("line %(n)s") % {"n": n}
         line: dict[str, Any] = {}
-        try:
-            for field in ("trade_name", "lot_number"):
-                name = CommodityLine._meta.get_field(field).verbose_name
+        for field in ("trade_name", "lot_number"):
+            name = CommodityLine._meta.get_field(field).verbose_name
+            try:
                 line[field] = self.text(CommodityLine, field, raw.get(field), box, f"{label}, {name}")
+            except _Skip:
+                line[field] = ""
+        try:
             line["packages"] = self.integer(raw.get("packages"), box, label)
             line["net_weight"] = self.decimal(raw.get("net_weight"), box, label)
             line["net_weight_unit"] = self.choice(raw.get("net_weight_unit") or WeightUnit.KG, WeightUnit.values, box)
@@ -148,8 +151,6 @@ class Reader:
             producer = self.instance(Operator, raw.get("producer"), box, _("No such operator."))
         except _Skip:
             line.update(packages=None, net_weight=None, net_weight_unit=WeightUnit.KG, packaging_type="")
-            line.setdefault("trade_name", "")
-            line.setdefault("lot_number", "")
             producer = None
         line["producer"] = producer
         line["producer_control_body_code"] = producer_control_body(producer)
