@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja import Status as Reply
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from api.schema import Id, StrictIn, column
+from api.schema import BoundedPages, Id, StrictIn, column
 from core.errors import Invalid, NotFound
 from directory import operators, rules, services
 from directory.messages import API_MESSAGES
@@ -171,7 +171,7 @@ class AdminIn(StrictIn):
 
 
 @router.get("operators", response=list[OperatorOut], summary="Search Valid operators of a country")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPages, page_size=20)
 def search_operators(
     request: HttpRequest, country: str, kind: ActivityKind | None = None, q: str = ""
 ) -> QuerySet[Operator]:
@@ -231,7 +231,7 @@ def create_operator(request: HttpRequest, payload: OperatorIn) -> Reply[Any]:
 
 
 @router.get("control-bodies", response=list[ControlBodyCodeOut], summary="Search control bodies' country entries")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def search_control_bodies(request: HttpRequest, country: str = "", q: str = "") -> QuerySet[ControlBodyCode]:
     return operators.search_control_body_codes(country, q)
 

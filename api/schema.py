@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import ValidationError
+from ninja.pagination import PageNumberPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
 from core.converters import MAX_ID
@@ -73,3 +74,12 @@ def refuse_unknown_form_fields(request: HttpRequest, schema: type[Schema], *file
                 for name in unknown
             ]
         )
+
+
+class BoundedPages(PageNumberPagination):
+    """ninja's page-number pagination with the page bounded (`Page`): a page past the end is an empty list,
+    a number beyond the bound a 422, never a database overflow."""
+
+    class Input(Schema):  # beside the operation's own query parameters: extra names are theirs
+        page: Page = 1
+        page_size: int | None = Field(None, ge=1, le=100)

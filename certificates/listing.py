@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.dateparse import parse_date
 
@@ -17,6 +17,7 @@ from certificates.access import Person, visible_certificates
 from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
+from core.pages import page_or_404
 
 SORTS = {
     "updated": "-updated_at",
@@ -102,4 +103,4 @@ def page_of(person: Person, filters: Filters, page: Any, per_page: int = PER_PAG
         .select_related("exporter", "importer", "first_consignee", "control_body_code__control_body")
         .prefetch_related("commodities__cn_code")
     )
-    return Paginator(qs, per_page).get_page(page)
+    return page_or_404(qs, per_page, page)

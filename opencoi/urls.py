@@ -23,3 +23,5 @@ urlpatterns = [
 ]
 # Uploaded documents and stored PDFs are never served from MEDIA_URL, not even with DEBUG on: only the
 # permission-checked views (certificates:download, outputs:pdf) read them, for the COI's parties.
+
+handler404 = "core.views.not_found"
