@@ -11,6 +11,14 @@ from django.utils.translation import gettext as _
 LOCKED_STATUS = 429
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The address a lockout counts failures for (AXES_CLIENT_IP_CALLABLE): the same as allauth's rate
+    limits, read through the trusted proxy depth (`accounts.adapter.AccountAdapter.get_client_ip`)."""
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request)
+
+
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     credentials = credentials or {}
     value = credentials.get("email") or credentials.get("username") or credentials.get("login")
