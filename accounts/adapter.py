@@ -6,7 +6,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.utils import translation
 
@@ -31,4 +31,7 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             return super().get_client_ip(request)
         except ImproperlyConfigured:  # fewer X-Forwarded-For entries than trusted proxies
-            return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+            address = request.META.get("REMOTE_ADDR")
+            if not address:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return address
