@@ -26,7 +26,8 @@ router = Router(tags=["reference"])
 class CnOut(Schema):
     code: str
     formatted: str
-    description: str
+    description: str = Field(description="the code's own text (a leaf: 'Shelled'), in the request's language")
+    full_description: str = Field(description="heading, subheading and leaf: what a person reads to choose")
     level: int
     categories: str
     selectable: bool
@@ -68,6 +69,7 @@ def _cn(cn: CnCode) -> dict[str, object]:
         "code": cn.code,
         "formatted": cn.formatted,
         "description": cn.description,
+        "full_description": cn.path,
         "level": cn.level,
         "categories": cn.categories,
         "selectable": cn.selectable,

@@ -126,7 +126,7 @@ class Reader:
         commodities = []
         for item, code in zip(raw or [], codes, strict=True):
             cn = known.get(code)
-            if cn is None or not cn.selectable:
+            if cn is None or not cn.selectable or not cn.in_force:  # unknown, a heading, or retired
                 self.error(box, _("%(code)s is not a CN code that may be chosen.") % {"code": code or "?"})
                 continue
             lines = [self.read_line(line, box, n) for n, line in enumerate(item.get("lines") or [], start=1)]

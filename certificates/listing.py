@@ -18,6 +18,7 @@ from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
 from core.pages import page_or_404
+from reference.nomenclature import name_match
 
 SORTS = {
     "updated": "-updated_at",
@@ -81,9 +82,7 @@ def filtered(person: Person, filters: Filters) -> QuerySet[Certificate]:
         )
     if filters.product:
         digits = normalise_cn(filters.product)
-        match = Q(cn_code__code__startswith=digits) if digits else Q(cn_code__description_en__icontains=filters.product)
-        if not digits:
-            match |= Q(cn_code__description_fr__icontains=filters.product)
+        match = Q(cn_code__code__startswith=digits) if digits else name_match(filters.product, "cn_code__")
         qs = qs.filter(Exists(Commodity.objects.filter(match, certificate=OuterRef("pk"))))
     if filters.country:
         c = filters.country

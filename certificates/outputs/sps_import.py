@@ -263,7 +263,7 @@ class SpsReader:
             return None
         code = codes.pop()
         cn = CnCode.objects.filter(code=code).first()
-        if cn is None or not cn.selectable:
+        if cn is None or not cn.selectable or not cn.in_force:
             where = trades[0].find(f"{ram('ApplicableSPSClassification')}/{ram('ClassCode')}")
             self.problem(where if where is not None else item, _("%(code)s is not a CN code that may be chosen.")
                          % {"code": code or "?"}, "13")  # fmt: skip

@@ -30,8 +30,9 @@ def auth(user: Any) -> dict[str, str]:
 
 
 def _retired(world: Any) -> None:
-    code = cn_code(RETIRED, "Cashew nuts, in shell", world.cashew.parent)
-    code.selectable = False
+    """A code of the shipped CN that a later nomenclature no longer has (the loader keeps it, retired)."""
+    code = cn_code(RETIRED)
+    code.in_force = False
     code.save()
 
 
