@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
@@ -37,7 +37,7 @@ class BoxErrors(Invalid):
         self.problems = problems
 
 
-NOT_SAVED = _lazy("Nothing was saved: correct the boxes marked and save again.")
+NOT_SAVED = gettext_lazy("Nothing was saved: correct the boxes marked and save again.")
 
 
 # Creating -------------------------------------------------------------------------------------------
