@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
 
 from core.converters import MAX_ID
-from core.text import refusal
+from core.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, refusal
 
 # An object's id (a bigint); any other number is refused (422) rather than overflowing a query.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -32,10 +32,24 @@ Page = Annotated[int, Field(ge=1, le=1_000_000)]
 CN_TYPED = 16
 
 
+def _declare_text_rule(schema: dict[str, Any], cls: type) -> None:
+    """The OpenAPI document states the text rule as a `pattern` on every string field, so clients (and
+    schemathesis) know what is accepted before sending it."""
+    multiline = getattr(cls, "multiline", frozenset())
+    for name, prop in schema.get("properties", {}).items():
+        pattern = MULTI_LINE_PATTERN if name in multiline else SINGLE_LINE_PATTERN
+        for part in [prop, *prop.get("anyOf", [])]:
+            if part.get("type") == "string" and "format" not in part and "enum" not in part:
+                part.setdefault("pattern", pattern)
+            items = part.get("items", {})
+            if part.get("type") == "array" and items.get("type") == "string":
+                items.setdefault("pattern", pattern)
+
+
 class StrictIn(Schema):
     """Base of every request body, form and query schema of the API."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_declare_text_rule)
     multiline: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="after")

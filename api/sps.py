@@ -34,8 +34,11 @@ class ImportOut(Schema):
 
 
 class ImportRefusedOut(Schema):
+    """The document was refused: its problems at their elements (none when the request itself was invalid:
+    then `errors` lists the invalid parameters, as every 422 of the API does)."""
+
     detail: str
-    problems: list[ProblemOut]
+    problems: list[ProblemOut] = []
 
 
 @router.get(

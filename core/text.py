@@ -26,6 +26,10 @@ _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _SURROGATES = "\ud800-\udfff"
 SINGLE_LINE = re.compile(f"[{_CONTROLS}\t\n\r{_SURROGATES}{BIDI_CONTROLS}]")
 MULTI_LINE = re.compile(f"[{_CONTROLS}{_SURROGATES}{BIDI_CONTROLS}]|\r(?!\n)")
+# The same rule as JSON Schema patterns (ECMA-262 syntax, \uXXXX escapes), for the API's OpenAPI document.
+_REFUSED_CLASS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ud800-\udfff\u202a-\u202e\u2066-\u2069"
+SINGLE_LINE_PATTERN = rf"^[^{_REFUSED_CLASS}\t\n\r]*$"
+MULTI_LINE_PATTERN = rf"^(?:[^{_REFUSED_CLASS}\r]|\r\n)*$"
 
 
 def refusal(value: str, *, multiline: bool = False) -> str | None:
