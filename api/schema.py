@@ -21,6 +21,7 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 
 from core.converters import MAX_ID
 from core.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, refusal
+from core.text import column as text_column
 
 # An object's id (a bigint); any other number is refused (422) rather than overflowing a query.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -35,7 +36,7 @@ CN_TYPED = 16
 def _declare_text_rule(schema: dict[str, Any], cls: type) -> None:
     """The OpenAPI document states the text rule as a `pattern` on every string field, so clients (and
     schemathesis) know what is accepted before sending it."""
-    multiline = getattr(cls, "multiline", frozenset())
+    multiline: frozenset[str] = getattr(cls, "multiline", frozenset())
     for name, prop in schema.get("properties", {}).items():
         pattern = MULTI_LINE_PATTERN if name in multiline else SINGLE_LINE_PATTERN
         for part in [prop, *prop.get("anyOf", [])]:
@@ -73,7 +74,7 @@ def _texts(value: Any) -> list[str]:
 def column(model: type[Model], name: str, default: Any = "") -> Any:
     """A schema field as long as `model.name`'s column at most: `trade_name: str = column(CommodityLine,
     "trade_name")`."""
-    return Field(default, max_length=model._meta.get_field(name).max_length)
+    return Field(default, max_length=text_column(model, name)[1])
 
 
 def refuse_unknown_form_fields(request: HttpRequest, schema: type[Schema], *files: str) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Commodity, CommodityLine, Container
 from core.converters import MAX_ID
+from core.text import column as text_column
 from core.text import refusal, too_long
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import is_country
@@ -87,13 +88,13 @@ class Reader:
             return self.choice(raw or WeightUnit.KG, WeightUnit.values, box)
         if field == "transport_mode":
             return self.choice(raw, TransportMode.values, box) if raw else ""
-        return self.text(Certificate, field, raw, box, Certificate._meta.get_field(field).verbose_name)
+        return self.text(Certificate, field, raw, box, text_column(Certificate, field)[0])
 
     def text(self, model: type[Model], field: str, raw: Any, box: str, label: Any) -> str:
         """A one-line text as typed (trimmed), refused whole when a character is refused or it is longer
         than its column: never cut (core.text)."""
         value = str(raw or "").strip()
-        limit = model._meta.get_field(field).max_length
+        limit = text_column(model, field)[1]
         message = refusal(value) or (too_long(value, limit) if limit and len(value) > limit else None)
         if message:
             self.error(box, f"{capfirst(label)}: {message}")
@@ -137,7 +138,7 @@ class Reader:
         label = _("line %(n)s") % {"n": n}
         line: dict[str, Any] = {}
         for field in ("trade_name", "lot_number"):
-            name = CommodityLine._meta.get_field(field).verbose_name
+            name = text_column(CommodityLine, field)[0]
             try:
                 line[field] = self.text(CommodityLine, field, raw.get(field), box, f"{label}, {name}")
             except _Skip:
@@ -170,14 +171,14 @@ class Reader:
                 containers.append({"number": number, "seals": seals})
         return containers
 
-    def instance(self, model: type, raw: Any, box: str, message: str) -> Any:
+    def instance(self, model: type[Model], raw: Any, box: str, message: str) -> Any:
         if raw in (None, ""):
             return None
         try:
             pk = int(raw)
         except (TypeError, ValueError):
             pk = 0
-        found = model.objects.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
+        found = model._default_manager.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
         if found is None:
             self.error(box, message)
             raise _Skip
@@ -261,7 +262,7 @@ def as_data(coi: Certificate) -> BoxData:
     """The COI's boxes in the shape pages and the API send back (ids and codes, not names)."""
     return {
         "national_reference": coi.national_reference,
-        "control_body_code": coi.control_body_code.code if coi.control_body_code_id else "",
+        "control_body_code": coi.control_body_code.code if coi.control_body_code else "",
         "exporter": coi.exporter_id,
         "origin_countries": coi.origins,
         "export_country": coi.export_country,

@@ -22,6 +22,7 @@ from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow import history
 from core.errors import DomainError, Invalid
+from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
 from directory.models import ActivityKind, Membership, MembershipKind, Operator
@@ -53,7 +54,7 @@ def creator_role(membership: Membership | None) -> str:
         raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
     if membership.kind == MembershipKind.CONTROL_BODY:
         return COIRole.CONTROL_BODY
-    operator: Operator = membership.operator  # type: ignore[assignment]
+    operator: Operator = membership.operator  # type: ignore[assignment]  # creator_role: an operator's membership here
     kinds = {a.kind for a in operator.activities.all()}
     if ActivityKind.IMPORTER in kinds and ActivityKind.EXPORTER not in kinds:
         return COIRole.IMPORTER
@@ -70,11 +71,11 @@ def prefill(person: Person, membership: Membership | None) -> BoxData:
     role = creator_role(membership)
     data: BoxData = {}
     if role == COIRole.EXPORTER:
-        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]
+        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]  # an exporter's membership holds its operator
     elif role == COIRole.IMPORTER:
-        data["importer"] = membership.operator_id  # type: ignore[union-attr]
+        data["importer"] = membership.operator_id  # type: ignore[union-attr]  # an importer's membership holds its operator
     elif len(person.control_body_codes) == 1:
-        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]
+        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]  # a control body's membership holds its code
     return data
 
 
@@ -85,12 +86,12 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     if values.get("exporter") is None:
         raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
     if errors:
-        raise BoxErrors(errors, NOT_SAVED)
+        raise BoxErrors(errors, str(NOT_SAVED))
     coi = Certificate(
         creator=person.user,
         creator_role=role,
-        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
-        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
+        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # an operator's membership holds its operator
+        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # a control body's membership holds its code
     )
     with transaction.atomic():
         coi.save()
@@ -127,7 +128,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             )
         values, errors = _read(data)
         if errors:
-            raise BoxErrors(errors, NOT_SAVED)
+            raise BoxErrors(errors, str(NOT_SAVED))
         if coi.is_draft and "exporter" in values and values["exporter"] is None:
             values.pop("exporter")
             errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
@@ -184,6 +185,7 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
             rules.add(problems, "file", refusal)
     if problems:
         raise BoxErrors(problems, _("The document was not attached."))
+    assert upload is not None  # refused above when missing
     document.content_type = rules.sniff(head) or ""
     document.original_name = (upload.name or "document")[-200:]
     document.size = upload.size or 0
@@ -200,7 +202,7 @@ def _read_document_fields(document: Document, fields: dict[str, Any], problems: 
     document.type = doc_type
     for field in DOCUMENT_TEXT:
         value = str(fields.get(field) or "").strip()
-        limit = Document._meta.get_field(field).max_length
+        limit = text_column(Document, field)[1] or 0
         message = text_refusal(value) or (too_long(value, limit) if len(value) > limit else None)
         if message:
             rules.add(problems, field, message)

@@ -74,7 +74,7 @@ class TextFormMixin:
     """Put first in a Django form's bases: every text field gets the rule (text areas allow line breaks)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         from django import forms
 
         for field in self.fields.values():  # type: ignore[attr-defined]
@@ -86,6 +86,15 @@ class TextFormMixin:
 # The last guard: no row of OpenCOI's own apps is saved with a refused character or a value over its column.
 
 GUARDED_APPS = {"accounts", "core", "reference", "directory", "certificates", "api"}
+
+
+def column(model: type, name: str) -> tuple[str, int | None]:
+    """A text column's label and length: `column(CommodityLine, "trade_name")` -> ("trade name", 200)."""
+    from django.db.models import Field
+
+    field = model._meta.get_field(name)  # type: ignore[attr-defined]  # a Django model class
+    assert isinstance(field, Field)
+    return str(field.verbose_name), field.max_length
 
 
 def too_long(value: str, limit: int) -> str:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A rule's refusal reaching a page becomes a page saying why (403/404/409/422), never a 500.
     "core.middleware.RefusalMiddleware",
+    # The API refuses query parameters its OpenAPI document does not declare (422).
+    "api.middleware.RefuseUnknownQueryParameters",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]

@@ -97,3 +97,14 @@ def test_it_says_additional_properties_false_for_every_request_body() -> None:
     assert open_bodies == []
     nested = [name for name, body in components.items() if name.endswith("In") and body.get("additionalProperties")]
     assert nested == []
+
+
+def test_it_refuses_unknown_query_parameters(client: Any, world: Any) -> None:
+    headers = auth(world.importer)
+    assert client.get(f"{URL}?status=draft", **headers).status_code == 200
+    response = client.get(f"{URL}?stauts=draft", **headers)
+    assert "stauts" in _refused_field(response)
+    coi = world.draft()
+    response = client.post(f"{URL}/{coi.pk}/copy?acting_for=1&force=1", **headers)
+    assert "force" in _refused_field(response)
+    assert Certificate.objects.count() == 1

@@ -1,4 +1,4 @@
-"""Exports of a COI list to CSV and Excel: the same filters as the page (certificates.listing), streamed.
+"""Exports of a COI list to CSV and Excel: the same filters as the page (certificates/filters.py), streamed.
 
 Every value is written as text, never as a formula: CSV cells starting with `=`, `+`, `-`, `@`, tab or
 carriage return get a leading apostrophe (OWASP, "CSV Injection"), which spreadsheet programs show as text;
@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from certificates import listing
 from certificates.access import Person
+from certificates.filters import certificate_filter
 from certificates.models import Certificate
 from core.text import printable
 
@@ -55,16 +55,17 @@ def columns() -> list[str]:
     return [capfirst(name) for name in names]
 
 
-def export_queryset(person: Person, filters: listing.Filters) -> QuerySet[Certificate]:
+def export_queryset(person: Person, params: Any) -> QuerySet[Certificate]:
+    """The COIs of the list with the same filters (`certificates/filters.py`), from a QueryDict or a dict."""
     return (
-        listing.filtered(person, filters)
-        .select_related("exporter", "importer", "first_consignee", "control_body_code")
+        certificate_filter(person, params)
+        .qs.select_related("exporter", "importer", "first_consignee", "control_body_code")
         .prefetch_related("commodities__cn_code")
     )
 
 
-def rows(person: Person, filters: listing.Filters) -> Iterator[list[Any]]:
-    for coi in export_queryset(person, filters).iterator(chunk_size=CHUNK):
+def rows(person: Person, params: Any) -> Iterator[list[Any]]:
+    for coi in export_queryset(person, params).iterator(chunk_size=CHUNK):
         yield [
             coi.number or "",
             coi.national_reference,
@@ -122,13 +123,13 @@ class _Echo:
         return value
 
 
-def csv_response(person: Person, filters: listing.Filters) -> StreamingHttpResponse:
+def csv_response(person: Person, params: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
         yield writer.writerow(columns())
-        for row in rows(person, filters):
+        for row in rows(person, params):
             yield writer.writerow([csv_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -136,11 +137,11 @@ def csv_response(person: Person, filters: listing.Filters) -> StreamingHttpRespo
     return response
 
 
-def xlsx_response(person: Person, filters: listing.Filters) -> FileResponse:
+def xlsx_response(person: Person, params: Any) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Certificates"))
     sheet.append(columns())
-    for row in rows(person, filters):
+    for row in rows(person, params):
         sheet.append([xlsx_cell(sheet, v) for v in row])
     # TemporaryFile has no name on disk once closed; FileResponse closes it after streaming.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

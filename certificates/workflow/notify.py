@@ -34,7 +34,7 @@ def staff_of(coi: Certificate, roles: Iterable[str]) -> list[User]:
     ]
     authorities = [coi.validating_authority_id] if COIRole.VALIDATING_AUTHORITY in wanted else []
     if COIRole.ENTRY_AUTHORITY in wanted and coi.point_of_entry_id:
-        authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]
+        authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]  # point_of_entry_id checked in the condition
     codes = [coi.control_body_code_id] if COIRole.CONTROL_BODY in wanted else []
     query = Q(operator_id__in=[o for o in operators if o])
     query |= Q(authority_id__in=[a for a in authorities if a])
