@@ -21,7 +21,7 @@ from certificates.models import Certificate, CommodityLine
 from core.typography import quantity
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
 from reference.countries import country_name, is_member_state
-from reference.lists import TransportMode, mandatory_fields, to_kg
+from reference.lists import DOCUMENT_FIELD_LABELS, TransportMode, mandatory_fields, to_kg
 from reference.models import CnCode
 from reference.nomenclature import categories_for
 from reference.procedures import procedure_for
@@ -355,7 +355,11 @@ class DocumentFieldsGiven:
         for document in coi.documents.all():
             for field in mandatory_fields(document.type):
                 if not getattr(document, field):
-                    add(problems, self.box, _("%(doc)s: %(field)s missing.") % {"doc": document, "field": field})
+                    add(
+                        problems,
+                        self.box,
+                        _("%(doc)s: “%(field)s” missing.") % {"doc": document, "field": DOCUMENT_FIELD_LABELS[field]},
+                    )
         return problems
 
 

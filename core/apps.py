@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
 
         pre_save.connect(refuse_bad_text, dispatch_uid="core.text.refuse_bad_text")
         register_converter(IdConverter, "id")
+        from core import checks  # noqa: F401  (registers the system checks)
