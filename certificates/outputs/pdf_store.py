@@ -55,11 +55,22 @@ def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
 def _replace(coi: Certificate, name: str, content: bytes) -> None:
     folder = _folder(coi.pk)
     language = name.rsplit("/", 1)[1].split("-", 1)[0]
-    if default_storage.exists(folder):
-        for old in default_storage.listdir(folder)[1]:
-            if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
-                default_storage.delete(f"{folder}/{old}")
+    for old in _files(folder):
+        if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
+            default_storage.delete(f"{folder}/{old}")
+    if default_storage.exists(name):
+        # Rendered meanwhile by another process (the task worker, another app server): same version, same file.
+        return
     default_storage.save(name, ContentFile(content))
+
+
+def _files(folder: str) -> list[str]:
+    """The files of a folder of the store; none when it does not exist (an object store has no folders to test
+    for, only names sharing a prefix)."""
+    try:
+        return list(default_storage.listdir(folder)[1])
+    except FileNotFoundError:
+        return []
 
 
 @task()
