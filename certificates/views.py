@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, services
+from certificates import listing, lookups, page_cache, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
@@ -65,6 +65,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "certificates/list.html",
         {
             "page": page,
+            # Rows from the cache; the products are read only for rows rendered anew.
+            "rows": page_cache.list_rows(page.object_list.prefetch_related(None)),
             "filters": filters,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
@@ -198,7 +200,8 @@ def _render_form(
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
-    coi = services.detail_queryset().filter(pk=pk).first()
+    # The row and its version only: what is the same for every party comes rendered from the cache.
+    coi = page_cache.page_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
     if not roles:
@@ -208,6 +211,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "certificates/detail.html",
         {
             "coi": coi,
+            "parts": page_cache.shared_parts(coi),
             "roles": [COIRole(r).label for r in sorted(roles)],
             "editable": editable_boxes(coi, roles),
             "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),

@@ -247,12 +247,20 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A shared cache, so rate limits and used one-time codes hold across server processes.
+# It also keeps the COI page's parts per version and language (certificates/page_cache.py): the database and
+# in-memory caches keep up to CACHE_MAX_ENTRIES entries (Redis and memcached manage their memory themselves).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("CACHE_LOCATION", "opencoi_cache"),
     }
 }
+if CACHE_BACKEND.rsplit(".", 1)[-1] in {"DatabaseCache", "LocMemCache", "FileBasedCache"}:
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}
+# How long a rendered version of a COI's page parts is kept (a change to the COI shows at once whatever this is;
+# an operator's or authority's new name shows on pages already rendered after at most this long).
+COI_PAGE_CACHE_SECONDS = env_int("COI_PAGE_CACHE_SECONDS", 3600)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True

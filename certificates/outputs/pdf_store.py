@@ -75,12 +75,17 @@ def _files(folder: str) -> list[str]:
 
 @task()
 def prerender(coi_id: int) -> int:
-    """Render and keep the PDFs of a COI's current version in both languages (run by the task worker)."""
+    """Render and keep the PDFs of a COI's current version in both languages, and its page's shared parts
+    (`certificates.page_cache`), so that the first print and the first view after a step are reads (run by the
+    task worker)."""
+    from certificates import page_cache
+
     coi = Certificate.objects.filter(pk=coi_id).first()
     if coi is None:
         return 0
     for language in LANGUAGES:
         stored_pdf(coi, language)
+    page_cache.warm(coi_id)
     return len(LANGUAGES)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from directory import rules
-from directory.access import valid_memberships
+from directory.access import request_memberships
 from directory.models import Membership, MembershipKind
 
 register = template.Library()
@@ -24,8 +24,9 @@ def my_memberships(context: dict[str, Any]) -> list[Membership]:
 @register.inclusion_tag("directory/_nav.html", takes_context=True)
 def directory_nav(context: dict[str, Any]) -> dict[str, Any]:
     """Menu entries by what the person may do, read from their Valid memberships on this request."""
-    user = context["request"].user
-    st = rules.standing(user)
+    request = context["request"]
+    memberships = request_memberships(request)
+    st = rules.standing(request.user, memberships)
     validates = bool(st.competent_countries or st.code_ids or st.commission or st.admin_operator_ids)
-    acts_for_operator = valid_memberships(user).filter(kind=MembershipKind.OPERATOR).exists()
+    acts_for_operator = any(m.kind == MembershipKind.OPERATOR for m in memberships)
     return {"validates": validates, "operators": acts_for_operator or validates, "commission": st.commission}
