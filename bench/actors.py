@@ -12,9 +12,12 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
+from django.utils import translation
 
 from accounts.models import ApiToken, User
+from certificates import page_cache
 from certificates.models import Certificate
+from certificates.outputs.pdf_store import stored_pdf
 from directory.models import Membership, MembershipKind, Status
 
 
@@ -60,8 +63,6 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
 def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
     """COIs whose PDF the task worker has rendered, as after each real workflow step (the generator writes
     COIs without going through the steps, so it is done here)."""
-    from certificates.outputs.pdf_store import stored_pdf
-
     ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]
     for coi in Certificate.objects.filter(pk__in=ids):
         stored_pdf(coi, "en")
@@ -71,10 +72,6 @@ def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
 def _rendered_pages(ids: list[int]) -> None:
     """The COI pages' shared parts in the cache, as the task worker leaves them after each real workflow step
     (`pdf_store.prerender`; the generator writes COIs without going through the steps, so it is done here)."""
-    from django.utils import translation
-
-    from certificates import page_cache
-
     with translation.override("en"):
         for coi in page_cache.page_queryset().filter(pk__in=ids):
             page_cache.shared_parts(coi)

@@ -30,7 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from certificates.models import Certificate, Commodity, Document
-from certificates.workflow_models import HistoryEntry
+from certificates.queries import detail_queryset
+from certificates.workflow.models import HistoryEntry
 
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts
 # rendered by the previous one.
@@ -95,8 +96,6 @@ def shared_parts(coi: Certificate) -> dict[str, SafeString]:
 
 
 def render_parts(pk: int) -> dict[str, str]:
-    from certificates.services import detail_queryset
-
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
     context: dict[str, Any] = {

@@ -1,5 +1,6 @@
-"""What people do to a COI before its certification: create, fill, save as draft, attach documents, submit,
-copy. Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+"""What people do to a COI before its certification: create, fill, save as draft, attach documents, copy.
+Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+Submitting for certification is the workflow's first step (`certificates/workflow/steps.py`).
 """
 
 from __future__ import annotations
@@ -7,20 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
-from django.utils import timezone
+from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from certificates import rules, workflow_history
+from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
-from certificates.matrix import Action, allowed, editable_boxes
-from certificates.models import Certificate, Commodity, CommodityLine, Document, NumberSequence
-from certificates.statuses import COIRole, COIStatus
-from core.errors import Conflict, DomainError, Invalid
-from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
+from certificates.matrix import editable_boxes
+from certificates.models import Certificate, Document
+from certificates.queries import detail_queryset
+from certificates.statuses import COIRole
+from certificates.workflow import history
+from core.errors import DomainError, Invalid
+from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DocumentType, mandatory_fields
 
@@ -120,10 +121,10 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         if coi.is_draft and "exporter" in values and values["exporter"] is None:
             values.pop("exporter")
             errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
-        before = None if coi.is_draft else workflow_history.snapshot(coi)
+        before = None if coi.is_draft else history.snapshot(coi)
         _store(coi, values)
         if before is not None:
-            workflow_history.record_edit(person, coi, roles_on(person, coi), before, workflow_history.snapshot(coi))
+            history.record_edit(person, coi, roles_on(person, coi), before, history.snapshot(coi))
     coi = _fresh(coi)
     return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
 
@@ -148,78 +149,6 @@ def _store(coi: Certificate, values: dict[str, Any]) -> None:
 def _fresh(coi: Certificate) -> Certificate:
     """The COI with everything the rules and pages read, in a fixed number of queries."""
     return detail_queryset().get(pk=coi.pk)
-
-
-def detail_queryset() -> Any:
-    """A COI with everything its page, PDF and rules read, in a fixed number of queries (8 whatever its size)."""
-    activities = OperatorActivity.objects.select_related("control_body_code")
-    return Certificate.objects.select_related(
-        "control_body_code__control_body",
-        "exporter",
-        "importer",
-        "first_consignee",
-        "rfl",
-        "validating_authority",
-        "point_of_entry__authority",
-        "creator",
-        "creator_operator",
-        "creator_control_body_code",
-    ).prefetch_related(
-        Prefetch("commodities", Commodity.objects.select_related("cn_code__parent__parent__parent")),
-        Prefetch(
-            "commodities__lines",
-            CommodityLine.objects.select_related("producer", "producer_control_body_code__control_body"),
-        ),
-        "containers",
-        "documents",
-        Prefetch("exporter__activities", activities),
-        Prefetch("importer__activities", activities),
-        Prefetch("first_consignee__activities", activities),
-    )
-
-
-# Submitting -----------------------------------------------------------------------------------------
-
-
-def submit(person: Person, pk: int) -> Certificate:
-    """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
-    status Description completed. Refused with every problem at its box, nothing changed."""
-    with transaction.atomic():
-        coi = get_visible(person, pk, for_update=True)
-        if not coi.is_draft:
-            raise Conflict(_("This COI has already been submitted."))
-        if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
-            raise DomainError(_("You may not submit this COI."))
-        coi = _fresh(coi)
-        problems = rules.submission_problems(coi)
-        if problems:
-            raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
-        now = timezone.now()
-        coi.number = next_number(coi.export_country, timezone.localdate(now).year)
-        coi.status = COIStatus.DESCRIPTION_COMPLETED
-        coi.submitted_at = now
-        coi.save(update_fields=["number", "status", "submitted_at", "updated_at"])
-        workflow_history.submitted(person, coi)
-    return coi
-
-
-def next_number(country: str, year: int) -> str:
-    """Box 3: `COI.EU.<country of export>.<year>.<7-digit sequence>`, one sequence row per country and year,
-    locked while the next number is taken, so two submissions never get the same one and none is reused."""
-    with transaction.atomic():
-        sequence = _locked_sequence(country, year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return f"COI.EU.{country}.{year}.{sequence.last:07d}"
-
-
-def _locked_sequence(country: str, year: int) -> NumberSequence:
-    locked = NumberSequence.objects.select_for_update()
-    try:
-        with transaction.atomic():
-            return locked.get_or_create(country=country, year=year)[0]
-    except IntegrityError:  # created meanwhile by a concurrent submission
-        return locked.get(country=country, year=year)
 
 
 # Documents ------------------------------------------------------------------------------------------

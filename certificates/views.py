@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, page_cache, services
+from certificates import listing, lookups, page_cache, queries, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
 from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow import steps
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
@@ -131,7 +132,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not editable:
         raise Http404
     if request.method == "GET":
-        return _render_form(request, as_data(services.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
+        return _render_form(request, as_data(queries.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
     data = data_from_post(request.POST)
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
@@ -148,7 +149,7 @@ def _after_save(
     person = _person(request)
     if action == "submit":
         try:
-            coi = services.submit(person, coi.pk)
+            coi = steps.submit(person, coi.pk)
         except services.BoxErrors as exc:
             messages.error(request, exc.message)
             return _render_form(
@@ -228,10 +229,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
     try:
-        coi = services.submit(person, pk)
+        coi = steps.submit(person, pk)
     except services.BoxErrors as exc:
         messages.error(request, exc.message)
-        coi = services.detail_queryset().get(pk=pk)
+        coi = queries.detail_queryset().get(pk=pk)
         return _render_form(
             request, as_data(coi), editable=_editable(person, coi), problems=exc.problems, coi=coi, status=422
         )

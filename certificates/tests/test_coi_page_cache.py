@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates.services import add_document, remove_document, update_boxes
-from certificates.workflow import record_checks
+from certificates.workflow.steps import record_checks
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from directory import rules
+from directory import matrix
 from directory.access import request_memberships
 from directory.models import Membership, MembershipKind
 
@@ -26,7 +26,7 @@ def directory_nav(context: dict[str, Any]) -> dict[str, Any]:
     """Menu entries by what the person may do, read from their Valid memberships on this request."""
     request = context["request"]
     memberships = request_memberships(request)
-    st = rules.standing(request.user, memberships)
+    st = matrix.standing(request.user, memberships)
     validates = bool(st.competent_countries or st.code_ids or st.commission or st.admin_operator_ids)
     acts_for_operator = any(m.kind == MembershipKind.OPERATOR for m in memberships)
     return {"validates": validates, "operators": acts_for_operator or validates, "commission": st.commission}
