@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -50,22 +51,37 @@ RELEASE = hashlib.sha256(
 
 
 def with_version(queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
-    """The COIs with what their page needs to know their version, in the same query: the last history entry,
-    the number and the last id of their documents (a document is added or removed without a step; ids only
-    grow, so any change moves one of the two), and whether other COIs name them (extracts, replacement)."""
+    """The COIs with what their page needs to know their version, in the same query: their last history entry
+    (`last_step`), their documents (`documents_seen`: how many × 10^12 + the last id: a document is added or
+    removed without a step, ids only grow, so any change moves it), and whether other COIs name them
+    (`named_by_others`: extracts, a replacement)."""
     last_step = HistoryEntry.objects.filter(certificate=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    documents = Document.objects.filter(certificate=OuterRef("pk")).order_by().values("certificate")
+    documents = (
+        Document.objects.filter(certificate=OuterRef("pk"))
+        .order_by()
+        .values("certificate")
+        .annotate(seen=Count("pk") * 10**12 + Max("pk"))
+        .values("seen")
+    )
     return queryset.annotate(
         last_step=Subquery(last_step),
-        document_count=Subquery(documents.annotate(n=Count("pk")).values("n")),
-        last_document=Subquery(documents.annotate(m=Max("pk")).values("m")),
+        documents_seen=Subquery(documents),
         named_by_others=Exists(Certificate.objects.filter(Q(base=OuterRef("pk")) | Q(replaces=OuterRef("pk")))),
     )
 
 
+_page_queryset: QuerySet[Certificate] | None = None
+
+
 def page_queryset() -> QuerySet[Certificate]:
-    """A COI as its page reads it before the cache: the row, its point of entry (roles) and its version."""
-    return with_version(Certificate.objects.select_related("point_of_entry"))
+    """A COI as its page reads it before the cache: the row, its point of entry (roles) and its version.
+
+    Built once per process (never evaluated here; each caller's `.filter()` works on a copy): building the
+    version's subqueries costs more than running them."""
+    global _page_queryset
+    if _page_queryset is None:
+        _page_queryset = with_version(Certificate.objects.select_related("point_of_entry"))
+    return _page_queryset.all()
 
 
 def key(coi: Certificate, language: str) -> str:
@@ -75,15 +91,16 @@ def key(coi: Certificate, language: str) -> str:
     """
     version = "|".join(
         str(v)
-        for v in (coi.updated_at.isoformat(), coi.status, coi.last_step, coi.document_count, coi.last_document)  # type: ignore[attr-defined]
+        for v in (coi.updated_at.isoformat(), coi.status, coi.last_step, coi.documents_seen)  # type: ignore[attr-defined]
     )
     digest = hashlib.sha256(version.encode()).hexdigest()[:16]
     return f"coi-page:{RELEASE}:{coi.pk}:{language}:{digest}"
 
 
 def shared_parts(coi: Certificate) -> dict[str, SafeString]:
-    """The boxes, the checks and signatures, and the timeline of this version of the COI, as HTML in the active
-    language: from the cache, or rendered from the database (in a fixed number of queries) and kept."""
+    """The boxes, the documents (as a reader sees them), the checks and signatures, and the timeline of this
+    version of the COI, as HTML in the active language ({"boxes": ..., "documents": ..., "signatures": ...,
+    "history": ...}): from the cache, or rendered from the database (in a fixed number of queries) and kept."""
     if not hasattr(coi, "last_step"):
         coi = page_queryset().get(pk=coi.pk)
     language = get_language() or settings.LANGUAGE_CODE
@@ -130,8 +147,6 @@ def list_rows(cois: Iterable[Certificate]) -> list[SafeString]:
 
 def warm(coi_id: int) -> None:
     """Render and keep the current version's parts in every language (run by the task worker after a step)."""
-    from django.utils import translation
-
     coi = page_queryset().filter(pk=coi_id).first()
     if coi is None:
         return
