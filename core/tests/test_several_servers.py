@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import psycopg
@@ -89,6 +90,19 @@ class Inbox:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[str]:
+    """A database of its own: on the PostgreSQL server of DATABASE_URL when one is given (as in `make test`),
+    otherwise in a throwaway cluster from scripts/pg.sh."""
+    server = os.environ.get("DATABASE_URL", "")
+    if server.startswith(("postgres://", "postgresql://")):
+        name = f"opencoi_servers_{secrets.token_hex(4)}"
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+        finally:
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
     out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], capture_output=True, text=True, check=True)
     found = dict(re.findall(r"(PGTEST_\w+)=([^;]+);", out.stdout))
     try:
@@ -173,7 +187,7 @@ def deployment(postgres: str, object_store: str, inbox: tuple[Inbox, int], tmp_p
         start(worker, PY, "manage.py", "db_worker", "--worker-id", worker, "--interval", "0.2", "--no-startup-delay")
     try:
         for port in ports:
-            wait_for(lambda p=port: _answers(f"http://127.0.0.1:{p}/healthz"), 30, f"server on {port}")
+            wait_for(lambda p=port: _answers(f"http://127.0.0.1:{p}/healthz"), 90, f"server on {port}")
         yield {"manage": manage, "database": postgres, "servers": [f"http://127.0.0.1:{p}" for p in ports], **data}
     finally:
         for process in processes:
