@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, services
+from certificates import listing, lookups, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
-from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
+from certificates.matrix import ALL_BOXES, Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from core.errors import DomainError, NotFound
@@ -125,18 +125,24 @@ def new_form(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     coi = _visible_or_404(person, pk)
-    editable = editable_boxes(coi, roles_on(person, coi))
+    editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
+    stored = as_data(services.detail_queryset().get(pk=pk))
     if request.method == "GET":
-        return _render_form(request, as_data(services.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
-    data = data_from_post(request.POST)
+        return _render_form(request, stored, editable=editable, coi=coi)
+    posted = data_from_post(request.POST)
+    data = {**stored, **posted}  # what the form shows again: the boxes posted as typed, the others as stored
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
-    changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
-    coi, problems = services.update_boxes(person, pk, changes)
+    changes = {f: v for f, v in posted.items() if BOX_OF_FIELD.get(f) in editable}
+    try:
+        coi, problems = services.update_boxes(person, pk, changes)
+    except services.BoxErrors as exc:
+        messages.error(request, exc.message)
+        return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
 
 
@@ -167,7 +173,7 @@ def _after_save(
 
 def _editable(person: Person, coi: Certificate) -> set[str]:
     coi.refresh_from_db()
-    return editable_boxes(coi, roles_on(person, coi))
+    return rules.boxes_open_to(coi, roles_on(person, coi))
 
 
 def _render_form(
@@ -209,7 +215,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "coi": coi,
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": editable_boxes(coi, roles),
+            "editable": rules.boxes_open_to(coi, roles),
+            "warnings": {} if coi.is_draft else rules.warnings(coi),
             "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
@@ -274,8 +281,17 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
-    services.remove_document(person, pk, document_id)
-    messages.success(request, _("The document was removed."))
+    try:
+        withdrawn = services.remove_document(person, pk, document_id)
+    except NotFound:
+        raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("certificates:detail", pk=pk)
+    if withdrawn is None:
+        messages.success(request, _("The document was removed."))
+    else:
+        messages.success(request, _("The document was withdrawn: it stays on the COI, marked as withdrawn."))
     return redirect("certificates:detail", pk=pk)
 
 

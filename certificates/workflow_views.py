@@ -44,7 +44,21 @@ def _code(post: Any) -> str:
 
 def _sign_18(p: Person, pk: int, post: Any) -> Any:
     checks = _checks(post) if post.get("documentary") else None
-    return workflow.sign_box_18(p, pk, place=post.get("place", ""), code=_code(post), checks=checks)
+    return workflow.sign_box_18(
+        p, pk, place=post.get("place", ""), code=_code(post), checks=checks, late_reason=post.get("late_reason", "")
+    )
+
+
+def _sign_21(p: Person, pk: int, post: Any) -> Any:
+    """Box 21: in order unless `in_order` is posted as "no", then with its `remark`."""
+    return workflow.sign_box_21(
+        p,
+        pk,
+        place=post.get("place", ""),
+        code=_code(post),
+        in_order=post.get("in_order", "yes") != "no",
+        remark=post.get("remark", ""),
+    )
 
 
 # Step -> (function of the person, the COI's id and the posted form; the success message).
@@ -62,10 +76,7 @@ HANDLERS: dict[str, tuple[Callable[[Person, int, Any], Any], str]] = {
         ),
         gettext_noop("Box 20 signed."),
     ),
-    "sign-21": (
-        lambda p, pk, post: workflow.sign_box_21(p, pk, place=post.get("place", ""), code=_code(post)),
-        gettext_noop("Box 21 signed."),
-    ),
+    "sign-21": (_sign_21, gettext_noop("Box 21 signed.")),
     "replace": (
         lambda p, pk, post: workflow.replace(p, pk, note=post.get("note", "")),
         gettext_noop("Replacement created: check its boxes, then sign box 18."),

@@ -1,8 +1,9 @@
-"""The COI's business rules (guide 000, 3.1), one class per rule, its docstring the rule's text.
+"""The rules of the COI's boxes (guide 000, 3.1), one class per rule, its docstring the rule's text.
 
 Each rule's `check(coi)` returns the problems it finds as `{box: [message, ...]}` so pages and the API
 show each message at its box, in the reader's language. A draft is saved whatever these say (once it
-has an exporter); `submission_problems` runs them all before "Submit for certification".
+has an exporter); `submission_problems` runs them all before "Submit for certification", and the steps
+after it run them again on their own day (`certificates/rules/steps.py`).
 """
 
 from __future__ import annotations
@@ -11,32 +12,19 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
 from certificates.models import Certificate, CommodityLine
-from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
+from certificates.rules.documents import DocumentFieldsGiven
+from certificates.rules.problems import Problems, add, merge
+from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, OperatorActivity, Status
 from reference.countries import country_name, is_member_state
-from reference.lists import TransportMode, mandatory_fields, to_kg
+from reference.lists import TransportMode, to_kg
 from reference.models import CnCode
 from reference.procedures import procedure_for
-
-Problems = dict[str, list[str]]
-
-
-def add(problems: Problems, box: str, message: str) -> None:
-    problems.setdefault(box, []).append(message)
-
-
-def merge(*many: Problems) -> Problems:
-    out: Problems = {}
-    for problems in many:
-        for box, messages in problems.items():
-            out.setdefault(box, []).extend(messages)
-    return out
 
 
 def cn_categories(cn_code: CnCode) -> set[str]:
@@ -63,8 +51,10 @@ def coi_categories(coi: Certificate) -> set[str]:
 
 
 def coi_date(coi: Certificate) -> datetime.date:
-    """The COI's date for certification checks: its submission day, or today while it is being submitted."""
-    return timezone.localdate(coi.submitted_at) if coi.submitted_at else timezone.localdate()
+    """The day a COI's parties must be certified on: the day of the step being taken, that is today. A COI
+    submitted while its exporter was certified is not signed once the certificate has expired (issue 11,
+    rule 2: every party check runs again, on that day, at every step that gives the COI effect)."""
+    return timezone.localdate()
 
 
 # Box 1 ------------------------------------------------------------------------------------------------
@@ -305,16 +295,46 @@ class MandatoryBoxes:
         return problems
 
 
+class IssuerCertifiesExporter:
+    """Box 1: the issuing control body is the body that certifies the exporter of box 4: the exporter's Organic
+    Exporter activity names that very code (guide 000, 3.1, box 1: "l'organisme ... qui contrôle
+    l'exportateur"; Reg. (EU) 2018/848, art. 45(1)(b)(iii)). That the activity is valid that day is
+    `PartiesCertified`'s check at box 4."""
+
+    box = "1"
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.control_body_code is None or coi.exporter is None:
+            return {}
+        activity = next((a for a in coi.exporter.activities.all() if a.kind == ActivityKind.EXPORTER), None)
+        if activity is None or activity.control_body_code_id == coi.control_body_code_id:
+            return {}
+        return {
+            self.box: [
+                _("%(code)s does not certify the exporter %(exporter)s: its control body is %(its)s.")
+                % {
+                    "code": coi.control_body_code.code,
+                    "exporter": coi.exporter.name,
+                    "its": activity.control_body_code.code,
+                }
+            ]
+        }
+
+
 class PartiesCertified:
     """Boxes 4, 11 and 12: the exporter, the importer and the first consignee have a Valid profile with the
-    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the COI's date by a
-    control body whose recognition covers the products."""
+    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the day of the step
+    by a control body whose recognition covers the products. `boxes` narrows the check to some parties: box 20
+    and box 21 check the importer and the first consignee, an extract's endorsement its consignee (box 12)."""
 
     PARTIES = (
         ("4", "exporter", ActivityKind.EXPORTER),
         ("11", "importer", ActivityKind.IMPORTER),
         ("12", "first_consignee", ActivityKind.OPERATOR),
     )
+
+    def __init__(self, boxes: tuple[str, ...] = ("4", "11", "12")) -> None:
+        self.boxes = boxes
 
     @staticmethod
     def refusal(operator: Operator, kind: str, day: datetime.date, categories: set[str]) -> str | None:
@@ -342,7 +362,7 @@ class PartiesCertified:
         problems: Problems = {}
         day, categories = coi_date(coi), coi_categories(coi)
         for box, field, kind in self.PARTIES:
-            operator = getattr(coi, field)
+            operator = getattr(coi, field) if box in self.boxes else None
             if operator is not None:
                 reason = self.refusal(operator, kind, day, categories)
                 if reason:
@@ -350,49 +370,58 @@ class PartiesCertified:
         return problems
 
 
-class DocumentFieldsGiven:
-    """Accompanying documents: each has the mandatory fields of its type."""
+class ProducersCertified:
+    """Boxes 5, 6 and 13: each producer / processor of box 13 has a Valid profile and an Organic Producer /
+    Processor activity certified on the day of the step by the control body its line names."""
 
-    box = "documents"
+    box = "13"
 
     def check(self, coi: Certificate) -> Problems:
+        lines = [line for line in coi.lines() if line.producer_id]
+        activities = {
+            a.operator_id: a
+            for a in OperatorActivity.objects.filter(
+                operator_id__in={line.producer_id for line in lines}, kind=ActivityKind.PRODUCER
+            )
+        }
         problems: Problems = {}
-        for document in coi.documents.all():
-            for field in mandatory_fields(document.type):
-                if not getattr(document, field):
-                    add(problems, self.box, _("%(doc)s: %(field)s missing.") % {"doc": document, "field": field})
+        day, seen = coi_date(coi), set()
+        for line in lines:
+            key = (line.producer_id, line.producer_control_body_code_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            reason = self.refusal(line, activities.get(line.producer_id), day)
+            if reason:
+                add(problems, self.box, reason)
         return problems
 
-
-# Uploaded files --------------------------------------------------------------------------------------
-
-MAGIC: dict[bytes, str] = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
-def sniff(head: bytes) -> str | None:
-    """Accompanying documents are PDF, PNG or JPEG, recognised by their first bytes, never by their name."""
-    for magic, content_type in MAGIC.items():
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def upload_refusal(size: int, head: bytes) -> str | None:
-    """An uploaded file is a PDF, PNG or JPEG (checked by content) of at most MAX_UPLOAD_MB megabytes."""
-    if size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        return _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
-    if size == 0 or sniff(head) is None:
-        return _("The file must be a PDF, PNG or JPEG document.")
-    return None
+    @staticmethod
+    def refusal(line: CommodityLine, activity: OperatorActivity | None, day: datetime.date) -> str | None:
+        producer: Operator = line.producer  # type: ignore[assignment]
+        if producer.status != Status.VALID:
+            return _("%(name)s does not have a Valid profile.") % {"name": producer.name}
+        label = ActivityKind(ActivityKind.PRODUCER).label
+        if activity is None:
+            return _("%(name)s has no activity “%(activity)s”.") % {"name": producer.name, "activity": label}
+        if not activity.certified_on(day):
+            return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
+                "name": producer.name,
+                "activity": label,
+                "day": day.isoformat(),
+            }
+        if line.producer_control_body_code_id and activity.control_body_code_id != line.producer_control_body_code_id:
+            return _("%(name)s is not certified by %(code)s.") % {
+                "name": producer.name,
+                "code": line.producer_control_body_code.code,  # type: ignore[union-attr]
+            }
+        return None
 
 
 SUBMISSION_RULES = (
     MandatoryBoxes(),
     ControlBodyRecognised(),
+    IssuerCertifiesExporter(),
     SingleOriginForSingleLot(),
     AuthorityOfMemberState(),
     ConsigneeOrBatches(),
@@ -401,6 +430,7 @@ SUBMISSION_RULES = (
     ContainersForVessel(),
     GrossWeightCoversNetWeights(),
     PartiesCertified(),
+    ProducersCertified(),
     DocumentFieldsGiven(),
 )
 # Shown as warnings while a draft is being filled: the same, less the "still missing" ones.
