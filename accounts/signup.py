@@ -7,13 +7,13 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import User
+from core.plaintext import render_text
 
 
 def register(*, first_name: str, last_name: str, email: str, language: str) -> User:
@@ -35,10 +35,9 @@ def send_password_link(user: User) -> None:
     with translation.override(user.language):
         context = {"user": user, "link": password_link(user), "minutes": settings.SIGNUP_LINK_MINUTES}
         subject = (
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-            + render_to_string("accounts/email/welcome_subject.txt", context).strip()
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + render_text("accounts/email/welcome_subject.txt", context).strip()
         )
-        body = render_to_string("accounts/email/welcome_message.txt", context)
+        body = render_text("accounts/email/welcome_message.txt", context)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     message.send()
 

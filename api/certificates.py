@@ -10,13 +10,14 @@ from typing import Any
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from certificates import listing, lookups, rules, services
+from certificates import listing, lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.models import Certificate, Document
+from certificates.workflow import steps
 from core.errors import DomainError
 from directory.access import valid_memberships
 from directory.models import Membership, Operator
@@ -165,7 +166,7 @@ def _person(request: HttpRequest) -> Person:
 
 
 def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,
@@ -255,7 +256,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
-        coi = services.submit(person, coi_id)
+        coi = steps.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return _out(person, coi)
@@ -303,7 +304,8 @@ def detach(request: HttpRequest, coi_id: int, document_id: int) -> Status:
 class CnOut(Schema):
     code: str
     formatted: str
-    description: str
+    description: str = Field(description="the code's own text (a leaf: 'Shelled'), in the request's language")
+    full_description: str = Field(description="heading, subheading and leaf: what a person reads to choose")
 
 
 class BodyOut(Schema):
@@ -325,7 +327,10 @@ class OperatorOut(Schema):
 @router.get("/lookup/products", response=list[CnOut], summary="CN codes by name or code")
 def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     _speak(request)
-    return [{"code": c.code, "formatted": c.formatted, "description": c.description} for c in lookups.products(q)]
+    return [
+        {"code": c.code, "formatted": c.formatted, "description": c.description, "full_description": c.path}
+        for c in lookups.products(q)
+    ]
 
 
 @router.get("/lookup/control-bodies", response=list[BodyOut], summary="Control bodies for box 1")

@@ -1,6 +1,6 @@
 """API: the directory. Search and read organisations, request to join, create an operator, decide requests.
 
-The rules are `directory/rules.py`'s, applied by `directory/services.py` and `directory/operators.py`:
+The rules are `directory/matrix.py`'s, applied by `directory/services.py` and `directory/operators.py`:
 an endpoint parses and calls them, exactly as the pages do.
 """
 
@@ -14,7 +14,7 @@ from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
 
 from core.errors import Invalid, NotFound
-from directory import operators, rules, services
+from directory import matrix, operators, services
 from directory.messages import API_MESSAGES
 from directory.models import (
     ActivityKind,
@@ -181,7 +181,7 @@ def read_operator(request: HttpRequest, operator_id: int) -> Operator:
 @router.get("operators/{int:operator_id}/members", response=list[MembershipOut], summary="An operator's people")
 def operator_members(request: HttpRequest, operator_id: int, status: Status | None = None) -> Any:
     operator, st = operators.visible_operator(request.user, operator_id)
-    if not rules.may_edit_operator(st, operator):
+    if not matrix.may_edit_operator(st, operator):
         raise NotFound(API_MESSAGES["no_operator"])
     people = Membership.objects.filter(operator=operator).select_related("user", "operator")
     return people.filter(status=status) if status else people
@@ -268,7 +268,7 @@ def request_membership(request: HttpRequest, payload: JoinIn) -> Reply[list[Memb
 
 @router.get("memberships/pending", response=list[MembershipOut], summary="Requests waiting for your decision")
 def pending_memberships(request: HttpRequest) -> QuerySet[Membership]:
-    return rules.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
+    return matrix.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
 
 
 @router.post("memberships/{int:membership_id}/decision", response=MembershipOut, summary="Decide a request")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import TextChoices
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from reference.countries import country_choices
 from reference.lists import (
@@ -25,7 +25,8 @@ router = Router(tags=["reference"])
 class CnOut(Schema):
     code: str
     formatted: str
-    description: str
+    description: str = Field(description="the code's own text (a leaf: 'Shelled'), in the request's language")
+    full_description: str = Field(description="heading, subheading and leaf: what a person reads to choose")
     level: int
     categories: str
     selectable: bool
@@ -67,6 +68,7 @@ def _cn(cn: CnCode) -> dict[str, object]:
         "code": cn.code,
         "formatted": cn.formatted,
         "description": cn.description,
+        "full_description": cn.path,
         "level": cn.level,
         "categories": cn.categories,
         "selectable": cn.selectable,

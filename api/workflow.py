@@ -1,6 +1,6 @@
 """API for the COI's life after submission: one endpoint per step, and the history.
 
-Each endpoint calls one function of `certificates/workflow*.py`: 404 where the caller may not see the COI,
+Each endpoint calls one function of `certificates/workflow/`: 404 where the caller may not see the COI,
 403 with the reason when their role may not take the step, 409 when the COI's status no longer allows it,
 422 when what was sent is incomplete. Signatures need two-factor authentication and a current TOTP `code`.
 """
@@ -15,10 +15,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from api.certificates import _speak
-from certificates import workflow, workflow_extracts
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
-from certificates.workflow_offer import relatives, steps_for
+from certificates.workflow import after_signature, extracts
+from certificates.workflow import steps as coi_steps
+from certificates.workflow.offer import relatives, steps_for
 
 router = Router(tags=["certificate workflow"])
 
@@ -202,7 +203,7 @@ def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
 def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     coi = get_visible(_person(request), coi_id)
     return {
-        "depleted": workflow_extracts.is_depleted(coi),
+        "depleted": extracts.is_depleted(coi),
         "lots": [
             {
                 "line": lot.line.pk,
@@ -214,7 +215,7 @@ def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
                 "remaining_packages": lot.remaining_packages,
                 "remaining_net_weight": lot.remaining_weight,
             }
-            for lot in workflow_extracts.lots(coi)
+            for lot in extracts.lots(coi)
         ],
     }
 
@@ -222,7 +223,7 @@ def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
 @router.post("/{int:coi_id}/checks", response={200: StepOut, **ERRORS}, summary="Record the issuing body's checks")
 def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, Any]:
     person = _person(request)
-    workflow.record_checks(person, coi_id, **payload.dict())
+    coi_steps.record_checks(person, coi_id, **payload.dict())
     return _out(person, get_visible(person, coi_id))
 
 
@@ -230,12 +231,12 @@ def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, An
 def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     person = _person(request)
     if payload.box == "21":
-        coi = workflow.sign_box_21(
+        coi = coi_steps.sign_box_21(
             person, coi_id, place=payload.place, code=payload.code, in_order=payload.in_order, remark=payload.remark
         )
     else:
         checks = payload.checks.dict() if payload.checks else None
-        coi = workflow.sign_box_18(
+        coi = coi_steps.sign_box_18(
             person, coi_id, place=payload.place, code=payload.code, checks=checks, late_reason=payload.late_reason
         )
     return _out(person, coi)
@@ -244,7 +245,7 @@ def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
 @router.post("/{int:coi_id}/decide", response={200: StepOut, **ERRORS}, summary="Sign box 20 with a decision")
 def decide(request: HttpRequest, coi_id: int, payload: DecideIn) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, workflow.decide(person, coi_id, **payload.dict()))
+    return _out(person, coi_steps.decide(person, coi_id, **payload.dict()))
 
 
 @router.post("/{int:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
@@ -255,7 +256,7 @@ def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
         "validating_authority_id": payload.validating_authority,
         "point_of_entry_id": payload.point_of_entry,
     }
-    new = workflow_extracts.initiate_extract(
+    new = extracts.initiate_extract(
         person, coi_id, consignee=payload.consignee, quantities=_quantities(payload.quantities), boxes_9=boxes_9
     )
     return Status(201, _out(person, new))
@@ -266,36 +267,36 @@ def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
 )
 def submit_extract(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, workflow_extracts.submit_extract(person, coi_id))
+    return _out(person, extracts.submit_extract(person, coi_id))
 
 
 @router.post("/{int:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
 def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> Status:
     person = _person(request)
     parts = [{"consignee": p.consignee, "quantities": _quantities(p.quantities)} for p in payload.parts]
-    made = workflow_extracts.split(person, coi_id, parts=parts, place=payload.place, code=payload.code)
+    made = extracts.split(person, coi_id, parts=parts, place=payload.place, code=payload.code)
     return Status(201, [_out(person, e) for e in made])
 
 
 @router.post("/{int:coi_id}/deplete", response={200: StepOut, **ERRORS}, summary="Mark the base as depleted")
 def deplete(request: HttpRequest, coi_id: int, payload: NoteIn) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, workflow_extracts.deplete(person, coi_id, note=payload.note))
+    return _out(person, extracts.deplete(person, coi_id, note=payload.note))
 
 
 @router.post("/{int:coi_id}/replace", response={201: StepOut, **ERRORS}, summary="Replace by a new editable copy")
 def replace(request: HttpRequest, coi_id: int, payload: NoteIn) -> Status:
     person = _person(request)
-    return Status(201, _out(person, workflow.replace(person, coi_id, note=payload.note)))
+    return Status(201, _out(person, after_signature.replace(person, coi_id, note=payload.note)))
 
 
 @router.post("/{int:coi_id}/flag", response={200: StepOut, **ERRORS}, summary="Flag an OFIS irregularity")
 def flag(request: HttpRequest, coi_id: int, payload: FlagIn) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, workflow.flag_irregularity(person, coi_id, description=payload.description))
+    return _out(person, after_signature.flag_irregularity(person, coi_id, description=payload.description))
 
 
 @router.post("/{int:coi_id}/delete", response={200: StepOut, **ERRORS}, summary="Delete, with a reason")
 def delete(request: HttpRequest, coi_id: int, payload: DeleteIn) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, workflow.delete(person, coi_id, reason=payload.reason))
+    return _out(person, after_signature.delete(person, coi_id, reason=payload.reason))

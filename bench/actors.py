@@ -15,6 +15,7 @@ from django.db.models import Count
 
 from accounts.models import ApiToken, User
 from certificates.models import Certificate
+from certificates.outputs.pdf_store import stored_pdf
 from directory.models import Membership, MembershipKind, Status
 
 
@@ -60,8 +61,6 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
 def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
     """COIs whose PDF the task worker has rendered, as after each real workflow step (the generator writes
     COIs without going through the steps, so it is done here)."""
-    from certificates.outputs.pdf_store import stored_pdf
-
     ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]
     for coi in Certificate.objects.filter(pk__in=ids):
         stored_pdf(coi, "en")

@@ -27,6 +27,9 @@ from django.apps import apps  # noqa: E402
 from django.db import connection, models, transaction  # noqa: E402
 from stdnum import iso6346  # noqa: E402
 
+from bench.history import generate_history  # noqa: E402
+from bench.sql import insert_select  # noqa: E402
+
 CONTROL_BODIES = 50
 OPERATORS = 2000
 YEARS = 10
@@ -75,44 +78,6 @@ STATUS_MIX = [
     ("description_completed", 0.06),
     ("draft", 0.10),
 ]
-
-
-def literal(field: models.Field) -> str:
-    if field.has_default() and not callable(field.default):
-        value = field.default
-        if isinstance(value, bool):
-            return "TRUE" if value else "FALSE"
-        if isinstance(value, int | float):
-            return str(value)
-        return "'" + str(value).replace("'", "''") + "'"
-    if field.null:
-        return "NULL"
-    if isinstance(field, models.DateTimeField):
-        return "now()"
-    if isinstance(field, models.BooleanField):
-        return "FALSE"
-    if isinstance(field, models.IntegerField | models.DecimalField | models.FloatField):
-        return "0"
-    return "''"
-
-
-def insert_select(model: type[models.Model], count: str, values: dict[str, str], source: str = "") -> int:
-    """INSERT one row per `g` in 1..count (or per row of `source`, a FROM clause) with these SQL expressions."""
-    columns, exprs = [], []
-    given = dict(values)
-    for field in model._meta.concrete_fields:
-        if field.primary_key and field.name not in given:
-            continue
-        expr = given.pop(field.name, None) or given.pop(field.attname, None) or literal(field)
-        columns.append(connection.ops.quote_name(field.column))
-        exprs.append(expr)
-    if given:
-        raise ValueError(f"{model.__name__} has no fields {sorted(given)}")
-    from_clause = source or f"generate_series(1, {count}) AS g"
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {from_clause}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.rowcount
 
 
 def _skip_foreign_key_checks() -> None:
@@ -225,7 +190,7 @@ def generate(scale: int) -> dict[str, Any]:
              "seals": "'SEAL' || c.id"},
             source=f"(SELECT id FROM {table[cert]} WHERE id >= {ids['first_cert']} AND transport_mode = 'vessel') c",
         )  # fmt: skip
-        counts.update(_history(ids))
+        counts.update(generate_history(ids))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     counts["seconds"] = round(time.monotonic() - started, 1)
@@ -330,15 +295,6 @@ def _certificates(cert: type[models.Model], scale: int, ids: dict[str, Any]) -> 
          "submitted_at": f"CASE WHEN {status} = 'draft' THEN NULL ELSE {created} + interval '1 day' END"},
         source=source,
     )  # fmt: skip
-
-
-def _history(ids: dict[str, Any]) -> dict[str, int]:
-    """History rows, when the workflow's history model exists: one per step each COI went through."""
-    try:
-        from bench.history import generate_history
-    except ImportError:
-        return {}
-    return generate_history(ids)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 
-from bench.generate import insert_select
+from bench.sql import insert_select
 
 AFTER_18 = ("issuing_body_signed", "consignment_verified", "first_consignee_signed", "basis_for_extract",
             "released_as_conventional", "not_released", "ofis_irregularity", "deleted", "replaced")  # fmt: skip

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import QueryDict
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
+from core.collation import sorted_names
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
@@ -174,8 +175,8 @@ def choices() -> dict[str, Any]:
     return {
         "countries": country_choices(),
         "member_states": country_choices(eu_only=True),
-        "authorities": Authority.objects.filter(kind=Authority.Kind.COMPETENT).order_by("country", "name"),
-        "points_of_entry": PointOfEntry.objects.order_by("country", "name"),
+        "authorities": sorted_names(Authority.objects.filter(kind=Authority.Kind.COMPETENT), lambda a: a.name),
+        "points_of_entry": sorted_names(PointOfEntry.objects.all(), lambda p: p.name),
         "packaging_types": PackagingType.choices,
         "weight_units": WeightUnit.choices,
         "transport_modes": TransportMode.choices,

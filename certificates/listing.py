@@ -17,6 +17,7 @@ from certificates.access import Person, visible_certificates
 from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
+from reference.nomenclature import name_match
 
 SORTS = {
     "updated": "-updated_at",
@@ -80,9 +81,7 @@ def filtered(person: Person, filters: Filters) -> QuerySet[Certificate]:
         )
     if filters.product:
         digits = normalise_cn(filters.product)
-        match = Q(cn_code__code__startswith=digits) if digits else Q(cn_code__description_en__icontains=filters.product)
-        if not digits:
-            match |= Q(cn_code__description_fr__icontains=filters.product)
+        match = Q(cn_code__code__startswith=digits) if digits else name_match(filters.product, "cn_code__")
         qs = qs.filter(Exists(Commodity.objects.filter(match, certificate=OuterRef("pk"))))
     if filters.country:
         c = filters.country

@@ -7,7 +7,7 @@ workflow all ask `allowed(...)`; the tests walk the whole table.
 An extract (a COI with a base) is not in the guide's table: `coi-extract-matrix.csv`, in the same format,
 gives its rows where they differ (drafted by the importer or the RFL, submitted for endorsement, endorsed
 by the authority in box 20: the issuing body never signs it); its other rows are the table's. Pass the
-COI itself instead of its status and the right table is read. See `certificates/workflow.py`.
+COI itself instead of its status and the right table is read. See `certificates/workflow/__init__.py`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.statuses import COIRole, COIStatus
+from core.typography import quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.lists import DocumentType
 from reference.models import CnCode
@@ -191,7 +192,8 @@ class CommodityLine(models.Model):
 
     @property
     def net_weight_display(self) -> str:
-        return f"{self.net_weight.normalize():f} {self.net_weight_unit}" if self.net_weight is not None else ""
+        """'9 071,8 kg' in French, '9,071.8 kg' in English (the active language)."""
+        return f"{quantity(self.net_weight)}\u00a0{self.net_weight_unit}" if self.net_weight is not None else ""
 
 
 class Container(models.Model):
@@ -266,4 +268,4 @@ class NumberSequence(models.Model):
         return f"{self.country} {self.year}: {self.last}"
 
 
-from certificates.workflow_models import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001
+from certificates.workflow.models import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001

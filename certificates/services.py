@@ -1,5 +1,6 @@
-"""What people do to a COI before its certification: create, fill, save as draft, attach documents, submit,
-copy. Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+"""What people do to a COI before its certification: create, fill, save as draft, attach documents, copy.
+Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
+Submitting for certification is the workflow's first step (`certificates/workflow/steps.py`).
 """
 
 from __future__ import annotations
@@ -7,21 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from certificates import rules, workflow_history
+from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
-from certificates.matrix import Action, allowed, editable_boxes
-from certificates.models import Certificate, Commodity, CommodityLine, Document, NumberSequence
-from certificates.statuses import COIRole, COIStatus
-from certificates.workflow_models import Step
+from certificates.matrix import editable_boxes
+from certificates.models import Certificate, Document
+from certificates.queries import detail_queryset
+from certificates.statuses import COIRole
+from certificates.workflow import history
+from certificates.workflow.models import Step
 from core.errors import Conflict, DomainError, NotFound
-from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
+from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DocumentType, mandatory_fields
 
@@ -120,7 +122,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         values, errors = _read(data)
         if coi.is_draft:
             return _update_draft(coi, values, errors)
-        before, before_problems = workflow_history.snapshot(coi), rules.submission_problems(_fresh(coi))
+        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
         _store(coi, values)
         after_coi = _fresh(coi)
         after = as_data(after_coi)
@@ -132,7 +134,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             box_17_by_table="17" in editable_boxes(coi, roles),
         )
         rules.require(rules.merge(errors, refusal), _("The change was not saved: see the boxes marked."))
-        workflow_history.record_edit(person, coi, roles, before, after)
+        history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
     return coi, rules.merge(rules.submission_problems(coi), rules.warnings(coi))
 
@@ -170,78 +172,6 @@ def _fresh(coi: Certificate) -> Certificate:
     return detail_queryset().get(pk=coi.pk)
 
 
-def detail_queryset() -> Any:
-    """A COI with everything its page, PDF and rules read, in a fixed number of queries (8 whatever its size)."""
-    activities = OperatorActivity.objects.select_related("control_body_code")
-    return Certificate.objects.select_related(
-        "control_body_code__control_body",
-        "exporter",
-        "importer",
-        "first_consignee",
-        "rfl",
-        "validating_authority",
-        "point_of_entry__authority",
-        "creator",
-        "creator_operator",
-        "creator_control_body_code",
-    ).prefetch_related(
-        Prefetch("commodities", Commodity.objects.select_related("cn_code__parent__parent__parent")),
-        Prefetch(
-            "commodities__lines",
-            CommodityLine.objects.select_related("producer", "producer_control_body_code__control_body"),
-        ),
-        "containers",
-        "documents",
-        Prefetch("exporter__activities", activities),
-        Prefetch("importer__activities", activities),
-        Prefetch("first_consignee__activities", activities),
-    )
-
-
-# Submitting -----------------------------------------------------------------------------------------
-
-
-def submit(person: Person, pk: int) -> Certificate:
-    """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
-    status Description completed. Refused with every problem at its box, nothing changed."""
-    with transaction.atomic():
-        coi = get_visible(person, pk, for_update=True)
-        if not coi.is_draft:
-            raise Conflict(_("This COI has already been submitted."))
-        if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
-            raise DomainError(_("You may not submit this COI."))
-        coi = _fresh(coi)
-        problems = rules.submission_problems(coi)
-        if problems:
-            raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
-        now = timezone.now()
-        coi.number = next_number(coi.export_country, timezone.localdate(now).year)
-        coi.status = COIStatus.DESCRIPTION_COMPLETED
-        coi.submitted_at = now
-        coi.save(update_fields=["number", "status", "submitted_at", "updated_at"])
-        workflow_history.submitted(person, coi)
-    return coi
-
-
-def next_number(country: str, year: int) -> str:
-    """Box 3: `COI.EU.<country of export>.<year>.<7-digit sequence>`, one sequence row per country and year,
-    locked while the next number is taken, so two submissions never get the same one and none is reused."""
-    with transaction.atomic():
-        sequence = _locked_sequence(country, year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return f"COI.EU.{country}.{year}.{sequence.last:07d}"
-
-
-def _locked_sequence(country: str, year: int) -> NumberSequence:
-    locked = NumberSequence.objects.select_for_update()
-    try:
-        with transaction.atomic():
-            return locked.get_or_create(country=country, year=year)[0]
-    except IntegrityError:  # created meanwhile by a concurrent submission
-        return locked.get(country=country, year=year)
-
-
 # Documents ------------------------------------------------------------------------------------------
 
 DOCUMENT_TEXT = {"reference": 100, "issuer": 200, "description": 500}
@@ -271,7 +201,7 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
     document.file.save(upload.name or "document", upload, save=False)
     document.save()
     if not coi.is_draft:
-        workflow_history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
+        history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
     return document
 
 
@@ -319,7 +249,7 @@ def remove_document(person: Person, pk: int, document_id: int) -> Document | Non
             raise Conflict(refusal)
         document.withdrawn_at, document.withdrawn_by = timezone.now(), person.user
         document.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        workflow_history.document_step(person, coi, document, Step.DOCUMENT_WITHDRAWN)
+        history.document_step(person, coi, document, Step.DOCUMENT_WITHDRAWN)
     return document
 
 

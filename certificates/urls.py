@@ -1,6 +1,7 @@
 from django.urls import path
 
-from certificates import views, workflow_views
+from certificates import views
+from certificates.workflow import views as workflow_views
 
 app_name = "certificates"
 

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, rules, services
+from certificates import listing, lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
 from certificates.matrix import ALL_BOXES, Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow import steps
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
@@ -128,7 +129,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
-    stored = as_data(services.detail_queryset().get(pk=pk))
+    stored = as_data(queries.detail_queryset().get(pk=pk))
     if request.method == "GET":
         return _render_form(request, stored, editable=editable, coi=coi)
     posted = data_from_post(request.POST)
@@ -152,7 +153,7 @@ def _after_save(
     person = _person(request)
     if action == "submit":
         try:
-            coi = services.submit(person, coi.pk)
+            coi = steps.submit(person, coi.pk)
         except services.BoxErrors as exc:
             messages.error(request, exc.message)
             return _render_form(
@@ -204,7 +205,7 @@ def _render_form(
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
-    coi = services.detail_queryset().filter(pk=pk).first()
+    coi = queries.detail_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
     if not roles:
@@ -231,10 +232,10 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
     try:
-        coi = services.submit(person, pk)
+        coi = steps.submit(person, pk)
     except services.BoxErrors as exc:
         messages.error(request, exc.message)
-        coi = services.detail_queryset().get(pk=pk)
+        coi = queries.detail_queryset().get(pk=pk)
         return _render_form(
             request, as_data(coi), editable=_editable(person, coi), problems=exc.problems, coi=coi, status=422
         )

@@ -5,10 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from core.notices import unread_count
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    from core.notices import unread_count
-
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,

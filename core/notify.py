@@ -5,14 +5,15 @@ Texts are rendered in each person's language. Emails are queued, never sent insi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise
 
 from core.models import EmailOptOut, Notice, NoticeKind
+from core.plaintext import render_text
 from core.tasks import send_email
 
 
@@ -37,8 +38,8 @@ def notify(
     for user in people.values():
         with translation.override(user.language or settings.LANGUAGE_CODE):
             ctx = {**context, "user": user, "link": link}
-            subject = render_to_string(f"{template}_subject.txt", ctx).strip()
-            body = render_to_string(f"{template}_body.txt", ctx)
+            subject = render_text(f"{template}_subject.txt", ctx).strip()
+            body = render_text(f"{template}_body.txt", ctx)
         notices.append(Notice(user=user, text=subject[:500], url=url, kind=kind))
         if user.pk not in opted_out:
             send_email.enqueue(user.email, settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body)
@@ -47,4 +48,30 @@ def notify(
     return queued
 
 
-__all__ = ["notify", "NoticeKind"]
+def notify_message(
+    user: Any,
+    subject: str | Promise,
+    body: str | Promise,
+    params: Mapping[str, object],
+    url: str = "",
+    *,
+    kind: str = NoticeKind.MEMBERSHIP,
+) -> None:
+    """Tell one person of a decision with two messages instead of templates: `subject` becomes the notice
+    and, with `body`, the email, both formatted with `params` in the person's language. The email is queued
+    (core.tasks.send_email) unless the person turned off emails of that kind on their notifications page;
+    the link to `url` ends the body."""
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = {key: str(value) for key, value in params.items()}
+        subject_text = str(subject) % values
+        body_text = str(body) % values
+    Notice.objects.create(user=user, text=subject_text[:500], url=url, kind=kind)
+    if EmailOptOut.objects.filter(user=user, kind=kind).exists():
+        return
+    if url:
+        body_text += f"\n\n{settings.SITE_URL}{url}"
+    send_email.enqueue(user.email, subject_text, body_text)  # type: ignore[attr-defined]
+
+
+__all__ = ["notify", "notify_message", "NoticeKind"]

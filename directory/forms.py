@@ -1,4 +1,4 @@
-"""Forms of the directory's pages: they parse; the rules are in `rules.py` and `services.py`."""
+"""Forms of the directory's pages: they parse; the rules are in `matrix.py` and `services.py`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory import operators
+from directory.matrix import Action
 from directory.models import (
     ActivityKind,
     Authority,
@@ -17,7 +18,6 @@ from directory.models import (
     PointOfEntry,
     Status,
 )
-from directory.rules import Action
 from reference.countries import country_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

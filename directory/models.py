@@ -1,6 +1,6 @@
 """The directory: operators, control bodies, authorities, points of entry, and people's memberships.
 
-Rules that decide who validates what live in `directory/rules.py`; actions in `directory/services.py`.
+Rules that decide who validates what live in `directory/matrix.py`; actions in `directory/services.py`.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ class PointOfEntry(models.Model):
         ordering = ["country", "name"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        """'Le Havre (FRLEH)': people know a point of entry by its name; the code tells two apart."""
+        return f"{self.name} ({self.code})"
 
 
 class Operator(Address):

@@ -1,5 +1,5 @@
 """Operators: searching, creating one with its first request, adding activities and identifiers, deciding
-on a profile or an activity. The rules are `directory/rules.py`'s; requests and decisions on people are
+on a profile or an activity. The rules are `directory/matrix.py`'s; requests and decisions on people are
 `directory/services.py`'s.
 """
 
@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, Invalid, NotFound
-from directory import rules, services
+from core.notify import notify_message
+from directory import matrix, services
 from directory.eori import check_eori
 from directory.models import (
     ActivityKind,
@@ -28,7 +29,6 @@ from directory.models import (
     OperatorIdentifier,
     Status,
 )
-from directory.notify import notify
 from reference.countries import is_country
 
 
@@ -207,21 +207,21 @@ def create_operator_with_request(
         )
 
 
-def visible_operator(actor: Any, pk: int) -> tuple[Operator, rules.Standing]:
+def visible_operator(actor: Any, pk: int) -> tuple[Operator, matrix.Standing]:
     """An operator's full page (people, activities to decide): its Valid members and its validators only."""
     operator = with_details(Operator.objects.filter(pk=pk)).first()
-    st = rules.standing(actor)
+    st = matrix.standing(actor)
     if operator is None:
         raise NotFound(_("This operator does not exist."))
     member = Membership.objects.filter(user_id=st.user_id, operator=operator, status=Status.VALID).exists()
-    if not (member or rules.may_decide_operator(st, operator) or rules.may_edit_operator(st, operator)):
+    if not (member or matrix.may_decide_operator(st, operator) or matrix.may_edit_operator(st, operator)):
         raise NotFound(_("This operator does not exist."))
     return operator, st
 
 
 def _editable_operator(actor: Any, pk: int) -> Operator:
     operator, st = visible_operator(actor, pk)
-    if not rules.may_edit_operator(st, operator):
+    if not matrix.may_edit_operator(st, operator):
         raise NotFound(_("This operator does not exist."))
     return operator
 
@@ -244,8 +244,8 @@ def add_activity(actor: Any, operator_id: int, activity: NewActivity) -> Operato
 
 def _tell_activity_deciders(activity: OperatorActivity) -> None:
     probe = Membership(kind="operator", operator=activity.operator, user_id=None)
-    for decider in {m.user for m in rules.deciders_of(probe) if not m.is_admin}:
-        notify(
+    for decider in {m.user for m in matrix.deciders_of(probe) if not m.is_admin}:
+        notify_message(
             decider,
             _("A new activity of %(organisation)s waits for your decision"),
             _("Hello %(name)s,\n\n%(organisation)s adds the activity %(activity)s."),
@@ -271,7 +271,7 @@ def decide_operator(actor: Any, operator_id: int, action: str, reason: str = "")
     """The validator validates, rejects, suspends or deletes an operator's profile."""
     with transaction.atomic():
         operator, st = visible_operator(actor, operator_id)
-        if not rules.may_decide_operator(st, operator):
+        if not matrix.may_decide_operator(st, operator):
             raise NotFound(_("This operator does not exist."))
         operator = Operator.objects.select_for_update().get(pk=operator.pk)
         new = services.new_status(action, operator.status, reason)
@@ -287,7 +287,7 @@ def decide_activity(actor: Any, activity_id: int, action: str, reason: str = "")
             .filter(pk=activity_id)
             .first()
         )
-        if activity is None or not rules.may_decide_activity(rules.standing(actor), activity):
+        if activity is None or not matrix.may_decide_activity(matrix.standing(actor), activity):
             raise NotFound(_("This activity does not exist."))
         new = services.new_status(action, activity.status, reason)
         services.set_activity_status(actor, activity, new, reason.strip())

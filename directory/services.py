@@ -1,7 +1,7 @@
 """The directory's actions: requests to join, decisions, administrator flag, RFL grants.
 
-Each takes the acting person first, checks `directory/rules.py`, changes the status under a row lock,
-writes a `Decision` row and tells the person (`directory/notify.py`). Creating operators and their
+Each takes the acting person first, checks `directory/matrix.py`, changes the status under a row lock,
+writes a `Decision` row and tells the person (`core.notify.notify_message`). Creating operators and their
 activities and identifiers lives in `directory/operators.py`.
 """
 
@@ -17,7 +17,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, DomainError, Invalid, NotFound
-from directory import rules
+from core.notify import notify_message
+from directory import matrix
 from directory.models import (
     Authority,
     ControlBodyCode,
@@ -29,7 +30,6 @@ from directory.models import (
     RflGrant,
     Status,
 )
-from directory.notify import notify
 
 Organisation = Operator | ControlBodyCode | Authority
 
@@ -109,11 +109,11 @@ def request_membership(
 def _tell_deciders(membership: Membership) -> None:
     url = reverse("directory:queue")
     seen: set[int] = set()
-    for decider in rules.deciders_of(membership):
+    for decider in matrix.deciders_of(membership):
         if decider.user_id in seen:
             continue
         seen.add(decider.user_id)
-        notify(
+        notify_message(
             decider.user,
             WAITING_SUBJECT,
             WAITING_BODY,
@@ -145,17 +145,17 @@ def visible_membership(actor: Any, pk: int) -> Membership:
         .filter(pk=pk)
         .first()
     )
-    if membership is None or not rules.may_see_membership(rules.standing(actor), membership):
+    if membership is None or not matrix.may_see_membership(matrix.standing(actor), membership):
         raise NotFound(_("This request does not exist."))
     return membership
 
 
-def _locked_membership(actor: Any, pk: int) -> tuple[Membership, rules.Standing]:
+def _locked_membership(actor: Any, pk: int) -> tuple[Membership, matrix.Standing]:
     membership = visible_membership(actor, pk)
-    st = rules.standing(actor)
+    st = matrix.standing(actor)
     if membership.user_id == st.user_id:
         raise DomainError(_("Nobody decides their own request."), code="own_request")
-    if not rules.may_decide_membership(st, membership):
+    if not matrix.may_decide_membership(st, membership):
         raise NotFound(_("This request does not exist."))
     Membership.objects.select_for_update().filter(pk=pk).first()
     membership.refresh_from_db()
@@ -163,12 +163,12 @@ def _locked_membership(actor: Any, pk: int) -> tuple[Membership, rules.Standing]
 
 
 def new_status(action: str, old: str, reason: str) -> str:
-    if action not in rules.TRANSITIONS:
+    if action not in matrix.TRANSITIONS:
         raise Invalid(_("Unknown decision."))
-    sources, new = rules.TRANSITIONS[action]
+    sources, new = matrix.TRANSITIONS[action]
     if old not in sources:
         raise Conflict(_("This decision does not apply to a role that is %(status)s.") % {"status": Status(old).label})
-    if action in rules.REASON_REQUIRED and not reason.strip():
+    if action in matrix.REASON_REQUIRED and not reason.strip():
         raise Invalid(_("Give the reason of the rejection."))
     return new
 
@@ -230,7 +230,7 @@ def set_activity_status(actor: Any, activity: Any, new: str, reason: str = "") -
 
 def _tell_person(membership: Membership) -> None:
     reason = format_lazy(_("Reason: {}"), membership.reason) if membership.reason else ""
-    notify(
+    notify_message(
         membership.user,
         DECIDED_SUBJECT,
         DECIDED_BODY,
@@ -265,7 +265,7 @@ def set_admin(actor: Any, pk: int, is_admin: bool) -> Membership:
             if is_admin
             else _("You are no longer an administrator of %(organisation)s")
         )
-        notify(
+        notify_message(
             membership.user,
             subject,
             _("Hello %(name)s,\n\nYour administrator flag for %(organisation)s has changed."),
@@ -277,7 +277,7 @@ def set_admin(actor: Any, pk: int, is_admin: bool) -> Membership:
 
 def grant_rfl(actor: Any, person: Any, operator: Operator, points: Iterable[PointOfEntry]) -> list[RflGrant]:
     """The Commission grants 'responsible for the load' to a Valid person of an operator, per point of entry."""
-    if not rules.may_grant_rfl(rules.standing(actor)):
+    if not matrix.may_grant_rfl(matrix.standing(actor)):
         raise NotFound(_("This page does not exist."))
     points = list(points)
     if not points:
@@ -294,7 +294,7 @@ def grant_rfl(actor: Any, person: Any, operator: Operator, points: Iterable[Poin
                 grant.revoked_at, grant.granted_by, grant.granted_at = None, actor, timezone.now()
                 grant.save(update_fields=["revoked_at", "granted_by", "granted_at"])
             grants.append(grant)
-        notify(
+        notify_message(
             person,
             _("You are responsible for the load for %(organisation)s at %(points)s"),
             _("Hello %(name)s,\n\nThe Commission gave you the RFL role for %(organisation)s at %(points)s."),
@@ -309,7 +309,7 @@ def grant_rfl(actor: Any, person: Any, operator: Operator, points: Iterable[Poin
 
 
 def revoke_rfl(actor: Any, grant_id: int) -> RflGrant:
-    if not rules.may_grant_rfl(rules.standing(actor)):
+    if not matrix.may_grant_rfl(matrix.standing(actor)):
         raise NotFound(_("This page does not exist."))
     grant = RflGrant.objects.select_related("user", "operator", "point_of_entry").filter(pk=grant_id).first()
     if grant is None:
@@ -317,7 +317,7 @@ def revoke_rfl(actor: Any, grant_id: int) -> RflGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
-        notify(
+        notify_message(
             grant.user,
             _("Your RFL role for %(organisation)s at %(points)s is withdrawn"),
             _("Hello %(name)s,\n\nThe Commission withdrew your RFL role for %(organisation)s at %(points)s."),

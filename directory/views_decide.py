@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.collation import sorted_names
 from core.errors import Invalid
-from directory import operators, rules, services
+from directory import matrix, operators, services
 from directory.access import valid_memberships
 from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm
 from directory.models import Membership, MembershipKind, Operator, RflGrant, Status
@@ -28,12 +29,12 @@ def _decision(request: HttpRequest) -> tuple[str, str]:
 @domain_pages
 def queue(request: HttpRequest) -> HttpResponse:
     """Everything waiting for this person's decision: people's requests (with new operators) and activities."""
-    pending = rules.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
+    pending = matrix.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
     pending = pending.prefetch_related("operator__identifiers", "operator__activities__control_body_code")
     context = {
         "pending": pending,
-        "activities": rules.decidable_activities(request.user),
-        "queue_actions": [rules.Action.VALIDATE, rules.Action.REJECT],
+        "activities": matrix.decidable_activities(request.user),
+        "queue_actions": [matrix.Action.VALIDATE, matrix.Action.REJECT],
     }
     return render(request, "directory/queue.html", context)
 
@@ -81,9 +82,9 @@ def decide_operator(request: HttpRequest, pk: int) -> HttpResponse:
 def organisations(request: HttpRequest) -> HttpResponse:
     """Organisations > the operators this person administers or validates, with their pending requests."""
     mine = valid_memberships(request.user).filter(kind=MembershipKind.OPERATOR).values("operator_id")
-    shown = Operator.objects.filter(Q(pk__in=mine) | Q(pk__in=rules.decidable_operators(request.user).values("pk")))
+    shown = Operator.objects.filter(Q(pk__in=mine) | Q(pk__in=matrix.decidable_operators(request.user).values("pk")))
     shown = shown.annotate(pending=Count("members", filter=Q(members__status=Status.REQUESTED))).order_by("name")
-    return render(request, "directory/organisations.html", {"operators": shown[:200]})
+    return render(request, "directory/organisations.html", {"operators": sorted_names(shown[:200], lambda o: o.name)})
 
 
 @domain_pages
@@ -91,9 +92,9 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operator, st = operators.visible_operator(request.user, pk)
     context = {
         "operator": operator,
-        "may_edit": rules.may_edit_operator(st, operator),
-        "may_decide": rules.may_decide_operator(st, operator),
-        "actions": rules.actions_from(operator.status),
+        "may_edit": matrix.may_edit_operator(st, operator),
+        "may_decide": matrix.may_decide_operator(st, operator),
+        "actions": matrix.actions_from(operator.status),
         "activity_form": ActivityForm(),
         "identifier_form": IdentifierForm(),
     }
@@ -104,13 +105,13 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def operator_users(request: HttpRequest, pk: int) -> HttpResponse:
     """Organisations > Users: the operator's people; `?status=requested` for the pending requests."""
     operator, st = operators.visible_operator(request.user, pk)
-    if not rules.may_edit_operator(st, operator):
+    if not matrix.may_edit_operator(st, operator):
         raise Http404
     people = Membership.objects.filter(operator=operator).select_related("user", "operator").order_by("user__last_name")
     status = request.GET.get("status", "")
     if status in Status.values:
         people = people.filter(status=status)
-    rows = [(m, rules.actions_from(m.status) if rules.may_decide_membership(st, m) else []) for m in people]
+    rows = [(m, matrix.actions_from(m.status) if matrix.may_decide_membership(st, m) else []) for m in people]
     return render(request, "directory/operator_users.html", {"operator": operator, "rows": rows, "status": status})
 
 
@@ -150,7 +151,7 @@ def add_identifier(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_pages
 def rfl(request: HttpRequest) -> HttpResponse:
     """The Commission grants the RFL role to a person of an operator, for one or more points of entry."""
-    if not rules.may_grant_rfl(rules.standing(request.user)):
+    if not matrix.may_grant_rfl(matrix.standing(request.user)):
         raise Http404
     form = RflForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "directory",
     "certificates",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,9 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+# Django's formats, but French groups thousands with a narrow no-break space (opencoi/formats/fr). Quantities are
+# grouped by `core.typography.quantity`, not USE_THOUSAND_SEPARATOR (which would group ids in links too).
+FORMAT_MODULE_PATH = ["opencoi.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

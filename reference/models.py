@@ -25,6 +25,14 @@ class CnCode(models.Model):
     selectable = models.BooleanField(_("may be chosen on a COI"), default=True)
     # False once a yearly nomenclature no longer has the code: kept because certificates reference it.
     in_force = models.BooleanField(_("in the current nomenclature"), default=True)
+    # The code as a reader needs it: heading, six-digit subheading, leaf ("Coconuts, ... cashew nuts, ...: Shelled").
+    path_en = models.TextField(_("full description (English)"), blank=True)
+    path_fr = models.TextField(_("full description (French)"), blank=True)
+    # The path folded for search (lower case, no accents, words separated by one space, a space first and last):
+    # " noix de coco noix du bresil ... sans coques ". A word-start search is `search_fr LIKE '% cajou%'`,
+    # the same on SQLite and PostgreSQL; the few thousand codes of the extract scan in milliseconds.
+    search_en = models.TextField(editable=False, blank=True)
+    search_fr = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("CN code")
@@ -33,13 +41,21 @@ class CnCode(models.Model):
         indexes = [models.Index(fields=["level", "code"])]
 
     def __str__(self) -> str:
-        return f"{self.formatted} {self.description}"
+        return f"{self.formatted} {self.path}"
 
     @property
     def description(self) -> str:
-        if (translation.get_language() or "en").startswith("fr") and self.description_fr:
+        """The code's own text in the reader's language (a leaf: "sans coques"); English where no French."""
+        if _french() and self.description_fr:
             return self.description_fr
         return self.description_en
+
+    @property
+    def path(self) -> str:
+        """Heading, subheading and leaf in the reader's language: what pages show wherever a product is shown or
+        picked ("Noix de coco, noix du Brésil et noix de cajou, … : sans coques"); the code's own text if no path
+        was loaded yet."""
+        return (self.path_fr if _french() else self.path_en) or self.description
 
     @property
     def formatted(self) -> str:
@@ -48,17 +64,5 @@ class CnCode(models.Model):
         return " ".join(p for p in [c[:4], c[4:6], c[6:8]] if p)
 
 
-class CnWord(models.Model):
-    """The search index of the nomenclature: one row per word (lower case, no accents) of a description.
-
-    `search_cn` looks words up by prefix here, on an index, instead of scanning descriptions with LIKE '%...%'.
-    Rebuilt by the loader for the codes it creates or changes.
-    """
-
-    cn = models.ForeignKey(CnCode, on_delete=models.CASCADE, related_name="words")
-    language = models.CharField(max_length=2)
-    # db_index: on PostgreSQL Django adds the varchar_pattern_ops index that LIKE 'word%' uses.
-    word = models.CharField(max_length=40, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.language}:{self.word}"
+def _french() -> bool:
+    return (translation.get_language() or "en").startswith("fr")

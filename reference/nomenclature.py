@@ -11,11 +11,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound
-from reference.models import CnCode, CnWord
+from reference.models import CnCode
 
 # Code prefix -> categories; the longest prefix that matches a code wins. Chapters first, then the exceptions.
 CATEGORY_RULES: dict[str, str] = {
@@ -84,35 +85,58 @@ STOP_WORDS = {
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Noix de cajou, décortiquées' -> 'noix de cajou, decortiquees'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def words(text: str, language: str) -> set[str]:
-    """The words of a description worth indexing: two letters or more, not too common, 40 characters at most."""
+def search_text(text: str) -> str:
+    """The stored search form of a text: its words folded, one space between, one first and last.
+
+    'Noix de coco, noix du Brésil … : sans coques' -> ' noix de coco noix du bresil ... sans coques '."""
+    return f" {' '.join(re.findall(r'[a-z0-9]+', fold(text)))} "
+
+
+def query_terms(query: str, language: str) -> list[str]:
+    """The words of a search worth looking for, longest first, five at most: 'Café vert' -> ['cafe', 'vert']."""
     stop = STOP_WORDS.get(language, set())
-    return {w[:40] for w in re.findall(r"[a-z0-9]+", fold(text)) if len(w) >= 2 and w not in stop}
+    found = {w for w in re.findall(r"[a-z0-9]+", fold(query)) if len(w) >= 2 and w not in stop}
+    return sorted(found, key=lambda w: (-len(w), w))[:5]
+
+
+def name_match(query: str, prefix: str = "", languages: tuple[str, ...] = ("en", "fr")) -> Q:
+    """A filter on codes whose path, in one of `languages`, has words starting with every word of `query`
+    (accents and case ignored); `prefix` reaches the code through a relation ('cn_code__'). Nothing matches
+    a query with no word worth looking for."""
+    match = Q(pk__in=[])
+    for language in languages:
+        terms = query_terms(query, language)
+        if terms:
+            match |= Q(*[Q(**{f"{prefix}search_{language}__contains": f" {term}"}) for term in terms])
+    return match
 
 
 def _language(language: str | None) -> str:
-    return "fr" if (language or "").startswith("fr") else "en"
+    return "fr" if (language or translation.get_language() or "").startswith("fr") else "en"
 
 
 def search_cn(query: str, language: str | None = None, limit: int = 20) -> list[CnCode]:
-    """Selectable codes for an autocompletion: by code prefix ('0801 32') or by words of the description in the
-    reader's language ('cajou', 'noix cajou', 'cashew'), every word matching the start of a word. One query."""
+    """Selectable codes for an autocompletion, in code order, one query.
+
+    By code: digits with or without spaces or dots ('0801 32', '0801.32.00') match the start of the code.
+    By name, in `language` (the active language when None): every word of the query must start a word of the
+    code's path (heading, subheading, leaf), accents and case ignored: 'cafe' finds 'Café', 'noix cajou' finds
+    0801 32 00. The stored `search_fr`/`search_en` texts are folded already, so a plain LIKE does it on SQLite and
+    PostgreSQL alike."""
     query = (query or "").strip()
     digits = normalise_code(query)
     codes = CnCode.objects.filter(selectable=True)
     if digits.isdigit():
         return list(codes.filter(code__startswith=digits[:8]).order_by("code")[:limit])
     lang = _language(language)
-    terms = sorted(words(query, lang), key=len, reverse=True)[:5]
+    terms = query_terms(query, lang)
     if not terms:
         return []
-    for term in terms:
-        codes = codes.filter(id__in=CnWord.objects.filter(language=lang, word__startswith=term).values("cn_id"))
-    return list(codes.order_by("code")[:limit])
+    return list(codes.filter(name_match(query, languages=(lang,))).order_by("code")[:limit])
 
 
 def cn_tree(parent_code: str | None = None) -> QuerySet[CnCode]:

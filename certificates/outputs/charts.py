@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.typography import colon, quantity
+
 # (fill colour, pattern kind): colour helps, the pattern is what tells series apart in black and white.
 STYLES = [
     ("#1f77b4", "solid"),
@@ -88,7 +90,7 @@ def stacked_bars(title: str, categories: list[str], series: list[Series], prefix
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{fill(n, prefix)}" '
                 f'stroke="#000" stroke-width="0.5">'
-                f"<title>{escape(category)}, {escape(s.label)}: {_num(value)}</title></rect>"
+                f"<title>{escape(category)}, {escape(s.label)}{colon()} {_num(value)}</title></rect>"
             )
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{_num(totals[i])}</text>')
         parts.append(
@@ -110,9 +112,10 @@ def horizontal_bars(title: str, rows: list[tuple[str, float]], unit: str, prefix
         parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end">{escape(label[:40])}</text>')
         parts.append(
             f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row_h - 6}" fill="{fill(0, prefix)}" '
-            f'stroke="#000" stroke-width="0.5"><title>{escape(label)}: {_num(value)} {escape(unit)}</title></rect>'
+            f'stroke="#000" stroke-width="0.5">'
+            f"<title>{escape(label)}{colon()} {_num(value)}\u00a0{escape(unit)}</title></rect>"
         )
-        parts.append(f'<text x="{label_width + w + 4:.1f}" y="{y + 14}">{_num(value)} {escape(unit)}</text>')
+        parts.append(f'<text x="{label_width + w + 4:.1f}" y="{y + 14}">{_num(value)}\u00a0{escape(unit)}</text>')
     return _svg(title, width, height, parts)
 
 
@@ -149,4 +152,5 @@ def _svg(title: str, width: float, height: float, parts: list[str]) -> SafeStrin
 
 
 def _num(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f") if value >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+    """A value in the reader's language: whole above 10, one decimal below ('31\u202f600', '2,5')."""
+    return quantity(value, 0 if value >= 10 else 1)

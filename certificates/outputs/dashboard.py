@@ -140,7 +140,7 @@ def per_month(qs: QuerySet[Certificate]) -> tuple[list[str], list[charts.Series]
         for value, label in COIStatus.choices
         if value in counts
     ]
-    return [formats.date_format(k, "M Y") for k in keys], series
+    return [formats.date_format(k, "N Y") for k in keys], series  # N: "juil. 2026", as the locale abbreviates
 
 
 def _month_keys(first: datetime.date, last: datetime.date) -> list[datetime.date]:

@@ -1,7 +1,7 @@
 """The COI as a PDF laid out like the official form: boxes 1 to 21 in order, box 13 as a table over as many
 pages as it needs, the signatures, the status, a QR code and short URL to the public verification on every
 page; in the reader's language. HTML through WeasyPrint (DejaVu through fontconfig); sealed once box 18 is
-signed (core.seal, PAdES), so any PDF reader shows whether it was altered.
+signed (certificates.outputs.seal, PAdES), so any PDF reader shows whether it was altered.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
+from certificates.outputs.seal import seal_configured, seal_pdf
 from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import verification_url
-from certificates.services import detail_queryset
-from core.seal import seal_configured, seal_pdf
+from certificates.queries import detail_queryset
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure

@@ -3,23 +3,29 @@
 WeasyPrint needs about half a second for the form; a COI changes a handful of times in its life and is
 printed far more often (importer, forwarder, border post, consignee). The stored file is named by the
 COI's version (last change, status, seal), so a change makes a new file and the old ones are removed.
-After each workflow step the task queue renders both languages ahead (`prerender`), so even the first
-print after a step is a read.
+After each workflow step (each new history entry), once its transaction is committed, the task queue renders
+both languages ahead (`prerender`), so even the first print after a step is a read.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django_tasks import task
 
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
+from certificates.outputs.seal import seal_configured
 from certificates.outputs.signatures import box18_signed
-from core.seal import seal_configured
+from certificates.workflow.models import HistoryEntry
 
 LANGUAGES = ("fr", "en")
 
@@ -76,3 +82,10 @@ def prerender(coi_id: int) -> int:
 def prerender_later(coi_id: int) -> None:
     if settings.PDF_PRERENDER:
         prerender.enqueue(coi_id)
+
+
+@receiver(post_save, sender=HistoryEntry, dispatch_uid="prerender_after_step")
+def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **kwargs: Any) -> None:
+    """A new history entry is a new version of the COI: render its PDFs once the step is committed."""
+    if created:
+        transaction.on_commit(partial(prerender_later, instance.certificate_id))

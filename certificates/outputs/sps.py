@@ -37,7 +37,7 @@ from lxml import etree
 
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
-from certificates.services import detail_queryset
+from certificates.queries import detail_queryset
 from directory.models import IdentifierType, Operator
 from reference.lists import TransportMode, WeightUnit
 
@@ -209,7 +209,8 @@ def _items(consignment: etree._Element, coi: Certificate) -> None:
             _sub(classification, "SystemID", CN_SYSTEM)
             _sub(classification, "SystemName", "Combined Nomenclature")
             _sub(classification, "ClassCode", commodity.cn_code.code)
-            _sub(classification, "ClassName", commodity.cn_code.description_en, languageID="en")
+            name = commodity.cn_code.path_en or commodity.cn_code.description_en
+            _sub(classification, "ClassName", name, languageID="en")
             if line.packaging_type or line.packages is not None:
                 package = _sub(trade, "PhysicalSPSPackage")
                 _sub(package, "LevelCode", "1")

@@ -96,5 +96,5 @@ def _products(coi: Certificate) -> list[PublicProduct]:
             (to_kg(line.net_weight, line.net_weight_unit) for line in commodity.lines.all() if line.net_weight),
             Decimal(0),
         )
-        products.append(PublicProduct(commodity.cn_code.formatted, commodity.cn_code.description, total))
+        products.append(PublicProduct(commodity.cn_code.formatted, commodity.cn_code.path, total))
     return products

@@ -20,23 +20,18 @@ from stdnum.exceptions import ValidationError as StdnumError
 from certificates.models import Certificate, CommodityLine
 from certificates.rules.documents import DocumentFieldsGiven
 from certificates.rules.problems import Problems, add, merge
+from core.typography import quantity
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, OperatorActivity, Status
 from reference.countries import country_name, is_member_state
 from reference.lists import TransportMode, to_kg
 from reference.models import CnCode
+from reference.nomenclature import categories_for
 from reference.procedures import procedure_for
 
 
 def cn_categories(cn_code: CnCode) -> set[str]:
     """Recognition categories (A-F) of a CN code: its own, else its nearest ancestor's."""
-    try:
-        from reference.nomenclature import categories_for
-    except ImportError:  # the reference app's helper is not there yet: walk the parents ourselves
-        node: CnCode | None = cn_code
-        while node is not None and not node.categories:
-            node = node.parent
-        return set(node.categories) if node else set()
-    return set(categories_for(cn_code.code))
+    return categories_for(cn_code.code)
 
 
 def product_categories(cn_codes: Iterable[CnCode]) -> set[str]:
@@ -224,7 +219,7 @@ class GrossWeightCoversNetWeights:
             return {
                 self.box: [
                     _("The gross weight is less than the sum of the net weights (%(net)s %(unit)s).")
-                    % {"net": f"{net_in_unit.normalize():f}", "unit": coi.gross_weight_unit}
+                    % {"net": quantity(net_in_unit), "unit": coi.gross_weight_unit}
                 ]
             }
         return {}

@@ -20,7 +20,7 @@ from certificates.models import Certificate
 from certificates.rules.boxes import PartiesCertified, submission_problems
 from certificates.rules.problems import Problems, add, merge
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow_models import CheckResult
+from certificates.workflow.models import CheckResult
 
 EMPTY: tuple[Any, ...] = (None, "", [])
 

@@ -8,8 +8,9 @@ from django import template
 
 from certificates.access import Person
 from certificates.statuses import COIStatus
-from certificates.workflow_models import CheckResult
-from certificates.workflow_offer import history, relatives, steps_for
+from certificates.workflow.models import CheckResult
+from certificates.workflow.offer import history, relatives, steps_for
+from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
 
 register = template.Library()
@@ -46,10 +47,11 @@ def _decisions(coi: Any) -> list[tuple[str, str]]:
 
 def _consignees() -> list[Operator]:
     """Operators that may be an extract's consignee (a Valid first-consignee activity)."""
-    return list(
+    return sorted_names(
         Operator.objects.filter(
             status=Status.VALID, activities__kind=ActivityKind.OPERATOR, activities__status=Status.VALID
         )
         .distinct()
-        .order_by("name")[:300]
+        .order_by("name")[:300],
+        lambda operator: operator.name,
     )

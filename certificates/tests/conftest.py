@@ -10,9 +10,11 @@ import pytest
 from certificates.access import Person
 from certificates.boxes import BoxData
 from certificates.models import Certificate
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
+from certificates.workflow.steps import submit
 from directory.models import ActivityKind, Authority, Membership
 from reference.models import CnCode
+from reference.tests.fixtures import cn_codes  # noqa: F401 - the whole shipped CN, for search tests
 
 from .factories import (
     ActivityFactory,
@@ -122,12 +124,8 @@ def world(db: Any) -> World:
     inao = AuthorityFactory(name="INAO", country="FR", kind=Authority.Kind.COMPETENT)
     douane = AuthorityFactory(name="Douane du Havre", country="FR", kind=Authority.Kind.ENTRY)
     le_havre = PointOfEntryFactory(code="FRLEH", name="Le Havre", authority=douane)
-    chapter = cn_code("08", "Edible fruit and nuts", categories="A")
-    heading = cn_code("0801", "Coconuts, Brazil nuts and cashew nuts", chapter)
-    sub = cn_code("080132", "Cashew nuts, shelled", heading)
-    cashew = cn_code("08013200", "Cashew nuts, shelled", sub)
-    jam_chapter = cn_code("20", "Preparations of vegetables, fruit, nuts", categories="D")
-    jam = cn_code("20079910", "Jams of fruit, plums", cn_code("2007", "Jams", jam_chapter))
+    cashew = cn_code("08013200")  # shelled cashew nuts
+    jam = cn_code("20079910")  # plum purée for industrial processing
     forwarder = member_of(transit, email="forwarder@transit.example")
     rfl_grant(forwarder, transit, le_havre)
     return World(

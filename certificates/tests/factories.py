@@ -20,6 +20,7 @@ from directory.models import (
     Status,
 )
 from directory.tests.factories import AuthorityFactory, ControlBodyFactory, OperatorFactory
+from reference.loader import load_codes
 from reference.models import CnCode
 
 
@@ -80,14 +81,6 @@ def rfl_grant(user: object, operator: Operator, point: PointOfEntry) -> RflGrant
     return RflGrant.objects.create(user=user, operator=operator, point_of_entry=point)
 
 
-def cn_code(code: str, description: str, parent: CnCode | None = None, categories: str = "") -> CnCode:
-    return CnCode.objects.get_or_create(
-        code=code,
-        defaults={
-            "parent": parent,
-            "level": len(code),
-            "description_en": description,
-            "description_fr": description,
-            "categories": categories,
-        },
-    )[0]
+def cn_code(code: str) -> CnCode:
+    """A real code of the shipped CN (with its chapter, heading and subheading, texts and categories as loaded)."""
+    return load_codes(code)[code]

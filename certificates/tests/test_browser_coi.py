@@ -41,7 +41,7 @@ def fill_line(page: Page, prefix: str, trade_name: str, lot: str, packages: str,
 
 
 def test_the_importer_fills_and_submits_a_coi(browser: Browser, live_server: object, world: object) -> None:
-    load_base()  # the real nomenclature, with its word index for the search
+    load_base()  # the real nomenclature, with its search texts
     base = live_server.url
     page = logged_in(browser, base, world.importer.email)
 

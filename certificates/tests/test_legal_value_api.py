@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
-from certificates import workflow
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Signature
+from certificates.workflow import after_signature
+from certificates.workflow.models import Signature
 from core.models import Notice
 from directory.models import ActivityKind
 
@@ -279,7 +279,7 @@ def test_it_accepts_box_18_after_the_date_of_departure_with_its_reason_in_the_hi
 
 def test_it_refuses_box_20_while_a_replacement_is_open(client, flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = workflow.replace(flow.person(flow.w.control_body), old.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
     r = decide(client, old, flow.w.inao_agent)
     assert r.status_code == 409 and f"being replaced by COI {new.number}" in r.json()["boxes"]["20"][0]
     assert Certificate.objects.get(pk=old.pk).status == COIStatus.ISSUING_BODY_SIGNED
@@ -287,7 +287,7 @@ def test_it_refuses_box_20_while_a_replacement_is_open(client, flow):
 
 def test_it_refuses_deletion_while_a_replacement_is_open(client, flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = workflow.replace(flow.person(flow.w.control_body), old.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
     Certificate.objects.filter(pk=old.pk).update(status=COIStatus.CONSIGNMENT_VERIFIED)  # verified before the rule
     r = post(client, f"{old.pk}/delete", {"reason": "Duplicate"}, flow.w.inao_agent)
     assert r.status_code == 409 and new.number in r.json()["boxes"]["delete"][0]
@@ -295,7 +295,7 @@ def test_it_refuses_deletion_while_a_replacement_is_open(client, flow):
 
 def test_it_accepts_box_20_on_the_signed_replacement(client, flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = flow.sign_18(workflow.replace(flow.person(flow.w.control_body), old.pk))
+    new = flow.sign_18(after_signature.replace(flow.person(flow.w.control_body), old.pk))
     assert decide(client, new, flow.w.inao_agent).status_code == 200
     assert Certificate.objects.get(pk=old.pk).status == COIStatus.REPLACED
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from certificates import workflow
 from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
+from certificates.workflow import after_signature
 from directory.models import ActivityKind
 
 from .factories import OperatorFactory
@@ -196,7 +196,7 @@ def test_it_flags_a_date_of_departure_before_the_submission_on_the_coi_page(clie
 
 def test_it_refuses_box_20_on_the_page_while_a_replacement_is_open(client, flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = workflow.replace(flow.person(flow.w.control_body), old.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
     r = step(
         client, flow.w.inao_agent, old, "decide", {"decision": "consignment_verified", "place": "Paris", "code": code()}
     )
@@ -205,7 +205,7 @@ def test_it_refuses_box_20_on_the_page_while_a_replacement_is_open(client, flow)
 
 def test_it_refuses_deletion_on_the_page_while_a_replacement_is_open(client, flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = workflow.replace(flow.person(flow.w.control_body), old.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
     Certificate.objects.filter(pk=old.pk).update(status=COIStatus.CONSIGNMENT_VERIFIED)  # verified before the rule
     r = step(client, flow.w.inao_agent, old, "delete", {"reason": "Duplicate"})
     assert r.status_code == 409 and new.number in r.content.decode()

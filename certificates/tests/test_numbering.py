@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from certificates.models import NumberSequence
-from certificates.services import next_number
+from certificates.workflow.numbering import next_number
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.outputs.dashboard import build, release_spread
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Signature
+from certificates.workflow.models import Signature
 
 
 def released(world: Any, days: float) -> Certificate:
@@ -42,7 +42,7 @@ def test_it_sums_net_weight_by_chapter_and_origin_in_kg(world: Any) -> None:
     world.submitted()
     world.draft()  # drafts are no consignment: not counted
     board = build(world.importer, world.membership(world.importer))
-    assert board.chapters == [("08 Edible fruit and nuts", 15800.0)]
+    assert board.chapters == [("08 Edible fruit and nuts; peel of citrus fruit or melons", 15800.0)]
     assert board.origins == [("Morocco", 15800.0)]
 
 

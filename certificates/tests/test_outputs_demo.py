@@ -17,8 +17,8 @@ from accounts.models import User
 from certificates.models import Certificate
 from certificates.outputs import sps
 from certificates.outputs.pdf import render_pdf
+from certificates.outputs.seal import check_seal, generate_self_signed
 from certificates.outputs.verification import public_token
-from core.seal import check_seal, generate_self_signed
 
 pytestmark = pytest.mark.django_db
 

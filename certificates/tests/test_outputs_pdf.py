@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
+from certificates.outputs.seal import check_seal, generate_self_signed
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Signature
-from core.seal import check_seal, generate_self_signed
+from certificates.workflow.models import Signature
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.core.files.storage import default_storage
 
 from certificates.outputs import pdf_store
 from certificates.outputs.pdf_store import prerender, stored_pdf
-from certificates.services import create_draft, submit
+from certificates.services import create_draft
+from certificates.workflow.steps import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +53,21 @@ def test_the_task_renders_both_languages_ahead(world):
     assert sorted(n.split("-")[0] for n in default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == ["en", "fr"]
 
 
+def test_it_renders_the_pdfs_ahead_once_a_step_is_committed_not_before(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.PDF_PRERENDER = True
+    coi = _draft(world)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        submit(world.person(world.exporter), coi.pk)
+    assert not default_storage.exists(f"coi-pdf/{coi.pk}")  # nothing rendered inside the step's transaction
+    for callback in pending:
+        callback()
+    assert sorted(n.split("-")[0] for n in default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == ["en", "fr"]
+
+
 def test_a_stored_pdf_read_back_is_still_sealed_once_box_18_is_signed(world, tmp_path, settings):
-    from core.seal import check_seal, generate_self_signed
+    from certificates.outputs.seal import check_seal, generate_self_signed
 
     settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = tmp_path / "seal.key", tmp_path / "seal.crt"
     generate_self_signed(settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE, common_name="Test seal")

@@ -30,7 +30,7 @@ def test_it_shows_the_status_without_login(world: Any, client: Any) -> None:
         "0801 32 00",
     ):
         assert shown in page, shown
-    assert "15800" in page  # net weight: 9000 kg + 6.8 t
+    assert "15,800" in page  # net weight: 9000 kg + 6.8 t
 
 
 def test_it_shows_no_email_document_or_lot(world: Any, client: Any) -> None:
@@ -68,7 +68,7 @@ def test_a_wrong_or_stale_token_is_a_404(world: Any, client: Any) -> None:
     assert client.get(f"/v/{token[:-1]}{'a' if token[-1] != 'a' else 'b'}").status_code == 404
     assert client.get("/v/zz-notatoken").status_code == 404
     assert certificate_for_token(stale) is not None
-    from certificates.services import submit
+    from certificates.workflow.steps import submit
 
     submit(world.person(world.importer), draft.pk)
     assert certificate_for_token(stale) is None  # a printed draft stops verifying once the COI has its number

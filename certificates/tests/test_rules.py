@@ -7,7 +7,8 @@ import datetime
 import pytest
 
 from certificates import rules
-from certificates.services import BoxErrors, submit, update_boxes
+from certificates.services import BoxErrors, update_boxes
+from certificates.workflow.steps import submit
 from directory.models import ActivityKind, Status
 
 from .conftest import CREATORS

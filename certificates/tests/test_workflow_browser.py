@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from accounts.models import User
 from accounts.tests.helpers import totp_code
 from certificates.models import Certificate
-from core.demo import load_demo
+from demo.load import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
-from certificates import workflow, workflow_extracts
 from certificates.statuses import COIStatus
-from certificates.workflow_models import Signature, Step
+from certificates.workflow import extracts, steps
+from certificates.workflow.models import Signature, Step
 from core.errors import Conflict
 
 from .factories import member_of
@@ -34,7 +34,7 @@ def race(first: Any, second: Any, monkeypatch: Any) -> tuple[list[Any], float]:
     """Run `first` then `second` in two threads, each on its own connection; `first` holds the row lock a
     while before going on, so `second` really waits on it. Returns both outcomes and how long `second` waited."""
     locked = threading.Event()
-    real_locked = workflow.locked
+    real_locked = steps.locked
 
     def slow_locked(person: Any, pk: int) -> Any:
         coi = real_locked(person, pk)
@@ -43,8 +43,8 @@ def race(first: Any, second: Any, monkeypatch: Any) -> tuple[list[Any], float]:
             time.sleep(0.5)
         return coi
 
-    monkeypatch.setattr(workflow, "locked", slow_locked)
-    monkeypatch.setattr(workflow_extracts, "locked", slow_locked)
+    monkeypatch.setattr(steps, "locked", slow_locked)
+    monkeypatch.setattr(extracts, "locked", slow_locked)
     outcomes: list[Any] = [None, None]
     waited = [0.0]
 
@@ -79,8 +79,8 @@ def test_two_signers_of_box_18_exactly_one_succeeds(flow, monkeypatch):
     two_factor(colleague)
     a, b = flow.person(flow.w.control_body), flow.person(colleague)
     outcomes, waited = race(
-        lambda: workflow.sign_box_18(a, coi.pk, place="Agadir", checks=CHECKS),
-        lambda: workflow.sign_box_18(b, coi.pk, place="Casablanca", checks=CHECKS),
+        lambda: steps.sign_box_18(a, coi.pk, place="Agadir", checks=CHECKS),
+        lambda: steps.sign_box_18(b, coi.pk, place="Casablanca", checks=CHECKS),
         monkeypatch,
     )
     assert outcomes[0].status == COIStatus.ISSUING_BODY_SIGNED
@@ -97,8 +97,8 @@ def test_two_authorities_deciding_box_20_exactly_one_succeeds(flow, monkeypatch)
     coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
     inao, border = flow.person(flow.w.inao_agent), flow.person(flow.w.border_agent)
     outcomes, _waited = race(
-        lambda: workflow.decide(inao, coi.pk, decision=COIStatus.CONSIGNMENT_VERIFIED, place="Paris"),
-        lambda: workflow.decide(border, coi.pk, decision=COIStatus.NOT_RELEASED, place="Le Havre", reason="Fraud"),
+        lambda: steps.decide(inao, coi.pk, decision=COIStatus.CONSIGNMENT_VERIFIED, place="Paris"),
+        lambda: steps.decide(border, coi.pk, decision=COIStatus.NOT_RELEASED, place="Le Havre", reason="Fraud"),
         monkeypatch,
     )
     assert isinstance(outcomes[1], Conflict)
@@ -113,11 +113,11 @@ def test_two_extracts_of_the_last_packages_never_exceed_the_base(flow, monkeypat
     importer, forwarder = flow.person(flow.w.importer), flow.person(flow.w.forwarder)
 
     def take(person: Any) -> Any:
-        return workflow_extracts.initiate_extract(
+        return extracts.initiate_extract(
             person, base.pk, consignee=flow.w.foods.pk, quantities={line.pk: (300, "6000")}
         )
 
     outcomes, _waited = race(lambda: take(importer), lambda: take(forwarder), monkeypatch)
     assert outcomes[0].base_id == base.pk
     assert "remain" in str(outcomes[1])
-    assert [lot.remaining_packages for lot in workflow_extracts.lots(base)][0] == 100
+    assert [lot.remaining_packages for lot in extracts.lots(base)][0] == 100

@@ -19,12 +19,13 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import ApiToken
-from certificates import services, workflow, workflow_extracts
+from certificates import queries, services
 from certificates.access import Person
 from certificates.boxes import as_data
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
+from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError
 
 from .workflow_world import CHECKS, ROLES, code, make_flow
@@ -83,7 +84,7 @@ def rolled_back(fn: Any) -> Any:
 
 
 def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
-    data = as_data(services.detail_queryset().get(pk=coi.pk))
+    data = as_data(queries.detail_queryset().get(pk=coi.pk))
     if action == Action.EDIT_ALL:
         return {"transport_identification": "Changed ship"}
     if action == Action.EDIT_BOX_9:
@@ -102,7 +103,7 @@ def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
 
 
 def changed(coi: Certificate, action: Action) -> bool:
-    coi = services.detail_queryset().get(pk=coi.pk)
+    coi = queries.detail_queryset().get(pk=coi.pk)
     data = as_data(coi)
     return {
         Action.EDIT_ALL: lambda: data["transport_identification"] == "Changed ship",
@@ -135,19 +136,19 @@ def step_payload(flow: Any, coi: Certificate, action: Action) -> tuple[str, dict
 def domain_step(person: Person, coi: Certificate, action: Action, fields: dict[str, Any]) -> None:
     pk, quantities = coi.pk, {fields.get("line"): (1, "1")}
     {
-        Action.SIGN_18: lambda: workflow.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
-        Action.SIGN_20: lambda: workflow.decide(person, pk, decision=fields["decision"], place="Paris"),
-        Action.SIGN_21: lambda: workflow.sign_box_21(person, pk, place="Lyon"),
-        Action.REPLACE: lambda: workflow.replace(person, pk),
-        Action.FLAG_OFIS: lambda: workflow.flag_irregularity(person, pk, description="Residues"),
-        Action.DELETE: lambda: workflow.delete(person, pk, reason="Entered twice"),
-        Action.INITIATE_EXTRACT: lambda: workflow_extracts.initiate_extract(
+        Action.SIGN_18: lambda: steps.sign_box_18(person, pk, place="Agadir", checks=CHECKS),
+        Action.SIGN_20: lambda: steps.decide(person, pk, decision=fields["decision"], place="Paris"),
+        Action.SIGN_21: lambda: steps.sign_box_21(person, pk, place="Lyon"),
+        Action.REPLACE: lambda: after_signature.replace(person, pk),
+        Action.FLAG_OFIS: lambda: after_signature.flag_irregularity(person, pk, description="Residues"),
+        Action.DELETE: lambda: after_signature.delete(person, pk, reason="Entered twice"),
+        Action.INITIATE_EXTRACT: lambda: extracts.initiate_extract(
             person, pk, consignee=fields["consignee"], quantities=quantities
         ),
-        Action.SPLIT: lambda: workflow_extracts.split(
+        Action.SPLIT: lambda: extracts.split(
             person, pk, parts=[{"consignee": fields["consignee"], "quantities": quantities}], place="Le Havre"
         ),
-        Action.SUBMIT_EXTRACT: lambda: workflow_extracts.submit_extract(person, pk),
+        Action.SUBMIT_EXTRACT: lambda: extracts.submit_extract(person, pk),
     }[action]()
 
 
@@ -171,7 +172,7 @@ API_PATHS = {"sign-18": "sign", "sign-21": "sign"}
 
 def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
     """The edit page's form with every box as stored, and `data` applied."""
-    boxes = {**as_data(services.detail_queryset().get(pk=coi.pk)), **data}
+    boxes = {**as_data(queries.detail_queryset().get(pk=coi.pk)), **data}
     form: dict[str, Any] = {}
     for field, value in boxes.items():
         if field == "commodities":
@@ -320,7 +321,7 @@ def test_the_extract_rows_hold_for_every_role_and_action(flow, status, channel):
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     extract = flow.extract(base)
     if status == COIStatus.DESCRIPTION_COMPLETED:
-        extract = workflow_extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
+        extract = extracts.submit_extract(flow.person(flow.w.importer), extract.pk)
     assert walk(flow, channel, {"importer": extract}) == []
 
 

@@ -39,7 +39,7 @@ def test_it_shows_the_extracts_and_what_remains_per_lot(client, flow):
     extract = flow.extract(base, 150, "3000")
     html = page_of(client, flow.w.importer, base)
     assert 'data-testid="lots"' in html
-    assert "<td>250</td><td>6000 kg</td>" in html  # LOT-A: 400 packages, 9000 kg, 150 and 3000 taken
+    assert "<td>250</td><td>6,000\u00a0kg</td>" in html  # LOT-A: 400 packages, 9000 kg, 150 and 3000 taken
     assert f'href="/certificates/{extract.pk}/"' in html
     assert 'id="button-extract"' in html and 'name="packages_' in html
     html = page_of(client, flow.w.importer, extract)

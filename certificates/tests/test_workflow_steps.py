@@ -9,12 +9,13 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.management import call_command
 
-from certificates import workflow, workflow_extracts
 from certificates.access import get_visible
 from certificates.models import Certificate
 from certificates.services import BoxErrors, update_boxes
 from certificates.statuses import COIStatus
-from certificates.workflow_models import HistoryEntry, Signature, Step
+from certificates.workflow import after_signature, steps
+from certificates.workflow import extracts as extract_steps
+from certificates.workflow.models import HistoryEntry, Signature, Step
 from core.errors import Conflict, DomainError, Invalid
 from core.models import Notice, NoticeKind
 from directory.models import ActivityKind
@@ -45,15 +46,15 @@ def test_it_brings_a_coi_to_each_status_through_the_workflow(flow, status):
 def test_it_signs_box_18_after_the_checks_and_records_who_for_whom(flow):
     coi = flow.w.submitted()
     with pytest.raises(Invalid, match="checks"):
-        workflow.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir")
-    workflow.record_checks(
+        steps.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir")
+    steps.record_checks(
         flow.person(flow.w.control_body),
         coi.pk,
         documentary="acceptable",
         physical="not_done",
         physical_remarks="Two bags torn",
     )
-    workflow.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", code=code())
+    steps.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", code=code())
     coi.refresh_from_db()
     assert coi.status == COIStatus.ISSUING_BODY_SIGNED
     signature = Signature.objects.get(certificate=coi, box="18")
@@ -69,12 +70,12 @@ def test_it_requires_two_factor_and_a_good_code_to_sign(flow):
     coi = flow.w.submitted()
     Authenticator.objects.filter(user=flow.w.control_body).delete()
     with pytest.raises(DomainError, match="two-factor"):
-        workflow.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
+        steps.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
     from .workflow_world import two_factor
 
     two_factor(flow.w.control_body)
     with pytest.raises(Invalid, match="code"):
-        workflow.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", checks=CHECKS, code="000000")
+        steps.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", checks=CHECKS, code="000000")
     coi.refresh_from_db()
     assert coi.status == COIStatus.DESCRIPTION_COMPLETED
 
@@ -89,10 +90,10 @@ def test_it_refuses_a_second_signature_with_409_and_says_who_signed(flow):
 def test_it_refuses_the_wrong_role_with_403_and_an_outsider_with_404(flow):
     coi = flow.w.submitted()
     with pytest.raises(DomainError) as exc:
-        workflow.sign_box_18(flow.person(flow.w.importer), coi.pk, place="Paris", checks=CHECKS)
+        steps.sign_box_18(flow.person(flow.w.importer), coi.pk, place="Paris", checks=CHECKS)
     assert exc.value.status == 403 and "Importer" in str(exc.value.message)
     with pytest.raises(DomainError) as exc:
-        workflow.sign_box_18(flow.person(flow.w.outsider_control_body), coi.pk, place="Paris", checks=CHECKS)
+        steps.sign_box_18(flow.person(flow.w.outsider_control_body), coi.pk, place="Paris", checks=CHECKS)
     assert exc.value.status == 404
 
 
@@ -115,9 +116,9 @@ def test_it_checks_each_decision_of_box_20(flow, batches, decision, reason, ok):
     agent = flow.person(flow.w.border_agent)
     if not ok:
         with pytest.raises(Invalid):
-            workflow.decide(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
+            steps.decide(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
         return
-    workflow.decide(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
+    steps.decide(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
     coi.refresh_from_db()
     assert coi.status == decision
     assert Signature.objects.get(certificate=coi, box="20").decision == decision
@@ -125,7 +126,7 @@ def test_it_checks_each_decision_of_box_20(flow, batches, decision, reason, ok):
 
 def test_it_lets_the_first_consignee_sign_box_21(flow):
     coi = flow.coi(COIStatus.CONSIGNMENT_VERIFIED)
-    workflow.sign_box_21(flow.person(flow.w.consignee), coi.pk, place="Lyon", code=code())
+    steps.sign_box_21(flow.person(flow.w.consignee), coi.pk, place="Lyon", code=code())
     coi.refresh_from_db()
     assert coi.status == COIStatus.FIRST_CONSIGNEE_SIGNED
     assert Signature.objects.filter(certificate=coi, box="21", organisation="ACME Bio Foods FR").exists()
@@ -154,13 +155,13 @@ def test_it_records_box_edits_with_old_and_new_values(flow):
 def test_it_replaces_a_signed_coi_and_the_old_one_becomes_replaced_when_the_new_one_is_signed(flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
     cb = flow.person(flow.w.control_body)
-    new = workflow.replace(cb, old.pk, note="Wrong lot number")
+    new = after_signature.replace(cb, old.pk, note="Wrong lot number")
     assert new.replaces_id == old.pk and old.replaced_by == new
     assert new.status == COIStatus.DESCRIPTION_COMPLETED and new.number != old.number
     assert [line.lot_number for line in new.lines()] == ["LOT-A", "LOT-B"]
     assert new.containers.count() == 1
     with pytest.raises(Conflict, match="already has a replacement"):
-        workflow.replace(cb, old.pk)
+        after_signature.replace(cb, old.pk)
     update_boxes(cb, new.pk, {"transport_identification": "MSC Casablanca"})  # the copy stays editable
     old.refresh_from_db()
     assert old.status == COIStatus.ISSUING_BODY_SIGNED
@@ -172,7 +173,7 @@ def test_it_replaces_a_signed_coi_and_the_old_one_becomes_replaced_when_the_new_
 
 def test_it_refuses_to_sign_a_replacement_when_the_old_one_moved_on(flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
-    new = workflow.replace(flow.person(flow.w.control_body), old.pk)
+    new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
     # Box 20 is refused while the replacement is open (issue 11, rule 8): the old one moved on before that rule.
     Certificate.objects.filter(pk=old.pk).update(status=COIStatus.CONSIGNMENT_VERIFIED)
     with pytest.raises(Conflict, match="can no longer be replaced"):
@@ -185,8 +186,10 @@ def test_it_flags_an_ofis_irregularity_and_tells_the_body_the_authority_and_the_
     coi = flow.coi(COIStatus.FIRST_CONSIGNEE_SIGNED)
     Notice.objects.all().delete()
     with pytest.raises(Invalid):
-        workflow.flag_irregularity(flow.person(flow.w.importer), coi.pk, description=" ")
-    workflow.flag_irregularity(flow.person(flow.w.border_agent), coi.pk, description="Non-organic pesticide found")
+        after_signature.flag_irregularity(flow.person(flow.w.importer), coi.pk, description=" ")
+    after_signature.flag_irregularity(
+        flow.person(flow.w.border_agent), coi.pk, description="Non-organic pesticide found"
+    )
     coi.refresh_from_db()
     assert coi.status == COIStatus.OFIS_IRREGULARITY
     assert coi.irregularities.get().description == "Non-organic pesticide found"
@@ -197,8 +200,8 @@ def test_it_flags_an_ofis_irregularity_and_tells_the_body_the_authority_and_the_
 def test_it_deletes_with_a_reason_and_the_parties_still_read_it(flow):
     coi = flow.coi(COIStatus.CONSIGNMENT_VERIFIED)
     with pytest.raises(Invalid):
-        workflow.delete(flow.person(flow.w.inao_agent), coi.pk, reason="")
-    workflow.delete(flow.person(flow.w.inao_agent), coi.pk, reason="Entered twice")
+        after_signature.delete(flow.person(flow.w.inao_agent), coi.pk, reason="")
+    after_signature.delete(flow.person(flow.w.inao_agent), coi.pk, reason="Entered twice")
     for user in (flow.w.importer, flow.w.consignee, flow.w.control_body, flow.w.border_agent):
         assert get_visible(flow.person(user), coi.pk).status == COIStatus.DELETED
     assert coi.history.get(step=Step.DELETE).note == "Entered twice"
@@ -210,11 +213,11 @@ def test_extracts_never_exceed_the_base_and_the_page_data_shows_what_remains(flo
     first = flow.extract(base, 150, "3000")
     assert first.status == COIStatus.DRAFT and first.base_id == base.pk
     assert first.first_consignee_id == flow.w.foods.pk and not first.release_in_batches
-    with pytest.raises(Invalid, match="only 250 packages and 6000 kg remain"):
+    with pytest.raises(Invalid, match="only 250 packages and 6,000 kg remain"):
         flow.extract(base, 251, "100")
     flow.extract(base, 250, "6000", user=flow.w.forwarder)
     remaining = {
-        lot.line.lot_number: (lot.remaining_packages, lot.remaining_weight) for lot in workflow_extracts.lots(base)
+        lot.line.lot_number: (lot.remaining_packages, lot.remaining_weight) for lot in extract_steps.lots(base)
     }
     assert remaining["LOT-A"] == (0, Decimal(0))
     assert remaining["LOT-B"] == (300, Decimal("6.8"))
@@ -228,20 +231,20 @@ def test_an_extract_is_submitted_endorsed_and_signed_by_its_consignee(flow):
     extract = flow.extract(base)
     importer = flow.person(flow.w.importer)
     with pytest.raises(DomainError):  # the drafting's submission is not an extract's
-        from certificates.services import submit
+        from certificates.workflow.steps import submit
 
         submit(importer, extract.pk)
     with pytest.raises(DomainError, match="box 13"):
         update_boxes(importer, extract.pk, {"commodities": []})
-    workflow_extracts.submit_extract(importer, extract.pk)
+    extract_steps.submit_extract(importer, extract.pk)
     extract.refresh_from_db()
     assert extract.status == COIStatus.DESCRIPTION_COMPLETED and extract.number == f"{base.number}-E01"
     with pytest.raises(DomainError):
         flow.sign_18(extract)  # the issuing body does not sign an extract
     with pytest.raises(Invalid):
-        workflow.decide(flow.person(flow.w.inao_agent), extract.pk, decision=COIStatus.BASIS_FOR_EXTRACT, place="Paris")
+        steps.decide(flow.person(flow.w.inao_agent), extract.pk, decision=COIStatus.BASIS_FOR_EXTRACT, place="Paris")
     flow.decide(extract, COIStatus.CONSIGNMENT_VERIFIED)
-    workflow.sign_box_21(flow.person(flow.w.consignee), extract.pk, place="Lyon")
+    steps.sign_box_21(flow.person(flow.w.consignee), extract.pk, place="Lyon")
     extract.refresh_from_db()
     assert extract.status == COIStatus.FIRST_CONSIGNEE_SIGNED
 
@@ -254,17 +257,17 @@ def test_the_authority_splits_and_depletes_the_base(flow):
         {"consignee": flow.w.foods.pk, "quantities": {lines[0].pk: (200, "4500")}},
         {"consignee": flow.w.foods.pk, "quantities": {lines[1].pk: (300, "6.8")}},
     ]
-    extracts = workflow_extracts.split(agent, base.pk, parts=parts, place="Le Havre")
+    extracts = extract_steps.split(agent, base.pk, parts=parts, place="Le Havre")
     assert [e.status for e in extracts] == [COIStatus.CONSIGNMENT_VERIFIED] * 2
     assert [e.number for e in extracts] == [f"{base.number}-E01", f"{base.number}-E02"]
     with pytest.raises(DomainError) as exc:
-        workflow_extracts.deplete(flow.person(flow.w.importer), base.pk)
+        extract_steps.deplete(flow.person(flow.w.importer), base.pk)
     assert exc.value.status == 403
-    workflow_extracts.deplete(agent, base.pk, note="Everything released")
+    extract_steps.deplete(agent, base.pk, note="Everything released")
     with pytest.raises(Conflict, match="depleted"):
         flow.extract(base, 1, "1")
     with pytest.raises(Conflict):
-        workflow_extracts.deplete(agent, base.pk)
+        extract_steps.deplete(agent, base.pk)
 
 
 def test_notifications_reach_each_party_in_their_language(flow):
@@ -297,5 +300,5 @@ def test_only_certificates_in_terminal_statuses_refuse_everything(flow):
     for status in (COIStatus.RELEASED_AS_CONVENTIONAL, COIStatus.NOT_RELEASED):
         coi = flow.coi(status)
         with pytest.raises(Conflict):
-            workflow.sign_box_21(flow.person(flow.w.consignee), coi.pk, place="Lyon")
+            steps.sign_box_21(flow.person(flow.w.consignee), coi.pk, place="Lyon")
         assert Certificate.objects.get(pk=coi.pk).status == status

@@ -9,9 +9,9 @@ from typing import Any
 from allauth.mfa.totp.internal.auth import TOTP
 
 from accounts.tests.helpers import totp_code
-from certificates import workflow, workflow_extracts
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow import after_signature, extracts, steps
 from directory.models import Authority
 
 from .conftest import World
@@ -69,7 +69,7 @@ class Flow:
         if status == COIStatus.ISSUING_BODY_SIGNED:
             return coi
         if status == COIStatus.REPLACED:
-            new = workflow.replace(self.person(self.w.control_body), coi.pk)
+            new = after_signature.replace(self.person(self.w.control_body), coi.pk)
             self.sign_18(new)
             return Certificate.objects.get(pk=coi.pk)
         decision = status if status in COIStatus.box20_decisions() else COIStatus.CONSIGNMENT_VERIFIED
@@ -77,23 +77,23 @@ class Flow:
         if status == decision:
             return coi
         if status == COIStatus.DELETED:
-            return workflow.delete(self.person(self.w.inao_agent), coi.pk, reason="Duplicate of another COI")
-        coi = workflow.sign_box_21(self.person(self.w.consignee), coi.pk, place="Lyon")
+            return after_signature.delete(self.person(self.w.inao_agent), coi.pk, reason="Duplicate of another COI")
+        coi = steps.sign_box_21(self.person(self.w.consignee), coi.pk, place="Lyon")
         if status == COIStatus.FIRST_CONSIGNEE_SIGNED:
             return coi
         assert status == COIStatus.OFIS_IRREGULARITY
-        return workflow.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
+        return after_signature.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
 
     def sign_18(self, coi: Certificate) -> Certificate:
-        return workflow.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
+        return steps.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)
 
     def decide(self, coi: Certificate, decision: str) -> Certificate:
         reason = "" if decision in (COIStatus.CONSIGNMENT_VERIFIED, COIStatus.BASIS_FOR_EXTRACT) else "Residues"
-        return workflow.decide(self.person(self.w.inao_agent), coi.pk, decision=decision, place="Paris", reason=reason)
+        return steps.decide(self.person(self.w.inao_agent), coi.pk, decision=decision, place="Paris", reason=reason)
 
     def extract(self, base: Certificate, packages: int = 100, weight: str = "2000", user: Any = None) -> Certificate:
         line = base.lines()[0] if hasattr(base, "_prefetched_objects_cache") else _first_line(base)
-        return workflow_extracts.initiate_extract(
+        return extracts.initiate_extract(
             self.person(user or self.w.importer),
             base.pk,
             consignee=self.w.foods.pk,

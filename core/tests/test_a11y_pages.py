@@ -17,7 +17,7 @@ from accounts.models import User
 from certificates.models import Certificate
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
-from core.demo import load_demo
+from demo.load import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 

@@ -20,7 +20,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certificates import services, workflow, workflow_extracts
+from certificates import queries, services
 from certificates.access import Person, roles_on
 from certificates.matrix import Action, allowed, editable_boxes
 from certificates.models import Certificate, CommodityLine
@@ -28,8 +28,9 @@ from certificates.statuses import COIStatus
 from certificates.tests.conftest import World
 from certificates.tests.conftest import world as _world_fixture
 from certificates.tests.workflow_world import Flow, make_flow
-from certificates.workflow_history import BOX_OF_FIELD, snapshot
-from certificates.workflow_models import ExtractQuantity, HistoryEntry
+from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow.history import BOX_OF_FIELD, snapshot
+from certificates.workflow.models import ExtractQuantity, HistoryEntry
 from core.errors import DomainError
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]
@@ -74,41 +75,39 @@ def _quantities(coi: Certificate, draw: Draw) -> dict[int, tuple[Any, Any]]:
 def _sign(flow: Flow, person: Person, coi: Certificate, draw: Draw) -> None:
     box = draw(st.sampled_from(["18", "21"]))
     if box == "18":
-        workflow.sign_box_18(
-            person, coi.pk, place="Agadir", checks={"documentary": "acceptable", "physical": "not_done"}
-        )
+        steps.sign_box_18(person, coi.pk, place="Agadir", checks={"documentary": "acceptable", "physical": "not_done"})
     else:
-        workflow.sign_box_21(person, coi.pk, place="Lyon")
+        steps.sign_box_21(person, coi.pk, place="Lyon")
 
 
 def _decide(flow: Flow, person: Person, coi: Certificate, draw: Draw) -> None:
     decision = draw(st.sampled_from(COIStatus.box20_decisions()))
-    workflow.decide(person, coi.pk, decision=decision, place="Paris", reason=draw(st.sampled_from(["", "Residues"])))
+    steps.decide(person, coi.pk, decision=decision, place="Paris", reason=draw(st.sampled_from(["", "Residues"])))
 
 
 def _extract(flow: Flow, person: Person, coi: Certificate, draw: Draw) -> None:
-    workflow_extracts.initiate_extract(person, coi.pk, consignee=flow.w.foods.pk, quantities=_quantities(coi, draw))
+    extracts.initiate_extract(person, coi.pk, consignee=flow.w.foods.pk, quantities=_quantities(coi, draw))
 
 
 def _split(flow: Flow, person: Person, coi: Certificate, draw: Draw) -> None:
     parts = [
         {"consignee": flow.w.foods.pk, "quantities": _quantities(coi, draw)} for _ in range(draw(st.integers(1, 2)))
     ]
-    workflow_extracts.split(person, coi.pk, parts=parts, place="Le Havre")
+    extracts.split(person, coi.pk, parts=parts, place="Le Havre")
 
 
 STEPS: list[tuple[str, Action | None, Callable[..., None]]] = [
     ("edit", None, _edit),  # checked against editable_boxes
-    ("checks", Action.SIGN_18, lambda f, p, c, d: workflow.record_checks(p, c.pk, documentary="acceptable", physical="acceptable")),
+    ("checks", Action.SIGN_18, lambda f, p, c, d: steps.record_checks(p, c.pk, documentary="acceptable", physical="acceptable")),
     ("sign", None, _sign),  # box 18 or box 21
     ("decide", Action.SIGN_20, _decide),
-    ("replace", Action.REPLACE, lambda f, p, c, d: workflow.replace(p, c.pk)),
-    ("flag", Action.FLAG_OFIS, lambda f, p, c, d: workflow.flag_irregularity(p, c.pk, description="Residues found")),
-    ("delete", Action.DELETE, lambda f, p, c, d: workflow.delete(p, c.pk, reason=d(st.sampled_from(["", "Duplicate"])))),
+    ("replace", Action.REPLACE, lambda f, p, c, d: after_signature.replace(p, c.pk)),
+    ("flag", Action.FLAG_OFIS, lambda f, p, c, d: after_signature.flag_irregularity(p, c.pk, description="Residues found")),
+    ("delete", Action.DELETE, lambda f, p, c, d: after_signature.delete(p, c.pk, reason=d(st.sampled_from(["", "Duplicate"])))),
     ("extract", Action.INITIATE_EXTRACT, _extract),
-    ("submit_extract", Action.SUBMIT_EXTRACT, lambda f, p, c, d: workflow_extracts.submit_extract(p, c.pk)),
+    ("submit_extract", Action.SUBMIT_EXTRACT, lambda f, p, c, d: extracts.submit_extract(p, c.pk)),
     ("split", Action.SPLIT, _split),
-    ("deplete", Action.SPLIT, lambda f, p, c, d: workflow_extracts.deplete(p, c.pk)),
+    ("deplete", Action.SPLIT, lambda f, p, c, d: extracts.deplete(p, c.pk)),
 ]  # fmt: skip
 
 
@@ -202,7 +201,7 @@ def _one_step(flow: Flow, persons: list[Person], starts: list[int], draw: Draw) 
     # Steps act on the starting COIs and on whatever the run made of them (extracts, replacements).
     known = sorted(set(starts) | set(Certificate.objects.filter(base_id__in=starts).values_list("pk", flat=True))
                    | set(Certificate.objects.filter(replaces_id__in=starts).values_list("pk", flat=True)))  # fmt: skip
-    coi = services.detail_queryset().get(pk=draw(st.sampled_from(known)))
+    coi = queries.detail_queryset().get(pk=draw(st.sampled_from(known)))
     person, (name, action, call) = _pick(coi, persons, draw)
     roles = roles_on(person, coi)
     statuses, boxes = _statuses(), {**snapshot(coi), "_draft": coi.is_draft}

@@ -21,6 +21,7 @@ PUBLIC = {
     "core:home",
     "core:help",
     "core:help_page",
+    "help_statuses",
     "outputs:verify",
     "accounts:signup",
     "accounts:welcome",

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from directory import rules
+from directory import matrix
 from directory.access import valid_memberships
 from directory.models import Membership, MembershipKind
 
@@ -25,7 +25,7 @@ def my_memberships(context: dict[str, Any]) -> list[Membership]:
 def directory_nav(context: dict[str, Any]) -> dict[str, Any]:
     """Menu entries by what the person may do, read from their Valid memberships on this request."""
     user = context["request"].user
-    st = rules.standing(user)
+    st = matrix.standing(user)
     validates = bool(st.competent_countries or st.code_ids or st.commission or st.admin_operator_ids)
     acts_for_operator = valid_memberships(user).filter(kind=MembershipKind.OPERATOR).exists()
     return {"validates": validates, "operators": acts_for_operator or validates, "commission": st.commission}

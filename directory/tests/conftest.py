@@ -22,8 +22,8 @@ from directory.tests.factories import (
 
 def load_accounts_and_directory() -> dict:
     """The demo accounts (without two-factor, which is the accounts app's concern) and the directory's demo."""
-    from core.demo import DEMO_ACCOUNTS, demo_user
-    from directory.demo import load_directory_demo
+    from demo.directory import load_directory_demo
+    from demo.people import DEMO_ACCOUNTS, demo_user
 
     users = {email: demo_user(email, first, last, signs=False) for email, _role, (first, last), _signs in DEMO_ACCOUNTS}
     load_directory_demo(users)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.errors import DomainError, NotFound
-from directory import operators, rules, services
+from directory import matrix, operators, services
 from directory.models import ActivityKind, Membership, Status
 from directory.tests.factories import UserFactory
 
@@ -60,7 +60,7 @@ def test_it_follows_the_matrix(world: SimpleNamespace, kind: str, who: str) -> N
     actor = requester if who == "requester" else getattr(world, who)
     allowed = who in EXPECTED[kind]
 
-    in_queue = rules.decidable_memberships(actor, [Status.REQUESTED]).filter(pk=membership.pk).exists()
+    in_queue = matrix.decidable_memberships(actor, [Status.REQUESTED]).filter(pk=membership.pk).exists()
     assert in_queue is allowed
     if allowed:
         services.decide_membership(actor, membership.pk, "validate")

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-
-from accounts.models import User
 
 
 class Command(BaseCommand):
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Restore even if the database holds people.")
 
     def handle(self, *args: Any, archive: str, force: bool = False, **options: Any) -> None:
-        if User.objects.exists() and not force:
+        if get_user_model().objects.exists() and not force:
             raise CommandError("The database is not empty: restore into a fresh, migrated database, or pass --force.")
         media_root = Path(settings.MEDIA_ROOT)
         with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive, "r:gz") as tar:

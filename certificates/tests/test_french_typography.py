@@ -1,0 +1,77 @@
+"""Numbers, dates, colons and lists as the reader's language writes them (issue 13, 4): "9 071,8 kg",
+"juil. 2026", "Statut :", Égypte among the E, points of entry by name."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone, translation
+
+from certificates.models import CommodityLine
+from directory.models import Authority
+from directory.tests.factories import AuthorityFactory
+from reference.countries import country_choices
+
+# The months as French abbreviates them (Django's French locale, Associated Press style).
+FRENCH_MONTHS = ["jan.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def reading_in(user: Any, language: str) -> None:
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def test_it_writes_weights_as_the_reader_reads_them(client: Client, world: Any) -> None:
+    coi = world.draft(gross_weight="16500")
+    CommodityLine.objects.filter(commodity__certificate=coi, lot_number="LOT-A").update(net_weight=Decimal("9071.8"))
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get(f"/certificates/{coi.pk}/").content.decode()
+    assert "9\u202f071,8\u00a0kg" in page and "16\u202f500\u00a0kg" in page
+    reading_in(world.importer, "en")
+    page = client.get(f"/certificates/{coi.pk}/").content.decode()
+    assert "9,071.8\u00a0kg" in page and "16,500\u00a0kg" in page
+
+
+def test_it_names_the_months_as_the_locale_abbreviates_them(client: Client, world: Any) -> None:
+    world.submitted()
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get("/dashboard/").content.decode()
+    month = timezone.localdate().replace(day=1)
+    for _ in range(12):
+        assert f"{FRENCH_MONTHS[month.month - 1]} {month.year}" in page
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    assert "Jui " not in page and "Jul " not in page
+
+
+def test_it_puts_a_space_before_a_colon_in_french(client: Client, world: Any) -> None:
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    assert "Courriel\u00a0:" in client.get("/accounts/me/").content.decode()
+    reading_in(world.importer, "en")
+    assert "Email:" in client.get("/accounts/me/").content.decode()
+
+
+def test_it_sorts_countries_as_a_french_reader_does(db: None) -> None:
+    names = [name for _code, name in country_choices("fr")]
+    assert names.index("Égypte") < names.index("Espagne") < names.index("États-Unis") < names.index("Éthiopie")
+    assert names.index("Île de Man") < names.index("Îles Féroé") < names.index("Irlande") < names.index("Zimbabwe")
+    assert names[-1] == "Zimbabwe"
+
+
+def test_it_lists_authorities_and_points_of_entry_by_name(client: Client, world: Any) -> None:
+    AuthorityFactory(name="Établissement de contrôle", country="FR", kind=Authority.Kind.COMPETENT)
+    AuthorityFactory(name="Zeta Kontrolle", country="DE", kind=Authority.Kind.COMPETENT)
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get("/certificates/new/form/", {"cn": "08013200"}).content.decode()
+    assert "Le Havre (France, FRLEH)" in page and "FR: " not in page
+    assert page.index("Établissement de contrôle (France)") < page.index("INAO (France)") < page.index("Zeta")
+    assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
+    coi = world.draft()
+    with translation.override("fr"):
+        assert "Le Havre (FRLEH)" in client.get(f"/certificates/{coi.pk}/").content.decode()

@@ -1,0 +1,339 @@
+"""Extracts of a COI released in batches (status Basis for extract), its split and its depletion.
+
+An extract is a COI of its own that points to its base: a part of some of the base's lots (packages and
+net weight), never more than what remains, with its own consignee. The importer or the RFL drafts it and
+submits it for endorsement; the authority endorses it in box 20 (`steps.decide`); its consignee signs
+box 21. The authority may split the base into extracts itself, and mark it depleted: no extract after.
+What remains of a lot is its quantity less what every extract takes, but deleted ones (drafts reserve).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from certificates import rules
+from certificates.access import Person, roles_on
+from certificates.matrix import Action, allowed
+from certificates.models import Certificate, Commodity, CommodityLine
+from certificates.statuses import COIRole, COIStatus
+from certificates.workflow.after_signature import copy_boxes
+from certificates.workflow.guards import acting_role, locked, require_two_factor
+from certificates.workflow.history import record
+from certificates.workflow.models import Depletion, ExtractQuantity, Signature, Step
+from certificates.workflow.notify import tell
+from certificates.workflow.signatures import DECLARATION_20, sign
+from certificates.workflow.status import change_status
+from core.errors import Conflict, Invalid
+from core.typography import quantity
+from directory.models import ActivityKind, Operator
+
+# {base line id: (packages, net weight)}, as typed or sent.
+Quantities = dict[int, tuple[Any, Any]]
+
+
+@dataclass
+class Lot:
+    """One line of the base, with what extracts took and what remains."""
+
+    line: CommodityLine
+    taken_packages: int
+    taken_weight: Decimal
+
+    @property
+    def remaining_packages(self) -> int:
+        return max((self.line.packages or 0) - self.taken_packages, 0)
+
+    @property
+    def remaining_weight(self) -> Decimal:
+        return max((self.line.net_weight or Decimal(0)) - self.taken_weight, Decimal(0))
+
+
+def lots(base: Certificate) -> list[Lot]:
+    """Every lot of the base with what remains (two queries)."""
+    taken = {
+        row["base_line"]: row
+        for row in ExtractQuantity.objects.filter(base_line__commodity__certificate=base)
+        .exclude(extract__status=COIStatus.DELETED)
+        .values("base_line")
+        .annotate(packages=Sum("packages"), weight=Sum("net_weight"), n=Count("pk"))
+    }
+    lines = CommodityLine.objects.filter(commodity__certificate=base).select_related("commodity__cn_code")
+    return [
+        Lot(line, taken.get(line.pk, {}).get("packages") or 0, taken.get(line.pk, {}).get("weight") or Decimal(0))
+        for line in lines.order_by("commodity__position", "commodity__pk", "position", "pk")
+    ]
+
+
+def is_depleted(base: Certificate) -> bool:
+    return Depletion.objects.filter(certificate=base).exists()
+
+
+def initiate_extract(
+    person: Person,
+    base_pk: int,
+    *,
+    consignee: int | None,
+    quantities: Quantities,
+    boxes_9: dict[str, Any] | None = None,
+) -> Certificate:
+    """The importer or the RFL drafts an extract of some lots of the base for one consignee."""
+    with transaction.atomic():
+        base = locked(person, base_pk)
+        role = acting_role(person, base, Action.INITIATE_EXTRACT)
+        extract = _build(person, base, role, consignee, quantities, boxes_9 or {}, status=COIStatus.DRAFT)
+        record(person, base, Step.EXTRACT, role=role, old_status=base.status, note=_taken_note(extract))
+    return extract
+
+
+def submit_extract(person: Person, pk: int) -> Certificate:
+    """The extract's draft is submitted for endorsement: it gets its number; the authorities are told."""
+    with transaction.atomic():
+        extract = locked(person, pk)
+        role = acting_role(person, extract, Action.SUBMIT_EXTRACT)
+        base = Certificate.objects.select_for_update().get(pk=extract.base_id)
+        extract.number = _extract_number(base)
+        extract.submitted_at = timezone.now()
+        extract.save(update_fields=["number", "submitted_at", "updated_at"])
+        change_status(person, extract, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT_EXTRACT, role=role)
+        tell(
+            extract,
+            {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY},
+            gettext_noop("Extract %(number)s is submitted for your endorsement"),
+            actor=person.user,
+        )
+    return extract
+
+
+def split(
+    person: Person, base_pk: int, *, parts: list[dict[str, Any]], place: str, code: str | None = None
+) -> list[Certificate]:
+    """The authority divides the base into extracts, each endorsed at once and left for its consignee to sign.
+    `parts`: [{"consignee": id, "quantities": {base line id: (packages, net weight)}}, ...]."""
+    with transaction.atomic():
+        base = locked(person, base_pk)
+        role = acting_role(person, base, Action.SPLIT)
+        require_two_factor(person, code)
+        if not parts:
+            raise Invalid(_("Give at least one part."), code="parts")
+        extracts = []
+        for part in parts:
+            extract = _build(
+                person, base, role, part.get("consignee"), part.get("quantities") or {}, {}, status=COIStatus.DRAFT
+            )
+            extract.number = _extract_number(base)
+            extract.submitted_at = timezone.now()
+            extract.save(update_fields=["number", "submitted_at", "updated_at"])
+            label = COIStatus.CONSIGNMENT_VERIFIED.label
+            sign(
+                person,
+                extract,
+                Signature.Box.AUTHORITY,
+                role,
+                place=place,
+                declaration=_(DECLARATION_20) % {"decision": label},
+                decision=COIStatus.CONSIGNMENT_VERIFIED,
+            )
+            change_status(
+                person,
+                extract,
+                COIStatus.CONSIGNMENT_VERIFIED,
+                Step.SPLIT,
+                role=role,
+                note=_("Split from COI %(number)s and endorsed.") % {"number": base.number},
+            )
+            tell(
+                extract,
+                {COIRole.FIRST_CONSIGNEE, COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
+                gettext_noop("Extract %(number)s: consignment verified, to be signed by its consignee"),
+                actor=person.user,
+            )
+            extracts.append(extract)
+        numbers = ", ".join(e.number or "" for e in extracts)
+        record(
+            person,
+            base,
+            Step.SPLIT,
+            role=role,
+            old_status=base.status,
+            note=_("Split into %(numbers)s.") % {"numbers": numbers},
+        )
+    return extracts
+
+
+def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
+    """The authority marks the base as depleted: no extract after that."""
+    with transaction.atomic():
+        base = locked(person, base_pk)
+        role = acting_role(person, base, Action.SPLIT)
+        if is_depleted(base):
+            raise Conflict(_("This COI has already been marked as depleted."))
+        Depletion.objects.create(certificate=base, by=person.user, note=note.strip()[:1000])
+        record(person, base, Step.DEPLETE, role=role, old_status=base.status, note=note.strip())
+        tell(
+            base,
+            {COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
+            gettext_noop("COI %(number)s has been marked as depleted: no more extracts"),
+            note.strip(),
+            actor=person.user,
+        )
+    return base
+
+
+# Building an extract ------------------------------------------------------------------------------------
+
+
+def _build(
+    person: Person,
+    base: Certificate,
+    role: str,
+    consignee_id: Any,
+    quantities: Quantities,
+    boxes_9: dict[str, Any],
+    *,
+    status: str,
+) -> Certificate:
+    if is_depleted(base):
+        raise Conflict(_("This COI has been marked as depleted: no extract is possible any more."))
+    consignee = _consignee(base, consignee_id)
+    taken = _checked_quantities(base, quantities)
+    extract = Certificate(
+        status=status,
+        base=base,
+        creator=person.user,
+        creator_role=role if role in (COIRole.IMPORTER, COIRole.RFL) else COIRole.IMPORTER,
+        creator_operator=base.rfl if role == COIRole.RFL else base.importer,
+    )
+    copy_boxes(base, extract)
+    extract.commodities.all().delete()
+    extract.containers.all().delete()
+    extract.first_consignee = consignee
+    extract.release_in_batches = False
+    extract.destination_country = consignee.country
+    for field in ("release_member_state", "validating_authority_id", "point_of_entry_id"):
+        if boxes_9.get(field):
+            setattr(extract, field, boxes_9[field])
+    _copy_lots(extract, taken)
+    extract.save()
+    record(
+        person,
+        extract,
+        Step.EXTRACT,
+        role=role,
+        new_status=status,
+        note=_("Extract of COI %(number)s.") % {"number": base.number} + " " + _taken_note(extract),
+    )
+    return extract
+
+
+def _consignee(base: Certificate, consignee_id: Any) -> Operator:
+    try:
+        consignee = Operator.objects.filter(pk=int(consignee_id)).first()
+    except (TypeError, ValueError):
+        consignee = None
+    if consignee is None:
+        raise Invalid(_("Choose the consignee of the extract."), code="consignee")
+    refusal = rules.PartiesCertified.refusal(
+        consignee, ActivityKind.OPERATOR, timezone.localdate(), rules.coi_categories(base)
+    )
+    if refusal:
+        raise Invalid(refusal, code="consignee")
+    return consignee
+
+
+def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple[CommodityLine, int, Decimal]]:
+    """What the extract takes, lot by lot; refused when any lot has not that much left."""
+    by_line = {lot.line.pk: lot for lot in lots(base)}
+    taken = []
+    for raw_id, (raw_packages, raw_weight) in quantities.items():
+        lot = by_line.get(int(raw_id))
+        if lot is None:
+            raise Invalid(_("No such lot on this COI."), code="quantities")
+        packages, weight = _number(raw_packages, int), _number(raw_weight, Decimal)
+        if not packages and not weight:
+            continue
+        name = lot.line.lot_number or lot.line.trade_name
+        if packages < 0 or weight <= 0:
+            raise Invalid(
+                _("Lot %(lot)s: give the packages and a net weight above zero.") % {"lot": name}, code="quantities"
+            )
+        if packages > lot.remaining_packages or weight > lot.remaining_weight:
+            raise Invalid(
+                _("Lot %(lot)s: only %(packages)s packages and %(weight)s %(unit)s remain.")
+                % {
+                    "lot": name,
+                    "packages": lot.remaining_packages,
+                    "weight": quantity(lot.remaining_weight),
+                    "unit": lot.line.net_weight_unit,
+                },
+                code="quantities",
+            )
+        taken.append((lot.line, packages, weight))
+    if not taken:
+        raise Invalid(_("Give the packages and net weight the extract takes from at least one lot."), code="quantities")
+    return taken
+
+
+def _number(raw: Any, kind: type) -> Any:
+    if raw in (None, ""):
+        return kind(0)
+    try:
+        return kind(str(raw).strip().replace(",", "."))
+    except (ValueError, InvalidOperation):
+        raise Invalid(_("%(value)s is not a number.") % {"value": raw}, code="quantities")
+
+
+def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decimal]]) -> None:
+    commodities: dict[int, Commodity] = {}
+    total, units = Decimal(0), set()
+    for position, (base_line, packages, weight) in enumerate(taken):
+        source = base_line.commodity
+        if source.pk not in commodities:
+            commodities[source.pk] = Commodity.objects.create(
+                certificate=extract, cn_code_id=source.cn_code_id, position=source.position
+            )
+        line = CommodityLine.objects.create(
+            commodity=commodities[source.pk],
+            position=position,
+            trade_name=base_line.trade_name,
+            lot_number=base_line.lot_number,
+            packages=packages,
+            packaging_type=base_line.packaging_type,
+            net_weight=weight,
+            net_weight_unit=base_line.net_weight_unit,
+            producer_id=base_line.producer_id,
+            producer_control_body_code_id=base_line.producer_control_body_code_id,
+        )
+        ExtractQuantity.objects.create(
+            extract=extract, base_line=base_line, line=line, packages=packages, net_weight=weight
+        )
+        total += weight
+        units.add(base_line.net_weight_unit)
+    if len(units) == 1:
+        extract.gross_weight, extract.gross_weight_unit = total, units.pop()
+
+
+def _extract_number(base: Certificate) -> str:
+    """`<base number>-E<n>`: n counts the base's numbered extracts, read under the base's lock."""
+    n = Certificate.objects.filter(base=base, number__isnull=False).count() + 1
+    return f"{base.number}-E{n:02d}"
+
+
+def _taken_note(extract: Certificate) -> str:
+    parts = [
+        f"{q.base_line.lot_number or q.base_line.trade_name}: {q.packages} / {q.net_weight.normalize():f} "
+        f"{q.base_line.net_weight_unit}"
+        for q in ExtractQuantity.objects.filter(extract=extract).select_related("base_line")
+    ]
+    return "; ".join(parts)
+
+
+def may_extract(person: Person, base: Certificate) -> bool:
+    return allowed(base, roles_on(person, base), Action.INITIATE_EXTRACT) and not is_depleted(base)

@@ -1,0 +1,23 @@
+"""The whole demo scenario of the guides, in order: the people, the reference lists, the directory, the COIs
+in Draft and Description completed, then a COI in every later status. Idempotent."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from demo.certificates import load_certificates_demo
+from demo.directory import load_directory_demo
+from demo.people import DEMO_ACCOUNTS, demo_user
+from demo.workflow import load_workflow_demo
+from reference.loader import load_base_if_empty
+
+
+def load_demo() -> dict[str, User]:
+    """Load everything; returns the demo's people by email."""
+    users = {}
+    for email, _role, (first, last), signs in DEMO_ACCOUNTS:
+        users[email] = demo_user(email, first, last, signs=signs, staff=email == "admin@commission.example")
+    load_base_if_empty()
+    load_directory_demo(users)
+    load_certificates_demo()
+    load_workflow_demo()
+    return users
