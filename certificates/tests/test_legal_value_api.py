@@ -87,7 +87,7 @@ def test_it_refuses_box_18_in_the_signer_language(client, flow):
     flow.w.atlas.activities.filter(kind=ActivityKind.EXPORTER).update(control_body_code=flow.w.other_cb_code)
     User.objects.filter(pk=flow.w.control_body.pk).update(language="fr")
     r = sign_18(client, coi, flow.w.control_body)
-    assert r.status_code == 422 and "ne certifie pas l’exportateur Atlas Organic" in r.json()["boxes"]["1"][0]
+    assert r.status_code == 422 and "ne certifie pas l'exportateur Atlas Organic" in r.json()["boxes"]["1"][0]
 
 
 def test_it_accepts_box_18_by_the_body_that_certifies_the_exporter(client, flow):
