@@ -1,31 +1,26 @@
 """The COI's rules, one class per rule (its docstring the rule's text), in one place for every page, API call
-and import: the boxes' rules checked at submission (`boxes.py`), the accompanying documents' (`documents.py`)
-and what each step after submission runs again on its own day (`steps.py`). `problems.py` carries refusals."""
+and import: the boxes' rules (`boxes.py`), the parties' (`parties.py`), the accompanying documents'
+(`documents.py`), what submission runs (`submission.py`) and what each step after submission runs again on
+its own day (`steps.py`). `problems.py` carries refusals at their boxes."""
 
 from certificates.rules.boxes import (
-    DRAFT_RULES,
-    SUBMISSION_RULES,
     AuthorityOfMemberState,
     ConsigneeOrBatches,
     ContainerNumbersValid,
     ContainersForVessel,
     ControlBodyRecognised,
     GrossWeightCoversNetWeights,
-    IssuerCertifiesExporter,
     LinesComplete,
     MandatoryBoxes,
-    PartiesCertified,
     ProcedureDerived,
-    ProducersCertified,
     SingleOriginForSingleLot,
     cn_categories,
     coi_categories,
     coi_date,
-    draft_problems,
     product_categories,
-    submission_problems,
 )
 from certificates.rules.documents import DocumentFieldsGiven, DocumentsKept, sniff, upload_refusal
+from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
 from certificates.rules.problems import BoxErrors, Problems, add, merge, require
 from certificates.rules.steps import (
     ChangeKeepsRules,
@@ -43,6 +38,7 @@ from certificates.rules.steps import (
     edit_refusal,
     warnings,
 )
+from certificates.rules.submission import DRAFT_RULES, SUBMISSION_RULES, draft_problems, submission_problems
 
 __all__ = [
     "DRAFT_RULES",

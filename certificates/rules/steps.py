@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from certificates.boxes import BOX_OF_FIELD, BoxData
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate
-from certificates.rules.boxes import PartiesCertified, submission_problems
+from certificates.rules.parties import PartiesCertified
 from certificates.rules.problems import Problems, add, merge
+from certificates.rules.submission import submission_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.models import CheckResult
 
