@@ -8,6 +8,7 @@ the staff of the point of entry's authority), box 11, box 12 and the RFL. Nobody
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -24,14 +25,14 @@ from directory.models import MembershipKind, RflGrant, Status
 class Person:
     """The organisations one person acts for right now (Valid memberships only), read once per request."""
 
-    user: object
+    user: Any  # the User acting (AnonymousUser for a visitor, who acts for no organisation)
     operators: frozenset[int]
     control_body_codes: frozenset[int]
     authorities: frozenset[int]
     rfl_operators: frozenset[int]
 
     @classmethod
-    def of(cls, user: object) -> Person:
+    def of(cls, user: Any) -> Person:
         # One query for the memberships (same meaning as directory.access: Valid memberships, and for operators
         # a Valid operator too), one for the RFL grants when the person acts for an operator.
         rows = (
@@ -62,7 +63,7 @@ class Person:
         person = getattr(request, "_coi_person", None)
         if person is None or person.user is not request.user:
             person = cls.of(request.user)
-            request._coi_person = person  # type: ignore[attr-defined]
+            request._coi_person = person  # type: ignore[attr-defined]  # a per-request cache on the request object
         return person
 
 
@@ -118,6 +119,6 @@ def roles_on(person: Person, coi: Certificate) -> set[str]:
         (COIRole.VALIDATING_AUTHORITY, coi.validating_authority_id in person.authorities),
         (COIRole.RFL, coi.rfl_id in person.rfl_operators),
     ]
-    if coi.point_of_entry_id:
+    if coi.point_of_entry:
         checks.append((COIRole.ENTRY_AUTHORITY, coi.point_of_entry.authority_id in person.authorities))
     return {str(role) for role, holds in checks if holds}

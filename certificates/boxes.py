@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import Model
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -171,11 +172,11 @@ class Reader:
                 containers.append({"number": number[:20], "seals": str(item.get("seals") or "").strip()[:200]})
         return containers
 
-    def instance(self, model: type, raw: Any, box: str, message: str) -> Any:
+    def instance(self, model: type[Model], raw: Any, box: str, message: str) -> Any:
         if raw in (None, ""):
             return None
         try:
-            found = model.objects.filter(pk=int(raw)).first()
+            found = model._default_manager.filter(pk=int(raw)).first()
         except (TypeError, ValueError):
             found = None
         if found is None:
@@ -261,7 +262,7 @@ def as_data(coi: Certificate) -> BoxData:
     """The COI's boxes in the shape pages and the API send back (ids and codes, not names)."""
     return {
         "national_reference": coi.national_reference,
-        "control_body_code": coi.control_body_code.code if coi.control_body_code_id else "",
+        "control_body_code": coi.control_body_code.code if coi.control_body_code else "",
         "exporter": coi.exporter_id,
         "origin_countries": coi.origins,
         "export_country": coi.export_country,

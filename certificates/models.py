@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,7 +25,7 @@ from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.lists import DocumentType
 from reference.models import CnCode
 
-WEIGHT = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
+WEIGHT: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
 
 
 class Certificate(models.Model):
@@ -144,7 +145,7 @@ class Certificate(models.Model):
         seen: dict[int, tuple[Operator, ControlBodyCode | None]] = {}
         for line in self.lines():
             if line.producer_id and line.producer_id not in seen:
-                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]
+                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]  # producer_id checked: the producer is set
         return list(seen.values())
 
 

@@ -44,7 +44,7 @@ def creator_role(membership: Membership | None) -> str:
         raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
     if membership.kind == MembershipKind.CONTROL_BODY:
         return COIRole.CONTROL_BODY
-    operator: Operator = membership.operator  # type: ignore[assignment]
+    operator: Operator = membership.operator  # type: ignore[assignment]  # creator_role: an operator's membership here
     kinds = {a.kind for a in operator.activities.all()}
     if ActivityKind.IMPORTER in kinds and ActivityKind.EXPORTER not in kinds:
         return COIRole.IMPORTER
@@ -61,11 +61,11 @@ def prefill(person: Person, membership: Membership | None) -> BoxData:
     role = creator_role(membership)
     data: BoxData = {}
     if role == COIRole.EXPORTER:
-        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]
+        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]  # an exporter's membership holds its operator
     elif role == COIRole.IMPORTER:
-        data["importer"] = membership.operator_id  # type: ignore[union-attr]
+        data["importer"] = membership.operator_id  # type: ignore[union-attr]  # an importer's membership holds its operator
     elif len(person.control_body_codes) == 1:
-        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]
+        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]  # a control body's membership holds its code
     return data
 
 
@@ -78,8 +78,8 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     coi = Certificate(
         creator=person.user,
         creator_role=role,
-        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
-        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
+        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # an operator's membership holds its operator
+        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # a control body's membership holds its code
     )
     with transaction.atomic():
         coi.save()
@@ -195,6 +195,7 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
             rules.add(problems, "file", refusal)
     if problems:
         raise BoxErrors(problems, _("The document was not attached."))
+    assert upload is not None  # refused above when missing
     document.content_type = rules.sniff(head) or ""
     document.original_name = (upload.name or "document")[-200:]
     document.size = upload.size or 0

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, queries, rules, services
+from certificates import filters, lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
@@ -57,8 +57,8 @@ def _visible_or_404(person: Person, pk: int) -> Certificate:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    filters = listing.Filters.from_params(request.GET)
-    page = listing.page_of(_person(request), filters, request.GET.get("page"))
+    found = filters.certificate_filter(_person(request), request.GET)
+    page = filters.page_of(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,10 +66,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "certificates/list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
-            "sorts": listing.SORTS,
+            "countries": country_choices(),
+            "sorts": filters.SORTS,
             "can_create": _can_create(request),
         },
     )
@@ -216,9 +217,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "coi": coi,
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": rules.boxes_open_to(coi, roles),
-            "warnings": {} if coi.is_draft else rules.warnings(coi),
-            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
+            "editable": rules.boxes_open_to(coi, roles),  # type: ignore[arg-type]  # roles: found
+            "warnings": {} if coi.is_draft else rules.warnings(coi),  # type: ignore[union-attr]
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),  # type: ignore[union-attr]  # roles: found
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
@@ -326,7 +327,7 @@ def lookup_operators(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
-    codes = [v for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
+    codes = [str(v) for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
     results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
     return render(request, "certificates/_body_results.html", {"results": results})
 

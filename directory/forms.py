@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import NameChoiceField, NameMultipleChoiceField
 from directory import operators
 from directory.matrix import Action
 from directory.models import (
@@ -33,8 +34,8 @@ class CountryField(forms.ChoiceField):
 
 class CountryFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]  # a form mixin: the form class provides fields
             if isinstance(field, CountryField):
                 field.set_choices()
 
@@ -149,12 +150,12 @@ class DecisionForm(forms.Form):
 
 
 class AuthorityRequestForm(ContactForm):
-    authority = forms.ModelChoiceField(label=_("Authority"), queryset=Authority.objects.all())
+    authority = NameChoiceField(label=_("Authority"), queryset=Authority.objects.all())
 
 
 class RflForm(forms.Form):
     email = forms.EmailField(label=_("Person's email"))
-    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
-    points = forms.ModelMultipleChoiceField(
+    operator = NameChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
+    points = NameMultipleChoiceField(
         label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
     )

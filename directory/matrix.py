@@ -112,14 +112,14 @@ def standing(user: object) -> Standing:
     codes: set[int] = set()
     admin_of: set[int] = set()
     for m in valid_memberships(user):
-        if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:
-            competent.add(m.authority.country)
-        elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:
+        if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            competent.add(m.authority.country)  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+        elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
             commission = True
-        elif m.kind == MembershipKind.CONTROL_BODY and m.control_body_code.active:
-            codes.add(m.control_body_code_id)
-        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.operator.status == Status.VALID:
-            admin_of.add(m.operator_id)
+        elif m.kind == MembershipKind.CONTROL_BODY and m.control_body_code.active:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            codes.add(m.control_body_code_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
+        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.operator.status == Status.VALID:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            admin_of.add(m.operator_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
     return Standing(
         getattr(user, "pk", None),
         frozenset(competent & EU_MEMBER_STATES),
@@ -151,7 +151,7 @@ def membership_subject(membership: Membership) -> str:
         return Subject.CONTROL_BODY_PERSON
     if membership.kind == MembershipKind.AUTHORITY:
         return Subject.AUTHORITY_PERSON
-    if is_member_state(membership.operator.country):
+    if is_member_state(membership.operator.country):  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
         return Subject.EU_OPERATOR_PERSON
     return Subject.THIRD_COUNTRY_OPERATOR_PERSON
 
@@ -165,7 +165,7 @@ def operator_subject(operator: Operator, *, details: bool = False) -> str:
 
 def standings_over_membership(st: Standing, membership: Membership) -> set[str]:
     if membership.kind == MembershipKind.OPERATOR:
-        return standings_over_operator(st, membership.operator)
+        return standings_over_operator(st, membership.operator)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
     return {Decider.COMMISSION} if st.commission else set()
 
 
@@ -227,7 +227,7 @@ def decidable_memberships(user: object, statuses: list[str] | None = None) -> Qu
         scope |= Q(kind=MembershipKind.OPERATOR, operator_id__in=st.admin_operator_ids)
     if st.commission:
         scope |= Q(kind__in=[MembershipKind.CONTROL_BODY, MembershipKind.AUTHORITY])
-    ids = Membership.objects.filter(scope).exclude(user_id=st.user_id).values("pk")
+    ids = Membership.objects.filter(scope).exclude(user_id=st.user_id).values("pk")  # type: ignore[misc]  # a standing is a saved person's
     qs = Membership.objects.filter(pk__in=ids)
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
@@ -259,7 +259,7 @@ def deciders_of(membership: Membership) -> QuerySet[Membership]:
     valid = Membership.objects.filter(status=Status.VALID).exclude(user_id=membership.user_id)
     if membership.kind != MembershipKind.OPERATOR:
         return valid.filter(kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMMISSION)
-    operator = membership.operator
+    operator: Operator = membership.operator  # type: ignore[assignment]  # the membership's kind says which organisation it holds
     if is_member_state(operator.country):
         scope = Q(
             kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMPETENT, authority__country=operator.country

@@ -103,7 +103,7 @@ class ControlBodyCode(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = self.code.upper().strip()
         self.country = self.code[:2]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save() arguments passed through
 
     def covers(self, categories: set[str] | str) -> bool:
         return self.active and set(categories) <= set(self.categories)
@@ -296,13 +296,13 @@ class Membership(models.Model):
 
     @property
     def organisation(self) -> Operator | ControlBodyCode | Authority:
-        return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]
+        return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]  # exactly one of the three is set (the membership's kind)
 
     @property
     def organisation_name(self) -> str:
-        if self.control_body_code_id:
+        if self.control_body_code:
             return f"{self.control_body_code.control_body.name} ({self.control_body_code.code})"
-        return self.organisation.name
+        return self.organisation.name  # type: ignore[union-attr]  # not a code here: an operator or authority
 
     @property
     def is_valid(self) -> bool:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class DocumentType(models.TextChoices):
@@ -35,7 +36,7 @@ class DocumentField(models.TextChoices):
     DESCRIPTION = "description", _("Description")
 
 
-DOCUMENT_FIELD_LABELS: dict[str, str] = dict(DocumentField.choices)
+DOCUMENT_FIELD_LABELS: dict[str, StrOrPromise] = dict(DocumentField.choices)
 
 # Mandatory fields per document type, in the order the form shows them. TextChoices members are str, so
 # DOCUMENT_FIELDS["invoice"] works as well as DOCUMENT_FIELDS[DocumentType.INVOICE].

@@ -12,6 +12,8 @@ from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import history, relatives, steps_for
 from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
+from reference.countries import country_name
+from reference.lists import TransportMode, WeightUnit
 
 register = template.Library()
 
@@ -55,3 +57,24 @@ def _consignees() -> list[Operator]:
         .order_by("name")[:300],
         lambda operator: operator.name,
     )
+
+
+# Boxes whose history values are codes: shown with their names in the reader's language.
+COUNTRY_FIELDS = ("origin_countries", "export_country", "release_member_state")
+LABELLED_FIELDS: dict[str, type] = {"transport_mode": TransportMode, "gross_weight_unit": WeightUnit}
+
+
+@register.filter
+def history_value(value: str, field: str) -> str:
+    """A changed value of the history as the reader reads it: 'MA TN' -> 'Maroc, Tunisie', 'vessel' -> 'Navire'.
+    The history keeps codes (it is written once, read in every language); other values are shown as written."""
+    if not value:
+        return ""
+    if field in COUNTRY_FIELDS:
+        return ", ".join(country_name(code) for code in value.split())
+    if field in LABELLED_FIELDS:
+        try:
+            return str(LABELLED_FIELDS[field](value).label)
+        except ValueError:
+            return value
+    return value

@@ -35,7 +35,7 @@ def staff_of(coi: Certificate, roles: Iterable[str], *, importer_body: bool = Fa
     ]
     authorities = [coi.validating_authority_id] if COIRole.VALIDATING_AUTHORITY in wanted else []
     if COIRole.ENTRY_AUTHORITY in wanted and coi.point_of_entry_id:
-        authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]
+        authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]  # point_of_entry_id checked in the condition
     codes = [coi.control_body_code_id] if COIRole.CONTROL_BODY in wanted else []
     if importer_body and coi.importer_id:
         codes += OperatorActivity.objects.filter(operator_id=coi.importer_id, kind=ActivityKind.IMPORTER).values_list(

@@ -222,7 +222,7 @@ def decide(
         )
         change_status(person, coi, decision, Step.SIGN_20, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision == COIStatus.CONSIGNMENT_VERIFIED else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
-        tell(coi, parties, DECISION_TITLES[decision], reason.strip(), actor=person.user)  # type: ignore[index]
+        tell(coi, parties, DECISION_TITLES[decision], reason.strip(), actor=person.user)  # type: ignore[index]  # decision checked against box 20's decisions above
     return coi
 
 
