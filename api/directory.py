@@ -105,6 +105,16 @@ class MembershipOut(Schema):
     reason: str
 
 
+class CreatedOperatorOut(MembershipOut):
+    """The request made with a new operator, and warnings that do not stop it (an EORI of another country)."""
+
+    warnings: list[str] = []
+
+    @staticmethod
+    def resolve_warnings(obj: Membership) -> list[str]:
+        return obj.operator.eori_warnings if obj.operator is not None else []
+
+
 class ContactIn(Schema):
     message: str = ""
     contact_email: str = ""
@@ -198,7 +208,7 @@ def _code(value: str) -> ControlBodyCode:
 
 @router.post(
     "operators",
-    response={201: MembershipOut, 409: DuplicateOut},
+    response={201: CreatedOperatorOut, 409: DuplicateOut},
     summary="Create an operator with your request to act for it",
 )
 def create_operator(request: HttpRequest, payload: OperatorIn) -> Reply[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import QueryDict
@@ -182,3 +183,39 @@ def choices() -> dict[str, Any]:
         "transport_modes": TransportMode.choices,
         "document_types": DocumentType.choices,
     }
+
+
+def posted_fields(post: QueryDict) -> set[str]:
+    """The box fields the page really posted (a box shown read-only posts none of its fields)."""
+    found = {f for f in SCALARS if f in post}
+    if "origin_countries" in post:
+        found.add("origin_countries")
+    if "first_consignee" in post or "release_in_batches" in post:
+        found.add("release_in_batches")
+    if any(re.match(r"^c-\d+-cn$", key) for key in post):
+        found.add("commodities")
+    if any(re.match(r"^k-\d+-number$", key) for key in post):
+        found.add("containers")
+    return found
+
+
+def _canonical(value: Any) -> Any:
+    """A value as posted or as stored, in one comparable form ("9000" == Decimal("9000.000"), "7" == 7)."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items() if k != "producer_q"}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "on"
+    text = str(value).strip()
+    try:
+        return str(Decimal(text.replace(",", ".")).normalize()) if text else ""
+    except InvalidOperation:
+        return text.upper() if len(text) == 2 else text
+
+
+def changed_fields(data: BoxData, stored: BoxData, fields: set[str]) -> set[str]:
+    """Of these fields, those whose posted value differs from the stored one."""
+    return {f for f in fields if _canonical(data.get(f)) != _canonical(stored.get(f))}

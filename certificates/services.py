@@ -25,7 +25,7 @@ from certificates.workflow.models import Step
 from core.errors import Conflict, DomainError, NotFound
 from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
-from reference.lists import DocumentType, mandatory_fields
+from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
 # Refused, with the reasons at their boxes (defined with the rules; named here for pages and the API).
 BoxErrors = rules.BoxErrors
@@ -157,10 +157,15 @@ def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
 
 
 def _store(coi: Certificate, values: dict[str, Any]) -> None:
-    """Write the values, then what follows from them: box 8 from a new exporter, box 10 from box 12, box 2."""
+    """Write the values, then what follows from them: box 8 from a new exporter or left to "the exporter's"
+    (empty: guide 000, box 8, "automatiquement renseigné ... pour correspondre à la case 4"), box 10 from box
+    12, box 2."""
     exporter = values.get("exporter")
     if exporter is not None and "export_country" not in values and exporter.pk != coi.exporter_id:
         values["export_country"] = exporter.country
+    if "export_country" in values and not values["export_country"]:
+        exporter = exporter or coi.exporter
+        values["export_country"] = exporter.country if exporter is not None else ""
     write(coi, values)
     coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
     coi.procedure = rules.ProcedureDerived.derive(coi)
@@ -207,28 +212,61 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
 
 
 def _read_document_fields(document: Document, fields: dict[str, Any], problems: rules.Problems) -> None:
+    """Read a document's fields by its type's table (reference.lists.document_fields): a value for a field
+    the type does not have is refused, a mandatory one left empty is named by its label."""
     doc_type = str(fields.get("type") or "")
     if doc_type not in DocumentType.values:
         rules.add(problems, "type", _("Choose the type of document."))
         return
     document.type = doc_type
-    for field, limit in DOCUMENT_TEXT.items():
-        setattr(document, field, str(fields.get(field) or "").strip()[:limit])
-    country = str(fields.get("issuing_country") or "").strip().upper()
+    type_label = DocumentType(doc_type).label
+    specs = {spec.name: spec for spec in document_fields(doc_type)}
+    for name in DocumentField.values:
+        raw = fields.get(name)
+        given = raw if hasattr(raw, "year") else str(raw or "").strip()
+        if name not in specs:
+            if given:
+                rules.add(
+                    problems,
+                    name,
+                    _("“%(field)s” is not a field of this type of document (%(type)s).")
+                    % {"field": DOCUMENT_FIELD_LABELS[name], "type": type_label},
+                )
+            continue
+        _READERS.get(name, _read_text)(document, name, given, problems)
+    for spec in specs.values():
+        if spec.required and not getattr(document, spec.name) and spec.name not in problems:
+            rules.add(
+                problems,
+                spec.name,
+                _("“%(field)s” is required for this type of document (%(type)s).")
+                % {"field": spec.label, "type": type_label},
+            )
+
+
+def _read_text(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    setattr(document, name, str(given)[: DOCUMENT_TEXT[name]])
+
+
+def _read_country(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    country = str(given).upper()
     if country and not is_country(country):
-        rules.add(problems, "issuing_country", _("Unknown country: %(codes)s.") % {"codes": country})
+        rules.add(problems, name, _("Unknown country: %(codes)s.") % {"codes": country})
     document.issuing_country = country
-    raw_date = fields.get("date")
-    if raw_date:
-        try:
-            document.date = raw_date if hasattr(raw_date, "year") else parse_date(str(raw_date))
-        except ValueError:
-            document.date = None
-        if document.date is None:
-            rules.add(problems, "date", _("Give the date as YYYY-MM-DD."))
-    for field in mandatory_fields(doc_type):
-        if not getattr(document, field) and field not in problems:
-            rules.add(problems, field, _("This field is required for this type of document."))
+
+
+def _read_date(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    if not given:
+        return
+    try:
+        document.date = given if hasattr(given, "year") else parse_date(str(given))
+    except ValueError:
+        document.date = None
+    if document.date is None:
+        rules.add(problems, name, _("Give the date as YYYY-MM-DD."))
+
+
+_READERS = {"issuing_country": _read_country, "date": _read_date}
 
 
 def remove_document(person: Person, pk: int, document_id: int) -> Document | None:

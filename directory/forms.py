@@ -15,6 +15,8 @@ from directory.models import (
     Authority,
     ControlBodyCode,
     IdentifierType,
+    Membership,
+    MembershipKind,
     Operator,
     PointOfEntry,
     Status,
@@ -159,3 +161,22 @@ class RflForm(forms.Form):
     points = NameMultipleChoiceField(
         label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
     )
+
+
+class RflRequestForm(forms.Form):
+    """A person's RFL role request: one of their operators, the points of entry, a message for the Commission."""
+
+    operator = forms.ModelChoiceField(label=_("Operator you work for"), queryset=Operator.objects.none())
+    points = forms.ModelMultipleChoiceField(
+        label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mine = Membership.objects.filter(user=user, status=Status.VALID, kind=MembershipKind.OPERATOR)
+        operator = self.fields["operator"]
+        assert isinstance(operator, forms.ModelChoiceField)
+        operator.queryset = Operator.objects.filter(pk__in=mine.values("operator_id"))

@@ -131,6 +131,8 @@ def operator_create(request: HttpRequest) -> HttpResponse:
                 _("The operator %(name)s and your request are sent to its validator.")
                 % {"name": membership.operator.name},  # type: ignore[union-attr]  # an operator's membership
             )
+            for warning in membership.operator.eori_warnings:  # type: ignore[union-attr]  # an operator's membership
+                messages.warning(request, warning)
             return redirect("directory:roles")
     context = {"form": form, "identifiers": identifiers, "activities": activities, "contact": contact}
     return render(request, "directory/operator_create.html", {**context, "candidates": candidates})
@@ -139,24 +141,39 @@ def operator_create(request: HttpRequest) -> HttpResponse:
 @domain_pages
 def control_body_search(request: HttpRequest) -> HttpResponse:
     form = ControlBodySearchForm(request.GET or None)
+    contact = ContactForm(initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
+    return _control_body_page(request, form, contact, [])
+
+
+def _control_body_page(
+    request: HttpRequest, form: ControlBodySearchForm, contact: ContactForm, selected: list[str], status: int = 200
+) -> HttpResponse:
+    """The search and its results; after a refused request, the entries ticked and the contact as typed."""
     codes = None
     if form.is_bound and form.is_valid():
         codes = operators.search_control_body_codes(form.cleaned_data["country"], form.cleaned_data["q"])[:200]
-    contact = ContactForm(initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
-    return render(request, "directory/control_body_search.html", {"form": form, "codes": codes, "contact": contact})
+    context = {"form": form, "codes": codes, "contact": contact, "selected": selected}
+    return render(request, "directory/control_body_search.html", context, status=status)
 
 
 @domain_pages
 @require_POST
 def control_body_request(request: HttpRequest) -> HttpResponse:
     contact = ContactForm(request.POST)
-    if not contact.is_valid():
-        messages.error(request, _("Check the contact details."))
-        return redirect(back(request))
-    codes = ControlBodyCode.objects.filter(pk__in=request.POST.getlist("codes"), active=True)
-    services.request_control_body_codes(request.user, codes, **contact_of(contact))
-    messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
-    return redirect("directory:roles")
+    selected = request.POST.getlist("codes")
+    if contact.is_valid():
+        codes = ControlBodyCode.objects.filter(pk__in=[c for c in selected if c.isdigit()], active=True)
+        try:
+            services.request_control_body_codes(request.user, codes, **contact_of(contact))
+        except NotFound:
+            raise
+        except DomainError as error:
+            contact.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
+            return redirect("directory:roles")
+    search = ControlBodySearchForm({"country": request.POST.get("country", ""), "q": request.POST.get("q", "")})
+    return _control_body_page(request, search, contact, selected, status=422)
 
 
 @domain_pages

@@ -33,15 +33,16 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The insecure default key only ever serves DEBUG runs; production must set SECRET_KEY.
+# The insecure default key only ever serves DEBUG runs; production must set SECRET_KEY. Without one, the
+# system check core.E001 refuses every command that runs checks (check, migrate, runserver, db_worker) and the
+# WSGI/ASGI application refuses to start; a command that signs nothing (`manage.py totp`) still runs.
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key-only-for-debug" if DEBUG else "")
-if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+SECRET_KEY_MISSING = not SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and PDFs start with SITE_URL; by default the local server on PORT (what `make demo` serves).
+PORT = env_int("PORT", 8000)
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Document
 from certificates.rules.problems import Problems, add
-from reference.lists import mandatory_fields
+from reference.lists import DOCUMENT_FIELD_LABELS, mandatory_fields
 
 
 class DocumentFieldsGiven:
@@ -23,7 +23,11 @@ class DocumentFieldsGiven:
                 continue
             for field in mandatory_fields(document.type):
                 if not getattr(document, field):
-                    add(problems, self.box, _("%(doc)s: %(field)s missing.") % {"doc": document, "field": field})
+                    add(
+                        problems,
+                        self.box,
+                        _("%(doc)s: “%(field)s” missing.") % {"doc": document, "field": DOCUMENT_FIELD_LABELS[field]},
+                    )
         return problems
 
 

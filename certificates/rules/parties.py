@@ -109,7 +109,7 @@ class ProducersCertified:
             if key in seen:
                 continue
             seen.add(key)
-            reason = self.refusal(line, activities.get(line.producer_id), day)
+            reason = self.refusal(line, activities.get(line.producer_id or 0), day)
             if reason:
                 add(problems, self.box, reason)
         return problems

@@ -83,7 +83,7 @@ class TransportCompletedLater:
 
     box = "17"
     FIELDS = ("transport_mode", "transport_identification", "transport_document", "departure_date")
-    ROLES = frozenset({COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.RFL})
+    ROLES: frozenset[str] = frozenset({COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.RFL})
     STATUSES = frozenset({COIStatus.DESCRIPTION_COMPLETED, COIStatus.ISSUING_BODY_SIGNED})
 
     def opens(self, coi: Certificate, roles: set[str] | frozenset[str]) -> bool:
@@ -179,7 +179,7 @@ class ChecksAcceptable:
 
     def check(self, coi: Certificate) -> Problems:
         try:
-            checks = coi.checks  # type: ignore[attr-defined]
+            checks = coi.checks
         except ObjectDoesNotExist:
             return {self.box: [_("Record the documentary and physical checks before signing.")]}
         problems: Problems = {}

@@ -23,7 +23,14 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
     person = Person.of_request(context["request"])
     steps = steps_for(person, coi)
     found = relatives(person, coi)
+    refused: dict[str, Any] | None = context.get("refused")
+    at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
     return {
+        "refusal": refused["error"].message if refused is not None and not at_code else "",
+        # A refusal by the rules (`rules.BoxErrors`) also says what is wrong at each box.
+        "refusal_boxes": getattr(refused["error"], "problems", None) if refused is not None else None,
+        **{key: _typed(refused, names) for key, names in FORMS.items()},
+        "lot_rows": _lot_rows(found.lots, refused),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "coi": coi,
@@ -37,6 +44,35 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
         "decisions": _decisions(coi),
         "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
     }
+
+
+# The panel's forms (template name -> the steps they post to).
+FORMS = {
+    "form_18": {"checks", "sign-18"},
+    "form_20": {"decide"},
+    "form_21": {"sign-21"},
+    "form_extract": {"extract", "split"},
+}
+
+
+def _typed(refused: dict[str, Any] | None, steps: set[str]) -> dict[str, Any]:
+    """For the form of a refused step: what was typed, and the reason, at the code field when it is the code's."""
+    if not refused or refused["step"] not in steps:
+        return {}
+    error = refused["error"]
+    return {"values": refused["values"], "error": error.message, "at_code": getattr(error, "code", "") == "code"}
+
+
+def _lot_rows(lots: list[Any], refused: dict[str, Any] | None) -> list[dict[str, Any]]:
+    typed = refused["values"] if refused and refused["step"] in FORMS["form_extract"] else {}
+    return [
+        {
+            "lot": lot,
+            "packages": typed.get(f"packages_{lot.line.pk}", ""),
+            "weight": typed.get(f"weight_{lot.line.pk}", ""),
+        }
+        for lot in lots
+    ]
 
 
 def _decisions(coi: Any) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from certificates import views
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow import after_signature, extracts, steps
@@ -48,9 +49,9 @@ def _code(post: Any) -> str:
 
 def step_view(message: str, *, show_result: bool = False) -> Callable[[StepAction], Callable[..., HttpResponse]]:
     """Make one step's page from its action `(person, COI id, posted form) -> what the step returns`: a POST by
-    a logged-in person; 404 where the COI is not visible; a refusal shows the panel with its reason and status;
-    success says `message` (translated when shown) and goes back to the COI, or to the new COI the step made
-    when `show_result`."""
+    a logged-in person; 404 where the COI is not visible; a refusal shows the COI's page with the step's form
+    as typed and the reason, with its status; success says `message` (translated when shown) and goes back to
+    the COI, or to the new COI the step made when `show_result`."""
 
     def decorate(action: StepAction) -> Callable[..., HttpResponse]:
         @login_required
@@ -62,7 +63,9 @@ def step_view(message: str, *, show_result: bool = False) -> Callable[[StepActio
             except NotFound:
                 raise Http404
             except DomainError as exc:
-                return panel(request, pk, error=exc)
+                # Back to the COI's page, styled and whole, the step's form as typed and the reason at its field.
+                name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the step's name, as in offer.STEPS
+                return views.detail_page(request, pk, refused={"step": name, "values": request.POST, "error": exc})
             messages.success(request, _(message))
             if show_result and isinstance(result, Certificate):
                 return redirect("certificates:detail", pk=result.pk)

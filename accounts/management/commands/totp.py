@@ -12,6 +12,8 @@ from accounts.two_factor import current_code
 
 class Command(BaseCommand):
     help = "Print the current TOTP code for a secret (default DEMO_TOTP_SECRET)."
+    # It signs nothing and reads no database: it runs with DEBUG off and no SECRET_KEY too.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("secret", nargs="?", default=None)
