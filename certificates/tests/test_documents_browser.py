@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from core.demo import load_demo
+from demo.load import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
