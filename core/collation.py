@@ -34,7 +34,7 @@ def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
 class CollatedChoiceIterator(ModelChoiceIterator):
     """The options of a model choice field in collation order of their labels (the objects' `str`)."""
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in sorted_names(self.queryset, self.field.label_from_instance):
