@@ -52,7 +52,7 @@ class SignupForm(forms.Form):
         return answer
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be sent. Please try again."))
         first, second = data.get("email"), (data.get("email2") or "").strip().lower()

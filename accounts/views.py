@@ -37,8 +37,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
                 request, "accounts/signup_done.html", {"email": data["email"], "minutes": settings.SIGNUP_LINK_MINUTES}
             )
         # A new question each time: a failed answer cannot be retried by brute force.
-        form.data = form.data.copy()
-        form.data["human_check"] = ""
+        typed = request.POST.copy()
+        typed["human_check"] = ""
+        form.data = typed
     else:
         form = SignupForm(request=request, initial={"language": request.LANGUAGE_CODE})
     question = new_human_check(request)
@@ -75,7 +76,7 @@ def resend_link_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user  # type: ignore[assignment]  # login_required: a User
     profile_form = ProfileForm(instance=user)
     token_form = ApiTokenForm()
     new_secret = None

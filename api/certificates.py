@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import create_model
 
-from certificates import listing, lookups, queries, services
+from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
-from certificates.matrix import editable_boxes
+from certificates.filters import CertificateFilter, certificate_filter, page_of
 from certificates.models import Certificate, Document
 from certificates.workflow import steps
 from core.errors import DomainError
@@ -67,6 +68,8 @@ class BoxesIn(Schema):
     gross_weight_unit: str | None = None
     transport_mode: str | None = None
     transport_identification: str | None = None
+    transport_document: str | None = None
+    departure_date: date | None = None
 
 
 class CreateIn(BoxesIn):
@@ -84,6 +87,7 @@ class DocumentOut(Schema):
     original_name: str
     content_type: str
     size: int
+    withdrawn_at: datetime | None = None
 
 
 class CertificateOut(Schema):
@@ -121,16 +125,19 @@ class PageOut(Schema):
     results: list[SummaryOut]
 
 
-class ListQuery(Schema):
-    status: str = ""
-    number: str = ""
-    party: str = ""
-    product: str = ""
-    country: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    sort: str = "updated"
-    page: int = 1
+def _list_query() -> type[Schema]:
+    """The list's query parameters: each filter of `certificates/filters.py` (as text; a value it cannot read
+    is ignored, as on the list page), then the page."""
+    fields: dict[str, Any] = {
+        name: (str, "updated" if name == "sort" else "") for name in CertificateFilter.base_filters
+    }
+    return create_model("ListQuery", __base__=Schema, **fields, page=(int, 1))
+
+
+if TYPE_CHECKING:  # for mypy, a schema like any other; for ninja, the fields read from the FilterSet
+    ListQuery = Schema
+else:
+    ListQuery = _list_query()
 
 
 class ErrorOut(Schema):
@@ -178,8 +185,8 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "boxes": as_data(coi),
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
-        "editable_boxes": sorted(editable_boxes(coi, roles)),
-        "problems": problems or {},
+        "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
+        "problems": problems if problems is not None else rules.warnings(coi),
     }
 
 
@@ -203,7 +210,8 @@ def acting(request: HttpRequest, membership_id: int | None) -> Membership | None
 
 @router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
 def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
-    page = listing.page_of(_person(request), listing.Filters.from_params(query.dict()), query.page)
+    params = query.dict()
+    page = page_of(certificate_filter(_person(request), params), params["page"])
     return {
         "count": page.paginator.count,
         "page": page.number,

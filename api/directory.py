@@ -4,6 +4,7 @@ The rules are `directory/matrix.py`'s, applied by `directory/services.py` and `d
 an endpoint parses and calls them, exactly as the pages do.
 """
 
+import dataclasses
 import datetime
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import create_model
 
 from core.errors import Invalid, NotFound
 from directory import matrix, operators, services
@@ -103,6 +105,16 @@ class MembershipOut(Schema):
     reason: str
 
 
+class CreatedOperatorOut(MembershipOut):
+    """The request made with a new operator, and warnings that do not stop it (an EORI of another country)."""
+
+    warnings: list[str] = []
+
+    @staticmethod
+    def resolve_warnings(obj: Membership) -> list[str]:
+        return obj.operator.eori_warnings if obj.operator is not None else []
+
+
 class ContactIn(Schema):
     message: str = ""
     contact_email: str = ""
@@ -131,17 +143,17 @@ class ActivityIn(Schema):
     remarks: str = ""
 
 
-class OperatorIn(ContactIn):
-    name: str
-    country: str
-    city: str
-    address: str
-    postcode: str = ""
-    region: str = ""
-    phone: str = ""
-    fax: str = ""
-    email: str = ""
-    website: str = ""
+# The operator's details as the API takes them: `directory.operators.OperatorDetails`' fields (text, the
+# required ones required), but its map position, which only the page sets.
+DETAILS = [f for f in dataclasses.fields(operators.OperatorDetails) if f.name not in ("latitude", "longitude")]
+OperatorDetailsIn = create_model(
+    "OperatorDetailsIn",
+    __base__=ContactIn,
+    **{f.name: (str, ... if f.default is dataclasses.MISSING else f.default) for f in DETAILS},  # type: ignore[call-overload]  # pydantic's create_model takes field definitions as keywords
+)
+
+
+class OperatorIn(OperatorDetailsIn):  # type: ignore[misc,valid-type]  # a pydantic model made from the dataclass
     identifiers: list[IdentifierIn] = []
     activities: list[ActivityIn]
     confirm_duplicate: bool = False
@@ -196,15 +208,11 @@ def _code(value: str) -> ControlBodyCode:
 
 @router.post(
     "operators",
-    response={201: MembershipOut, 409: DuplicateOut},
+    response={201: CreatedOperatorOut, 409: DuplicateOut},
     summary="Create an operator with your request to act for it",
 )
 def create_operator(request: HttpRequest, payload: OperatorIn) -> Reply[Any]:
-    details = operators.OperatorDetails(
-        **payload.dict(include={"name", "country", "city", "address", "postcode", "region", "phone", "fax"}),
-        email=payload.email,
-        website=payload.website,
-    )
+    details = operators.OperatorDetails(**payload.dict(include={f.name for f in DETAILS}))
     activities = [
         operators.NewActivity(**a.dict(exclude={"control_body_code"}), control_body_code=_code(a.control_body_code))
         for a in payload.activities

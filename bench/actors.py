@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from django.utils import translation
 
 from accounts.models import ApiToken, User
+from accounts.two_factor import activate_totp, new_secret
 from certificates import page_cache
 from certificates.models import Certificate
 from certificates.outputs.pdf_store import stored_pdf
@@ -51,8 +51,8 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
     for i in range(count):
         user = _person(f"bench-cb{i}@bench.example", kind=MembershipKind.CONTROL_BODY, control_body_code_id=cb_code)
         Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
-        secret = generate_totp_secret()
-        TOTP.activate(user, secret)
+        secret = new_secret()
+        activate_totp(user, secret)
         people.append((ApiToken.issue(user, "bench")[1], secret))
     for i, coi in enumerate(cois):
         token, secret = people[i % count]
@@ -63,7 +63,7 @@ def _signers(cb_code: int, cois: list[int], count: int = 100) -> list[list[objec
 def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
     """COIs whose PDF the task worker has rendered, as after each real workflow step (the generator writes
     COIs without going through the steps, so it is done here)."""
-    ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]
+    ids = list(visible.order_by("id").values_list("id", flat=True)[:count])  # type: ignore[attr-defined]  # a QuerySet passed as object
     for coi in Certificate.objects.filter(pk__in=ids):
         stored_pdf(coi, "en")
     return ids
@@ -84,11 +84,12 @@ def setup() -> None:
     importer = _person("bench-importer@bench.example", kind=MembershipKind.OPERATOR, operator_id=importer_op)
     exporter = _person("bench-exporter@bench.example", kind=MembershipKind.OPERATOR, operator_id=exporter_op)
     visible = Certificate.objects.filter(importer_id=importer_op).exclude(status="draft")
+    visible_ids = list(visible.order_by("?").values_list("id", flat=True)[:2000])
     config = {
         "importer_session": _session(importer),
         "importer_token": ApiToken.issue(importer, "bench")[1],
         "exporter_token": ApiToken.issue(exporter, "bench")[1],
-        "visible_ids": list(visible.order_by("?").values_list("id", flat=True)[:2000]),
+        "visible_ids": visible_ids,
         "numbers": list(visible.order_by("?").values_list("number", flat=True)[:500]),
         "draft_ids": list(
             Certificate.objects.filter(status="draft", creator_operator_id=exporter_op).values_list("id", flat=True)[
@@ -106,5 +107,5 @@ def setup() -> None:
         "pdf_path": "/certificates/{id}/pdf",
         "pdf_ids": _stored_pdfs(visible),
     }
-    _rendered_pages(config["visible_ids"])
+    _rendered_pages(visible_ids)
     print(json.dumps(config))

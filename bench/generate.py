@@ -116,7 +116,7 @@ def generate(scale: int) -> dict[str, Any]:
     line = apps.get_model("certificates", "CommodityLine")
     cont = apps.get_model("certificates", "Container")
     cn = apps.get_model("reference", "CnCode")
-    counts: dict[str, int] = {}
+    counts: dict[str, float] = {}
     third_array = "ARRAY[" + ",".join(repr(c) for c in THIRD_COUNTRIES) + "]"
     with transaction.atomic():
         _skip_foreign_key_checks()

@@ -26,14 +26,14 @@ from directory.models import Membership, MembershipKind, RflGrant, Status
 class Person:
     """The organisations one person acts for right now (Valid memberships only), read once per request."""
 
-    user: object
+    user: Any  # the User acting (AnonymousUser for a visitor, who acts for no organisation)
     operators: frozenset[int]
     control_body_codes: frozenset[int]
     authorities: frozenset[int]
     rfl_operators: frozenset[int]
 
     @classmethod
-    def of(cls, user: object, memberships: Iterable[Membership] | None = None) -> Person:
+    def of(cls, user: Any, memberships: Iterable[Membership] | None = None) -> Person:
         # One query for the memberships (same meaning as directory.access: Valid memberships, and for operators
         # a Valid operator too) unless given, one for the RFL grants when the person acts for an operator.
         if memberships is None:
@@ -44,7 +44,7 @@ class Person:
             )
         else:
             rows = [
-                (m.kind, m.operator_id, m.operator.status if m.operator_id else None, m.control_body_code_id,
+                (m.kind, m.operator_id, m.operator.status if m.operator is not None else None, m.control_body_code_id,
                  m.authority_id)
                 for m in memberships
             ]  # fmt: skip
@@ -71,7 +71,7 @@ class Person:
         person = getattr(request, "_coi_person", None)
         if person is None or person.user is not request.user:
             person = cls.of(request.user, access.request_memberships(request))
-            request._coi_person = person  # type: ignore[attr-defined]
+            request._coi_person = person  # type: ignore[attr-defined]  # a per-request cache on the request object
         return person
 
 
@@ -127,6 +127,6 @@ def roles_on(person: Person, coi: Certificate) -> set[str]:
         (COIRole.VALIDATING_AUTHORITY, coi.validating_authority_id in person.authorities),
         (COIRole.RFL, coi.rfl_id in person.rfl_operators),
     ]
-    if coi.point_of_entry_id:
+    if coi.point_of_entry:
         checks.append((COIRole.ENTRY_AUTHORITY, coi.point_of_entry.authority_id in person.authorities))
     return {str(role) for role, holds in checks if holds}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -24,7 +25,7 @@ from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.lists import DocumentType
 from reference.models import CnCode
 
-WEIGHT = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
+WEIGHT: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
 
 
 class Certificate(models.Model):
@@ -79,6 +80,10 @@ class Certificate(models.Model):
     transport_identification = models.CharField(
         _("identification of the means of transport"), max_length=200, blank=True
     )
+    # Box 17 also names the transport document and the date the goods leave (expected, then actual): the COI
+    # is issued before the goods leave (Reg. (EU) 2018/848, art. 45(1)(b)(iii)); see rules.IssuedBeforeDeparture.
+    transport_document = models.CharField(_("transport document reference"), max_length=100, blank=True)
+    departure_date = models.DateField(_("date of departure"), null=True, blank=True)
 
     # Who created it, and for which organisation: a draft is visible to that organisation only.
     creator = models.ForeignKey(
@@ -140,7 +145,7 @@ class Certificate(models.Model):
         seen: dict[int, tuple[Operator, ControlBodyCode | None]] = {}
         for line in self.lines():
             if line.producer_id and line.producer_id not in seen:
-                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]
+                seen[line.producer_id] = (line.producer, line.producer_control_body_code)  # type: ignore[assignment]  # producer_id checked: the producer is set
         return list(seen.values())
 
 
@@ -231,6 +236,11 @@ class Document(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # After submission a document is never deleted: it is withdrawn, kept and still downloadable by the parties.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("accompanying document")

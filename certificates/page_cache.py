@@ -30,6 +30,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from certificates import rules
 from certificates.models import Certificate, Commodity, Document
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
@@ -122,6 +123,8 @@ def render_parts(pk: int) -> dict[str, str]:
         "checks": getattr(coi, "checks", None),
         "history": sorted(coi.history.all(), key=lambda e: (e.at, e.pk)),
         "documents": list(coi.documents.all()),
+        # Box 17's warning depends on the COI alone (its submission and departure dates).
+        "warnings": {} if coi.is_draft else rules.warnings(coi),
     }
     return {name: render_to_string(template, context) for name, template in TEMPLATES.items()}
 
@@ -132,6 +135,8 @@ def list_rows(cois: Iterable[Certificate]) -> list[SafeString]:
     `cois` need their exporter, importer and control body code joined; their products (box 13's CN codes) are
     read, in one query, only for the rows not found in the cache.
     """
+    if isinstance(cois, QuerySet):
+        cois = cois.prefetch_related(None)  # the page's query without its products: read below, for misses only
     cois = list(cois)
     language = get_language() or settings.LANGUAGE_CODE
     keys = {coi.pk: f"coi-row:{RELEASE}:{coi.pk}:{language}:{coi.updated_at.isoformat()}:{coi.status}" for coi in cois}

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -20,18 +21,14 @@ from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow import history
-from core.errors import DomainError, Invalid
+from certificates.workflow.models import Step
+from core.errors import Conflict, DomainError, NotFound
 from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
-from reference.lists import DocumentType, mandatory_fields
+from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
-
-class BoxErrors(Invalid):
-    """Refused, with the reasons at their boxes: `{box: [message, ...]}`."""
-
-    def __init__(self, problems: rules.Problems, message: str | None = None) -> None:
-        super().__init__(message or _("Some boxes need your attention."), code="boxes")
-        self.problems = problems
+# Refused, with the reasons at their boxes (defined with the rules; named here for pages and the API).
+BoxErrors = rules.BoxErrors
 
 
 # Creating -------------------------------------------------------------------------------------------
@@ -47,7 +44,7 @@ def creator_role(membership: Membership | None) -> str:
         raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
     if membership.kind == MembershipKind.CONTROL_BODY:
         return COIRole.CONTROL_BODY
-    operator: Operator = membership.operator  # type: ignore[assignment]
+    operator: Operator = membership.operator  # type: ignore[assignment]  # creator_role: an operator's membership here
     kinds = {a.kind for a in operator.activities.all()}
     if ActivityKind.IMPORTER in kinds and ActivityKind.EXPORTER not in kinds:
         return COIRole.IMPORTER
@@ -64,11 +61,11 @@ def prefill(person: Person, membership: Membership | None) -> BoxData:
     role = creator_role(membership)
     data: BoxData = {}
     if role == COIRole.EXPORTER:
-        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]
+        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]  # an exporter's membership holds its operator
     elif role == COIRole.IMPORTER:
-        data["importer"] = membership.operator_id  # type: ignore[union-attr]
+        data["importer"] = membership.operator_id  # type: ignore[union-attr]  # an importer's membership holds its operator
     elif len(person.control_body_codes) == 1:
-        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]
+        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]  # a control body's membership holds its code
     return data
 
 
@@ -81,13 +78,14 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     coi = Certificate(
         creator=person.user,
         creator_role=role,
-        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
-        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]
+        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # an operator's membership holds its operator
+        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # a control body's membership holds its code
     )
     with transaction.atomic():
         coi.save()
         _store(coi, values)
-    return coi, rules.merge(errors, rules.draft_problems(_fresh(coi)))
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
@@ -95,7 +93,7 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
     transport and documents."""
     source = _fresh(get_visible(person, pk))
     data = as_data(source)
-    for field in ("containers", "transport_mode", "transport_identification"):
+    for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
         data.pop(field)
     coi, _problems = create_draft(person, membership, data)
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
@@ -107,26 +105,49 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
 
 
 def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, rules.Problems]:
-    """Change the boxes the person's roles may change in the COI's status (the matrix). What can be read is
-    saved; what cannot comes back as problems at its box, with the rules' warnings."""
+    """Change the boxes the person's roles may change in the COI's status (the matrix, and box 17 while it may
+    be completed later). A draft saves what can be read and returns the rest, with the rules' warnings, as
+    problems at their boxes. After submission a change runs the submission's checks on the day and is refused
+    whole (`BoxErrors`, nothing changed) when it empties a mandatory box, leaves a problem at a box it changed
+    or brings a new one (`rules.edit_refusal`); it is written in the history otherwise."""
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
-        boxes = editable_boxes(coi, roles_on(person, coi))
+        roles = roles_on(person, coi)
+        boxes = rules.boxes_open_to(coi, roles)
         refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
         values, errors = _read(data)
-        if coi.is_draft and "exporter" in values and values["exporter"] is None:
-            values.pop("exporter")
-            errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
-        before = None if coi.is_draft else history.snapshot(coi)
+        if coi.is_draft:
+            return _update_draft(coi, values, errors)
+        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
         _store(coi, values)
-        if before is not None:
-            history.record_edit(person, coi, roles_on(person, coi), before, history.snapshot(coi))
+        after_coi = _fresh(coi)
+        after = as_data(after_coi)
+        refusal = rules.edit_refusal(
+            before,
+            after,
+            before_problems,
+            rules.submission_problems(after_coi),
+            box_17_by_table="17" in editable_boxes(coi, roles),
+        )
+        rules.require(rules.merge(errors, refusal), _("The change was not saved: see the boxes marked."))
+        history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
-    return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
+    return coi, rules.merge(rules.submission_problems(coi), rules.warnings(coi))
+
+
+def _update_draft(
+    coi: Certificate, values: dict[str, Any], errors: rules.Problems
+) -> tuple[Certificate, rules.Problems]:
+    if "exporter" in values and values["exporter"] is None:
+        values.pop("exporter")
+        errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+    _store(coi, values)
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
 
 
 def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
@@ -136,10 +157,15 @@ def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
 
 
 def _store(coi: Certificate, values: dict[str, Any]) -> None:
-    """Write the values, then what follows from them: box 8 from a new exporter, box 10 from box 12, box 2."""
+    """Write the values, then what follows from them: box 8 from a new exporter or left to "the exporter's"
+    (empty: guide 000, box 8, "automatiquement renseigné ... pour correspondre à la case 4"), box 10 from box
+    12, box 2."""
     exporter = values.get("exporter")
     if exporter is not None and "export_country" not in values and exporter.pk != coi.exporter_id:
         values["export_country"] = exporter.country
+    if "export_country" in values and not values["export_country"]:
+        exporter = exporter or coi.exporter
+        values["export_country"] = exporter.country if exporter is not None else ""
     write(coi, values)
     coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
     coi.procedure = rules.ProcedureDerived.derive(coi)
@@ -174,49 +200,98 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
             rules.add(problems, "file", refusal)
     if problems:
         raise BoxErrors(problems, _("The document was not attached."))
+    assert upload is not None  # refused above when missing
     document.content_type = rules.sniff(head) or ""
     document.original_name = (upload.name or "document")[-200:]
     document.size = upload.size or 0
     document.file.save(upload.name or "document", upload, save=False)
     document.save()
+    if not coi.is_draft:
+        history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
     return document
 
 
 def _read_document_fields(document: Document, fields: dict[str, Any], problems: rules.Problems) -> None:
+    """Read a document's fields by its type's table (reference.lists.document_fields): a value for a field
+    the type does not have is refused, a mandatory one left empty is named by its label."""
     doc_type = str(fields.get("type") or "")
     if doc_type not in DocumentType.values:
         rules.add(problems, "type", _("Choose the type of document."))
         return
     document.type = doc_type
-    for field, limit in DOCUMENT_TEXT.items():
-        setattr(document, field, str(fields.get(field) or "").strip()[:limit])
-    country = str(fields.get("issuing_country") or "").strip().upper()
+    type_label = DocumentType(doc_type).label
+    specs = {spec.name: spec for spec in document_fields(doc_type)}
+    for name in DocumentField.values:
+        raw = fields.get(name)
+        given = raw if hasattr(raw, "year") else str(raw or "").strip()
+        if name not in specs:
+            if given:
+                rules.add(
+                    problems,
+                    name,
+                    _("“%(field)s” is not a field of this type of document (%(type)s).")
+                    % {"field": DOCUMENT_FIELD_LABELS[name], "type": type_label},
+                )
+            continue
+        _READERS.get(name, _read_text)(document, name, given, problems)
+    for spec in specs.values():
+        if spec.required and not getattr(document, spec.name) and spec.name not in problems:
+            rules.add(
+                problems,
+                spec.name,
+                _("“%(field)s” is required for this type of document (%(type)s).")
+                % {"field": spec.label, "type": type_label},
+            )
+
+
+def _read_text(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    setattr(document, name, str(given)[: DOCUMENT_TEXT[name]])
+
+
+def _read_country(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    country = str(given).upper()
     if country and not is_country(country):
-        rules.add(problems, "issuing_country", _("Unknown country: %(codes)s.") % {"codes": country})
+        rules.add(problems, name, _("Unknown country: %(codes)s.") % {"codes": country})
     document.issuing_country = country
-    raw_date = fields.get("date")
-    if raw_date:
-        try:
-            document.date = raw_date if hasattr(raw_date, "year") else parse_date(str(raw_date))
-        except ValueError:
-            document.date = None
-        if document.date is None:
-            rules.add(problems, "date", _("Give the date as YYYY-MM-DD."))
-    for field in mandatory_fields(doc_type):
-        if not getattr(document, field) and field not in problems:
-            rules.add(problems, field, _("This field is required for this type of document."))
 
 
-def remove_document(person: Person, pk: int, document_id: int) -> None:
-    coi = get_visible(person, pk)
-    _require_some_edit_right(person, coi)
-    document = coi.documents.filter(pk=document_id).first()
-    if document is None:
-        raise DomainError(_("No such document."), status=404, code="not_found")
-    document.file.delete(save=False)
-    document.delete()
+def _read_date(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
+    if not given:
+        return
+    try:
+        document.date = given if hasattr(given, "year") else parse_date(str(given))
+    except ValueError:
+        document.date = None
+    if document.date is None:
+        rules.add(problems, name, _("Give the date as YYYY-MM-DD."))
+
+
+_READERS = {"issuing_country": _read_country, "date": _read_date}
+
+
+def remove_document(person: Person, pk: int, document_id: int) -> Document | None:
+    """A draft's document is deleted; once the COI is submitted it is withdrawn instead (`rules.DocumentsKept`):
+    kept, still downloadable by the parties, with who withdrew it and when in the history. Returns the
+    withdrawn document (None when deleted)."""
+    with transaction.atomic():
+        coi = get_visible(person, pk, for_update=True)
+        _require_some_edit_right(person, coi)
+        document = coi.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound(_("No such document."))
+        if rules.DocumentsKept.deleted_for_good(coi):
+            document.file.delete(save=False)
+            document.delete()
+            return None
+        refusal = rules.DocumentsKept.refusal(document)
+        if refusal:
+            raise Conflict(refusal)
+        document.withdrawn_at, document.withdrawn_by = timezone.now(), person.user
+        document.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        history.document_step(person, coi, document, Step.DOCUMENT_WITHDRAWN)
+    return document
 
 
 def _require_some_edit_right(person: Person, coi: Certificate) -> None:
-    if not editable_boxes(coi, roles_on(person, coi)):
+    if not rules.boxes_open_to(coi, roles_on(person, coi)):
         raise DomainError(_("You may not change this COI in its status."))

@@ -12,18 +12,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import listing, lookups, page_cache, queries, services
+from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
-from certificates.forms import FormState, apply_action, choices, data_from_post, empty_line
-from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
+from certificates.forms import FormState, apply_action, changed_fields, choices, data_from_post, empty_line
+from certificates.matrix import ALL_BOXES, Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import steps
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
-from reference.lists import DocumentType
+from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
 
 STRUCTURE_ACTIONS = (
@@ -57,8 +57,8 @@ def _visible_or_404(person: Person, pk: int) -> Certificate:
 
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
-    filters = listing.Filters.from_params(request.GET)
-    page = listing.page_of(_person(request), filters, request.GET.get("page"))
+    found = filters.certificate_filter(_person(request), request.GET)
+    page = filters.page_of(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -67,11 +67,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             # Rows from the cache; the products are read only for rows rendered anew.
-            "rows": page_cache.list_rows(page.object_list.prefetch_related(None)),
-            "filters": filters,
+            "rows": page_cache.list_rows(page.object_list),
+            "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
-            "sorts": listing.SORTS,
+            "countries": country_choices(),
+            "sorts": filters.SORTS,
             "can_create": _can_create(request),
         },
     )
@@ -128,18 +129,31 @@ def new_form(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     coi = _visible_or_404(person, pk)
-    editable = editable_boxes(coi, roles_on(person, coi))
+    editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
+    stored = as_data(queries.detail_queryset().get(pk=pk))
     if request.method == "GET":
-        return _render_form(request, as_data(queries.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
-    data = data_from_post(request.POST)
+        return _render_form(request, stored, editable=editable, coi=coi)
+    posted = data_from_post(request.POST)  # only the boxes the form posted: the others are never blanked
+    # The boxes the person may change keep what was typed; the others show what is stored.
+    data = {**stored, **{f: v for f, v in posted.items() if BOX_OF_FIELD.get(f) in editable}}
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
-    changes = {f: v for f, v in data.items() if BOX_OF_FIELD.get(f) in editable}
-    coi, problems = services.update_boxes(person, pk, changes)
+    locked = changed_fields(posted, stored, {f for f in posted if BOX_OF_FIELD[f] not in editable})
+    if locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
+        message = _("You may not change this box in the COI's status: your change was not saved.")
+        problems = {BOX_OF_FIELD[f]: [message] for f in sorted(locked)}
+        messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
+        return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
+    changes = {f: v for f, v in posted.items() if BOX_OF_FIELD.get(f) in editable}
+    try:
+        coi, problems = services.update_boxes(person, pk, changes)
+    except services.BoxErrors as exc:
+        messages.error(request, exc.message)
+        return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
 
 
@@ -147,6 +161,10 @@ def _after_save(
     request: HttpRequest, coi: Certificate, data: dict[str, Any], problems: Any, action: str
 ) -> HttpResponse:
     person = _person(request)
+    if action == "submit" and problems:
+        # A value that could not be read was not stored: submitting the older one would drop what was typed.
+        messages.error(request, _("Draft saved, but not submitted: some boxes need your attention."))
+        return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi, status=422)
     if action == "submit":
         try:
             coi = steps.submit(person, coi.pk)
@@ -170,7 +188,7 @@ def _after_save(
 
 def _editable(person: Person, coi: Certificate) -> set[str]:
     coi.refresh_from_db()
-    return editable_boxes(coi, roles_on(person, coi))
+    return rules.boxes_open_to(coi, roles_on(person, coi))
 
 
 def _render_form(
@@ -200,12 +218,18 @@ def _render_form(
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return detail_page(request, pk)
+
+
+def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None = None) -> HttpResponse:
+    """The COI's page. After a refused workflow step (`refused`: the step's name, the posted form and the
+    error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
     # The row and its version only: what is the same for every party comes rendered from the cache.
     coi = page_cache.page_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
-    if not roles:
+    if coi is None or not roles:
         raise Http404
     return render(
         request,
@@ -214,12 +238,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coi": coi,
             "parts": page_cache.shared_parts(coi),
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": editable_boxes(coi, roles),
+            "editable": rules.boxes_open_to(coi, roles),
             "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
+            "refused": refused,
         },
+        status=refused["error"].status if refused else 200,
     )
 
 
@@ -259,19 +285,55 @@ def copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def add_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add an accompanying document" (guide 000, 3.1): the type first, then that type's fields. Without
+    JavaScript the type is chosen by a GET of this page; with htmx only the fields are swapped in. A refused
+    upload comes back as this page with every typed value and the message at its field."""
     person = _person(request)
-    _visible_or_404(person, pk)
-    try:
-        services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
-    except services.BoxErrors as exc:
-        for field, errors in exc.problems.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}" if field not in ("file", "type") else error)
-    else:
+    coi = _visible_or_404(person, pk)
+    if not rules.boxes_open_to(coi, roles_on(person, coi)):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
+        except services.BoxErrors as exc:
+            return _render_document_form(request, coi, request.POST, exc.problems, status=422)
         messages.success(request, _("The document was attached."))
-    return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
+        return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
+    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx middleware
+        return render(request, "certificates/_document_fields.html", {"coi": coi, **_document_context(request.GET, {})})
+    return _render_document_form(request, coi, request.GET, {})
+
+
+def _document_context(values: Any, problems: dict[str, list[str]]) -> dict[str, Any]:
+    doc_type = values.get("type", "")
+    fields = [
+        {
+            "name": f.name,
+            "label": f.label,
+            "required": f.required,
+            "value": values.get(f.name, ""),
+            "errors": problems.get(f.name, []),
+        }
+        for f in document_fields(doc_type)
+    ]
+    shown = {"type", "file", *(f["name"] for f in fields)}
+    return {
+        "doc_type": doc_type,
+        "fields": fields,
+        "problems": problems,
+        "other_errors": [e for k, errors in problems.items() if k not in shown for e in errors],
+        "document_types": DocumentType.choices,
+        "countries": country_choices(),
+        "next": values.get("next", ""),
+    }
+
+
+def _render_document_form(
+    request: HttpRequest, coi: Certificate, values: Any, problems: dict[str, list[str]], status: int = 200
+) -> HttpResponse:
+    context = {"coi": coi, **_document_context(values, problems)}
+    return render(request, "certificates/document_form.html", context, status=status)
 
 
 @login_required
@@ -279,8 +341,17 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
-    services.remove_document(person, pk, document_id)
-    messages.success(request, _("The document was removed."))
+    try:
+        withdrawn = services.remove_document(person, pk, document_id)
+    except NotFound:
+        raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("certificates:detail", pk=pk)
+    if withdrawn is None:
+        messages.success(request, _("The document was removed."))
+    else:
+        messages.success(request, _("The document was withdrawn: it stays on the COI, marked as withdrawn."))
     return redirect("certificates:detail", pk=pk)
 
 
@@ -314,7 +385,7 @@ def lookup_operators(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
-    codes = [v for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
+    codes = [str(v) for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
     results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
     return render(request, "certificates/_body_results.html", {"results": results})
 

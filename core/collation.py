@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TypeVar
 
+from django import forms
+from django.forms.models import ModelChoiceIterator
 from pyuca import Collator
 
 T = TypeVar("T")
@@ -24,6 +26,26 @@ def collation_key(text: str) -> tuple[int, ...]:
     return tuple(_collator().sort_key(text or ""))
 
 
-def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:  # type: ignore[assignment]
+def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:
     """`items` sorted by `name(item)` in collation order: 'Égypte' before 'Espagne', 'Zimbabwe' last."""
     return sorted(items, key=lambda item: collation_key(name(item)))
+
+
+class CollatedChoiceIterator(ModelChoiceIterator):
+    """The options of a model choice field in collation order of their labels (the objects' `str`)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted_names(self.queryset, self.field.label_from_instance):
+            yield self.choice(obj)
+
+
+class NameChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options read in collation order ('Établissement' before 'INAO')."""
+
+    iterator = CollatedChoiceIterator
+
+
+class NameMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CollatedChoiceIterator

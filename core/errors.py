@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
@@ -11,7 +11,7 @@ class DomainError(Exception):
     status = 403
     code = "forbidden"
 
-    def __init__(self, message: str | Promise, *, code: str | None = None, status: int | None = None) -> None:
+    def __init__(self, message: StrOrPromise, *, code: str | None = None, status: int | None = None) -> None:
         super().__init__(str(message))
         self.message = message
         if code:

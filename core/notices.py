@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +27,7 @@ class EmailChoicesForm(forms.Form):
     )
 
 
-def unread_count(user: object) -> int:
+def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
@@ -33,21 +35,23 @@ def unread_count(user: object) -> int:
 
 @login_required
 def notices_view(request: HttpRequest) -> HttpResponse:
-    opted_out = set(EmailOptOut.objects.filter(user=request.user).values_list("kind", flat=True))
+    opted_out = set(EmailOptOut.objects.filter(user=request.user).values_list("kind", flat=True))  # type: ignore[misc]  # login_required: a User
     form = EmailChoicesForm(initial={"kinds": [k for k in NoticeKind.values if k not in opted_out]})
     if request.method == "POST" and "save_choices" in request.POST:
         form = EmailChoicesForm(request.POST)
         if form.is_valid():
             wanted = set(form.cleaned_data["kinds"])
             with transaction.atomic():
-                EmailOptOut.objects.filter(user=request.user).delete()
+                EmailOptOut.objects.filter(user=request.user).delete()  # type: ignore[misc]  # login_required: a User
                 EmailOptOut.objects.bulk_create(
-                    EmailOptOut(user=request.user, kind=k) for k in NoticeKind.values if k not in wanted
+                    EmailOptOut(user=request.user, kind=k)  # type: ignore[misc]  # login_required: a User
+                    for k in NoticeKind.values
+                    if k not in wanted
                 )
             messages.success(request, _("Your email choices are saved."))
             return redirect("core:notices")
     if request.method == "POST" and "mark_read" in request.POST:
-        Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())  # type: ignore[misc]  # login_required: a User
         return redirect("core:notices")
-    page = Paginator(Notice.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(Notice.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))  # type: ignore[misc]  # login_required: a User
     return render(request, "core/notices.html", {"page": page, "form": form})

@@ -71,7 +71,7 @@ def notify_message(
         return
     if url:
         body_text += f"\n\n{settings.SITE_URL}{url}"
-    send_email.enqueue(user.email, subject_text, body_text)  # type: ignore[attr-defined]
+    send_email.enqueue(user.email, subject_text, body_text)
 
 
 __all__ = ["notify", "notify_message", "NoticeKind"]

@@ -14,5 +14,5 @@ from django.template import Context, engines
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:
     """The template rendered with autoescape off, in the active language: text, not HTML."""
-    template = engines["django"].engine.get_template(template_name)  # type: ignore[attr-defined]
+    template = engines["django"].engine.get_template(template_name)  # type: ignore[attr-defined]  # the Django backend's engine (django-stubs types the generic one)
     return template.render(Context(context, autoescape=False))

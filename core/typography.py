@@ -29,5 +29,5 @@ def quantity(value: Decimal | float | int | None, decimals: int | None = None) -
     if decimals is not None:
         number = round(number, decimals)
     number = number.normalize()
-    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    places = max(0, -number.as_tuple().exponent)  # type: ignore[operator]  # a finite Decimal: its exponent is an int
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)

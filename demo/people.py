@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 
 from accounts.models import User
+from accounts.two_factor import activate_recovery_codes, activate_totp
 
 # email, role shown when the demo starts, (first name, last name), signs (two-factor on)
 DEMO_ACCOUNTS: list[tuple[str, str, tuple[str, str], bool]] = [
@@ -35,6 +34,6 @@ def demo_user(email: str, first_name: str, last_name: str, *, signs: bool, staff
         user.save()
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
     if signs and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, settings.DEMO_TOTP_SECRET)
-        RecoveryCodes.activate(user)
+        activate_totp(user, settings.DEMO_TOTP_SECRET)
+        activate_recovery_codes(user)
     return user

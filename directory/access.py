@@ -6,6 +6,8 @@ nothing about memberships is cached in the session except which one the person c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -14,7 +16,7 @@ from directory.models import Membership, MembershipKind, RflGrant, Status
 ACTING_SESSION_KEY = "acting_membership_id"
 
 
-def valid_memberships(user: object) -> QuerySet[Membership]:
+def valid_memberships(user: Any) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
     return Membership.objects.filter(
@@ -33,7 +35,7 @@ def request_memberships(request: HttpRequest) -> list[Membership]:
     return cached[1]
 
 
-def operator_ids(user: object) -> set[int]:
+def operator_ids(user: Any) -> set[int]:
     """Operators the person acts for, only while both the membership and the operator are Valid."""
     return set(
         valid_memberships(user)
@@ -42,17 +44,17 @@ def operator_ids(user: object) -> set[int]:
     )
 
 
-def control_body_code_ids(user: object) -> set[int]:
+def control_body_code_ids(user: Any) -> set[int]:
     return set(
         valid_memberships(user).filter(kind=MembershipKind.CONTROL_BODY).values_list("control_body_code_id", flat=True)
     )
 
 
-def authority_ids(user: object) -> set[int]:
+def authority_ids(user: Any) -> set[int]:
     return set(valid_memberships(user).filter(kind=MembershipKind.AUTHORITY).values_list("authority_id", flat=True))
 
 
-def rfl_point_ids(user: object) -> set[int]:
+def rfl_point_ids(user: Any) -> set[int]:
     """Points of entry where the person holds the RFL role (granted by the Commission, not revoked)."""
     if not getattr(user, "is_authenticated", False):
         return set()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import NameChoiceField, NameMultipleChoiceField
 from directory import operators
 from directory.matrix import Action
 from directory.models import (
@@ -14,6 +15,8 @@ from directory.models import (
     Authority,
     ControlBodyCode,
     IdentifierType,
+    Membership,
+    MembershipKind,
     Operator,
     PointOfEntry,
     Status,
@@ -33,8 +36,8 @@ class CountryField(forms.ChoiceField):
 
 class CountryFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]  # a form mixin: the form class provides fields
             if isinstance(field, CountryField):
                 field.set_choices()
 
@@ -149,12 +152,31 @@ class DecisionForm(forms.Form):
 
 
 class AuthorityRequestForm(ContactForm):
-    authority = forms.ModelChoiceField(label=_("Authority"), queryset=Authority.objects.all())
+    authority = NameChoiceField(label=_("Authority"), queryset=Authority.objects.all())
 
 
 class RflForm(forms.Form):
     email = forms.EmailField(label=_("Person's email"))
-    operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
+    operator = NameChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
+    points = NameMultipleChoiceField(
+        label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+
+
+class RflRequestForm(forms.Form):
+    """A person's RFL role request: one of their operators, the points of entry, a message for the Commission."""
+
+    operator = forms.ModelChoiceField(label=_("Operator you work for"), queryset=Operator.objects.none())
     points = forms.ModelMultipleChoiceField(
         label=_("Points of entry"), queryset=PointOfEntry.objects.all(), widget=forms.CheckboxSelectMultiple
     )
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mine = Membership.objects.filter(user=user, status=Status.VALID, kind=MembershipKind.OPERATOR)
+        operator = self.fields["operator"]
+        assert isinstance(operator, forms.ModelChoiceField)
+        operator.queryset = Operator.objects.filter(pk__in=mine.values("operator_id"))

@@ -3,7 +3,10 @@
 The guides' rules (seed 001, sections 2 and 3):
 - an operator in a member state, and its people, are validated by that state's competent authority;
 - a third-country operator, and its people, by the control body (code) that certifies its activities;
-- control-body staff and authority staff by the Commission;
+- control-body staff by the competent authority of the country where they work for the body (the country
+  of the code, e.g. INAO for FR-BIO-01: "examinée et validée par l'INAO", 2.2), by the Commission where no
+  competent authority covers that country (a third country, or a member state without one here);
+- authority staff by the Commission;
 - once an operator is Valid, its administrator decides later requests to join it;
 - nobody decides their own request.
 """
@@ -42,7 +45,8 @@ class Subject:
 
     EU_OPERATOR_PERSON = "eu_operator_person"
     THIRD_COUNTRY_OPERATOR_PERSON = "third_country_operator_person"
-    CONTROL_BODY_PERSON = "control_body_person"
+    CONTROL_BODY_PERSON = "control_body_person"  # working in a country a competent authority covers
+    UNCOVERED_CONTROL_BODY_PERSON = "uncovered_control_body_person"  # working where none does
     AUTHORITY_PERSON = "authority_person"
     # An operator's profile and its activities (validate, reject, suspend, delete).
     EU_OPERATOR_PROFILE = "eu_operator_profile"
@@ -58,7 +62,8 @@ class Subject:
 WHO_DECIDES: dict[str, frozenset[str]] = {
     Subject.EU_OPERATOR_PERSON: frozenset({Decider.COMPETENT_AUTHORITY, Decider.OPERATOR_ADMIN}),
     Subject.THIRD_COUNTRY_OPERATOR_PERSON: frozenset({Decider.CERTIFYING_CONTROL_BODY, Decider.OPERATOR_ADMIN}),
-    Subject.CONTROL_BODY_PERSON: frozenset({Decider.COMMISSION}),
+    Subject.CONTROL_BODY_PERSON: frozenset({Decider.COMPETENT_AUTHORITY}),
+    Subject.UNCOVERED_CONTROL_BODY_PERSON: frozenset({Decider.COMMISSION}),
     Subject.AUTHORITY_PERSON: frozenset({Decider.COMMISSION}),
     Subject.EU_OPERATOR_PROFILE: frozenset({Decider.COMPETENT_AUTHORITY}),
     Subject.THIRD_COUNTRY_OPERATOR_PROFILE: frozenset({Decider.CERTIFYING_CONTROL_BODY}),
@@ -115,14 +120,14 @@ def standing(user: object, memberships: Iterable[Membership] | None = None) -> S
     codes: set[int] = set()
     admin_of: set[int] = set()
     for m in valid_memberships(user) if memberships is None else memberships:
-        if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:
-            competent.add(m.authority.country)
-        elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:
+        if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            competent.add(m.authority.country)  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+        elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
             commission = True
-        elif m.kind == MembershipKind.CONTROL_BODY and m.control_body_code.active:
-            codes.add(m.control_body_code_id)
-        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.operator.status == Status.VALID:
-            admin_of.add(m.operator_id)
+        elif m.kind == MembershipKind.CONTROL_BODY and m.control_body_code.active:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            codes.add(m.control_body_code_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
+        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.operator.status == Status.VALID:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+            admin_of.add(m.operator_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
     return Standing(
         getattr(user, "pk", None),
         frozenset(competent & EU_MEMBER_STATES),
@@ -149,12 +154,21 @@ def standings_over_operator(st: Standing, operator: Operator) -> set[str]:
     return found
 
 
+def covered_countries() -> frozenset[str]:
+    """Member states where a competent authority is in the directory: their control-body staff go to it."""
+    countries = Authority.objects.filter(kind=Authority.Kind.COMPETENT).values_list("country", flat=True)
+    return frozenset(countries) & EU_MEMBER_STATES
+
+
 def membership_subject(membership: Membership) -> str:
-    if membership.kind == MembershipKind.CONTROL_BODY:
-        return Subject.CONTROL_BODY_PERSON
+    code = membership.control_body_code
+    if membership.kind == MembershipKind.CONTROL_BODY and code is not None:
+        if code.country in covered_countries():
+            return Subject.CONTROL_BODY_PERSON
+        return Subject.UNCOVERED_CONTROL_BODY_PERSON
     if membership.kind == MembershipKind.AUTHORITY:
         return Subject.AUTHORITY_PERSON
-    if is_member_state(membership.operator.country):
+    if is_member_state(membership.operator.country):  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
         return Subject.EU_OPERATOR_PERSON
     return Subject.THIRD_COUNTRY_OPERATOR_PERSON
 
@@ -168,8 +182,12 @@ def operator_subject(operator: Operator, *, details: bool = False) -> str:
 
 def standings_over_membership(st: Standing, membership: Membership) -> set[str]:
     if membership.kind == MembershipKind.OPERATOR:
-        return standings_over_operator(st, membership.operator)
-    return {Decider.COMMISSION} if st.commission else set()
+        return standings_over_operator(st, membership.operator)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
+    found = {Decider.COMMISSION} if st.commission else set()
+    code = membership.control_body_code
+    if code is not None and code.country in st.competent_countries:
+        found.add(Decider.COMPETENT_AUTHORITY)
+    return found
 
 
 def may_see_membership(st: Standing, membership: Membership) -> bool:
@@ -228,9 +246,12 @@ def decidable_memberships(user: object, statuses: list[str] | None = None) -> Qu
     scope |= Q(kind=MembershipKind.OPERATOR) & operator_scope
     if st.admin_operator_ids:
         scope |= Q(kind=MembershipKind.OPERATOR, operator_id__in=st.admin_operator_ids)
+    if st.competent_countries:
+        scope |= Q(kind=MembershipKind.CONTROL_BODY, control_body_code__country__in=st.competent_countries)
     if st.commission:
-        scope |= Q(kind__in=[MembershipKind.CONTROL_BODY, MembershipKind.AUTHORITY])
-    ids = Membership.objects.filter(scope).exclude(user_id=st.user_id).values("pk")
+        scope |= Q(kind=MembershipKind.AUTHORITY)
+        scope |= Q(kind=MembershipKind.CONTROL_BODY) & ~Q(control_body_code__country__in=covered_countries())
+    ids = Membership.objects.filter(scope).exclude(user_id=st.user_id).values("pk")  # type: ignore[misc]  # a standing is a saved person's
     qs = Membership.objects.filter(pk__in=ids)
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
@@ -260,9 +281,14 @@ def decidable_activities(user: object) -> QuerySet[OperatorActivity]:
 def deciders_of(membership: Membership) -> QuerySet[Membership]:
     """The Valid memberships from which someone may decide this request (to tell them it waits)."""
     valid = Membership.objects.filter(status=Status.VALID).exclude(user_id=membership.user_id)
+    if membership_subject(membership) == Subject.CONTROL_BODY_PERSON:
+        country = membership.control_body_code.country  # type: ignore[union-attr]  # a control body person's
+        return valid.filter(
+            kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMPETENT, authority__country=country
+        ).select_related("user")
     if membership.kind != MembershipKind.OPERATOR:
         return valid.filter(kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMMISSION)
-    operator = membership.operator
+    operator: Operator = membership.operator  # type: ignore[assignment]  # the membership's kind says which organisation it holds
     if is_member_state(operator.country):
         scope = Q(
             kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMPETENT, authority__country=operator.country

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.eori import country_warning
 from reference.categories import ALL_CATEGORIES
 from reference.countries import country_name
 
@@ -103,7 +104,7 @@ class ControlBodyCode(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.code = self.code.upper().strip()
         self.country = self.code[:2]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # Django's save() arguments passed through
 
     def covers(self, categories: set[str] | str) -> bool:
         return self.active and set(categories) <= set(self.categories)
@@ -163,6 +164,12 @@ class Operator(Address):
     @property
     def is_valid(self) -> bool:
         return self.status == Status.VALID
+
+    @property
+    def eori_warnings(self) -> list[str]:
+        """One warning per EORI number whose country is not the operator's (read from prefetched identifiers)."""
+        eoris = [i.value for i in self.identifiers.all() if i.type == IdentifierType.EORI]
+        return [w for w in (country_warning(value, self.country) for value in eoris) if w]
 
 
 class IdentifierType(models.TextChoices):
@@ -296,13 +303,13 @@ class Membership(models.Model):
 
     @property
     def organisation(self) -> Operator | ControlBodyCode | Authority:
-        return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]
+        return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]  # exactly one of the three is set (the membership's kind)
 
     @property
     def organisation_name(self) -> str:
-        if self.control_body_code_id:
+        if self.control_body_code:
             return f"{self.control_body_code.control_body.name} ({self.control_body_code.code})"
-        return self.organisation.name
+        return self.organisation.name  # type: ignore[union-attr]  # not a code here: an operator or authority
 
     @property
     def is_valid(self) -> bool:
@@ -330,6 +337,36 @@ class RflGrant(models.Model):
 
     def __str__(self) -> str:
         return f"RFL {self.user} / {self.operator} @ {self.point_of_entry.code}"
+
+
+class RflRequest(models.Model):
+    """A person's request for the RFL role ("intéressé au chargement", guide 001, 2.3) for an operator they are
+    a Valid member of, at the points of entry they choose; the Commission grants or refuses it from its queue."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rfl_requests")
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="rfl_requests", verbose_name=_("operator")
+    )
+    points_of_entry = models.ManyToManyField(
+        PointOfEntry, related_name="rfl_requests", verbose_name=_("points of entry")
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("RFL role request")
+        verbose_name_plural = _("RFL role requests")
+        ordering = ["requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"RFL {self.user} / {self.operator} ({self.get_status_display()})"
 
 
 class Decision(models.Model):

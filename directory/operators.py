@@ -213,7 +213,7 @@ def visible_operator(actor: Any, pk: int) -> tuple[Operator, matrix.Standing]:
     st = matrix.standing(actor)
     if operator is None:
         raise NotFound(_("This operator does not exist."))
-    member = Membership.objects.filter(user_id=st.user_id, operator=operator, status=Status.VALID).exists()
+    member = Membership.objects.filter(user_id=st.user_id, operator=operator, status=Status.VALID).exists()  # type: ignore[misc]  # a standing is a saved membership: it has its user
     if not (member or matrix.may_decide_operator(st, operator) or matrix.may_edit_operator(st, operator)):
         raise NotFound(_("This operator does not exist."))
     return operator, st
@@ -243,7 +243,7 @@ def add_activity(actor: Any, operator_id: int, activity: NewActivity) -> Operato
 
 
 def _tell_activity_deciders(activity: OperatorActivity) -> None:
-    probe = Membership(kind="operator", operator=activity.operator, user_id=None)
+    probe = Membership(kind="operator", operator=activity.operator, user_id=None)  # type: ignore[misc]  # an unsaved probe for the rules, of no one
     for decider in {m.user for m in matrix.deciders_of(probe) if not m.is_admin}:
         notify_message(
             decider,

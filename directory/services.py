@@ -74,7 +74,11 @@ def request_membership(
     if not _open(organisation):
         raise NotFound(_("This organisation does not exist."))
     kind = _kind_of(organisation)
-    field = {"operator": None, "control_body_code": None, "authority": None}
+    field: dict[str, Operator | ControlBodyCode | Authority | None] = {
+        "operator": None,
+        "control_body_code": None,
+        "authority": None,
+    }
     field[{"operator": "operator", "control_body": "control_body_code", "authority": "authority"}[kind]] = organisation
     with transaction.atomic():
         membership = (
@@ -204,7 +208,7 @@ def _follow_first_request(actor: Any, operator: Operator, membership: Membership
     """A new operator is sent with its first request: validating the request validates the profile and
     its activities; rejecting or deleting the last open request closes the profile too."""
     if membership.status == Status.VALID:
-        new = Status.VALID
+        new: str = Status.VALID
     elif operator.members.exclude(pk=membership.pk).exclude(status__in=Status.closed()).exists():
         return
     else:

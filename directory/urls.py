@@ -26,4 +26,6 @@ urlpatterns = [
     path("operators/<int:pk>/identifiers/", views_decide.add_identifier, name="add_identifier"),
     path("rfl/", views_decide.rfl, name="rfl"),
     path("rfl/<int:pk>/revoke/", views_decide.rfl_revoke, name="rfl_revoke"),
+    path("rfl/request/", views_decide.rfl_request, name="rfl_request"),
+    path("rfl/requests/<int:pk>/decide/", views_decide.rfl_decide, name="rfl_decide"),
 ]

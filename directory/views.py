@@ -77,14 +77,14 @@ def operator_search(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         results = operators.search_operators(data["country"], data["kind"], data["q"])
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    template = "directory/_operator_results.html" if request.htmx else "directory/operator_search.html"
+    template = "directory/_operator_results.html" if request.htmx else "directory/operator_search.html"  # type: ignore[attr-defined]  # set by django-htmx middleware
     return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
 
 
 @domain_pages
 def operator_request(request: HttpRequest, pk: int) -> HttpResponse:
     operator = get_object_or_404(Operator.objects.exclude(status__in=Status.closed()), pk=pk)
-    form = ContactForm(request.POST or None, initial={"contact_email": request.user.email})
+    form = ContactForm(request.POST or None, initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
     if request.method == "POST" and form.is_valid():
         services.request_membership(request.user, operator, **contact_of(form))
         messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
@@ -103,7 +103,7 @@ def operator_create(request: HttpRequest) -> HttpResponse:
     form = OperatorForm(data, initial={"country": country, "name": text})
     identifiers = IdentifierFormSet(data, prefix="identifiers")
     activities = ActivityFormSet(data, prefix="activities")
-    contact = ContactForm(data, initial={"contact_email": request.user.email})
+    contact = ContactForm(data, initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
     candidates: list[Operator] = []
     if data and all(f.is_valid() for f in (form, identifiers, activities, contact)):
         try:
@@ -129,8 +129,10 @@ def operator_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The operator %(name)s and your request are sent to its validator.")
-                % {"name": membership.operator.name},
+                % {"name": membership.operator.name},  # type: ignore[union-attr]  # an operator's membership
             )
+            for warning in membership.operator.eori_warnings:  # type: ignore[union-attr]  # an operator's membership
+                messages.warning(request, warning)
             return redirect("directory:roles")
     context = {"form": form, "identifiers": identifiers, "activities": activities, "contact": contact}
     return render(request, "directory/operator_create.html", {**context, "candidates": candidates})
@@ -139,29 +141,44 @@ def operator_create(request: HttpRequest) -> HttpResponse:
 @domain_pages
 def control_body_search(request: HttpRequest) -> HttpResponse:
     form = ControlBodySearchForm(request.GET or None)
+    contact = ContactForm(initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
+    return _control_body_page(request, form, contact, [])
+
+
+def _control_body_page(
+    request: HttpRequest, form: ControlBodySearchForm, contact: ContactForm, selected: list[str], status: int = 200
+) -> HttpResponse:
+    """The search and its results; after a refused request, the entries ticked and the contact as typed."""
     codes = None
     if form.is_bound and form.is_valid():
         codes = operators.search_control_body_codes(form.cleaned_data["country"], form.cleaned_data["q"])[:200]
-    contact = ContactForm(initial={"contact_email": request.user.email})
-    return render(request, "directory/control_body_search.html", {"form": form, "codes": codes, "contact": contact})
+    context = {"form": form, "codes": codes, "contact": contact, "selected": selected}
+    return render(request, "directory/control_body_search.html", context, status=status)
 
 
 @domain_pages
 @require_POST
 def control_body_request(request: HttpRequest) -> HttpResponse:
     contact = ContactForm(request.POST)
-    if not contact.is_valid():
-        messages.error(request, _("Check the contact details."))
-        return redirect(back(request))
-    codes = ControlBodyCode.objects.filter(pk__in=request.POST.getlist("codes"), active=True)
-    services.request_control_body_codes(request.user, codes, **contact_of(contact))
-    messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
-    return redirect("directory:roles")
+    selected = request.POST.getlist("codes")
+    if contact.is_valid():
+        codes = ControlBodyCode.objects.filter(pk__in=[c for c in selected if c.isdigit()], active=True)
+        try:
+            services.request_control_body_codes(request.user, codes, **contact_of(contact))
+        except NotFound:
+            raise
+        except DomainError as error:
+            contact.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
+            return redirect("directory:roles")
+    search = ControlBodySearchForm({"country": request.POST.get("country", ""), "q": request.POST.get("q", "")})
+    return _control_body_page(request, search, contact, selected, status=422)
 
 
 @domain_pages
 def authority_request(request: HttpRequest) -> HttpResponse:
-    form = AuthorityRequestForm(request.POST or None, initial={"contact_email": request.user.email})
+    form = AuthorityRequestForm(request.POST or None, initial={"contact_email": request.user.email})  # type: ignore[union-attr]  # login_required: a User
     if request.method == "POST" and form.is_valid():
         services.request_membership(request.user, form.cleaned_data["authority"], **contact_of(form))
         messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
@@ -173,10 +190,10 @@ def authority_request(request: HttpRequest) -> HttpResponse:
 @domain_pages
 def roles(request: HttpRequest) -> HttpResponse:
     """My roles and their statuses, the organisation I act for, and the switch."""
-    memberships = Membership.objects.filter(user=request.user).select_related(
+    memberships = Membership.objects.filter(user=request.user).select_related(  # type: ignore[misc]  # login_required: a User
         "operator", "control_body_code__control_body", "authority"
     )
-    counts = dict.fromkeys((Status.DELETED, Status.REQUESTED, Status.SUSPENDED, Status.VALID), 0)
+    counts: dict[str, int] = dict.fromkeys((Status.DELETED, Status.REQUESTED, Status.SUSPENDED, Status.VALID), 0)
     for membership in memberships:
         counts[membership.status] = counts.get(membership.status, 0) + 1
     context = {
@@ -184,7 +201,7 @@ def roles(request: HttpRequest) -> HttpResponse:
         "counts": [(Status(s).label, n) for s, n in counts.items()],
         "acting": acting_membership(request),
         "valid": list(valid_memberships(request.user)),
-        "rfl": RflGrant.objects.filter(user=request.user, revoked_at__isnull=True).select_related(
+        "rfl": RflGrant.objects.filter(user=request.user, revoked_at__isnull=True).select_related(  # type: ignore[misc]  # login_required: a User
             "operator", "point_of_entry"
         ),
     }

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.collation import sorted_names
-from core.errors import Invalid
-from directory import matrix, operators, services
+from core.errors import DomainError, Invalid, NotFound
+from directory import matrix, operators, rfl_requests, services
 from directory.access import valid_memberships
-from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm
+from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm, RflRequestForm
 from directory.models import Membership, MembershipKind, Operator, RflGrant, Status
 from directory.views import back, domain_pages
 
@@ -33,6 +33,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     pending = pending.prefetch_related("operator__identifiers", "operator__activities__control_body_code")
     context = {
         "pending": pending,
+        "rfl_requests": rfl_requests.pending_requests(request.user),
         "activities": matrix.decidable_activities(request.user),
         "queue_actions": [matrix.Action.VALIDATE, matrix.Action.REJECT],
     }
@@ -89,16 +90,28 @@ def organisations(request: HttpRequest) -> HttpResponse:
 
 @domain_pages
 def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _operator_page(request, pk)
+
+
+def _operator_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    activity_form: ActivityForm | None = None,
+    identifier_form: IdentifierForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The operator's page; after a refused addition, with that form as typed and the reason at it (422)."""
     operator, st = operators.visible_operator(request.user, pk)
     context = {
         "operator": operator,
         "may_edit": matrix.may_edit_operator(st, operator),
         "may_decide": matrix.may_decide_operator(st, operator),
         "actions": matrix.actions_from(operator.status),
-        "activity_form": ActivityForm(),
-        "identifier_form": IdentifierForm(),
+        "activity_form": activity_form or ActivityForm(),
+        "identifier_form": identifier_form or IdentifierForm(),
     }
-    return render(request, "directory/operator_detail.html", context)
+    return render(request, "directory/operator_detail.html", context, status=status)
 
 
 @domain_pages
@@ -131,8 +144,16 @@ def add_activity(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST)
     activity = form.activity() if form.is_valid() else None
     if activity is None:
-        raise Invalid(_("Choose the activity and the control body that certifies it."))
-    operators.add_activity(request.user, pk, activity)
+        if not form.errors:
+            form.add_error("kind", _("Choose the activity and the control body that certifies it."))
+        return _operator_page(request, pk, activity_form=form, status=422)
+    try:
+        operators.add_activity(request.user, pk, activity)
+    except NotFound:
+        raise
+    except DomainError as error:
+        form.add_error(None, str(error.message))
+        return _operator_page(request, pk, activity_form=form, status=422)
     messages.success(request, _("The activity is added; it waits for the validator's decision."))
     return redirect("directory:operator", pk=pk)
 
@@ -141,10 +162,20 @@ def add_activity(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_identifier(request: HttpRequest, pk: int) -> HttpResponse:
     form = IdentifierForm(request.POST)
-    if not form.is_valid() or not form.cleaned_data.get("type"):
-        raise Invalid(_("Choose the identifier's type and give its value."))
-    operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
+    if form.is_valid() and not form.cleaned_data.get("type"):
+        form.add_error("type", _("Choose the identifier's type and give its value."))
+    if not form.is_valid():
+        return _operator_page(request, pk, identifier_form=form, status=422)
+    try:
+        identifier = operators.add_identifier(request.user, pk, operators.NewIdentifier(**form.cleaned_data))
+    except NotFound:
+        raise
+    except DomainError as error:
+        form.add_error("value", str(error.message))
+        return _operator_page(request, pk, identifier_form=form, status=422)
     messages.success(request, _("The identifier is added."))
+    for warning in identifier.operator.eori_warnings:
+        messages.warning(request, warning)
     return redirect("directory:operator", pk=pk)
 
 
@@ -159,11 +190,18 @@ def rfl(request: HttpRequest) -> HttpResponse:
         if person is None:
             form.add_error("email", _("Nobody has an account with this email."))
         else:
-            services.grant_rfl(request.user, person, form.cleaned_data["operator"], form.cleaned_data["points"])
-            messages.success(request, _("The RFL role is granted."))
-            return redirect("directory:rfl")
+            try:
+                services.grant_rfl(request.user, person, form.cleaned_data["operator"], form.cleaned_data["points"])
+            except NotFound:
+                raise
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+            else:
+                messages.success(request, _("The RFL role is granted."))
+                return redirect("directory:rfl")
     grants = RflGrant.objects.filter(revoked_at__isnull=True).select_related("user", "operator", "point_of_entry")
-    return render(request, "directory/rfl.html", {"form": form, "grants": grants})
+    status = 422 if form.errors else 200
+    return render(request, "directory/rfl.html", {"form": form, "grants": grants}, status=status)
 
 
 @domain_pages
@@ -172,3 +210,37 @@ def rfl_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_rfl(request.user, pk)
     messages.success(request, _("The RFL role is withdrawn."))
     return redirect("directory:rfl")
+
+
+@domain_pages
+def rfl_request(request: HttpRequest) -> HttpResponse:
+    """A freight forwarder asks the Commission for the RFL role, choosing the points of entry (guide 001, 2.3)."""
+    form = RflRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rfl_requests.request_rfl(request.user, data["operator"], data["points"], data["message"])
+        except DomainError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("Your RFL role request is sent to the Commission."))
+            return redirect("directory:roles")
+    status = 422 if form.errors else 200
+    return render(request, "directory/rfl_request.html", {"form": form}, status=status)
+
+
+@domain_pages
+@require_POST
+def rfl_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    action, reason = _decision(request)
+    decided = rfl_requests.decide_rfl_request(request.user, pk, action, reason)
+    messages.success(
+        request,
+        _("RFL role for %(person)s (%(organisation)s): %(status)s.")
+        % {
+            "person": decided.user.get_full_name(),
+            "organisation": decided.operator.name,
+            "status": decided.get_status_display(),
+        },
+    )
+    return redirect(back(request, "directory:queue"))

@@ -11,6 +11,9 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from core.checks import refuse_without_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opencoi.settings")
 
 application = get_asgi_application()
+refuse_without_secret_key()

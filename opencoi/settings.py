@@ -33,15 +33,16 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
-# The insecure default key only ever serves DEBUG runs; production must set SECRET_KEY.
+# The insecure default key only ever serves DEBUG runs; production must set SECRET_KEY. Without one, the
+# system check core.E001 refuses every command that runs checks (check, migrate, runserver, db_worker) and the
+# WSGI/ASGI application refuses to start; a command that signs nothing (`manage.py totp`) still runs.
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("insecure-dev-key-only-for-debug" if DEBUG else "")
-if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+SECRET_KEY_MISSING = not SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails and PDFs start with SITE_URL; by default the local server on PORT (what `make demo` serves).
+PORT = env_int("PORT", 8000)
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
@@ -254,14 +255,18 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # It also keeps the COI page's parts per version and language (certificates/page_cache.py): the database and
 # in-memory caches keep up to CACHE_MAX_ENTRIES entries (Redis and memcached manage their memory themselves).
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
+_CACHE_OPTIONS = (
+    {"OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}}
+    if CACHE_BACKEND.rsplit(".", 1)[-1] in {"DatabaseCache", "LocMemCache", "FileBasedCache"}
+    else {}
+)
 CACHES = {
     "default": {
         "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("CACHE_LOCATION", "opencoi_cache"),
+        **_CACHE_OPTIONS,
     }
 }
-if CACHE_BACKEND.rsplit(".", 1)[-1] in {"DatabaseCache", "LocMemCache", "FileBasedCache"}:
-    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}
 # How long a rendered version of a COI's page parts is kept (a change to the COI shows at once whatever this is;
 # an operator's or authority's new name shows on pages already rendered after at most this long).
 COI_PAGE_CACHE_SECONDS = env_int("COI_PAGE_CACHE_SECONDS", 3600)

@@ -21,7 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # django-axes logs every login at INFO: the test output would drown in it.
 AXES_VERBOSE = False
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]  # noqa: F405  # LOGGING: settings' dict, through import *
 
 # Tests render PDFs where they check them; rendering ahead after every step would only slow them down.
 PDF_PRERENDER = False

@@ -9,7 +9,7 @@ from core import views as core_views
 
 admin.site.site_header = "OpenCOI"
 # The admin logs people in through the same pages as the site (lockout, two-factor), never its own form.
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's decorator wraps the admin's login view
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

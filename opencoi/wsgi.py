@@ -11,6 +11,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from core.checks import refuse_without_secret_key
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opencoi.settings")
 
 application = get_wsgi_application()
+refuse_without_secret_key()

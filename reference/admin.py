@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
+from reference.loader import refresh_paths
 from reference.models import CnCode
 
 
@@ -11,8 +14,16 @@ from reference.models import CnCode
 class CnCodeAdmin(admin.ModelAdmin):
     list_display = ["code", "formatted", "description_en", "description_fr", "categories", "selectable", "in_force"]
     list_filter = ["level", "selectable", "in_force", "categories"]
-    search_fields = ["code", "description_en", "description_fr"]
-    readonly_fields = ["code", "level", "parent"]
+    search_fields = ["code", "description_en", "description_fr", "path_fr", "path_en"]
+    readonly_fields = ["code", "level", "parent", "path_en", "path_fr"]
     list_select_related = ["parent"]
+
+    def save_model(self, request: Any, obj: CnCode, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        refresh_paths()  # the code's path, its children's and the search texts follow the edited description
+
     show_full_result_count = False
-    fields = ["code", "level", "parent", "description_en", "description_fr", "categories", "selectable", "in_force"]
+    fields = [
+        "code", "level", "parent", "path_en", "path_fr", "description_en", "description_fr", "categories",
+        "selectable", "in_force",
+    ]  # fmt: skip

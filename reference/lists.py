@@ -6,10 +6,12 @@ stores. Never rename a value; add new ones.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class DocumentType(models.TextChoices):
@@ -35,7 +37,7 @@ class DocumentField(models.TextChoices):
     DESCRIPTION = "description", _("Description")
 
 
-DOCUMENT_FIELD_LABELS: dict[str, str] = dict(DocumentField.choices)
+DOCUMENT_FIELD_LABELS: dict[str, StrOrPromise] = dict(DocumentField.choices)
 
 # Mandatory fields per document type, in the order the form shows them. TextChoices members are str, so
 # DOCUMENT_FIELDS["invoice"] works as well as DOCUMENT_FIELDS[DocumentType.INVOICE].
@@ -51,9 +53,47 @@ DOCUMENT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Fields a document of each type may also carry, shown after its mandatory ones. A field in neither list
+# is not a field of that type: the form does not show it and the server refuses a value for it.
+DOCUMENT_OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    DocumentType.INVOICE: ("issuing_country", "description"),
+    DocumentType.PACKING_LIST: ("issuer", "description"),
+    DocumentType.BILL_OF_LADING: ("issuer", "description"),
+    DocumentType.AIRWAY_BILL: ("issuer", "description"),
+    DocumentType.TRANSACTION_CERTIFICATE: ("issuing_country", "description"),
+    DocumentType.LABORATORY_ANALYSIS: ("issuing_country", "description"),
+    DocumentType.PHYTOSANITARY_CERTIFICATE: ("issuer", "description"),
+    DocumentType.OTHER: ("issuer", "issuing_country"),
+}
+
+
 def mandatory_fields(document_type: str) -> tuple[str, ...]:
     """The fields a document of this type must have; unknown types get the 'other' rule."""
     return DOCUMENT_FIELDS.get(str(document_type), DOCUMENT_FIELDS[DocumentType.OTHER])
+
+
+@dataclass(frozen=True)
+class DocumentFieldSpec:
+    """One field of a document type's form: its name (the API's and the database's), its label in the
+    active language, and whether the type requires it (guide 000, 3.1: "quelques champs obligatoires")."""
+
+    name: str
+    required: bool
+
+    @property
+    def label(self) -> str:
+        return str(DOCUMENT_FIELD_LABELS[self.name])
+
+
+def document_fields(document_type: str) -> list[DocumentFieldSpec]:
+    """The fields of a document type, mandatory ones first: document_fields("packing_list") ==
+    [reference*, date*, issuer, description]. An unknown type has none (its type must be chosen first)."""
+    key = str(document_type)
+    if key not in DOCUMENT_FIELDS:
+        return []
+    return [DocumentFieldSpec(f, True) for f in DOCUMENT_FIELDS[key]] + [
+        DocumentFieldSpec(f, False) for f in DOCUMENT_OPTIONAL_FIELDS[key]
+    ]
 
 
 class PackagingType(models.TextChoices):

@@ -251,7 +251,7 @@ def path_text(cn: CnCode, known: dict[str, CnCode], language: str) -> str:
     ancestors = [known.get(cn.code[:n]) for n in (4, 6) if n < cn.level]
     texts: list[str] = []
     for node in [*ancestors, cn]:
-        if node is None or (node.in_force != cn.in_force and node is not cn):
+        if node is None or (cn.in_force and not node.in_force):  # a code in force reads through codes in force
             continue
         text = (node.description_fr or node.description_en) if language == "fr" else node.description_en
         if text and (not texts or fold(texts[-1]) != fold(text)):
@@ -270,6 +270,17 @@ def load_base(year: int | None = None) -> LoadResult:
     """The CN shipped for `year` (the one in force today by default): what `manage.py load_cn`, the demo and the
     tests load. Codes not in it are taken out of force."""
     return load(shipped_entries(year or current_year()))
+
+
+@transaction.atomic
+def refresh_paths() -> int:
+    """Recompute every code's path and search texts from the descriptions as stored (after an edit in the
+    admin); how many codes changed."""
+    known = {cn.code: cn for cn in CnCode.objects.all()}
+    changed = _apply_paths(known)
+    fields = ["path_en", "path_fr", "search_en", "search_fr"]
+    CnCode.objects.bulk_update([known[c] for c in sorted(changed)], fields, batch_size=BATCH)
+    return len(changed)
 
 
 def load_codes(*codes: str, year: int | None = None) -> dict[str, CnCode]:

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=1
+# Links in the emails the demo prints follow the port it serves on (settings: SITE_URL defaults to PORT).
+export PORT="$PORT"
 PY=.venv/bin/python
 mkdir -p var
 ./scripts/compilemessages.sh
@@ -13,5 +15,5 @@ $PY manage.py demo
 $PY manage.py db_worker >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
-echo "Serving on http://127.0.0.1:${PORT:-8000}/  (emails print in this terminal; task worker log: var/worker.log)"
-$PY manage.py runserver "127.0.0.1:${PORT:-8000}"
+echo "Serving on http://127.0.0.1:$PORT/  (emails print in this terminal; task worker log: var/worker.log)"
+$PY manage.py runserver "127.0.0.1:$PORT"

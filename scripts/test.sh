@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test: lint, migrations check, the suite on SQLite, on a real PostgreSQL, then in a real browser.
+# make test: lint, types, import contracts, migrations check, the suite on SQLite, on a real PostgreSQL, then in a real browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -24,6 +24,12 @@ mkdir -p var
 step "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+step "types (mypy, django-stubs)"
+.venv/bin/mypy
+
+step "import contracts (lint-imports)"
+.venv/bin/lint-imports --no-cache
 
 step "translations"
 ./scripts/compilemessages.sh

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlsplit
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.test import Client
+
+from accounts.two_factor import current_code
 
 LINK_RE = re.compile(r"https?://\S+")
 
@@ -28,7 +28,7 @@ def last_email_link() -> str:
 
 def totp_code(secret: str, step: int = 0) -> str:
     """The current TOTP code of a secret; `step` picks a neighbour period (codes are single-use)."""
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + step))
+    return current_code(secret, step)
 
 
 def log_in(client: Client, email: str, password: str, *, language: str = "en") -> object:

@@ -51,6 +51,10 @@ def test_it_signs_up_logs_in_and_switches_languages(page: Page, live_server: obj
     page.locator("main").get_by_role("button", name="Connexion").click()
 
     expect(page.get_by_text("Bienvenue, Nadia.")).to_be_visible()
+    # A person with no role yet is told what to do next: the two choices of guide 001, 2.
+    expect(page.get_by_role("heading", name="Étape suivante : demander un rôle")).to_be_visible()
+    expect(page.locator("#next-step").get_by_role("link", name="Opérateur")).to_be_visible()
+    expect(page.locator("#next-step").get_by_role("link", name="Organisme de contrôle biologique")).to_be_visible()
     page.get_by_role("button", name="English").click()
     expect(page.get_by_text("Welcome, Nadia.")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -11,14 +11,13 @@ from unittest import mock
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.test import Client
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.helpers import log_in, totp_code
+from accounts.two_factor import activate_recovery_codes, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,8 @@ def thirty_seconds_later() -> Iterator[None]:
 @pytest.fixture
 def signer() -> User:
     person = UserFactory(email="elodie@ecocert.example", first_name="Élodie")
-    TOTP.activate(person, SECRET)
-    RecoveryCodes.activate(person)
+    activate_totp(person, SECRET)
+    activate_recovery_codes(person)
     return person
 
 
@@ -128,9 +127,8 @@ def test_it_refuses_a_code_used_already(client: Client, signer: User) -> None:
 
 
 def test_it_accepts_a_recovery_code_once(client: Client, signer: User) -> None:
-    code = RecoveryCodes(
-        Authenticator.objects.get(user=signer, type=Authenticator.Type.RECOVERY_CODES)
-    ).get_unused_codes()[0]
+    codes = Authenticator.objects.get(user=signer, type=Authenticator.Type.RECOVERY_CODES).wrap()
+    code = codes.get_unused_codes()[0]
     log_in(client, signer.email, PASSWORD)
     client.post("/accounts/2fa/authenticate/", {"code": code})
     assert logged_in(client)

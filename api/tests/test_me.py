@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from accounts.models import ApiToken
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.helpers import log_in
+from accounts.two_factor import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def bearer(secret: str) -> dict[str, str]:
 
 def test_it_returns_the_person_with_a_token(client: Client) -> None:
     person = UserFactory(email="camille@acme-foods.example", first_name="Camille", last_name="Foods", language="fr")
-    TOTP.activate(person, "JBSWY3DPEHPK3PXP")
+    activate_totp(person, "JBSWY3DPEHPK3PXP")
     _token, secret = ApiToken.issue(person, "script")
 
     response = client.get("/api/v1/me", headers=bearer(secret))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from accounts.models import ApiToken, User
 from accounts.tests.factories import PASSWORD, UserFactory
 from accounts.tests.helpers import totp_code
+from accounts.two_factor import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def person() -> User:
 @pytest.fixture
 def signer() -> User:
     person = UserFactory(email="elodie@ecocert.example")
-    TOTP.activate(person, SECRET)
+    activate_totp(person, SECRET)
     return person
 
 

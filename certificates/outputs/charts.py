@@ -80,7 +80,7 @@ def stacked_bars(title: str, categories: list[str], series: list[Series], prefix
     parts = [_defs(len(series), prefix)]
     for i, category in enumerate(categories):
         x = left + (i + 0.5) * (width - left) / len(categories) - bar / 2
-        y = height - bottom
+        y: float = height - bottom
         for n, s in enumerate(series):
             value = s.values[i]
             if not value:

@@ -77,17 +77,21 @@ class Board:
     swatches: list[SafeString] = field(default_factory=list)
 
 
+def _ids(pk: int | None) -> list[int]:
+    return [] if pk is None else [pk]
+
+
 def organisation_person(user: Any, membership: Membership) -> Person:
     """The person as seen through one organisation only: the dashboard is that organisation's."""
-    operators = frozenset([membership.operator_id]) if membership.kind == MembershipKind.OPERATOR else frozenset()
+    operators = frozenset(_ids(membership.operator_id)) if membership.kind == MembershipKind.OPERATOR else frozenset()
     rfl = RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operators)
     return Person(
         user=user,
         operators=operators,
-        control_body_codes=frozenset([membership.control_body_code_id])
+        control_body_codes=frozenset(_ids(membership.control_body_code_id))
         if membership.kind == MembershipKind.CONTROL_BODY
         else frozenset(),
-        authorities=frozenset([membership.authority_id])
+        authorities=frozenset(_ids(membership.authority_id))
         if membership.kind == MembershipKind.AUTHORITY
         else frozenset(),
         rfl_operators=frozenset(rfl.values_list("operator_id", flat=True)) if operators else frozenset(),
@@ -175,9 +179,9 @@ def weight_by_chapter(qs: QuerySet[Certificate]) -> list[tuple[str, float]]:
         .annotate(kg=_kg())
         .order_by("-kg")[:TOP]
     )
-    rows = list(rows)
-    names = {c.code: c.description for c in CnCode.objects.filter(code__in=[r["chapter"] for r in rows])}
-    return [(f"{r['chapter']} {names.get(r['chapter'], '')}".strip(), float(r["kg"] or 0)) for r in rows]
+    found = list(rows)
+    names = {c.code: c.description for c in CnCode.objects.filter(code__in=[r["chapter"] for r in found])}
+    return [(f"{r['chapter']} {names.get(r['chapter'], '')}".strip(), float(r["kg"] or 0)) for r in found]
 
 
 def weight_by_origin(qs: QuerySet[Certificate]) -> list[tuple[str, float]]:

@@ -1,4 +1,4 @@
-"""Exports of a COI list to CSV and Excel: the same filters as the page (certificates.listing), streamed.
+"""Exports of a COI list to CSV and Excel: the same filters as the page (certificates/filters.py), streamed.
 
 Rows are read with `.iterator(chunk_size=...)` (prefetching products per chunk), so memory holds one chunk
 whatever the size of the list: CSV goes out as it is written; Excel (write-only workbook) is written to a
@@ -20,8 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from certificates import listing
 from certificates.access import Person
+from certificates.filters import certificate_filter
 from certificates.models import Certificate
 
 CHUNK = 500
@@ -48,16 +48,17 @@ def columns() -> list[str]:
     return [capfirst(name) for name in names]
 
 
-def export_queryset(person: Person, filters: listing.Filters) -> QuerySet[Certificate]:
+def export_queryset(person: Person, params: Any) -> QuerySet[Certificate]:
+    """The COIs of the list with the same filters (`certificates/filters.py`), from a QueryDict or a dict."""
     return (
-        listing.filtered(person, filters)
-        .select_related("exporter", "importer", "first_consignee", "control_body_code")
+        certificate_filter(person, params)
+        .qs.select_related("exporter", "importer", "first_consignee", "control_body_code")
         .prefetch_related("commodities__cn_code")
     )
 
 
-def rows(person: Person, filters: listing.Filters) -> Iterator[list[Any]]:
-    for coi in export_queryset(person, filters).iterator(chunk_size=CHUNK):
+def rows(person: Person, params: Any) -> Iterator[list[Any]]:
+    for coi in export_queryset(person, params).iterator(chunk_size=CHUNK):
         yield [
             coi.number or "",
             coi.national_reference,
@@ -93,13 +94,13 @@ class _Echo:
         return value
 
 
-def csv_response(person: Person, filters: listing.Filters) -> StreamingHttpResponse:
+def csv_response(person: Person, params: Any) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
         yield writer.writerow(columns())
-        for row in rows(person, filters):
+        for row in rows(person, params):
             yield writer.writerow(
                 ["" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else v) for v in row]
             )
@@ -109,11 +110,11 @@ def csv_response(person: Person, filters: listing.Filters) -> StreamingHttpRespo
     return response
 
 
-def xlsx_response(person: Person, filters: listing.Filters) -> FileResponse:
+def xlsx_response(person: Person, params: Any) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Certificates"))
     sheet.append(columns())
-    for row in rows(person, filters):
+    for row in rows(person, params):
         sheet.append(row)
     # TemporaryFile has no name on disk once closed; FileResponse closes it after streaming.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

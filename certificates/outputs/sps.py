@@ -49,14 +49,14 @@ DOCUMENT_NAME = "Certificate of inspection for the import of organic products in
 TYPE_CODE = "COI"
 CN_SYSTEM = "CN"
 # UN/ECE Recommendation 19 (modes of transport) and 20 (units of measure).
-MODE_CODES = {
+MODE_CODES: dict[str, str] = {
     TransportMode.VESSEL: "1",
     TransportMode.RAILWAY: "2",
     TransportMode.ROAD: "3",
     TransportMode.AIRPLANE: "4",
     TransportMode.OTHER: "0",
 }
-UNIT_CODES = {WeightUnit.KG: "KGM", WeightUnit.TONNE: "TNE"}
+UNIT_CODES: dict[str, str] = {WeightUnit.KG: "KGM", WeightUnit.TONNE: "TNE"}
 NOTE_NATIONAL_REFERENCE = "NATIONAL_REFERENCE"
 NOTE_PROCEDURE = "PROCEDURE"
 NOTE_BATCHES = "RELEASE_IN_BATCHES"

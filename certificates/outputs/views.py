@@ -13,7 +13,6 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from certificates import listing
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.outputs import dashboard as dashboards
@@ -66,13 +65,13 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return exports.csv_response(Person.of(request.user), listing.Filters.from_params(request.GET))
+    return exports.csv_response(Person.of(request.user), request.GET)
 
 
 @require_GET
 @login_required
 def export_xlsx(request: HttpRequest) -> FileResponse:
-    return exports.xlsx_response(Person.of(request.user), listing.Filters.from_params(request.GET))
+    return exports.xlsx_response(Person.of(request.user), request.GET)
 
 
 @require_GET

@@ -13,6 +13,8 @@ from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
 from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
+from reference.countries import country_name
+from reference.lists import TransportMode, WeightUnit
 
 register = template.Library()
 
@@ -23,13 +25,21 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
     `certificates.page_cache`), then what this person may do now and the relatives they may see."""
     person = Person.of_request(context["request"])
     steps = steps_for(person, coi)
+    found = Relatives() if _alone(coi) else relatives(person, coi)
+    refused: dict[str, Any] | None = context.get("refused")
+    at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
     return {
+        "refusal": refused["error"].message if refused is not None and not at_code else "",
+        # A refusal by the rules (`rules.BoxErrors`) also says what is wrong at each box.
+        "refusal_boxes": getattr(refused["error"], "problems", None) if refused is not None else None,
+        **{key: _typed(refused, names) for key, names in FORMS.items()},
+        "lot_rows": _lot_rows(found.lots, refused),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "coi": coi,
         "parts": parts or shared_parts(coi),
         "steps": steps,
-        "relatives": Relatives() if _alone(coi) else relatives(person, coi),
+        "relatives": found,
         # The checks form is filled with what was recorded; read only for those who may record them.
         "checks": getattr(coi, "checks", None) if "checks" in steps else None,
         "check_results": CheckResult.choices,
@@ -43,6 +53,35 @@ def _alone(coi: Any) -> bool:
     `page_cache.with_version`), and it is not released in batches (no lots to show)."""
     named_by_others = getattr(coi, "named_by_others", True)
     return not (named_by_others or coi.base_id or coi.replaces_id or coi.release_in_batches)
+
+
+# The panel's forms (template name -> the steps they post to).
+FORMS = {
+    "form_18": {"checks", "sign-18"},
+    "form_20": {"decide"},
+    "form_21": {"sign-21"},
+    "form_extract": {"extract", "split"},
+}
+
+
+def _typed(refused: dict[str, Any] | None, steps: set[str]) -> dict[str, Any]:
+    """For the form of a refused step: what was typed, and the reason, at the code field when it is the code's."""
+    if not refused or refused["step"] not in steps:
+        return {}
+    error = refused["error"]
+    return {"values": refused["values"], "error": error.message, "at_code": getattr(error, "code", "") == "code"}
+
+
+def _lot_rows(lots: list[Any], refused: dict[str, Any] | None) -> list[dict[str, Any]]:
+    typed = refused["values"] if refused and refused["step"] in FORMS["form_extract"] else {}
+    return [
+        {
+            "lot": lot,
+            "packages": typed.get(f"packages_{lot.line.pk}", ""),
+            "weight": typed.get(f"weight_{lot.line.pk}", ""),
+        }
+        for lot in lots
+    ]
 
 
 def _decisions(coi: Any) -> list[tuple[str, str]]:
@@ -63,3 +102,24 @@ def _consignees() -> list[Operator]:
         .order_by("name")[:300],
         lambda operator: operator.name,
     )
+
+
+# Boxes whose history values are codes: shown with their names in the reader's language.
+COUNTRY_FIELDS = ("origin_countries", "export_country", "release_member_state")
+LABELLED_FIELDS: dict[str, type] = {"transport_mode": TransportMode, "gross_weight_unit": WeightUnit}
+
+
+@register.filter
+def history_value(value: str, field: str) -> str:
+    """A changed value of the history as the reader reads it: 'MA TN' -> 'Maroc, Tunisie', 'vessel' -> 'Navire'.
+    The history keeps codes (it is written once, read in every language); other values are shown as written."""
+    if not value:
+        return ""
+    if field in COUNTRY_FIELDS:
+        return ", ".join(country_name(code) for code in value.split())
+    if field in LABELLED_FIELDS:
+        try:
+            return str(LABELLED_FIELDS[field](value).label)
+        except ValueError:
+            return value
+    return value

@@ -61,7 +61,7 @@ def test_it_shows_the_timeline_and_the_checks_of_a_new_step_at_once(world):
     assert "Contrôle documentaire" in _page(world.importer, coi, "fr")
 
 
-def test_it_shows_an_added_and_a_removed_document_at_once_to_readers(world):
+def test_it_shows_an_added_and_a_withdrawn_document_at_once_to_readers(world):
     coi = world.submitted()
     assert "CACHE-DOC-7" not in _page(world.exporter, coi, "en")
 
@@ -70,9 +70,11 @@ def test_it_shows_an_added_and_a_removed_document_at_once_to_readers(world):
     for language in ("en", "fr"):
         assert "CACHE-DOC-7" in _page(world.exporter, coi, language)
 
+    # After submission a removed document is withdrawn: kept, struck through.
     remove_document(world.person(world.importer), coi.pk, document.pk)
     for language in ("en", "fr"):
-        assert "CACHE-DOC-7" not in _page(world.exporter, coi, language)
+        documents = _page(world.exporter, coi, language).split('id="documents"')[1].split("</section>")[0]
+        assert "<del" in documents and "CACHE-DOC-7" in documents
 
 
 def test_it_renders_the_shared_parts_once_per_version_and_language(world):

@@ -8,9 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from certificates.models import CommodityLine
+from certificates.workflow.history import record_edit, snapshot
 from directory.models import Authority
 from directory.tests.factories import AuthorityFactory
 from reference.countries import country_choices
@@ -73,5 +74,35 @@ def test_it_lists_authorities_and_points_of_entry_by_name(client: Client, world:
     assert page.index("Établissement de contrôle (France)") < page.index("INAO (France)") < page.index("Zeta")
     assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
     coi = world.draft()
-    with translation.override("fr"):
-        assert "Le Havre (FRLEH)" in client.get(f"/certificates/{coi.pk}/").content.decode()
+    detail = client.get(f"/certificates/{coi.pk}/").content.decode()
+    assert "Le Havre (FRLEH)" in detail and "ECOCERT SA (France)" in detail and "(FR)" not in detail
+    assert "Souss Cashew Farm (Maroc)" in detail
+
+
+def test_it_offers_authorities_in_collation_order_on_the_request_form(client: Client, world: Any) -> None:
+    AuthorityFactory(name="Établissement de contrôle", country="FR", kind=Authority.Kind.COMPETENT)
+    AuthorityFactory(name="Zeta Kontrolle", country="DE", kind=Authority.Kind.COMPETENT)
+    client.force_login(world.importer)
+    page = client.get("/directory/authorities/request/").content.decode()
+    assert page.index("Établissement de contrôle") < page.index("INAO") < page.index("Zeta Kontrolle")
+
+
+def test_it_shows_the_history_of_coded_boxes_by_name(client: Client, world: Any) -> None:
+    coi = world.submitted()
+    before = snapshot(coi)
+    after = {**before, "transport_mode": "airplane", "export_country": "TN", "origin_countries": ["MA", "TN"]}
+    record_edit(world.person(world.control_body), coi, {"control_body"}, before, after)
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get(f"/certificates/{coi.pk}/").content.decode()
+    assert "<td>Navire</td><td>Avion</td>" in page
+    assert "<td>Maroc</td><td>Tunisie</td>" in page and "<td>Maroc, Tunisie</td>" in page
+
+
+def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world: Any) -> None:
+    world.submitted()
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get("/certificates/", {"country": "MA"}).content.decode()
+    assert '<option value="MA" selected>Maroc</option>' in page and "code ISO" not in page
+    assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")

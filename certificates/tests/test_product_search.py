@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from reference.loader import LoadResult
+from reference.loader import LoadResult, load, shipped_entries
+from reference.models import CnCode
 
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 
@@ -63,3 +64,17 @@ def test_it_searches_in_english_for_an_english_reader(client: Client, world, cn_
     )
     page = client.get("/certificates/lookup/products/", {"new_cn_q": "cajou"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "0801" not in page.content.decode()
+
+
+def test_it_keeps_a_coi_readable_when_its_code_leaves_the_nomenclature(
+    client: Client, world, french_importer, cn_codes: LoadResult
+) -> None:
+    coi = world.draft()
+    load({code: entry for code, entry in shipped_entries(2026).items() if code != "08013200"})
+    cashew = CnCode.objects.get(code="08013200")
+    assert not cashew.in_force and not cashew.selectable
+    client.force_login(french_importer)
+    page = client.get(f"/certificates/{coi.pk}/", **FR)
+    assert page.status_code == 200 and CASHEW_FR in page.content.decode()
+    offered = client.get("/certificates/new/", {"q": "cajou"}, **FR).content.decode()
+    assert 'value="08013100"' in offered and 'value="08013200"' not in offered

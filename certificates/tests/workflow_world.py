@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.mfa.totp.internal.auth import TOTP
-
 from accounts.tests.helpers import totp_code
+from accounts.two_factor import activate_totp
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import after_signature, extracts, steps
@@ -106,7 +105,7 @@ def _first_line(coi: Certificate) -> Any:
 
 
 def two_factor(user: Any) -> None:
-    TOTP.activate(user, SECRET)
+    activate_totp(user, SECRET)
 
 
 def code(step: int = 0) -> str:

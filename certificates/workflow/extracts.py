@@ -98,7 +98,7 @@ def submit_extract(person: Person, pk: int) -> Certificate:
     with transaction.atomic():
         extract = locked(person, pk)
         role = acting_role(person, extract, Action.SUBMIT_EXTRACT)
-        base = Certificate.objects.select_for_update().get(pk=extract.base_id)
+        base = Certificate.objects.select_for_update().get(pk=extract.base_id)  # type: ignore[misc]  # an extract always has its base
         extract.number = _extract_number(base)
         extract.submitted_at = timezone.now()
         extract.save(update_fields=["number", "submitted_at", "updated_at"])

@@ -7,11 +7,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.two_factor import code_is_valid, totp_of
 from certificates.access import Person, get_visible, roles_on
 from certificates.matrix import Action, actions_for
 from certificates.models import Certificate
@@ -62,11 +61,11 @@ def locked(person: Person, pk: int) -> Certificate:
 
 def require_two_factor(person: Person, code: str | None) -> None:
     """A signature needs two-factor authentication on; pages and the API also give a current code."""
-    authenticator = Authenticator.objects.filter(user_id=getattr(person.user, "pk", None), type="totp").first()
+    authenticator = totp_of(person.user)
     if authenticator is None:
         raise DomainError(
             _("Switch on two-factor authentication in your account before signing: a signature shows your name."),
             code="two_factor_required",
         )
-    if code is not None and not TOTP(authenticator).validate_code(str(code).strip()):
+    if code is not None and not code_is_valid(authenticator, str(code).strip()):
         raise Invalid(_("The authentication code is wrong or already used: type the current one."), code="code")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from certificates.access import Person
+from certificates.access import Person, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
-from certificates.models import Certificate
+from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow.models import HistoryEntry, Step
@@ -44,16 +44,16 @@ def organisation_of(coi: Certificate, role: str) -> str:
     """The organisation the person acts for in that role on this COI, as the history shows it."""
     if role == COIRole.CONTROL_BODY and coi.control_body_code_id:
         code = coi.control_body_code
-        return f"{code.control_body.name} ({code.code})"  # type: ignore[union-attr]
+        return f"{code.control_body.name} ({code.code})"  # type: ignore[union-attr]  # the code's control body is always set
     if role == COIRole.ENTRY_AUTHORITY and coi.point_of_entry_id:
-        return coi.point_of_entry.authority.name  # type: ignore[union-attr]
+        return coi.point_of_entry.authority.name  # type: ignore[union-attr]  # point_of_entry_id checked above
     field = {
         COIRole.IMPORTER: "importer",
         COIRole.EXPORTER: "exporter",
         COIRole.FIRST_CONSIGNEE: "first_consignee",
         COIRole.RFL: "rfl",
         COIRole.VALIDATING_AUTHORITY: "validating_authority",
-    }.get(role)  # type: ignore[call-overload]
+    }.get(role)  # type: ignore[call-overload]  # role is a COIRole value
     organisation = getattr(coi, field, None) if field else None
     return str(getattr(organisation, "name", "") or "")
 
@@ -92,6 +92,14 @@ def record_edit(person: Person, coi: Certificate, roles: set[str], before: BoxDa
         record(person, coi, Step.EDIT, role=role, old_status=coi.status, changes=changes)
 
 
+def document_step(person: Person, coi: Certificate, document: Document, step: str) -> None:
+    """An accompanying document attached or withdrawn after submission: who, when, and which document."""
+    roles = roles_on(person, coi)
+    role = next((r for r in ROLE_ORDER if r in roles), "")
+    note = f"{document} ({document.original_name})"
+    record(person, coi, step, role=role, old_status=coi.status, note=note)
+
+
 def diff(before: BoxData, after: BoxData) -> list[dict[str, str]]:
     changes = []
     for field, box in BOX_OF_FIELD.items():
@@ -111,7 +119,7 @@ def readable(field: str, value: Any) -> str:
     if value in (None, "", []):
         return ""
     if field in NAMED:
-        found = NAMED[field].objects.filter(pk=value).first()
+        found = NAMED[field]._default_manager.filter(pk=value).first()
         return str(getattr(found, "name", None) or found or value)
     if field == "commodities":
         return "; ".join(_line_text(c["cn_code"], line) for c in value for line in c["lines"]) or " ".join(
@@ -126,7 +134,9 @@ def readable(field: str, value: Any) -> str:
 
 def _line_text(cn_code: str, line: dict[str, Any]) -> str:
     weight = line.get("net_weight")
-    weight_text = f"{weight.normalize():f}" if hasattr(weight, "normalize") else str(weight or "")
+    weight_text = (
+        f"{weight.normalize():f}" if weight is not None and hasattr(weight, "normalize") else str(weight or "")
+    )
     parts = [cn_code, line.get("trade_name") or "", line.get("lot_number") or ""]
     parts += [f"{line.get('packages') or 0} {line.get('packaging_type') or ''}".strip()]
     parts += [f"{weight_text} {line.get('net_weight_unit') or ''}".strip()]

@@ -1,10 +1,12 @@
-"""Pages for the COI's life after submission: one POST per step (thin: read the form, call the workflow's
-function, redirect), and the workflow panel shown on the COI's page (steps I may take now, relatives,
-history). A refusal shows the reason with its status: 403, 409 or 422; 404 where the COI is not visible."""
+"""Pages for the COI's life after submission: one named view per step, a POST (thin: read the form, call the
+workflow's function, redirect; `step_view` says how), and the workflow panel shown on the COI's page (steps I
+may take now, relatives, history). A refusal shows the reason with its status: 403, 409 or 422; 404 where the
+COI is not visible."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,11 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
+from certificates import views
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow import after_signature, extracts, steps
-from certificates.workflow.offer import STEPS
 from core.errors import DomainError, NotFound
+
+# What a step's view does with the person, the COI's id and the posted form.
+StepAction = Callable[[Person, int, Any], Any]
 
 
 def _checks(post: Any) -> dict[str, str]:
@@ -42,87 +47,115 @@ def _code(post: Any) -> str:
     return post.get("code", "").strip()
 
 
-def _sign_18(p: Person, pk: int, post: Any) -> Any:
+def step_view(message: str, *, show_result: bool = False) -> Callable[[StepAction], Callable[..., HttpResponse]]:
+    """Make one step's page from its action `(person, COI id, posted form) -> what the step returns`: a POST by
+    a logged-in person; 404 where the COI is not visible; a refusal shows the COI's page with the step's form
+    as typed and the reason, with its status; success says `message` (translated when shown) and goes back to
+    the COI, or to the new COI the step made when `show_result`."""
+
+    def decorate(action: StepAction) -> Callable[..., HttpResponse]:
+        @login_required
+        @require_POST
+        @wraps(action)
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            try:
+                result = action(Person.of(request.user), pk, request.POST)
+            except NotFound:
+                raise Http404
+            except DomainError as exc:
+                # Back to the COI's page, styled and whole, the step's form as typed and the reason at its field.
+                name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the step's name, as in offer.STEPS
+                return views.detail_page(request, pk, refused={"step": name, "values": request.POST, "error": exc})
+            messages.success(request, _(message))
+            if show_result and isinstance(result, Certificate):
+                return redirect("certificates:detail", pk=result.pk)
+            return redirect("certificates:detail", pk=pk)
+
+        return view
+
+    return decorate
+
+
+# One view per step, in the order of the COI's life ----------------------------------------------------
+
+
+@step_view(gettext_noop("Checks recorded."))
+def record_checks(person: Person, pk: int, post: Any) -> Any:
+    return steps.record_checks(person, pk, **_checks(post))
+
+
+@step_view(gettext_noop("Box 18 signed."))
+def sign_18(person: Person, pk: int, post: Any) -> Any:
     checks = _checks(post) if post.get("documentary") else None
-    return steps.sign_box_18(p, pk, place=post.get("place", ""), code=_code(post), checks=checks)
+    return steps.sign_box_18(
+        person,
+        pk,
+        place=post.get("place", ""),
+        code=_code(post),
+        checks=checks,
+        late_reason=post.get("late_reason", ""),
+    )
 
 
-# Step -> (function of the person, the COI's id and the posted form; the success message).
-HANDLERS: dict[str, tuple[Callable[[Person, int, Any], Any], str]] = {
-    "checks": (lambda p, pk, post: steps.record_checks(p, pk, **_checks(post)), gettext_noop("Checks recorded.")),
-    "sign-18": (_sign_18, gettext_noop("Box 18 signed.")),
-    "decide": (
-        lambda p, pk, post: steps.decide(
-            p,
-            pk,
-            decision=post.get("decision", ""),
-            place=post.get("place", ""),
-            reason=post.get("reason", ""),
-            code=_code(post),
-        ),
-        gettext_noop("Box 20 signed."),
-    ),
-    "sign-21": (
-        lambda p, pk, post: steps.sign_box_21(p, pk, place=post.get("place", ""), code=_code(post)),
-        gettext_noop("Box 21 signed."),
-    ),
-    "replace": (
-        lambda p, pk, post: after_signature.replace(p, pk, note=post.get("note", "")),
-        gettext_noop("Replacement created: check its boxes, then sign box 18."),
-    ),
-    "flag": (
-        lambda p, pk, post: after_signature.flag_irregularity(p, pk, description=post.get("description", "")),
-        gettext_noop("OFIS irregularity flagged."),
-    ),
-    "delete": (
-        lambda p, pk, post: after_signature.delete(p, pk, reason=post.get("reason", "")),
-        gettext_noop("COI deleted."),
-    ),
-    "extract": (
-        lambda p, pk, post: extracts.initiate_extract(
-            p, pk, consignee=post.get("consignee"), quantities=_quantities(post)
-        ),
-        gettext_noop("Extract drafted: check boxes 9 and 12, then submit it for endorsement."),
-    ),
-    "submit-extract": (
-        lambda p, pk, post: extracts.submit_extract(p, pk),
-        gettext_noop("Extract submitted for endorsement."),
-    ),
-    "split": (
-        lambda p, pk, post: extracts.split(
-            p,
-            pk,
-            parts=[{"consignee": post.get("consignee"), "quantities": _quantities(post)}],
-            place=post.get("place", ""),
-            code=_code(post),
-        ),
-        gettext_noop("Extract split off and endorsed."),
-    ),
-    "deplete": (
-        lambda p, pk, post: extracts.deplete(p, pk, note=post.get("note", "")),
-        gettext_noop("COI marked as depleted."),
-    ),
-}
+@step_view(gettext_noop("Box 20 signed."))
+def decide(person: Person, pk: int, post: Any) -> Any:
+    return steps.decide(
+        person,
+        pk,
+        decision=post.get("decision", ""),
+        place=post.get("place", ""),
+        reason=post.get("reason", ""),
+        code=_code(post),
+    )
 
 
-@login_required
-@require_POST
-def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    if name not in STEPS:
-        raise Http404
-    person = Person.of(request.user)
-    handler, message = HANDLERS[name]
-    try:
-        result = handler(person, pk, request.POST)
-    except NotFound:
-        raise Http404
-    except DomainError as exc:
-        return panel(request, pk, error=exc)
-    messages.success(request, _(message))
-    target = result[0] if isinstance(result, list) else result
-    if isinstance(target, Certificate) and name in ("replace", "extract"):
-        return redirect("certificates:detail", pk=target.pk)
-    return redirect("certificates:detail", pk=pk)
+@step_view(gettext_noop("Box 21 signed."))
+def sign_21(person: Person, pk: int, post: Any) -> Any:
+    """Box 21: in order unless `in_order` is posted as "no", then with its `remark`."""
+    return steps.sign_box_21(
+        person,
+        pk,
+        place=post.get("place", ""),
+        code=_code(post),
+        in_order=post.get("in_order", "yes") != "no",
+        remark=post.get("remark", ""),
+    )
+
+
+@step_view(gettext_noop("Replacement created: check its boxes, then sign box 18."), show_result=True)
+def replace(person: Person, pk: int, post: Any) -> Any:
+    return after_signature.replace(person, pk, note=post.get("note", ""))
+
+
+@step_view(gettext_noop("OFIS irregularity flagged."))
+def flag(person: Person, pk: int, post: Any) -> Any:
+    return after_signature.flag_irregularity(person, pk, description=post.get("description", ""))
+
+
+@step_view(gettext_noop("COI deleted."))
+def delete(person: Person, pk: int, post: Any) -> Any:
+    return after_signature.delete(person, pk, reason=post.get("reason", ""))
+
+
+@step_view(gettext_noop("Extract drafted: check boxes 9 and 12, then submit it for endorsement."), show_result=True)
+def extract(person: Person, pk: int, post: Any) -> Any:
+    return extracts.initiate_extract(person, pk, consignee=post.get("consignee"), quantities=_quantities(post))
+
+
+@step_view(gettext_noop("Extract submitted for endorsement."))
+def submit_extract(person: Person, pk: int, post: Any) -> Any:
+    return extracts.submit_extract(person, pk)
+
+
+@step_view(gettext_noop("Extract split off and endorsed."))
+def split(person: Person, pk: int, post: Any) -> Any:
+    part = {"consignee": post.get("consignee"), "quantities": _quantities(post)}
+    return extracts.split(person, pk, parts=[part], place=post.get("place", ""), code=_code(post))
+
+
+@step_view(gettext_noop("COI marked as depleted."))
+def deplete(person: Person, pk: int, post: Any) -> Any:
+    return extracts.deplete(person, pk, note=post.get("note", ""))
 
 
 @login_required

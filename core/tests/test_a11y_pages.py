@@ -39,6 +39,7 @@ MEMBER_PAGES = [
     "/certificates/new/",
     "{coi}",
     "{coi}edit/",
+    "{coi}documents/?type=bill_of_lading",
     "{signed}",
     "/dashboard/",
 ]

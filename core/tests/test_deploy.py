@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY"}}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "SITE_URL", "PORT"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -48,3 +52,21 @@ def test_it_keeps_secrets_out_of_the_repository() -> None:
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert ".env" not in tracked
     assert not [name for name in tracked if name.endswith((".pem", ".key", ".p12"))]
+
+
+def test_it_prints_the_demo_two_factor_code_without_debug() -> None:
+    from accounts.tests.helpers import totp_code
+
+    result = _manage("totp", DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() in {totp_code("JBSWY3DPEHPK3PXP", step) for step in (-1, 0)}
+
+
+def test_it_points_the_links_in_emails_to_the_port_the_demo_serves_on() -> None:
+    show_link = (
+        "from accounts.models import User; from accounts.signup import password_link; "
+        "print(password_link(User(pk=1, email='nadia@acme-bio.example')))"
+    )
+    result = _manage("shell", "-c", show_link, DEBUG="1", PORT="8123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("http://127.0.0.1:8123/accounts/")

@@ -26,11 +26,22 @@ ENGLISH = {
     "the", "and", "of", "with", "your", "this", "is", "are", "to", "from", "by", "or", "Box", "Save", "Submit",
     "Search", "Delete", "Cancel", "Add", "Edit", "Choose", "None", "True", "False", "yes", "Yes", "not", "has",
     "been", "for", "which", "when", "must", "may", "should", "Back", "Next", "Other", "other", "Please",
+    # Words of the site's English interface that French writes otherwise.
+    "Name", "Country", "Status", "Reference", "Issuer", "Number", "Weight", "Address", "City", "Role", "Roles",
+    "Request", "Requests", "Operator", "Operators", "Authority", "Authorities",
+    "Products", "Product", "Certificate", "Certificates", "Dashboard", "Help", "Settings", "Account",
+    "Password", "Login", "Logout", "Signed", "Submitted", "Draft", "Valid", "Requested", "Refused",
+    "Suspended", "Deleted", "Importer", "Consignee", "Packages", "Packaging", "Unit", "Gross",
+    "Seal", "Seals", "Container", "Containers", "Vessel", "Truck", "Done", "Remove", "Upload", "Download",
+    "Show", "Hide", "Open", "Close", "New", "Send", "Grant", "Revoke", "Withdraw", "Decide", "Accept",
+    "Refuse", "Validate", "Replace", "Copy", "Print", "Verify", "Verified", "Released", "Depleted",
+    "Notices", "Mark", "read", "Today", "Yesterday", "Created", "Updated", "Details",
 }  # fmt: skip
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "hx-confirm", "data-confirm"}
-# What the scene's people typed (names, trade names, addresses) is theirs, not the site's.
+# What the scene's people typed (names, trade names, addresses) is theirs, not the site's; TRACES's English names
+# of activities, quoted as the guides quote them ("Importateur biologique (Organic Importer)"), stay.
 TYPED = re.compile(
-    r"[\w.-]+\.pdf\b|Other Bio Import|Organic cashew \w+|Souss Cashew Farm|Atlas Organic|ACME Bio \w+ FR"
+    r"\(Organic \w+\)|[\w.-]+\.pdf\b|Other Bio Import|Organic cashew \w+|Souss Cashew Farm|Atlas Organic|ACME Bio \w+ FR"
 )
 EMAIL = re.compile(r"[\w.+-]+@[\w.-]+")
 # French words that are also choice values.

@@ -30,7 +30,8 @@ EXPECTED = {
     "join_third_country_operator": {"ecocert_agent", "atlas_admin"},
     "new_eu_operator": {"inao_agent"},
     "new_third_country_operator": {"ecocert_agent"},
-    "join_control_body": {"commission_admin"},
+    "join_control_body": {"commission_admin"},  # MA-BIO-154: Morocco, which no competent authority covers
+    "join_control_body_in_france": {"inao_agent"},  # FR-BIO-01: "examinée et validée par l'INAO" (guide 001, 2.2)
     "join_authority": {"commission_admin"},
 }
 
@@ -42,6 +43,8 @@ def make_request(w: SimpleNamespace, kind: str, requester: object) -> Membership
         return services.request_membership(requester, w.atlas)
     if kind == "join_control_body":
         return services.request_membership(requester, w.ma154)
+    if kind == "join_control_body_in_france":
+        return services.request_membership(requester, w.fr01)
     if kind == "join_authority":
         return services.request_membership(requester, w.inao)
     eu = kind == "new_eu_operator"

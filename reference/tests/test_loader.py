@@ -6,7 +6,7 @@ import time
 from django.core.management import call_command
 from django.utils import translation
 
-from reference.loader import DATA_DIR, LoadResult, load, load_base, shipped_entries
+from reference.loader import DATA_DIR, LoadResult, load, load_base, refresh_paths, shipped_entries
 from reference.models import CnCode
 
 
@@ -80,3 +80,11 @@ def test_the_command_reports_and_is_fast(db: None, capsys) -> None:
     call_command("load_cn")
     assert time.monotonic() - start < 10
     assert "CN 2026: 3385 created" in capsys.readouterr().out
+
+
+def test_an_edited_description_reaches_the_paths_and_the_search(cn_codes: LoadResult) -> None:
+    CnCode.objects.filter(code="0801").update(description_fr="Noix de coco, du Brésil et de cajou")
+    assert refresh_paths() == CnCode.objects.filter(code__startswith="0801").count()
+    with translation.override("fr"):
+        assert CnCode.objects.get(code="08013200").path == "Noix de coco, du Brésil et de cajou\u00a0: sans coques"
+    assert refresh_paths() == 0
