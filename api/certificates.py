@@ -14,11 +14,10 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import create_model
 
-from certificates import lookups, queries, services
+from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.filters import CertificateFilter, certificate_filter, page_of
-from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
 from certificates.workflow import steps
 from core.errors import DomainError
@@ -69,6 +68,8 @@ class BoxesIn(Schema):
     gross_weight_unit: str | None = None
     transport_mode: str | None = None
     transport_identification: str | None = None
+    transport_document: str | None = None
+    departure_date: date | None = None
 
 
 class CreateIn(BoxesIn):
@@ -86,6 +87,7 @@ class DocumentOut(Schema):
     original_name: str
     content_type: str
     size: int
+    withdrawn_at: datetime | None = None
 
 
 class CertificateOut(Schema):
@@ -183,8 +185,8 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "boxes": as_data(coi),
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
-        "editable_boxes": sorted(editable_boxes(coi, roles)),
-        "problems": problems or {},
+        "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
+        "problems": problems if problems is not None else rules.warnings(coi),
     }
 
 

@@ -14,9 +14,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from api.certificates import _speak
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
-from certificates.services import BoxErrors
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import steps as coi_steps
 from certificates.workflow.offer import relatives, steps_for
@@ -53,12 +53,17 @@ class ChecksIn(Schema):
 
 
 class SignIn(Schema):
-    """Box 18 (the issuing control body, after its checks, which may be sent here) or box 21 (the consignee)."""
+    """Box 18 (the issuing control body, after its checks, which may be sent here; `late_reason` when signed
+    after box 17's date of departure) or box 21 (the consignee; `in_order` false with a `remark` when the
+    packaging, container or COI are not in order)."""
 
     box: str
     place: str
     code: str
     checks: ChecksIn | None = None
+    late_reason: str = ""
+    in_order: bool = True
+    remark: str = ""
 
 
 class DecideIn(Schema):
@@ -144,6 +149,7 @@ class LotsOut(Schema):
 
 
 def _person(request: HttpRequest) -> Person:
+    _speak(request)  # answer in the caller's language, as the drafting endpoints do
     return Person.of_request(request)
 
 
@@ -225,13 +231,14 @@ def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, An
 def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     person = _person(request)
     if payload.box == "21":
-        coi = coi_steps.sign_box_21(person, coi_id, place=payload.place, code=payload.code)
+        coi = coi_steps.sign_box_21(
+            person, coi_id, place=payload.place, code=payload.code, in_order=payload.in_order, remark=payload.remark
+        )
     else:
         checks = payload.checks.dict() if payload.checks else None
-        try:
-            coi = coi_steps.sign_box_18(person, coi_id, place=payload.place, code=payload.code, checks=checks)
-        except BoxErrors as exc:  # the COI is incomplete: the problems at their boxes
-            return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
+        coi = coi_steps.sign_box_18(
+            person, coi_id, place=payload.place, code=payload.code, checks=checks, late_reason=payload.late_reason
+        )
     return _out(person, coi)
 
 

@@ -27,6 +27,8 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
     at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
     return {
         "refusal": refused["error"].message if refused is not None and not at_code else "",
+        # A refusal by the rules (`rules.BoxErrors`) also says what is wrong at each box.
+        "refusal_boxes": getattr(refused["error"], "problems", None) if refused is not None else None,
         **{key: _typed(refused, names) for key, names in FORMS.items()},
         "lot_rows": _lot_rows(found.lots, refused),
         "request": context["request"],
