@@ -1,5 +1,5 @@
 """The edit page after submission offers only the boxes the who-may-change-what table allows the person
-(certificates/coi-edit-matrix.csv, and box 17 while it may be completed later), every other box read-only, and never answers "Saved" while dropping a
+(certificates/coi-edit-matrix.csv), every other box read-only, and never answers "Saved" while dropping a
 change: a change to a box the person may not change is refused at that box and nothing is saved."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from certificates import rules
 from certificates.boxes import BOX_OF_FIELD
 from certificates.matrix import ALL_BOXES
-from certificates.rules import boxes_open_to
 from certificates.statuses import COIRole, COIStatus
 
 from .factories import PointOfEntryFactory
@@ -46,7 +46,7 @@ def test_it_offers_only_the_boxes_the_table_allows_each_role(client, flow, statu
     coi = flow.coi(status)
     checked = 0
     for role in COIRole.values:
-        boxes = boxes_open_to(coi, {role})  # the table's, and box 17 while it may be completed later
+        boxes = rules.boxes_open_to(coi, {role})  # the table, and box 17 while it may be completed later
         if not boxes or boxes == set(ALL_BOXES):
             continue
         client.force_login(flow.party(role))
