@@ -185,20 +185,6 @@ def choices() -> dict[str, Any]:
     }
 
 
-def posted_fields(post: QueryDict) -> set[str]:
-    """The box fields the page really posted (a box shown read-only posts none of its fields)."""
-    found = {f for f in SCALARS if f in post}
-    if "origin_countries" in post:
-        found.add("origin_countries")
-    if "first_consignee" in post or "release_in_batches" in post:
-        found.add("release_in_batches")
-    if any(re.match(r"^c-\d+-cn$", key) for key in post):
-        found.add("commodities")
-    if any(re.match(r"^k-\d+-number$", key) for key in post):
-        found.add("containers")
-    return found
-
-
 def _canonical(value: Any) -> Any:
     """A value as posted or as stored, in one comparable form ("9000" == Decimal("9000.000"), "7" == 7)."""
     if isinstance(value, dict):
