@@ -32,7 +32,11 @@ api.add_router("/certificates", "api.workflow.router")
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=exc.status)
+    body = {"detail": str(exc.message), "code": exc.code}
+    problems = getattr(exc, "problems", None)
+    if problems is not None:  # a refusal by the rules: each message at its box
+        body["boxes"] = problems
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -15,11 +15,10 @@ from ninja.files import UploadedFile
 from pydantic import create_model
 
 from api.schema import CN_TYPED, Count, Id, Page, StrictIn, column, refuse_unknown_form_fields
-from certificates import lookups, queries, services
+from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.filters import CertificateFilter, certificate_filter, page_of
-from certificates.matrix import editable_boxes
 from certificates.models import Certificate, CommodityLine, Container, Document
 from certificates.workflow import steps
 from core.errors import DomainError
@@ -70,6 +69,8 @@ class BoxesIn(StrictIn):
     gross_weight_unit: str | None = column(Certificate, "gross_weight_unit", None)
     transport_mode: str | None = column(Certificate, "transport_mode", None)
     transport_identification: str | None = column(Certificate, "transport_identification", None)
+    transport_document: str | None = column(Certificate, "transport_document", None)
+    departure_date: date | None = None
 
 
 class CreateIn(BoxesIn):
@@ -87,6 +88,7 @@ class DocumentOut(Schema):
     original_name: str
     content_type: str
     size: int
+    withdrawn_at: datetime | None = None
 
 
 class CertificateOut(Schema):
@@ -184,8 +186,8 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "boxes": as_data(coi),
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
-        "editable_boxes": sorted(editable_boxes(coi, roles)),
-        "problems": problems or {},
+        "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
+        "problems": problems if problems is not None else rules.warnings(coi),
     }
 
 

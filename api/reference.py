@@ -16,6 +16,7 @@ from reference.lists import (
     PackagingType,
     TransportMode,
     WeightUnit,
+    document_fields,
 )
 from reference.models import CnCode
 from reference.nomenclature import cn_categories, cn_path, cn_tree, get_cn, search_cn
@@ -50,8 +51,13 @@ class FieldOut(Schema):
     label: str
 
 
+class DocumentFieldOut(FieldOut):
+    required: bool
+
+
 class DocumentTypeOut(ChoiceOut):
     mandatory_fields: list[FieldOut]
+    fields: list[DocumentFieldOut]  # every field of the type, mandatory ones first; any other is refused
 
 
 class SearchIn(StrictIn):
@@ -121,6 +127,7 @@ def document_types(request: HttpRequest) -> list[dict[str, object]]:
             "value": value,
             "label": str(label),
             "mandatory_fields": [{"name": f, "label": str(DOCUMENT_FIELD_LABELS[f])} for f in DOCUMENT_FIELDS[value]],
+            "fields": [{"name": f.name, "label": f.label, "required": f.required} for f in document_fields(value)],
         }
         for value, label in DocumentType.choices
     ]

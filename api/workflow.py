@@ -14,10 +14,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from api.certificates import _speak
 from api.schema import Count, Id, StrictIn, column
 from certificates.access import Person, get_visible
 from certificates.models import Certificate, Checks, Depletion, Signature
-from certificates.services import BoxErrors
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import steps as coi_steps
 from certificates.workflow.offer import relatives, steps_for
@@ -58,12 +58,17 @@ class ChecksIn(StrictIn):
 
 
 class SignIn(StrictIn):
-    """Box 18 (the issuing control body, after its checks, which may be sent here) or box 21 (the consignee)."""
+    """Box 18 (the issuing control body, after its checks, which may be sent here; `late_reason` when signed
+    after box 17's date of departure) or box 21 (the consignee; `in_order` false with a `remark` when the
+    packaging, container or COI are not in order)."""
 
     box: str = column(Signature, "box", ...)
     place: str = column(Signature, "place", ...)
     code: str = Field(..., max_length=TOTP_TYPED)
     checks: ChecksIn | None = None
+    late_reason: str = ""
+    in_order: bool = True
+    remark: str = ""
 
 
 class DecideIn(StrictIn):
@@ -157,6 +162,7 @@ class LotsOut(Schema):
 
 
 def _person(request: HttpRequest) -> Person:
+    _speak(request)  # answer in the caller's language, as the drafting endpoints do
     return Person.of_request(request)
 
 
@@ -238,13 +244,14 @@ def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, An
 def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     person = _person(request)
     if payload.box == "21":
-        coi = coi_steps.sign_box_21(person, coi_id, place=payload.place, code=payload.code)
+        coi = coi_steps.sign_box_21(
+            person, coi_id, place=payload.place, code=payload.code, in_order=payload.in_order, remark=payload.remark
+        )
     else:
         checks = payload.checks.dict() if payload.checks else None
-        try:
-            coi = coi_steps.sign_box_18(person, coi_id, place=payload.place, code=payload.code, checks=checks)
-        except BoxErrors as exc:  # the COI is incomplete: the problems at their boxes
-            return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
+        coi = coi_steps.sign_box_18(
+            person, coi_id, place=payload.place, code=payload.code, checks=checks, late_reason=payload.late_reason
+        )
     return _out(person, coi)
 
 

@@ -6,10 +6,12 @@ values as typed by a person (strings) or sent by a script (numbers, ids). Only t
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Model
+from django.utils.dateparse import parse_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -44,8 +46,11 @@ BOX_OF_FIELD: dict[str, str] = {
     "gross_weight_unit": "16",
     "transport_mode": "17",
     "transport_identification": "17",
+    "transport_document": "17",
+    "departure_date": "17",
 }
 OPERATOR_FIELDS = ("exporter", "importer", "first_consignee", "rfl")
+TEXT_FIELDS = {"national_reference": 250, "transport_identification": 200, "transport_document": 100}
 LINE_FIELDS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
@@ -111,6 +116,21 @@ class Reader:
             self.error(box, _("No such control body code."))
             raise _Skip
         return found
+
+    def read_departure_date(self, raw: Any, box: str) -> datetime.date | None:
+        """Box 17's date of departure (expected or actual), as YYYY-MM-DD."""
+        if raw in (None, ""):
+            return None
+        if isinstance(raw, datetime.date):
+            return raw
+        try:
+            day = parse_date(str(raw).strip())
+        except ValueError:
+            day = None
+        if day is None:
+            self.error(box, _("Give the date of departure as YYYY-MM-DD."))
+            raise _Skip
+        return day
 
     def read_origin_countries(self, raw: Any, box: str) -> str:
         codes = raw.split() if isinstance(raw, str) else list(raw or [])
@@ -296,4 +316,6 @@ def as_data(coi: Certificate) -> BoxData:
         "gross_weight_unit": coi.gross_weight_unit,
         "transport_mode": coi.transport_mode,
         "transport_identification": coi.transport_identification,
+        "transport_document": coi.transport_document,
+        "departure_date": coi.departure_date.isoformat() if coi.departure_date else "",
     }

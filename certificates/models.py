@@ -80,6 +80,10 @@ class Certificate(models.Model):
     transport_identification = models.CharField(
         _("identification of the means of transport"), max_length=200, blank=True
     )
+    # Box 17 also names the transport document and the date the goods leave (expected, then actual): the COI
+    # is issued before the goods leave (Reg. (EU) 2018/848, art. 45(1)(b)(iii)); see rules.IssuedBeforeDeparture.
+    transport_document = models.CharField(_("transport document reference"), max_length=100, blank=True)
+    departure_date = models.DateField(_("date of departure"), null=True, blank=True)
 
     # Who created it, and for which organisation: a draft is visible to that organisation only.
     creator = models.ForeignKey(
@@ -232,6 +236,11 @@ class Document(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # After submission a document is never deleted: it is withdrawn, kept and still downloadable by the parties.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("accompanying document")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +22,8 @@ from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow import history
-from core.errors import DomainError, Invalid
+from certificates.workflow.models import Step
+from core.errors import Conflict, DomainError, NotFound
 from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
@@ -29,13 +31,8 @@ from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
-
-class BoxErrors(Invalid):
-    """Refused, with the reasons at their boxes: `{box: [message, ...]}`."""
-
-    def __init__(self, problems: rules.Problems, message: str | None = None) -> None:
-        super().__init__(message or _("Some boxes need your attention."), code="boxes")
-        self.problems = problems
+# Refused, with the reasons at their boxes (defined with the rules; named here for pages and the API).
+BoxErrors = rules.BoxErrors
 
 
 NOT_SAVED = gettext_lazy("Nothing was saved: correct the boxes marked and save again.")
@@ -96,7 +93,8 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     with transaction.atomic():
         coi.save()
         _store(coi, values)
-    return coi, rules.merge(errors, rules.draft_problems(_fresh(coi)))
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
@@ -104,7 +102,7 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
     transport and documents."""
     source = _fresh(get_visible(person, pk))
     data = as_data(source)
-    for field in ("containers", "transport_mode", "transport_identification"):
+    for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
         data.pop(field)
     coi, _problems = create_draft(person, membership, data)
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
@@ -116,11 +114,15 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
 
 
 def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, rules.Problems]:
-    """Change the boxes the person's roles may change in the COI's status (the matrix). What can be read is
-    saved; what cannot comes back as problems at its box, with the rules' warnings."""
+    """Change the boxes the person's roles may change in the COI's status (the matrix, and box 17 while it may
+    be completed later). A draft saves what can be read and returns the rest, with the rules' warnings, as
+    problems at their boxes. After submission a change runs the submission's checks on the day and is refused
+    whole (`BoxErrors`, nothing changed) when it empties a mandatory box, leaves a problem at a box it changed
+    or brings a new one (`rules.edit_refusal`); it is written in the history otherwise."""
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
-        boxes = editable_boxes(coi, roles_on(person, coi))
+        roles = roles_on(person, coi)
+        boxes = rules.boxes_open_to(coi, roles)
         refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
         if refused:
             raise DomainError(
@@ -129,15 +131,34 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         values, errors = _read(data)
         if errors:
             raise BoxErrors(errors, str(NOT_SAVED))
-        if coi.is_draft and "exporter" in values and values["exporter"] is None:
-            values.pop("exporter")
-            errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
-        before = None if coi.is_draft else history.snapshot(coi)
+        if coi.is_draft:
+            return _update_draft(coi, values, errors)
+        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
         _store(coi, values)
-        if before is not None:
-            history.record_edit(person, coi, roles_on(person, coi), before, history.snapshot(coi))
+        after_coi = _fresh(coi)
+        after = as_data(after_coi)
+        refusal = rules.edit_refusal(
+            before,
+            after,
+            before_problems,
+            rules.submission_problems(after_coi),
+            box_17_by_table="17" in editable_boxes(coi, roles),
+        )
+        rules.require(rules.merge(errors, refusal), _("The change was not saved: see the boxes marked."))
+        history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
-    return coi, rules.merge(errors, rules.draft_problems(coi) if coi.is_draft else rules.submission_problems(coi))
+    return coi, rules.merge(rules.submission_problems(coi), rules.warnings(coi))
+
+
+def _update_draft(
+    coi: Certificate, values: dict[str, Any], errors: rules.Problems
+) -> tuple[Certificate, rules.Problems]:
+    if "exporter" in values and values["exporter"] is None:
+        values.pop("exporter")
+        errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+    _store(coi, values)
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
 
 
 def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
@@ -194,6 +215,8 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
     document.size = upload.size or 0
     document.file.save(upload.name or "document", upload, save=False)
     document.save()
+    if not coi.is_draft:
+        history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
     return document
 
 
@@ -261,16 +284,29 @@ def _read_date(document: Document, name: str, given: Any, problems: rules.Proble
 _READERS = {"issuing_country": _read_country, "date": _read_date}
 
 
-def remove_document(person: Person, pk: int, document_id: int) -> None:
-    coi = get_visible(person, pk)
-    _require_some_edit_right(person, coi)
-    document = coi.documents.filter(pk=document_id).first()
-    if document is None:
-        raise DomainError(_("No such document."), status=404, code="not_found")
-    document.file.delete(save=False)
-    document.delete()
+def remove_document(person: Person, pk: int, document_id: int) -> Document | None:
+    """A draft's document is deleted; once the COI is submitted it is withdrawn instead (`rules.DocumentsKept`):
+    kept, still downloadable by the parties, with who withdrew it and when in the history. Returns the
+    withdrawn document (None when deleted)."""
+    with transaction.atomic():
+        coi = get_visible(person, pk, for_update=True)
+        _require_some_edit_right(person, coi)
+        document = coi.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound(_("No such document."))
+        if rules.DocumentsKept.deleted_for_good(coi):
+            document.file.delete(save=False)
+            document.delete()
+            return None
+        refusal = rules.DocumentsKept.refusal(document)
+        if refusal:
+            raise Conflict(refusal)
+        document.withdrawn_at, document.withdrawn_by = timezone.now(), person.user
+        document.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        history.document_step(person, coi, document, Step.DOCUMENT_WITHDRAWN)
+    return document
 
 
 def _require_some_edit_right(person: Person, coi: Certificate) -> None:
-    if not editable_boxes(coi, roles_on(person, coi)):
+    if not rules.boxes_open_to(coi, roles_on(person, coi)):
         raise DomainError(_("You may not change this COI in its status."))

@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from certificates import page_cache
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
@@ -63,21 +64,35 @@ def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
 def _replace(coi: Certificate, name: str, content: bytes) -> None:
     folder = _folder(coi.pk)
     language = name.rsplit("/", 1)[1].split("-", 1)[0]
-    if default_storage.exists(folder):
-        for old in default_storage.listdir(folder)[1]:
-            if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
-                default_storage.delete(f"{folder}/{old}")
+    for old in _files(folder):
+        if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
+            default_storage.delete(f"{folder}/{old}")
+    if default_storage.exists(name):
+        # Rendered meanwhile by another process (the task worker, another app server): same version, same file.
+        return
     default_storage.save(name, ContentFile(content))
+
+
+def _files(folder: str) -> list[str]:
+    """The files of a folder of the store; none when it does not exist (an object store has no folders to test
+    for, only names sharing a prefix)."""
+    try:
+        return list(default_storage.listdir(folder)[1])
+    except FileNotFoundError:
+        return []
 
 
 @task()
 def prerender(coi_id: int) -> int:
-    """Render and keep the PDFs of a COI's current version in both languages (run by the task worker)."""
+    """Render and keep the PDFs of a COI's current version in both languages, and its page's shared parts
+    (`certificates.page_cache`), so that the first print and the first view after a step are reads (run by the
+    task worker)."""
     coi = Certificate.objects.filter(pk=coi_id).first()
     if coi is None:
         return 0
     for language in LANGUAGES:
         stored_pdf(coi, language)
+    page_cache.warm(coi_id)
     return len(LANGUAGES)
 
 

@@ -37,6 +37,7 @@ def form_post(world, **overrides):
         "k-0-number": "CSQU3054383", "k-0-seals": "SEAL-001",
         "gross_weight": "16500", "gross_weight_unit": "kg",
         "transport_mode": "vessel", "transport_identification": "MSC Agadir",
+        "shown": ["origin_countries", "box_12", "commodities", "containers"],  # as the form marks its lists
     }  # fmt: skip
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
