@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
+from core.converters import MAX_ID
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
@@ -82,10 +83,12 @@ def apply_action(data: BoxData, action: str, new_cn: str) -> None:
 
 
 def _pk(value: Any) -> int | None:
+    """An id as typed, or None when it is none (empty, not a number, out of a bigint's range)."""
     try:
-        return int(value) if value not in (None, "") else None
+        pk = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return pk if pk is not None and 0 < pk <= MAX_ID else None
 
 
 @dataclass

@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A rule's refusal reaching a page becomes a page saying why (403/404/409/422), never a 500.
+    "core.middleware.RefusalMiddleware",
+    # The API refuses query parameters its OpenAPI document does not declare (422).
+    "api.middleware.RefuseUnknownQueryParameters",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]
@@ -247,6 +251,14 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind reverse proxies: how many of them are ours (TRUSTED_PROXY_COUNT, 0 = none, the default: the
+# connection's address is the client's and X-Forwarded-For is ignored). With N, the client is the N-th address
+# from the right of X-Forwarded-For, what our outermost proxy saw, so a client cannot choose the address it is
+# counted under. Or TRUSTED_CLIENT_IP_HEADER, a header our proxy sets (X-Real-IP, CF-Connecting-IP). Lockouts
+# (django-axes) and allauth's rate limits read the same address; a lockout is per account and address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 # Background work: Django's tasks API (django-tasks backport) with its database backend.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

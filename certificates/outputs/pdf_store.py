@@ -1,15 +1,15 @@
 """Each version of a COI's PDF is rendered once and kept: printing it again is reading a file.
 
 WeasyPrint needs about half a second for the form; a COI changes a handful of times in its life and is
-printed far more often (importer, forwarder, border post, consignee). The stored file is named by the
-COI's version (last change, status, seal), so a change makes a new file and the old ones are removed.
+printed far more often (importer, forwarder, border post, consignee). The stored file is named by an HMAC
+(keyed by SECRET_KEY) of the COI's version (last change, status, seal), so a change makes a new file and the
+old ones are removed, and no one without the key can compute a file's name.
 After each workflow step (each new history entry), once its transaction is committed, the task queue renders
 both languages ahead (`prerender`), so even the first print after a step is a read.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import partial
 from typing import Any
 
@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django_tasks import task
 
 from certificates import page_cache
@@ -39,7 +40,8 @@ def _name(coi: Certificate, language: str) -> str:
     # Every step writes a history entry (checks too, which change no box): the last one names the version.
     last_step = coi.history.order_by("-pk").values_list("pk", flat=True).first()
     version = f"{coi.updated_at.isoformat()}|{last_step}|{coi.status}|{coi.number}|{seal_configured()}"
-    digest = hashlib.sha256(version.encode()).hexdigest()[:20]
+    # Keyed by the server's secret: the same version finds its file again, an outsider cannot compute the name.
+    digest = salted_hmac("opencoi.pdf_store", version, algorithm="sha256").hexdigest()[:32]
     return f"{_folder(coi.pk)}/{language}-{digest}.pdf"
 
 
