@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
@@ -14,98 +14,112 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import create_model
 
-from certificates import lookups, queries, services
+from api.schema import CN_TYPED, Count, Id, Page, StrictIn, column, refuse_unknown_form_fields
+from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.coi_forms import field_description
 from certificates.filters import CertificateFilter, certificate_filter, page_of
-from certificates.matrix import editable_boxes
-from certificates.models import Certificate, Document
+from certificates.models import Certificate, CommodityLine, Container, Document
 from certificates.workflow import steps
 from core.errors import DomainError
+from core.text import column as text_column
 from directory.access import valid_memberships
-from directory.models import Membership, Operator
+from directory.models import ControlBodyCode, Membership, Operator
 
 router = Router(tags=["certificates"])
 
 
-def _box(name: str) -> Any:
-    """An optional field, its description naming the box that holds it on each form (the forms' tables)."""
-    return Field(None, description=field_description(name))
+def _box(name: str, model: Any = None, column_name: str = "") -> Any:
+    """An optional field, its description naming the box that holds it on each form (the forms' tables); a text
+    field (`model` given) as long as its database column at most (`model.column_name`, by default `name`)."""
+    if model is None:
+        return Field(None, description=field_description(name))
+    length = text_column(model, column_name or name)[1]
+    return Field(None, max_length=length, description=field_description(name))
 
 
-class LineIn(Schema):
-    trade_name: str = ""
-    lot_number: str = ""
-    packages: int | None = None
-    packaging_type: str = ""
+class LineIn(StrictIn):
+    trade_name: str = column(CommodityLine, "trade_name")
+    lot_number: str = column(CommodityLine, "lot_number")
+    packages: Count | None = None
+    packaging_type: str = column(CommodityLine, "packaging_type")
     net_weight: Decimal | None = None
-    net_weight_unit: str = "kg"
-    producer: int | None = None
-    organic_status: str = Field("", description="2021/2306, box 13: organic or in_conversion")
-    category: str = Field("", description="2021/2306, box 13: category a-g of Art. 35(7) of Reg. (EU) 2018/848")
+    net_weight_unit: str = column(CommodityLine, "net_weight_unit", "kg")
+    producer: Id | None = None
+    organic_status: str = Field(
+        "",
+        max_length=text_column(CommodityLine, "organic_status")[1],
+        description="2021/2306, box 13: organic or in_conversion",
+    )
+    category: str = Field(
+        "",
+        max_length=text_column(CommodityLine, "category")[1],
+        description="2021/2306, box 13: category a-g of Art. 35(7) of Reg. (EU) 2018/848",
+    )
 
 
-class CommodityIn(Schema):
-    cn_code: str
+class CommodityIn(StrictIn):
+    cn_code: str = Field(..., max_length=CN_TYPED, description="The eight digits; spaces and dots allowed")
     lines: list[LineIn] = []
 
 
-class ContainerIn(Schema):
-    number: str
-    seals: str = ""
+class ContainerIn(StrictIn):
+    number: str = column(Container, "number", ...)
+    seals: str = column(Container, "seals")
 
 
-class BoxesIn(Schema):
+class BoxesIn(StrictIn):
     """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
     Each field's description names its box on each form (1235/2008: boxes 1-21; 2021/2306: boxes 1-31); a
     field of the other form is refused at its box. Boxes 18, 25, 30 and 31 (and 23's verification) are signed
     through the workflow's steps."""
 
-    national_reference: str | None = _box("national_reference")
-    control_body_code: str | None = _box("control_body_code")
-    exporter: int | None = _box("exporter")
-    origin_countries: list[str] | None = _box("origin_countries")
-    export_country: str | None = _box("export_country")
-    release_member_state: str | None = _box("release_member_state")
-    validating_authority: int | None = _box("validating_authority")
-    point_of_entry: int | None = _box("point_of_entry")
-    importer: int | None = _box("importer")
-    rfl: int | None = _box("rfl")
-    first_consignee: int | None = _box("first_consignee")
+    national_reference: str | None = _box("national_reference", Certificate)
+    control_body_code: str | None = _box("control_body_code", ControlBodyCode, "code")
+    exporter: Id | None = _box("exporter")
+    origin_countries: list[Annotated[str, Field(max_length=2)]] | None = _box("origin_countries")
+    export_country: str | None = _box("export_country", Certificate)
+    release_member_state: str | None = _box("release_member_state", Certificate)
+    validating_authority: Id | None = _box("validating_authority")
+    point_of_entry: Id | None = _box("point_of_entry")
+    importer: Id | None = _box("importer")
+    rfl: Id | None = _box("rfl")
+    first_consignee: Id | None = _box("first_consignee")
     release_in_batches: bool | None = _box("release_in_batches")
     commodities: list[CommodityIn] | None = _box("commodities")
     containers: list[ContainerIn] | None = _box("containers")
     gross_weight: Decimal | None = _box("gross_weight")
-    gross_weight_unit: str | None = _box("gross_weight_unit")
-    transport_mode: str | None = _box("transport_mode")
-    transport_identification: str | None = _box("transport_identification")
+    gross_weight_unit: str | None = _box("gross_weight_unit", Certificate)
+    transport_mode: str | None = _box("transport_mode", Certificate)
+    transport_identification: str | None = _box("transport_identification", Certificate)
+    transport_document: str | None = _box("transport_document", Certificate)
+    departure_date: date | None = _box("departure_date")
     # Reg. (EU) 2021/2306 only.
-    traders: list[int] | None = _box("traders")
-    point_of_entry_kind: str | None = _box("point_of_entry_kind")
-    transport_document: str | None = _box("transport_document")
+    traders: list[Id] | None = _box("traders")
+    point_of_entry_kind: str | None = _box("point_of_entry_kind", Certificate)
     prior_notification_at: datetime | None = _box("prior_notification_at")
     transfer_requested: bool | None = _box("transfer_requested")
-    requested_control_point: int | None = _box("requested_control_point")
+    requested_control_point: Id | None = _box("requested_control_point")
     customs_warehousing: bool | None = _box("customs_warehousing")
     inward_processing: bool | None = _box("inward_processing")
-    customs_operator: int | None = _box("customs_operator")
-    customs_operator_control_body: str | None = _box("customs_operator_control_body")
-    customs_information: str | None = _box("customs_information")
-    customs_declaration_reference: str | None = _box("customs_declaration_reference")
+    customs_operator: Id | None = _box("customs_operator")
+    customs_operator_control_body: str | None = _box("customs_operator_control_body", ControlBodyCode, "code")
+    customs_information: str | None = _box("customs_information", Certificate)
+    customs_declaration_reference: str | None = _box("customs_declaration_reference", Certificate)
     transfer_to_control_point: bool | None = _box("transfer_to_control_point")
-    control_point: int | None = _box("control_point")
-    transfer_transport_mode: str | None = _box("transfer_transport_mode")
-    transfer_transport_identification: str | None = _box("transfer_transport_identification")
-    transfer_transport_document: str | None = _box("transfer_transport_document")
-    identity_check: str | None = _box("identity_check")
-    physical_check: str | None = _box("physical_check")
+    control_point: Id | None = _box("control_point")
+    transfer_transport_mode: str | None = _box("transfer_transport_mode", Certificate)
+    transfer_transport_identification: str | None = _box("transfer_transport_identification", Certificate)
+    transfer_transport_document: str | None = _box("transfer_transport_document", Certificate)
+    identity_check: str | None = _box("identity_check", Certificate)
+    physical_check: str | None = _box("physical_check", Certificate)
     laboratory_test: bool | None = _box("laboratory_test")
-    laboratory_result: str | None = _box("laboratory_result")
+    laboratory_result: str | None = _box("laboratory_result", Certificate)
 
 
 class CreateIn(BoxesIn):
-    acting_for: int | None = None  # a membership id; the first one that may create a COI when absent
+    acting_for: Id | None = None  # a membership id; the first one that may create a COI when absent
     form: Literal["1235/2008", "2021/2306"] | None = Field(
         None, description="The form of the COI; by default the server's COI_FORM_DEFAULT"
     )
@@ -122,6 +136,7 @@ class DocumentOut(Schema):
     original_name: str
     content_type: str
     size: int
+    withdrawn_at: datetime | None = None
 
 
 class CertificateOut(Schema):
@@ -166,7 +181,7 @@ def _list_query() -> type[Schema]:
     fields: dict[str, Any] = {
         name: (str, "updated" if name == "sort" else "") for name in CertificateFilter.base_filters
     }
-    return create_model("ListQuery", __base__=Schema, **fields, page=(int, 1))
+    return create_model("ListQuery", __base__=StrictIn, **fields, page=(Page, 1))
 
 
 if TYPE_CHECKING:  # for mypy, a schema like any other; for ninja, the fields read from the FilterSet
@@ -181,13 +196,13 @@ class ErrorOut(Schema):
     boxes: dict[str, list[str]] | None = None
 
 
-class DocumentIn(Schema):
-    type: str
-    reference: str = ""
-    date: str = ""
-    issuing_country: str = ""
-    issuer: str = ""
-    description: str = ""
+class DocumentIn(StrictIn):
+    type: str = column(Document, "type", ...)
+    reference: str = column(Document, "reference")
+    date: str = Field("", max_length=10, description="YYYY-MM-DD")
+    issuing_country: str = column(Document, "issuing_country")
+    issuer: str = column(Document, "issuer")
+    description: str = column(Document, "description")
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -221,8 +236,8 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "boxes": as_data(coi),
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
-        "editable_boxes": sorted(editable_boxes(coi, roles)),
-        "problems": problems or {},
+        "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
+        "problems": problems if problems is not None else rules.warnings(coi),
     }
 
 
@@ -282,20 +297,23 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     return Status(201, _out(person, coi, problems))
 
 
-@router.get("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Read a COI")
+@router.get("/{id:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Read a COI")
 def read(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     person = _person(request)
     return _out(person, get_visible(person, coi_id))
 
 
-@router.patch("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
+@router.patch("/{id:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
 def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
     person = _person(request)
-    coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    try:
+        coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    except services.BoxErrors as exc:  # nothing was stored
+        return _box_errors(exc)
     return _out(person, coi, problems)
 
 
-@router.post("/{int:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
+@router.post("/{id:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
@@ -305,8 +323,8 @@ def submit(request: HttpRequest, coi_id: int) -> Any:
     return _out(person, coi)
 
 
-@router.post("/{int:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")
-def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> Any:
+@router.post("/{id:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")
+def copy(request: HttpRequest, coi_id: int, acting_for: Id | None = None) -> Any:
     person = _person(request)
     try:
         coi = services.copy_as_new(person, acting(request, acting_for), coi_id)
@@ -315,8 +333,9 @@ def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> An
     return Status(201, _out(person, coi))
 
 
-@router.post("/{int:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
+@router.post("/{id:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
 def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: File[UploadedFile]) -> Any:
+    refuse_unknown_form_fields(request, DocumentIn, "file")
     try:
         document = services.add_document(_person(request), coi_id, fields.dict(), file)
     except services.BoxErrors as exc:
@@ -324,7 +343,7 @@ def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: Fi
     return Status(201, document)
 
 
-@router.get("/{int:coi_id}/documents/{int:document_id}", response={200: None, **ERRORS}, summary="Download")
+@router.get("/{id:coi_id}/documents/{id:document_id}", response={200: None, **ERRORS}, summary="Download")
 def download(request: HttpRequest, coi_id: int, document_id: int) -> FileResponse:
     coi = get_visible(_person(request), coi_id)
     document = Document.objects.filter(certificate=coi, pk=document_id).first()
@@ -338,7 +357,7 @@ def download(request: HttpRequest, coi_id: int, document_id: int) -> FileRespons
     )
 
 
-@router.delete("/{int:coi_id}/documents/{int:document_id}", response={204: None, **ERRORS}, summary="Remove")
+@router.delete("/{id:coi_id}/documents/{id:document_id}", response={204: None, **ERRORS}, summary="Remove")
 def detach(request: HttpRequest, coi_id: int, document_id: int) -> Status:
     services.remove_document(_person(request), coi_id, document_id)
     return Status(204, None)

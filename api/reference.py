@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
+from api.schema import StrictIn
 from reference.countries import country_choices
 from reference.lists import (
     DOCUMENT_FIELD_LABELS,
@@ -15,6 +16,7 @@ from reference.lists import (
     PackagingType,
     TransportMode,
     WeightUnit,
+    document_fields,
 )
 from reference.models import CnCode
 from reference.nomenclature import cn_categories, cn_path, cn_tree, get_cn, search_cn
@@ -49,14 +51,19 @@ class FieldOut(Schema):
     label: str
 
 
+class DocumentFieldOut(FieldOut):
+    required: bool
+
+
 class DocumentTypeOut(ChoiceOut):
     mandatory_fields: list[FieldOut]
+    fields: list[DocumentFieldOut]  # every field of the type, mandatory ones first; any other is refused
 
 
-class SearchIn(Schema):
-    q: str = ""
-    limit: int = 20
-    lang: str | None = None
+class SearchIn(StrictIn):
+    q: str = Field("", max_length=200)
+    limit: int = Field(20, ge=1, le=50)
+    lang: str | None = Field(None, max_length=8)
 
 
 def _language(request: HttpRequest, lang: str | None) -> str:
@@ -120,6 +127,7 @@ def document_types(request: HttpRequest) -> list[dict[str, object]]:
             "value": value,
             "label": str(label),
             "mandatory_fields": [{"name": f, "label": str(DOCUMENT_FIELD_LABELS[f])} for f in DOCUMENT_FIELDS[value]],
+            "fields": [{"name": f.name, "label": f.label, "required": f.required} for f in document_fields(value)],
         }
         for value, label in DocumentType.choices
     ]

@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
+from core.converters import MAX_ID
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
@@ -28,24 +29,33 @@ def _indexes(post: QueryDict, pattern: str) -> list[int]:
 
 
 def data_from_post(post: QueryDict) -> BoxData:
-    data: BoxData = {f: post.get(f, "") for f in SCALARS}
-    data["origin_countries"] = post.getlist("origin_countries")
-    data["release_in_batches"] = post.get("release_in_batches") == "on"
-    data["commodities"] = [
-        {
-            "cn_code": post.get(f"c-{c}-cn", ""),
-            "lines": [
-                {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
-                | {k: post.get(f"c-{c}-l-{n}-{k}", "") for k in UNION_LINE_KEYS if f"c-{c}-l-{n}-{k}" in post}
-                for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
-            ],
-        }
-        for c in _indexes(post, r"^c-(\d+)-cn$")
-    ]
-    data["containers"] = [
-        {"number": post.get(f"k-{k}-number", ""), "seals": post.get(f"k-{k}-seals", "")}
-        for k in _indexes(post, r"^k-(\d+)-number$")
-    ]
+    """The boxes a form posted, and only those: a form that posts some fields never blanks the others. Lists
+    and the batches tick are read when the form says it shows them (`shown`: origin_countries, box_12,
+    commodities, containers), since an empty list or an unticked box posts nothing."""
+    shown = set(post.getlist("shown"))
+    data: BoxData = {f: post.get(f, "") for f in SCALARS if f in post}
+    if "origin_countries" in shown or "origin_countries" in post:
+        data["origin_countries"] = post.getlist("origin_countries")
+    if "box_12" in shown or "release_in_batches" in post:
+        data["release_in_batches"] = post.get("release_in_batches") == "on"
+    commodity_indexes = _indexes(post, r"^c-(\d+)-cn$")
+    if "commodities" in shown or commodity_indexes:
+        data["commodities"] = [
+            {
+                "cn_code": post.get(f"c-{c}-cn", ""),
+                "lines": [
+                    {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
+                    | {k: post.get(f"c-{c}-l-{n}-{k}", "") for k in UNION_LINE_KEYS if f"c-{c}-l-{n}-{k}" in post}
+                    for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
+                ],
+            }
+            for c in commodity_indexes
+        ]
+    container_indexes = _indexes(post, r"^k-(\d+)-number$")
+    if "containers" in shown or container_indexes:
+        data["containers"] = [
+            {"number": post.get(f"k-{k}-number", ""), "seals": post.get(f"k-{k}-seals", "")} for k in container_indexes
+        ]
     return data
 
 
@@ -57,7 +67,7 @@ def apply_action(data: BoxData, action: str, new_cn: str) -> None:
     """Add or remove a commodity, a line or a container in the typed data (nothing is saved)."""
     name, *args = action.split("-")
     at = [int(a) for a in args if a.isdigit()]
-    commodities, containers = data["commodities"], data["containers"]
+    commodities, containers = data.setdefault("commodities", []), data.setdefault("containers", [])
     if name == "add_commodity" and normalise_cn(new_cn):
         commodities.append({"cn_code": normalise_cn(new_cn), "lines": [empty_line()]})
     elif name == "remove_commodity" and at and at[0] < len(commodities):
@@ -75,10 +85,12 @@ def apply_action(data: BoxData, action: str, new_cn: str) -> None:
 
 
 def _pk(value: Any) -> int | None:
+    """An id as typed, or None when it is none (empty, not a number, out of a bigint's range)."""
     try:
-        return int(value) if value not in (None, "") else None
+        pk = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return pk if pk is not None and 0 < pk <= MAX_ID else None
 
 
 @dataclass
@@ -176,20 +188,6 @@ def choices() -> dict[str, Any]:
         "transport_modes": TransportMode.choices,
         "document_types": DocumentType.choices,
     }
-
-
-def posted_fields(post: QueryDict) -> set[str]:
-    """The box fields the page really posted (a box shown read-only posts none of its fields)."""
-    found = {f for f in SCALARS if f in post}
-    if "origin_countries" in post:
-        found.add("origin_countries")
-    if "first_consignee" in post or "release_in_batches" in post:
-        found.add("release_in_batches")
-    if any(re.match(r"^c-\d+-cn$", key) for key in post):
-        found.add("commodities")
-    if any(re.match(r"^k-\d+-number$", key) for key in post):
-        found.add("containers")
-    return found
 
 
 def _canonical(value: Any) -> Any:

@@ -84,9 +84,12 @@ class Certificate(models.Model):
     transport_identification = models.CharField(
         _("identification of the means of transport"), max_length=200, blank=True
     )
-    # Reg. (EU) 2021/2306 only (certificates/coi_forms/form_2021_2306.py): box 17's transport document, box 6,
+    # Box 17 also names the transport document and the date the goods leave (expected, then actual): the COI
+    # is issued before the goods leave (Reg. (EU) 2018/848, art. 45(1)(b)(iii)); see rules.IssuedBeforeDeparture.
+    transport_document = models.CharField(_("transport document reference"), max_length=100, blank=True)
+    departure_date = models.DateField(_("date of departure"), null=True, blank=True)
+    # Reg. (EU) 2021/2306 only (certificates/coi_forms/form_2021_2306.py): box 6,
     # box 10's kind, and the Union part, boxes 20-29 (boxes 19 = rfl, 24 = first_consignee, 30-31 = signatures).
-    transport_document = models.CharField(_("international transport document"), max_length=200, blank=True)
     traders = models.ManyToManyField(
         Operator, blank=True, related_name="traded_certificates",
         verbose_name=_("operators who buy or sell without storing or handling"),
@@ -295,6 +298,11 @@ class Document(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # After submission a document is never deleted: it is withdrawn, kept and still downloadable by the parties.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("accompanying document")

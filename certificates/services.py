@@ -9,8 +9,10 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
@@ -22,18 +24,20 @@ from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow import history
-from core.errors import DomainError, Invalid
+from certificates.workflow.models import Step
+from core.errors import Conflict, DomainError, Invalid, NotFound
+from core.text import column as text_column
+from core.text import refusal as text_refusal
+from core.text import too_long
 from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
+# Refused, with the reasons at their boxes (defined with the rules; named here for pages and the API).
+BoxErrors = rules.BoxErrors
 
-class BoxErrors(Invalid):
-    """Refused, with the reasons at their boxes: `{box: [message, ...]}`."""
 
-    def __init__(self, problems: rules.Problems, message: str | None = None) -> None:
-        super().__init__(message or _("Some boxes need your attention."), code="boxes")
-        self.problems = problems
+NOT_SAVED = gettext_lazy("Nothing was saved: correct the boxes marked and save again.")
 
 
 # Creating -------------------------------------------------------------------------------------------
@@ -87,6 +91,8 @@ def create_draft(
     if values.get("exporter") is None:
         exporter_box = coi_form.box_of_field["exporter"]
         raise BoxErrors(rules.merge(errors, {exporter_box: [_("Choose the exporter before saving the draft.")]}))
+    if errors:
+        raise BoxErrors(errors, str(NOT_SAVED))
     coi = Certificate(
         form=coi_form.code,
         creator=person.user,
@@ -97,7 +103,8 @@ def create_draft(
     with transaction.atomic():
         coi.save()
         _store(coi, values)
-    return coi, rules.merge(errors, form_problems(_fresh(coi), rules.draft_problems))
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
@@ -105,7 +112,7 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
     transport and documents."""
     source = _fresh(get_visible(person, pk))
     data = as_data(source)
-    for field in ("containers", "transport_mode", "transport_identification"):
+    for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
         data.pop(field)
     coi, _problems = create_draft(person, membership, data)
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
@@ -117,34 +124,58 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
 
 
 def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, rules.Problems]:
-    """Change the boxes the person's roles may change in the COI's status (the matrix). What can be read is
-    saved; what cannot comes back as problems at its box, with the rules' warnings."""
+    """Change the boxes the person's roles may change in the COI's status (the matrix, and box 17 while it may
+    be completed later). A draft saves what can be read and returns the rest, with the rules' warnings, as
+    problems at their boxes. After submission a change runs the submission's checks on the day and is refused
+    whole (`BoxErrors`, nothing changed) when it empties a mandatory box, leaves a problem at a box it changed
+    or brings a new one (`rules.edit_refusal`); it is written in the history otherwise."""
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
-        boxes = editable_boxes(coi, roles_on(person, coi))
-        box_of_field = form_of(coi).typed_box_of_field
-        _refuse_foreign(form_of(coi), data)
+        roles = roles_on(person, coi)
+        coi_form = form_of(coi)
+        box_of_field = coi_form.typed_box_of_field
+        _refuse_foreign(coi_form, data)
+        boxes = rules.boxes_open_to(coi, roles)
         refused = sorted({box_of_field[f] for f in data if f in box_of_field} - boxes)
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
         values, errors = _read(data, box_of_field)
-        refusals = form_rules.edit_refusals(coi, {box_of_field[f] for f in values}, roles_on(person, coi), values)
-        if refusals:
-            raise BoxErrors(rules.merge(errors, refusals), _("These boxes cannot change now: see the boxes marked."))
-        errors = rules.merge(errors, form_rules.edit_warnings(coi, values))
-        if coi.is_draft and "exporter" in values and values["exporter"] is None:
-            values.pop("exporter")
-            message = _("A draft keeps its exporter: choose another one instead.")
-            errors = rules.merge(errors, {box_of_field["exporter"]: [message]})
-        before = None if coi.is_draft else history.snapshot(coi)
+        if errors:
+            raise BoxErrors(errors, str(NOT_SAVED))
+        refusals = form_rules.edit_refusals(coi, {box_of_field[f] for f in values}, roles, values)
+        rules.require(refusals, _("These boxes cannot change now: see the boxes marked."))
+        warned = form_rules.edit_warnings(coi, values)
+        if coi.is_draft:
+            return _update_draft(coi, values, warned)
+        before, before_problems = history.snapshot(coi), _guide_problems(_fresh(coi), rules.submission_problems)
         _store(coi, values)
-        if before is not None:
-            history.record_edit(person, coi, roles_on(person, coi), before, history.snapshot(coi))
+        after_coi = _fresh(coi)
+        after = as_data(after_coi)
+        refusal = rules.edit_refusal(
+            before,
+            after,
+            before_problems,
+            _guide_problems(after_coi, rules.submission_problems),
+            box_17_by_table="17" in editable_boxes(coi, roles),
+        )
+        rules.require(coi_form.renumber(refusal), _("The change was not saved: see the boxes marked."))
+        history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
-    check = rules.draft_problems if coi.is_draft else rules.submission_problems
-    return coi, rules.merge(errors, form_problems(coi, check))
+    return coi, rules.merge(warned, form_problems(coi, rules.submission_problems), form_problems(coi, rules.warnings))
+
+
+def _update_draft(
+    coi: Certificate, values: dict[str, Any], errors: rules.Problems
+) -> tuple[Certificate, rules.Problems]:
+    if "exporter" in values and values["exporter"] is None:
+        values.pop("exporter")
+        message = _("A draft keeps its exporter: choose another one instead.")
+        errors = rules.merge(errors, {form_of(coi).box_of_field["exporter"]: [message]})
+    _store(coi, values)
+    coi = _fresh(coi)
+    return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
 def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
@@ -158,12 +189,18 @@ def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
 
 
 def form_problems(coi: Certificate, check: Any) -> rules.Problems:
-    """The rules' problems (`certificates/rules.py` writes them at the guides' box numbers), at the boxes of
-    the COI's form. On the 2021/2306 form box 24 (first consignee) may stay empty at issue: the importer gives
-    it before verification (Art. 4(1)(b) of 2021/2307), so an empty one reads as the guides' "in batches"."""
+    """The rules' problems (`certificates/rules/` writes them at the guides' box numbers), at the boxes of
+    the COI's form (`_guide_problems`)."""
+    return form_of(coi).renumber(_guide_problems(coi, check))
+
+
+def _guide_problems(coi: Certificate, check: Any) -> rules.Problems:
+    """`check(coi)` at the guides' box numbers. On the 2021/2306 form box 24 (first consignee) may stay empty
+    at issue: the importer gives it before verification (Art. 4(1)(b) of 2021/2307), so an empty one reads as
+    the guides' "in batches"."""
     if coi.form == FormCode.R2021_2306:
         coi.release_in_batches = not coi.first_consignee_id
-    return form_of(coi).renumber(check(coi))
+    return check(coi)
 
 
 def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[dict[str, Any], rules.Problems]:
@@ -195,8 +232,6 @@ def _fresh(coi: Certificate) -> Certificate:
 
 # Documents ------------------------------------------------------------------------------------------
 
-DOCUMENT_TEXT = {"reference": 100, "issuer": 200, "description": 500}
-
 
 def add_document(person: Person, pk: int, fields: dict[str, Any], upload: UploadedFile | None) -> Document:
     """Attach an accompanying document at any step: a type, that type's mandatory fields and a PDF, PNG or
@@ -222,6 +257,8 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
     document.size = upload.size or 0
     document.file.save(upload.name or "document", upload, save=False)
     document.save()
+    if not coi.is_draft:
+        history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
     return document
 
 
@@ -259,7 +296,13 @@ def _read_document_fields(document: Document, fields: dict[str, Any], problems: 
 
 
 def _read_text(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
-    setattr(document, name, str(given)[: DOCUMENT_TEXT[name]])
+    """A text as typed, refused at its field (never cut) when too long or holding a refused character."""
+    value = str(given)
+    limit = text_column(Document, name)[1] or 0
+    message = text_refusal(value) or (too_long(value, limit) if len(value) > limit else None)
+    if message:
+        rules.add(problems, name, message)
+    setattr(document, name, value)
 
 
 def _read_country(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
@@ -283,16 +326,29 @@ def _read_date(document: Document, name: str, given: Any, problems: rules.Proble
 _READERS = {"issuing_country": _read_country, "date": _read_date}
 
 
-def remove_document(person: Person, pk: int, document_id: int) -> None:
-    coi = get_visible(person, pk)
-    _require_some_edit_right(person, coi)
-    document = coi.documents.filter(pk=document_id).first()
-    if document is None:
-        raise DomainError(_("No such document."), status=404, code="not_found")
-    document.file.delete(save=False)
-    document.delete()
+def remove_document(person: Person, pk: int, document_id: int) -> Document | None:
+    """A draft's document is deleted; once the COI is submitted it is withdrawn instead (`rules.DocumentsKept`):
+    kept, still downloadable by the parties, with who withdrew it and when in the history. Returns the
+    withdrawn document (None when deleted)."""
+    with transaction.atomic():
+        coi = get_visible(person, pk, for_update=True)
+        _require_some_edit_right(person, coi)
+        document = coi.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound(_("No such document."))
+        if rules.DocumentsKept.deleted_for_good(coi):
+            document.file.delete(save=False)
+            document.delete()
+            return None
+        refusal = rules.DocumentsKept.refusal(document)
+        if refusal:
+            raise Conflict(refusal)
+        document.withdrawn_at, document.withdrawn_by = timezone.now(), person.user
+        document.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        history.document_step(person, coi, document, Step.DOCUMENT_WITHDRAWN)
+    return document
 
 
 def _require_some_edit_right(person: Person, coi: Certificate) -> None:
-    if not editable_boxes(coi, roles_on(person, coi)):
+    if not rules.boxes_open_to(coi, roles_on(person, coi)):
         raise DomainError(_("You may not change this COI in its status."))

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import filters, lookups, queries, services
+from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.coi_forms import FormCode, form_of
@@ -26,9 +26,8 @@ from certificates.forms import (
     choices,
     data_from_post,
     empty_line,
-    posted_fields,
 )
-from certificates.matrix import ALL_BOXES, Action, allowed, editable_boxes
+from certificates.matrix import ALL_BOXES, Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import steps
@@ -78,6 +77,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "certificates/list.html",
         {
             "page": page,
+            # Rows from the cache; the products are read only for rows rendered anew.
+            "rows": page_cache.list_rows(page.object_list),
             "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
@@ -139,31 +140,36 @@ def new_form(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     coi = _visible_or_404(person, pk)
-    editable = editable_boxes(coi, roles_on(person, coi))
+    editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
+    stored = as_data(queries.detail_queryset().get(pk=pk))
     if request.method == "GET":
-        return _render_form(request, as_data(queries.detail_queryset().get(pk=pk)), editable=editable, coi=coi)
-    posted = data_from_post(request.POST)
+        return _render_form(request, stored, editable=editable, coi=coi)
+    posted = data_from_post(request.POST)  # only the boxes the form posted: the others are never blanked
     if coi.form == FormCode.R2021_2306:
         posted.update(form_page.fields_from_post(request.POST))
     box_of_field = form_of(coi).typed_box_of_field
-    stored = as_data(queries.detail_queryset().get(pk=pk))
     # The boxes the person may change keep what was typed; the others show what is stored.
-    data = {f: (v if box_of_field.get(f) in editable else stored.get(f, v)) for f, v in posted.items()}
+    data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
-    shown = {f for f in posted_fields(request.POST) if f in box_of_field and box_of_field[f] not in editable}
-    locked = changed_fields(posted, stored, shown)
+    locked = changed_fields(
+        posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
+    )
     if locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
         message = _("You may not change this box in the COI's status: your change was not saved.")
         problems = {box_of_field[f]: [message] for f in sorted(locked)}
         messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
         return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
-    changes = {f: v for f, v in data.items() if box_of_field.get(f) in editable}
-    coi, problems = services.update_boxes(person, pk, changes)
+    changes = {f: v for f, v in posted.items() if box_of_field.get(f) in editable}
+    try:
+        coi, problems = services.update_boxes(person, pk, changes)
+    except services.BoxErrors as exc:
+        messages.error(request, exc.message)
+        return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
 
 
@@ -198,7 +204,7 @@ def _after_save(
 
 def _editable(person: Person, coi: Certificate) -> set[str]:
     coi.refresh_from_db()
-    return editable_boxes(coi, roles_on(person, coi))
+    return rules.boxes_open_to(coi, roles_on(person, coi))
 
 
 def _render_form(
@@ -245,19 +251,21 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
     """The COI's page. After a refused workflow step (`refused`: the step's name, the posted form and the
     error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
-    coi = queries.detail_queryset().filter(pk=pk).first()
+    # The row and its version only: what is the same for every party comes rendered from the cache.
+    coi = page_cache.page_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
-    if not roles:
+    if coi is None or not roles:
         raise Http404
     return render(
         request,
         "certificates/detail.html",
         {
             "coi": coi,
+            "parts": page_cache.shared_parts(coi),
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": editable_boxes(coi, roles),
-            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),  # type: ignore[union-attr]  # roles: found
+            "editable": rules.boxes_open_to(coi, roles),
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
@@ -311,7 +319,7 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
     upload comes back as this page with every typed value and the message at its field."""
     person = _person(request)
     coi = _visible_or_404(person, pk)
-    if not editable_boxes(coi, roles_on(person, coi)):
+    if not rules.boxes_open_to(coi, roles_on(person, coi)):
         raise Http404
     if request.method == "POST":
         try:
@@ -361,8 +369,17 @@ def _render_document_form(
 def remove_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
-    services.remove_document(person, pk, document_id)
-    messages.success(request, _("The document was removed."))
+    try:
+        withdrawn = services.remove_document(person, pk, document_id)
+    except NotFound:
+        raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("certificates:detail", pk=pk)
+    if withdrawn is None:
+        messages.success(request, _("The document was removed."))
+    else:
+        messages.success(request, _("The document was withdrawn: it stays on the COI, marked as withdrawn."))
     return redirect("certificates:detail", pk=pk)
 
 

@@ -73,7 +73,10 @@ def refused(coi: Certificate) -> Certificate:
 def in_part(coi: Certificate) -> Certificate:
     """Part can be released: one extract submitted by the importer, endorsed, its consignee's box 13 signed."""
     base = _decide(_checked(_issued_and_notified(coi)), COIStatus.BASIS_FOR_EXTRACT, "Lot SOF-2026-032 held back")
-    lot = base.commodities.first().lines.first()
+    commodity = base.commodities.first()
+    lot = commodity.lines.first() if commodity is not None else None
+    if lot is None:
+        raise ValueError("The demo COI has no line to extract.")
     foods = _operator("ACME Bio Foods FR")
     extract = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot.pk: (100, "2250")})
     extracts.submit_extract(person(IMPORTER), extract.pk)

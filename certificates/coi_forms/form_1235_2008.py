@@ -59,7 +59,13 @@ BOXES = (
     Box("14", "14", _("Container number"), ("containers",), CREATORS, until_status=ISSUED, optional=True),
     Box("15", "15", _("Seal number"), ("containers",), CREATORS, until_status=ISSUED, optional=True),
     Box("16", "16", _("Total gross weight"), ("gross_weight", "gross_weight_unit"), CREATORS, until_status=ISSUED),
-    Box("17", "17", _("Means of transport"), ("transport_mode", "transport_identification"), CREATORS),
+    Box(
+        "17",
+        "17",
+        _("Means of transport"),
+        ("transport_mode", "transport_identification", "transport_document", "departure_date"),
+        CREATORS,
+    ),
     Box(
         "18",
         "18",

@@ -90,7 +90,7 @@ BOXES = (
         "17",
         "17",
         _("Means of transport"),
-        ("transport_mode", "transport_identification", "transport_document"),
+        ("transport_mode", "transport_identification", "transport_document", "departure_date"),
         CREATORS,
         until_status=ISSUED,
         part="issuing",

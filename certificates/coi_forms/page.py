@@ -95,7 +95,8 @@ def sections(
         widgets = []
         for name in names:
             kind = WIDGETS[name]
-            label = str(Certificate._meta.get_field(name).verbose_name) if name != "rfl" else str(box.title)
+            field = Certificate._meta.get_field(name)
+            label = str(getattr(field, "verbose_name", name)) if name != "rfl" else str(box.title)
             choices = points if kind == "point" else CHOICES.get(name, ())
             value = data.get(name)
             if kind == "operators":

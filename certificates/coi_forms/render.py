@@ -136,8 +136,8 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         return []
     if value in (None, ""):
         return []
-    prefix = labels.get(name)
-    return [f"{prefix}: {value}" if prefix else str(value)]
+    title = labels.get(name)
+    return [f"{title}: {value}" if title else str(value)]
 
 
 def products(coi: Any) -> list[dict[str, Any]]:

@@ -30,6 +30,10 @@ class Signature:
     signed_at: datetime.datetime | None
     text: str = ""
     decision: str = ""
+    # Box 18 signed after box 17's date of departure: the issuing body's reason (issue 11, rule 7).
+    late_reason: str = ""
+    # Box 21: the first consignee declared the packaging, container or COI not in order (its remark is in `text`).
+    not_in_order: bool = False
 
 
 def signatures_of(coi: Certificate) -> dict[str, Signature]:
@@ -42,7 +46,11 @@ def signatures_of(coi: Certificate) -> dict[str, Signature]:
             place=record.place,
             signed_at=record.signed_at,
             text=record.declaration,
-            decision=" ".join(p for p in (str(record.get_decision_display()), record.reason) if p),
+            decision=" ".join(p for p in (str(record.get_decision_display()), record.reason) if p)
+            if record.decision
+            else "",
+            late_reason=record.reason if record.box == SignatureRecord.Box.ISSUING_BODY else "",
+            not_in_order=record.not_in_order,
         )
         for record in SignatureRecord.objects.filter(certificate=coi).order_by("box")
     }

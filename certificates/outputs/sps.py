@@ -39,6 +39,7 @@ from certificates.boxes import as_data
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
 from certificates.queries import detail_queryset
+from core.text import printable
 from directory.models import IdentifierType, Operator
 from reference.lists import TransportMode, WeightUnit
 
@@ -83,7 +84,7 @@ def rsm(name: str) -> str:
 def _sub(parent: etree._Element, name: str, text: Any = None, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, ram(name), attrs)
     if text is not None:
-        element.text = str(text)
+        element.text = printable(str(text))  # a character stored before core.text's rule cannot break XML
     return element
 
 
@@ -157,7 +158,8 @@ def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
         value = data.get(name)
         if value in (None, "", False):
             continue
-        text = value.isoformat() if hasattr(value, "isoformat") else ("true" if value is True else str(value))
+        isoformat = getattr(value, "isoformat", None)
+        text = isoformat() if isoformat is not None else ("true" if value is True else str(value))
         notes.append((NOTE_2021_2306 + name, text))
     return notes
 

@@ -132,3 +132,17 @@ def test_it_names_a_documents_missing_field_by_its_label_on_submission(world):
     coi.documents.create(type="invoice", reference="INV-1", issuer="Atlas", original_name="i.pdf", content_type="x")
     problems = DocumentFieldsGiven().check(coi)
     assert problems["documents"] == ["Commercial invoice INV-1: “Date of issue” missing."]
+
+
+def test_it_lists_each_types_fields_through_the_api(client, world):
+    client.force_login(french(world.importer))
+    types = {t["value"]: t for t in client.get("/api/v1/reference/document-types").json()}
+    fields = types["packing_list"]["fields"]
+    assert [(f["name"], f["required"]) for f in fields] == [
+        ("reference", True),
+        ("date", True),
+        ("issuer", False),
+        ("description", False),
+    ]
+    with translation.override("fr"):
+        assert fields[0]["label"] == str(DocumentField.REFERENCE.label)

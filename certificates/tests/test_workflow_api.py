@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
 from certificates.statuses import COIStatus
+from directory.models import ActivityKind
 
+from .factories import ActivityFactory
 from .workflow_world import CHECKS, code, make_flow
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,7 @@ def test_it_signs_box_18_with_the_checks_and_a_code(client, flow):
 
 def test_it_answers_403_with_the_reason_404_to_outsiders_and_409_once_signed(client, flow):
     coi = flow.w.submitted()
+    User.objects.filter(pk__in=[flow.w.importer.pk, flow.w.control_body.pk]).update(language="fr")
     body = {"box": "18", "place": "Paris", "code": code(), "checks": CHECKS}
     r = post(client, f"{coi.pk}/sign", body, flow.w.importer)
     assert r.status_code == 403 and "Importateur" in r.json()["detail"]  # in the person's language
@@ -77,6 +80,8 @@ def test_it_shows_the_problems_at_their_boxes_when_the_coi_is_incomplete(client,
 
 def test_it_decides_box_20_and_gives_the_history_with_old_and_new_values(client, flow):
     coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    # ACME also receives goods itself: a first consignee must be certified as one (issue 11, rule 3).
+    ActivityFactory(operator=flow.w.acme, kind=ActivityKind.OPERATOR, control_body_code=flow.w.ecocert_fr)
     r = client.patch(
         f"{URL}/{coi.pk}", {"first_consignee": flow.w.acme.pk}, content_type="application/json", **auth(flow.w.importer)
     )
@@ -103,6 +108,7 @@ def test_it_decides_box_20_and_gives_the_history_with_old_and_new_values(client,
 
 def test_extracts_split_and_depletion_through_the_api(client, flow):
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    User.objects.filter(pk=flow.w.forwarder.pk).update(language="fr")
     lots = client.get(f"{URL}/{base.pk}/lots", **auth(flow.w.forwarder)).json()["lots"]
     lot_a = lots[0]["line"]
     quantities = [{"line": lot_a, "packages": 500, "net_weight": "100"}]

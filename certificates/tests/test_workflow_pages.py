@@ -6,7 +6,9 @@ import pytest
 
 from certificates.services import update_boxes
 from certificates.statuses import COIStatus
+from directory.models import ActivityKind
 
+from .factories import ActivityFactory
 from .workflow_world import make_flow
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +26,7 @@ def page_of(client, user, coi):
 
 def test_it_shows_the_history_as_a_timeline_with_old_and_new_values(client, flow):
     coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    ActivityFactory(operator=flow.w.acme, kind=ActivityKind.OPERATOR, control_body_code=flow.w.ecocert_fr)
     update_boxes(flow.person(flow.w.importer), coi.pk, {"first_consignee": flow.w.acme.pk})
     html = page_of(client, flow.w.inao_agent, coi)
     assert 'data-testid="history-sign_18"' in html and "ECOCERT SA (MA-BIO-154)" in html

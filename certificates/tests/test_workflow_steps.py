@@ -12,14 +12,16 @@ from django.core.management import call_command
 from certificates.access import get_visible
 from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate
-from certificates.services import update_boxes
+from certificates.services import BoxErrors, update_boxes
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, steps
 from certificates.workflow import extracts as extract_steps
 from certificates.workflow.models import HistoryEntry, Signature, Step
 from core.errors import Conflict, DomainError, Invalid
 from core.models import Notice, NoticeKind
+from directory.models import ActivityKind
 
+from .factories import ActivityFactory
 from .workflow_world import CHECKS, code, make_flow
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,7 @@ def test_it_signs_box_18_after_the_checks_and_records_who_for_whom(flow):
         flow.person(flow.w.control_body),
         coi.pk,
         documentary="acceptable",
-        physical="not_acceptable",
+        physical="not_done",
         physical_remarks="Two bags torn",
     )
     steps.sign_box_18(flow.person(flow.w.control_body), coi.pk, place="Agadir", code=code())
@@ -139,8 +141,10 @@ def test_it_records_box_edits_with_old_and_new_values(flow):
     entry = coi.history.get(step=Step.EDIT)
     assert entry.changes == [{"box": "16", "field": "gross_weight", "old": "16500.000", "new": "16600.000"}]
     assert entry.actor == flow.w.control_body and entry.role == "control_body"
-    with pytest.raises(DomainError, match="box 17"):
+    with pytest.raises(BoxErrors) as refused:
         update_boxes(flow.person(flow.w.control_body), coi.pk, {"transport_identification": "Other ship"})
+    assert "Box 17 is already filled" in refused.value.problems["17"][0]
+    ActivityFactory(operator=flow.w.acme, kind=ActivityKind.OPERATOR, control_body_code=flow.w.ecocert_fr)
     update_boxes(flow.person(flow.w.importer), coi.pk, {"first_consignee": flow.w.acme.pk})
     entry = coi.history.filter(step=Step.EDIT).last()
     assert {
@@ -173,7 +177,8 @@ def test_it_replaces_a_signed_coi_and_the_old_one_becomes_replaced_when_the_new_
 def test_it_refuses_to_sign_a_replacement_when_the_old_one_moved_on(flow):
     old = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
     new = after_signature.replace(flow.person(flow.w.control_body), old.pk)
-    flow.decide(old, COIStatus.CONSIGNMENT_VERIFIED)
+    # Box 20 is refused while the replacement is open (issue 11, rule 8): the old one moved on before that rule.
+    Certificate.objects.filter(pk=old.pk).update(status=COIStatus.CONSIGNMENT_VERIFIED)
     with pytest.raises(Conflict, match="can no longer be replaced"):
         flow.sign_18(new)
     new.refresh_from_db()

@@ -33,4 +33,11 @@ Where the table is silent, this is how it is read (and why):
 - "Edit parts of box 13" is read as box 13 (the guide does not say which parts); box edits between steps
   go through `services.update_boxes`, which asks the table and writes a "Boxes changed" history entry.
 - What remains of a lot counts every extract but deleted ones: a draft extract reserves its quantities.
+- The rules that give the COI its legal value are checked again at every step that gives it effect, on
+  that day (issue 11; `certificates/rules/steps.py`): box 18 runs every submission rule (box 1 certifies
+  the exporter, every party and producer certified that day), refuses a "Not acceptable" check and, after
+  box 17's date of departure, wants the reason; box 20 (or an extract's endorsement) and box 21 check the
+  importer and the first consignee; a box edit is refused when it breaks a rule or empties a mandatory box.
+  Box 17 may be completed later (its empty fields, by the control body, the importer or the RFL) until box
+  20. While a replacement is open, box 20 and the deletion of the COI it replaces are refused (409).
 """

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from certificates import rules
 from certificates.access import Person
 from certificates.matrix import Action
 from certificates.models import Certificate, Commodity, CommodityLine, Container
@@ -96,6 +97,7 @@ def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
         "transport_identification",
         "transport_document",
         "point_of_entry_kind",
+        "departure_date",
     ):
         setattr(target, field, getattr(source, field))
     target.save()
@@ -151,6 +153,9 @@ def delete(person: Person, pk: int, *, reason: str) -> Certificate:
         role = acting_role(person, coi, Action.DELETE)
         if not reason.strip():
             raise Invalid(_("Give the reason for deleting this COI."), code="reason")
+        rules.require(
+            rules.ReplacementProtects().check(coi, "delete"), _("This COI cannot be deleted now."), status=409
+        )
         change_status(person, coi, COIStatus.DELETED, Step.DELETE, role=role, note=reason.strip())
         tell(
             coi,

@@ -175,7 +175,7 @@ def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
         role = acting_role(person, base, Action.DEPLETE)
         if is_depleted(base):
             raise Conflict(_("This COI has already been marked as depleted."))
-        Depletion.objects.create(certificate=base, by=person.user, note=note.strip()[:1000])
+        Depletion.objects.create(certificate=base, by=person.user, note=note.strip())
         if base.form == "2021/2306":  # customs sees the status "Depleted" (2024/2145, Annex I)
             change_status(person, base, COIStatus.DEPLETED, Step.DEPLETE, role=role, note=note.strip())
         else:

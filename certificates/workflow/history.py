@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from certificates.access import Person
+from certificates.access import Person, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
 from certificates.coi_forms import form_of
-from certificates.models import Certificate
+from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow.models import HistoryEntry, Step
@@ -91,6 +91,14 @@ def record_edit(person: Person, coi: Certificate, roles: set[str], before: BoxDa
     if changes:
         role = next((r for r in ROLE_ORDER if r in roles), "")
         record(person, coi, Step.EDIT, role=role, old_status=coi.status, changes=changes)
+
+
+def document_step(person: Person, coi: Certificate, document: Document, step: str) -> None:
+    """An accompanying document attached or withdrawn after submission: who, when, and which document."""
+    roles = roles_on(person, coi)
+    role = next((r for r in ROLE_ORDER if r in roles), "")
+    note = f"{document} ({document.original_name})"
+    record(person, coi, step, role=role, old_status=coi.status, note=note)
 
 
 def diff(before: BoxData, after: BoxData, box_of_field: dict[str, str] | None = None) -> list[dict[str, str]]:

@@ -42,6 +42,8 @@ class Step(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
     FLAG = "flag", _("OFIS irregularity flagged")
     DELETE = "delete", _("Deleted")
+    DOCUMENT_ADDED = "document_added", _("Document attached")
+    DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
 
 
 class Checks(models.Model):
@@ -85,7 +87,11 @@ class Signature(models.Model):
     signed_at = models.DateTimeField(_("date"), default=timezone.now)
     declaration = models.TextField(_("declaration"))
     decision = models.CharField(_("decision"), max_length=30, choices=COIStatus.choices, blank=True)
+    # Box 20: the reason of the decision; box 18: why it was signed after the date of departure (box 17);
+    # box 21: the first consignee's remark when the packaging, container or COI are not in order.
     reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    # Box 21: the first consignee declared on receipt that the packaging, container or COI are not in order.
+    not_in_order = models.BooleanField(_("not in order"), default=False)
 
     class Meta:
         verbose_name = _("signature")

@@ -14,13 +14,14 @@ from accounts.models import User
 from certificates.models import Certificate
 from certificates.statuses import COIRole
 from core.notify import NoticeKind, notify
-from directory.models import Membership, Status
+from directory.models import ActivityKind, Membership, OperatorActivity, Status
 
 ALL_PARTIES = frozenset(COIRole.values)
 
 
-def staff_of(coi: Certificate, roles: Iterable[str]) -> list[User]:
-    """The people with a Valid membership of the organisations holding those roles on the COI."""
+def staff_of(coi: Certificate, roles: Iterable[str], *, importer_body: bool = False) -> list[User]:
+    """The people with a Valid membership of the organisations holding those roles on the COI, and with
+    `importer_body` the staff of the control body certifying the importer (its Organic Importer activity)."""
     wanted = set(roles)
     operators = [
         getattr(coi, f"{field}_id")
@@ -36,6 +37,10 @@ def staff_of(coi: Certificate, roles: Iterable[str]) -> list[User]:
     if COIRole.ENTRY_AUTHORITY in wanted and coi.point_of_entry_id:
         authorities.append(coi.point_of_entry.authority_id)  # type: ignore[union-attr]  # point_of_entry_id checked in the condition
     codes = [coi.control_body_code_id] if COIRole.CONTROL_BODY in wanted else []
+    if importer_body and coi.importer_id:
+        codes += OperatorActivity.objects.filter(operator_id=coi.importer_id, kind=ActivityKind.IMPORTER).values_list(
+            "control_body_code_id", flat=True
+        )
     query = Q(operator_id__in=[o for o in operators if o])
     query |= Q(authority_id__in=[a for a in authorities if a])
     query |= Q(control_body_code_id__in=[c for c in codes if c])
@@ -59,6 +64,7 @@ def tell(
     params: dict[str, Any] | None = None,
     actor: Any = None,
     kind: str = NoticeKind.CERTIFICATE,
+    importer_body: bool = False,
 ) -> int:
     """Notify the staff of the parties holding `roles` on the COI (but the actor) of one step.
 
@@ -66,7 +72,11 @@ def tell(
     it in their own language. `text` is what the actor typed (a reason, a description), as typed.
     """
     values = {"number": coi.number or str(coi.pk), **(params or {})}
-    people = [u for u in staff_of(coi, roles) if actor is None or u.pk != getattr(actor, "pk", None)]
+    people = [
+        u
+        for u in staff_of(coi, roles, importer_body=importer_body)
+        if actor is None or u.pk != getattr(actor, "pk", None)
+    ]
     return notify(
         people,
         kind=kind,

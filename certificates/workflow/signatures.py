@@ -23,6 +23,11 @@ DECLARATION_21 = gettext_noop(
     "The undersigned certifies, on receipt, that the packaging or containers of the consignment and the "
     "labelling of the products have been checked and correspond to this certificate."
 )
+# Box 21 when the first consignee finds the packaging, the container or the COI not in order (issue 11, rule 10).
+DECLARATION_21_NOT_IN_ORDER = gettext_noop(
+    "The undersigned declares, on receipt, that the packaging, the container or the certificate of this "
+    "consignment are not in order: %(remark)s"
+)
 
 
 def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, declaration: str, **extra: Any) -> None:
@@ -37,7 +42,7 @@ def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, d
         signer=person.user,
         signer_name=person_name(person.user),
         organisation=organisation_of(coi, role),
-        place=place.strip()[:200],
+        place=place.strip(),
         declaration=declaration,
         **extra,
     )

@@ -14,14 +14,21 @@ from certificates.access import Person, roles_on
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.queries import detail_queryset
-from certificates.services import BoxErrors, form_problems
+from certificates.rules import BoxErrors
+from certificates.services import form_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
 from certificates.workflow.models import CheckResult, Checks, Signature, Step
 from certificates.workflow.notify import ALL_PARTIES, tell
 from certificates.workflow.numbering import next_number
-from certificates.workflow.signatures import DECLARATION_18, DECLARATION_20, DECLARATION_21, sign
+from certificates.workflow.signatures import (
+    DECLARATION_18,
+    DECLARATION_20,
+    DECLARATION_21,
+    DECLARATION_21_NOT_IN_ORDER,
+    sign,
+)
 from certificates.workflow.status import change_status
 from core.errors import Conflict, DomainError, Invalid
 
@@ -84,9 +91,9 @@ def _store_checks(
         certificate=coi,
         defaults={
             "documentary": documentary,
-            "documentary_remarks": doc_remarks.strip()[:1000],
+            "documentary_remarks": doc_remarks.strip(),
             "physical": physical,
-            "physical_remarks": phys_remarks.strip()[:1000],
+            "physical_remarks": phys_remarks.strip(),
             "recorded_by": person.user,
             "recorded_at": timezone.now(),
         },
@@ -101,10 +108,18 @@ def _store_checks(
 
 
 def sign_box_18(
-    person: Person, pk: int, *, place: str, code: str | None = None, checks: dict[str, str] | None = None
+    person: Person,
+    pk: int,
+    *,
+    place: str,
+    code: str | None = None,
+    checks: dict[str, str] | None = None,
+    late_reason: str = "",
 ) -> Certificate:
     """The issuing control body signs its declaration, after its checks; a replacement's signature
-    makes the COI it replaces Replaced."""
+    makes the COI it replaces Replaced. Refused (`BoxErrors`, 422) unless every rule holds that day
+    (`rules.box_18_problems`); `late_reason` says why it is signed after the date of departure of box 17
+    (kept with the signature, in the history and on the PDF)."""
     with transaction.atomic():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_18)
@@ -121,10 +136,15 @@ def sign_box_18(
             )
         if not Checks.objects.filter(certificate=coi).exists():
             raise Invalid(_("Record the documentary and physical checks before signing."), code="checks")
-        _require_complete(coi)
+        _require_complete(coi, late_reason)
         old = _replaced_one(person, coi)
-        sign(person, coi, Signature.Box.ISSUING_BODY, role, place=place, declaration=_(DECLARATION_18))
-        change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role)
+        late = late_reason.strip() if rules.IssuedBeforeDeparture.late(coi) else ""
+        sign(person, coi, Signature.Box.ISSUING_BODY, role, place=place, declaration=_(DECLARATION_18), reason=late)
+        note = _("Signed after the date of departure (%(day)s): %(reason)s") % {
+            "day": coi.departure_date.isoformat() if coi.departure_date else "",
+            "reason": late,
+        }
+        change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role, note=note if late else "")
         if old is not None:
             change_status(
                 person,
@@ -150,10 +170,11 @@ def sign_box_18(
     return coi
 
 
-def _require_complete(coi: Certificate) -> None:
-    problems = form_problems(detail_queryset().get(pk=coi.pk), rules.submission_problems)
-    if problems:
-        raise BoxErrors(problems, _("The COI cannot be signed yet: see the boxes marked."))
+def _require_complete(coi: Certificate, late_reason: str) -> None:
+    problems = form_problems(
+        detail_queryset().get(pk=coi.pk), lambda fresh: rules.box_18_problems(fresh, late_reason=late_reason)
+    )
+    rules.require(problems, _("The COI cannot be signed yet: see the boxes marked."))
 
 
 def _replaced_one(person: Person, coi: Certificate) -> Certificate | None:
@@ -189,6 +210,8 @@ def decide(
         role = acting_role(person, coi, Action.SIGN_20)
         require_two_factor(person, code)
         _check_decision(coi, decision, reason)
+        rules.require(rules.ReplacementProtects().check(coi), _("Box 20 cannot be signed now."), status=409)
+        rules.require(rules.box_20_problems(coi, decision), _("Box 20 cannot be signed: see the boxes marked."))
         label = COIStatus(decision).label
         sign(
             person,
@@ -198,7 +221,7 @@ def decide(
             place=place,
             declaration=_(DECLARATION_20) % {"decision": label},
             decision=decision,
-            reason=reason.strip()[:1000],
+            reason=reason.strip(),
         )
         change_status(person, coi, decision, Step.SIGN_20, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision == COIStatus.CONSIGNMENT_VERIFIED else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
@@ -225,18 +248,47 @@ def _check_decision(coi: Certificate, decision: str, reason: str) -> None:
 # Box 21 ------------------------------------------------------------------------------------------------
 
 
-def sign_box_21(person: Person, pk: int, *, place: str, code: str | None = None) -> Certificate:
-    """The first consignee's declaration on receipt."""
+def sign_box_21(
+    person: Person, pk: int, *, place: str, code: str | None = None, in_order: bool = True, remark: str = ""
+) -> Certificate:
+    """The first consignee's declaration on receipt: in order, or not in order with a remark saying what (the
+    parties and the importer's control body are told). Refused (`BoxErrors`) unless the importer and the first
+    consignee are certified that day (`rules.box_21_problems`)."""
     with transaction.atomic():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_21)
         require_two_factor(person, code)
-        sign(person, coi, Signature.Box.FIRST_CONSIGNEE, role, place=place, declaration=_(DECLARATION_21))
-        change_status(person, coi, COIStatus.FIRST_CONSIGNEE_SIGNED, Step.SIGN_21, role=role)
-        tell(
-            coi,
-            ALL_PARTIES - {COIRole.FIRST_CONSIGNEE},
-            gettext_noop("COI %(number)s: the first consignee signed box 21 on receipt"),
-            actor=person.user,
+        rules.require(
+            rules.box_21_problems(coi, in_order=in_order, remark=remark),
+            _("Box 21 cannot be signed: see the boxes marked."),
         )
+        remark = "" if in_order else remark.strip()[:1000]
+        declaration = _(DECLARATION_21) if in_order else _(DECLARATION_21_NOT_IN_ORDER) % {"remark": remark}
+        sign(
+            person,
+            coi,
+            Signature.Box.FIRST_CONSIGNEE,
+            role,
+            place=place,
+            declaration=declaration,
+            reason=remark,
+            not_in_order=not in_order,
+        )
+        change_status(person, coi, COIStatus.FIRST_CONSIGNEE_SIGNED, Step.SIGN_21, role=role, note=remark)
+        if in_order:
+            tell(
+                coi,
+                ALL_PARTIES - {COIRole.FIRST_CONSIGNEE},
+                gettext_noop("COI %(number)s: the first consignee signed box 21 on receipt"),
+                actor=person.user,
+            )
+        else:
+            tell(
+                coi,
+                ALL_PARTIES - {COIRole.FIRST_CONSIGNEE},
+                gettext_noop("COI %(number)s: the first consignee declared on receipt that something is not in order"),
+                remark,
+                actor=person.user,
+                importer_body=True,
+            )
     return coi

@@ -88,7 +88,14 @@ def record_checks(person: Person, pk: int, post: Any) -> Any:
 @step_view(gettext_noop("Box 18 signed."))
 def sign_18(person: Person, pk: int, post: Any) -> Any:
     checks = _checks(post) if post.get("documentary") else None
-    return steps.sign_box_18(person, pk, place=post.get("place", ""), code=_code(post), checks=checks)
+    return steps.sign_box_18(
+        person,
+        pk,
+        place=post.get("place", ""),
+        code=_code(post),
+        checks=checks,
+        late_reason=post.get("late_reason", ""),
+    )
 
 
 @step_view(gettext_noop("Box 20 signed."))
@@ -105,7 +112,15 @@ def decide(person: Person, pk: int, post: Any) -> Any:
 
 @step_view(gettext_noop("Box 21 signed."))
 def sign_21(person: Person, pk: int, post: Any) -> Any:
-    return steps.sign_box_21(person, pk, place=post.get("place", ""), code=_code(post))
+    """Box 21: in order unless `in_order` is posted as "no", then with its `remark`."""
+    return steps.sign_box_21(
+        person,
+        pk,
+        place=post.get("place", ""),
+        code=_code(post),
+        in_order=post.get("in_order", "yes") != "no",
+        remark=post.get("remark", ""),
+    )
 
 
 @step_view(gettext_noop("Replacement created: check its boxes, then sign box 18."), show_result=True)

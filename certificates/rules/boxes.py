@@ -1,8 +1,9 @@
-"""The COI's business rules (guide 000, 3.1), one class per rule, its docstring the rule's text.
+"""The rules of the COI's boxes (guide 000, 3.1), one class per rule, its docstring the rule's text.
 
 Each rule's `check(coi)` returns the problems it finds as `{box: [message, ...]}` so pages and the API
 show each message at its box, in the reader's language. A draft is saved whatever these say (once it
-has an exporter); `submission_problems` runs them all before "Submit for certification".
+has an exporter); `submission_problems` runs them all before "Submit for certification", and the steps
+after it run them again on their own day (`certificates/rules/steps.py`).
 """
 
 from __future__ import annotations
@@ -11,34 +12,20 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
 from certificates.models import Certificate, CommodityLine
+from certificates.rules.problems import Problems, add
 from core.typography import quantity
-from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, Status
+from directory.models import Authority, ControlBodyCode
 from reference.countries import country_name, is_member_state
-from reference.lists import DOCUMENT_FIELD_LABELS, TransportMode, mandatory_fields, to_kg
+from reference.lists import TransportMode, to_kg
 from reference.models import CnCode
 from reference.nomenclature import categories_for
 from reference.procedures import procedure_for
-
-Problems = dict[str, list[str]]
-
-
-def add(problems: Problems, box: str, message: str) -> None:
-    problems.setdefault(box, []).append(message)
-
-
-def merge(*many: Problems) -> Problems:
-    out: Problems = {}
-    for problems in many:
-        for box, messages in problems.items():
-            out.setdefault(box, []).extend(messages)
-    return out
 
 
 def cn_categories(cn_code: CnCode) -> set[str]:
@@ -58,8 +45,10 @@ def coi_categories(coi: Certificate) -> set[str]:
 
 
 def coi_date(coi: Certificate) -> datetime.date:
-    """The COI's date for certification checks: its submission day, or today while it is being submitted."""
-    return timezone.localdate(coi.submitted_at) if coi.submitted_at else timezone.localdate()
+    """The day a COI's parties must be certified on: the day of the step being taken, that is today. A COI
+    submitted while its exporter was certified is not signed once the certificate has expired (issue 11,
+    rule 2: every party check runs again, on that day, at every step that gives the COI effect)."""
+    return timezone.localdate()
 
 
 # Box 1 ------------------------------------------------------------------------------------------------
@@ -298,117 +287,3 @@ class MandatoryBoxes:
             if not value:
                 add(problems, box, message)
         return problems
-
-
-class PartiesCertified:
-    """Boxes 4, 11 and 12: the exporter, the importer and the first consignee have a Valid profile with the
-    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the COI's date by a
-    control body whose recognition covers the products."""
-
-    PARTIES = (
-        ("4", "exporter", ActivityKind.EXPORTER),
-        ("11", "importer", ActivityKind.IMPORTER),
-        ("12", "first_consignee", ActivityKind.OPERATOR),
-    )
-
-    @staticmethod
-    def refusal(operator: Operator, kind: str, day: datetime.date, categories: set[str]) -> str | None:
-        """Why this operator may not stand in the box on that day, or None."""
-        if operator.status != Status.VALID:
-            return _("%(name)s does not have a Valid profile.") % {"name": operator.name}
-        activity = next((a for a in operator.activities.all() if a.kind == kind), None)
-        label = ActivityKind(kind).label
-        if activity is None:
-            return _("%(name)s has no activity “%(activity)s”.") % {"name": operator.name, "activity": label}
-        if not activity.certified_on(day):
-            return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
-                "name": operator.name,
-                "activity": label,
-                "day": day.isoformat(),
-            }
-        if categories and not activity.control_body_code.covers(categories):
-            return _("%(name)s's control body %(code)s is not recognised for these products.") % {
-                "name": operator.name,
-                "code": activity.control_body_code.code,
-            }
-        return None
-
-    def check(self, coi: Certificate) -> Problems:
-        problems: Problems = {}
-        day, categories = coi_date(coi), coi_categories(coi)
-        for box, field, kind in self.PARTIES:
-            operator = getattr(coi, field)
-            if operator is not None:
-                reason = self.refusal(operator, kind, day, categories)
-                if reason:
-                    add(problems, box, reason)
-        return problems
-
-
-class DocumentFieldsGiven:
-    """Accompanying documents: each has the mandatory fields of its type."""
-
-    box = "documents"
-
-    def check(self, coi: Certificate) -> Problems:
-        problems: Problems = {}
-        for document in coi.documents.all():
-            for field in mandatory_fields(document.type):
-                if not getattr(document, field):
-                    add(
-                        problems,
-                        self.box,
-                        _("%(doc)s: “%(field)s” missing.") % {"doc": document, "field": DOCUMENT_FIELD_LABELS[field]},
-                    )
-        return problems
-
-
-# Uploaded files --------------------------------------------------------------------------------------
-
-MAGIC: dict[bytes, str] = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-
-
-def sniff(head: bytes) -> str | None:
-    """Accompanying documents are PDF, PNG or JPEG, recognised by their first bytes, never by their name."""
-    for magic, content_type in MAGIC.items():
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def upload_refusal(size: int, head: bytes) -> str | None:
-    """An uploaded file is a PDF, PNG or JPEG (checked by content) of at most MAX_UPLOAD_MB megabytes."""
-    if size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-        return _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
-    if size == 0 or sniff(head) is None:
-        return _("The file must be a PDF, PNG or JPEG document.")
-    return None
-
-
-SUBMISSION_RULES = (
-    MandatoryBoxes(),
-    ControlBodyRecognised(),
-    SingleOriginForSingleLot(),
-    AuthorityOfMemberState(),
-    ConsigneeOrBatches(),
-    LinesComplete(),
-    ContainerNumbersValid(),
-    ContainersForVessel(),
-    GrossWeightCoversNetWeights(),
-    PartiesCertified(),
-    DocumentFieldsGiven(),
-)
-# Shown as warnings while a draft is being filled: the same, less the "still missing" ones.
-DRAFT_RULES = tuple(r for r in SUBMISSION_RULES if not isinstance(r, MandatoryBoxes | LinesComplete))
-
-
-def submission_problems(coi: Certificate) -> Problems:
-    return merge(*(rule.check(coi) for rule in SUBMISSION_RULES))
-
-
-def draft_problems(coi: Certificate) -> Problems:
-    return merge(*(rule.check(coi) for rule in DRAFT_RULES))

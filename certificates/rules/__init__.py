@@ -1,0 +1,88 @@
+"""The COI's rules, one class per rule (its docstring the rule's text), in one place for every page, API call
+and import: the boxes' rules (`boxes.py`), the parties' (`parties.py`), the accompanying documents'
+(`documents.py`), what submission runs (`submission.py`) and what each step after submission runs again on
+its own day (`steps.py`). `problems.py` carries refusals at their boxes."""
+
+from certificates.rules.boxes import (
+    AuthorityOfMemberState,
+    ConsigneeOrBatches,
+    ContainerNumbersValid,
+    ContainersForVessel,
+    ControlBodyRecognised,
+    GrossWeightCoversNetWeights,
+    LinesComplete,
+    MandatoryBoxes,
+    ProcedureDerived,
+    SingleOriginForSingleLot,
+    cn_categories,
+    coi_categories,
+    coi_date,
+    product_categories,
+)
+from certificates.rules.documents import DocumentFieldsGiven, DocumentsKept, sniff, upload_refusal
+from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
+from certificates.rules.problems import BoxErrors, Problems, add, merge, require
+from certificates.rules.steps import (
+    ChangeKeepsRules,
+    ChecksAcceptable,
+    DepartureAfterSubmission,
+    FirstConsigneeDeclaration,
+    IssuedBeforeDeparture,
+    MandatoryNeverEmptied,
+    ReplacementProtects,
+    TransportCompletedLater,
+    box_18_problems,
+    box_20_problems,
+    box_21_problems,
+    boxes_open_to,
+    edit_refusal,
+    warnings,
+)
+from certificates.rules.submission import DRAFT_RULES, SUBMISSION_RULES, draft_problems, submission_problems
+
+__all__ = [
+    "DRAFT_RULES",
+    "SUBMISSION_RULES",
+    "AuthorityOfMemberState",
+    "BoxErrors",
+    "ChangeKeepsRules",
+    "ChecksAcceptable",
+    "ConsigneeOrBatches",
+    "ContainerNumbersValid",
+    "ContainersForVessel",
+    "ControlBodyRecognised",
+    "DepartureAfterSubmission",
+    "DocumentFieldsGiven",
+    "DocumentsKept",
+    "FirstConsigneeDeclaration",
+    "GrossWeightCoversNetWeights",
+    "IssuedBeforeDeparture",
+    "IssuerCertifiesExporter",
+    "LinesComplete",
+    "MandatoryBoxes",
+    "MandatoryNeverEmptied",
+    "PartiesCertified",
+    "Problems",
+    "ProcedureDerived",
+    "ProducersCertified",
+    "ReplacementProtects",
+    "SingleOriginForSingleLot",
+    "TransportCompletedLater",
+    "add",
+    "box_18_problems",
+    "box_20_problems",
+    "box_21_problems",
+    "boxes_open_to",
+    "cn_categories",
+    "coi_categories",
+    "coi_date",
+    "draft_problems",
+    "edit_refusal",
+    "merge",
+    "product_categories",
+    "require",
+    "sniff",
+    "submission_problems",
+    "upload_refusal",
+    "warnings",
+]

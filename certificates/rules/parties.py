@@ -1,0 +1,136 @@
+"""The parties of the COI (boxes 1, 4, 5, 6, 11, 12, 13): the issuing body certifies the exporter, and every
+party is certified on the day of the step (guide 000, 3.1; Reg. (EU) 2018/848, art. 45 and 46)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate, CommodityLine
+from certificates.rules.boxes import coi_categories, coi_date
+from certificates.rules.problems import Problems, add
+from directory.models import ActivityKind, Operator, OperatorActivity, Status
+
+
+class IssuerCertifiesExporter:
+    """Box 1: the issuing control body is the body that certifies the exporter of box 4: the exporter's Organic
+    Exporter activity names that very code (guide 000, 3.1, box 1: "l'organisme ... qui contrôle
+    l'exportateur"; Reg. (EU) 2018/848, art. 45(1)(b)(iii)). That the activity is valid that day is
+    `PartiesCertified`'s check at box 4."""
+
+    box = "1"
+
+    def check(self, coi: Certificate) -> Problems:
+        if coi.control_body_code is None or coi.exporter is None:
+            return {}
+        activity = next((a for a in coi.exporter.activities.all() if a.kind == ActivityKind.EXPORTER), None)
+        if activity is None or activity.control_body_code_id == coi.control_body_code_id:
+            return {}
+        return {
+            self.box: [
+                _("%(code)s does not certify the exporter %(exporter)s: its control body is %(its)s.")
+                % {
+                    "code": coi.control_body_code.code,
+                    "exporter": coi.exporter.name,
+                    "its": activity.control_body_code.code,
+                }
+            ]
+        }
+
+
+class PartiesCertified:
+    """Boxes 4, 11 and 12: the exporter, the importer and the first consignee have a Valid profile with the
+    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the day of the step
+    by a control body whose recognition covers the products. `boxes` narrows the check to some parties: box 20
+    and box 21 check the importer and the first consignee, an extract's endorsement its consignee (box 12)."""
+
+    PARTIES = (
+        ("4", "exporter", ActivityKind.EXPORTER),
+        ("11", "importer", ActivityKind.IMPORTER),
+        ("12", "first_consignee", ActivityKind.OPERATOR),
+    )
+
+    def __init__(self, boxes: tuple[str, ...] = ("4", "11", "12")) -> None:
+        self.boxes = boxes
+
+    @staticmethod
+    def refusal(operator: Operator, kind: str, day: datetime.date, categories: set[str]) -> str | None:
+        """Why this operator may not stand in the box on that day, or None."""
+        if operator.status != Status.VALID:
+            return _("%(name)s does not have a Valid profile.") % {"name": operator.name}
+        activity = next((a for a in operator.activities.all() if a.kind == kind), None)
+        label = ActivityKind(kind).label
+        if activity is None:
+            return _("%(name)s has no activity “%(activity)s”.") % {"name": operator.name, "activity": label}
+        if not activity.certified_on(day):
+            return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
+                "name": operator.name,
+                "activity": label,
+                "day": day.isoformat(),
+            }
+        if categories and not activity.control_body_code.covers(categories):
+            return _("%(name)s's control body %(code)s is not recognised for these products.") % {
+                "name": operator.name,
+                "code": activity.control_body_code.code,
+            }
+        return None
+
+    def check(self, coi: Certificate) -> Problems:
+        problems: Problems = {}
+        day, categories = coi_date(coi), coi_categories(coi)
+        for box, field, kind in self.PARTIES:
+            operator = getattr(coi, field) if box in self.boxes else None
+            if operator is not None:
+                reason = self.refusal(operator, kind, day, categories)
+                if reason:
+                    add(problems, box, reason)
+        return problems
+
+
+class ProducersCertified:
+    """Boxes 5, 6 and 13: each producer / processor of box 13 has a Valid profile and an Organic Producer /
+    Processor activity certified on the day of the step by the control body its line names."""
+
+    box = "13"
+
+    def check(self, coi: Certificate) -> Problems:
+        lines = [line for line in coi.lines() if line.producer_id]
+        activities = {
+            a.operator_id: a
+            for a in OperatorActivity.objects.filter(
+                operator_id__in={line.producer_id for line in lines}, kind=ActivityKind.PRODUCER
+            )
+        }
+        problems: Problems = {}
+        day, seen = coi_date(coi), set()
+        for line in lines:
+            key = (line.producer_id, line.producer_control_body_code_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            reason = self.refusal(line, activities.get(line.producer_id or 0), day)
+            if reason:
+                add(problems, self.box, reason)
+        return problems
+
+    @staticmethod
+    def refusal(line: CommodityLine, activity: OperatorActivity | None, day: datetime.date) -> str | None:
+        producer: Operator = line.producer  # type: ignore[assignment]
+        if producer.status != Status.VALID:
+            return _("%(name)s does not have a Valid profile.") % {"name": producer.name}
+        label = ActivityKind(ActivityKind.PRODUCER).label
+        if activity is None:
+            return _("%(name)s has no activity “%(activity)s”.") % {"name": producer.name, "activity": label}
+        if not activity.certified_on(day):
+            return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
+                "name": producer.name,
+                "activity": label,
+                "day": day.isoformat(),
+            }
+        if line.producer_control_body_code_id and activity.control_body_code_id != line.producer_control_body_code_id:
+            return _("%(name)s is not certified by %(code)s.") % {
+                "name": producer.name,
+                "code": line.producer_control_body_code.code,  # type: ignore[union-attr]
+            }
+        return None
