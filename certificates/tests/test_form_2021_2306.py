@@ -163,8 +163,9 @@ def test_it_warns_of_a_prior_notification_less_than_one_working_day_ahead(flow):
 
 def test_it_says_at_box_20_what_is_not_a_date(flow):
     coi = issued(flow)
-    coi, problems = services.update_boxes(flow.person(flow.w.importer), coi.pk, {"prior_notification_at": "soon"})
-    assert "soon is not a date and time" in problems["20"][0]
+    with pytest.raises(Invalid) as exc:  # an unreadable value refuses the edit whole (issue 12)
+        services.update_boxes(flow.person(flow.w.importer), coi.pk, {"prior_notification_at": "soon"})
+    assert "soon is not a date and time" in exc.value.problems["20"][0]
 
 
 # Boxes 23, 25, 29, 30 -------------------------------------------------------------------------------
