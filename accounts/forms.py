@@ -12,6 +12,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.text import TextFormMixin
+
 HUMAN_CHECK_SESSION_KEY = "signup_human_check"
 
 
@@ -22,7 +24,7 @@ def new_human_check(request: HttpRequest) -> str:
     return f"{a} + {b}"
 
 
-class SignupForm(forms.Form):
+class SignupForm(TextFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email"), help_text=_("Your professional email is strongly advised."))
@@ -70,17 +72,17 @@ class FirstPasswordForm(SetPasswordForm):
             self.fields[name].widget.render_value = True
 
 
-class ResendLinkForm(forms.Form):
+class ResendLinkForm(TextFormMixin, forms.Form):
     email = forms.EmailField(label=_("Email"))
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(TextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP export.")
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "language"]

@@ -9,6 +9,6 @@ urlpatterns = [
     path("welcome/<str:uidb64>/<str:token>/", views.welcome_view, name="welcome"),
     path("welcome/resend/", views.resend_link_view, name="resend_link"),
     path("me/", views.account_view, name="account"),
-    path("me/tokens/<int:pk>/revoke/", views.revoke_token_view, name="revoke_token"),
+    path("me/tokens/<id:pk>/revoke/", views.revoke_token_view, name="revoke_token"),
     path("language/", views.set_language_view, name="set_language"),
 ]

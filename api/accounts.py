@@ -6,21 +6,22 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from accounts.models import ApiToken, User
 from accounts.two_factor import code_is_valid, totp_of
+from api.schema import StrictIn, column
 from core.errors import DomainError
 from directory.services import memberships_summary
 
 router = Router(tags=["accounts"])
 
 
-class TokenIn(Schema):
-    email: str
-    password: str
-    totp: str | None = None
-    name: str = "script"
+class TokenIn(StrictIn):
+    email: str = column(User, "email", ...)
+    password: str = Field(..., max_length=4096)
+    totp: str | None = Field(None, max_length=12)
+    name: str = column(ApiToken, "name", "script")
 
 
 class TokenOut(Schema):
@@ -61,7 +62,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str
     totp = totp_of(user)
     if totp is not None and not (payload.totp and code_is_valid(totp, payload.totp.strip())):
         raise DomainError(_("A valid two-factor code is required."), code="totp_required", status=401)
-    token, secret = ApiToken.issue(user, payload.name[:100] or "script")
+    token, secret = ApiToken.issue(user, payload.name or "script")
     return Status(201, {"token": secret, "name": token.name})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -48,3 +49,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     # The same body as every other refusal (a sentence in `detail`), with each invalid field in `errors`.
     body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": exc.errors}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that cannot be parsed at all (a multipart form without its boundary): 400, declared."""
+    return api.create_response(
+        request, {"detail": _("The request body cannot be read."), "code": "bad_request"}, status=400
+    )

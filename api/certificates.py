@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
@@ -14,66 +14,67 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import create_model
 
+from api.schema import CN_TYPED, Count, Id, Page, StrictIn, column, refuse_unknown_form_fields
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.filters import CertificateFilter, certificate_filter, page_of
-from certificates.models import Certificate, Document
+from certificates.models import Certificate, CommodityLine, Container, Document
 from certificates.workflow import steps
 from core.errors import DomainError
 from directory.access import valid_memberships
-from directory.models import Membership, Operator
+from directory.models import ControlBodyCode, Membership, Operator
 
 router = Router(tags=["certificates"])
 
 
-class LineIn(Schema):
-    trade_name: str = ""
-    lot_number: str = ""
-    packages: int | None = None
-    packaging_type: str = ""
+class LineIn(StrictIn):
+    trade_name: str = column(CommodityLine, "trade_name")
+    lot_number: str = column(CommodityLine, "lot_number")
+    packages: Count | None = None
+    packaging_type: str = column(CommodityLine, "packaging_type")
     net_weight: Decimal | None = None
-    net_weight_unit: str = "kg"
-    producer: int | None = None
+    net_weight_unit: str = column(CommodityLine, "net_weight_unit", "kg")
+    producer: Id | None = None
 
 
-class CommodityIn(Schema):
-    cn_code: str
+class CommodityIn(StrictIn):
+    cn_code: str = Field(..., max_length=CN_TYPED, description="The eight digits; spaces and dots allowed")
     lines: list[LineIn] = []
 
 
-class ContainerIn(Schema):
-    number: str
-    seals: str = ""
+class ContainerIn(StrictIn):
+    number: str = column(Container, "number", ...)
+    seals: str = column(Container, "seals")
 
 
-class BoxesIn(Schema):
+class BoxesIn(StrictIn):
     """Only the fields sent change. Operators, authorities and points of entry by id; box 1 by code."""
 
-    national_reference: str | None = None
-    control_body_code: str | None = None
-    exporter: int | None = None
-    origin_countries: list[str] | None = None
-    export_country: str | None = None
-    release_member_state: str | None = None
-    validating_authority: int | None = None
-    point_of_entry: int | None = None
-    importer: int | None = None
-    rfl: int | None = None
-    first_consignee: int | None = None
+    national_reference: str | None = column(Certificate, "national_reference", None)
+    control_body_code: str | None = column(ControlBodyCode, "code", None)
+    exporter: Id | None = None
+    origin_countries: list[Annotated[str, Field(max_length=2)]] | None = None
+    export_country: str | None = column(Certificate, "export_country", None)
+    release_member_state: str | None = column(Certificate, "release_member_state", None)
+    validating_authority: Id | None = None
+    point_of_entry: Id | None = None
+    importer: Id | None = None
+    rfl: Id | None = None
+    first_consignee: Id | None = None
     release_in_batches: bool | None = None
     commodities: list[CommodityIn] | None = None
     containers: list[ContainerIn] | None = None
     gross_weight: Decimal | None = None
-    gross_weight_unit: str | None = None
-    transport_mode: str | None = None
-    transport_identification: str | None = None
-    transport_document: str | None = None
+    gross_weight_unit: str | None = column(Certificate, "gross_weight_unit", None)
+    transport_mode: str | None = column(Certificate, "transport_mode", None)
+    transport_identification: str | None = column(Certificate, "transport_identification", None)
+    transport_document: str | None = column(Certificate, "transport_document", None)
     departure_date: date | None = None
 
 
 class CreateIn(BoxesIn):
-    acting_for: int | None = None  # a membership id; the first one that may create a COI when absent
+    acting_for: Id | None = None  # a membership id; the first one that may create a COI when absent
 
 
 class DocumentOut(Schema):
@@ -131,7 +132,7 @@ def _list_query() -> type[Schema]:
     fields: dict[str, Any] = {
         name: (str, "updated" if name == "sort" else "") for name in CertificateFilter.base_filters
     }
-    return create_model("ListQuery", __base__=Schema, **fields, page=(int, 1))
+    return create_model("ListQuery", __base__=StrictIn, **fields, page=(Page, 1))
 
 
 if TYPE_CHECKING:  # for mypy, a schema like any other; for ninja, the fields read from the FilterSet
@@ -146,13 +147,13 @@ class ErrorOut(Schema):
     boxes: dict[str, list[str]] | None = None
 
 
-class DocumentIn(Schema):
-    type: str
-    reference: str = ""
-    date: str = ""
-    issuing_country: str = ""
-    issuer: str = ""
-    description: str = ""
+class DocumentIn(StrictIn):
+    type: str = column(Document, "type", ...)
+    reference: str = column(Document, "reference")
+    date: str = Field("", max_length=10, description="YYYY-MM-DD")
+    issuing_country: str = column(Document, "issuing_country")
+    issuer: str = column(Document, "issuer")
+    description: str = column(Document, "description")
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -245,20 +246,23 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     return Status(201, _out(person, coi, problems))
 
 
-@router.get("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Read a COI")
+@router.get("/{id:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Read a COI")
 def read(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     person = _person(request)
     return _out(person, get_visible(person, coi_id))
 
 
-@router.patch("/{int:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
+@router.patch("/{id:coi_id}", response={200: CertificateOut, **ERRORS}, summary="Change boxes")
 def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
     person = _person(request)
-    coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    try:
+        coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
+    except services.BoxErrors as exc:  # nothing was stored
+        return _box_errors(exc)
     return _out(person, coi, problems)
 
 
-@router.post("/{int:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
+@router.post("/{id:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
@@ -268,8 +272,8 @@ def submit(request: HttpRequest, coi_id: int) -> Any:
     return _out(person, coi)
 
 
-@router.post("/{int:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")
-def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> Any:
+@router.post("/{id:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")
+def copy(request: HttpRequest, coi_id: int, acting_for: Id | None = None) -> Any:
     person = _person(request)
     try:
         coi = services.copy_as_new(person, acting(request, acting_for), coi_id)
@@ -278,8 +282,9 @@ def copy(request: HttpRequest, coi_id: int, acting_for: int | None = None) -> An
     return Status(201, _out(person, coi))
 
 
-@router.post("/{int:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
+@router.post("/{id:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
 def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: File[UploadedFile]) -> Any:
+    refuse_unknown_form_fields(request, DocumentIn, "file")
     try:
         document = services.add_document(_person(request), coi_id, fields.dict(), file)
     except services.BoxErrors as exc:
@@ -287,7 +292,7 @@ def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: Fi
     return Status(201, document)
 
 
-@router.get("/{int:coi_id}/documents/{int:document_id}", response={200: None, **ERRORS}, summary="Download")
+@router.get("/{id:coi_id}/documents/{id:document_id}", response={200: None, **ERRORS}, summary="Download")
 def download(request: HttpRequest, coi_id: int, document_id: int) -> FileResponse:
     coi = get_visible(_person(request), coi_id)
     document = Document.objects.filter(certificate=coi, pk=document_id).first()
@@ -301,7 +306,7 @@ def download(request: HttpRequest, coi_id: int, document_id: int) -> FileRespons
     )
 
 
-@router.delete("/{int:coi_id}/documents/{int:document_id}", response={204: None, **ERRORS}, summary="Remove")
+@router.delete("/{id:coi_id}/documents/{id:document_id}", response={204: None, **ERRORS}, summary="Remove")
 def detach(request: HttpRequest, coi_id: int, document_id: int) -> Status:
     services.remove_document(_person(request), coi_id, document_id)
     return Status(204, None)

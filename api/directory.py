@@ -12,9 +12,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja import Status as Reply
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import create_model
 
+from api.schema import BoundedPages, Id, StrictIn, column
 from core.errors import Invalid, NotFound
 from directory import matrix, operators, services
 from directory.messages import API_MESSAGES
@@ -25,11 +26,14 @@ from directory.models import (
     IdentifierType,
     Membership,
     Operator,
+    OperatorActivity,
+    OperatorIdentifier,
     PointOfEntry,
     Status,
 )
 
 router = Router(tags=["directory"])
+MESSAGE_LENGTH = 2000  # the page's message and remarks boxes hold as much
 
 
 class IdentifierOut(Schema):
@@ -115,32 +119,36 @@ class CreatedOperatorOut(MembershipOut):
         return obj.operator.eori_warnings if obj.operator is not None else []
 
 
-class ContactIn(Schema):
-    message: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
+class ContactIn(StrictIn):
+    multiline = frozenset({"message", "remarks"})
+
+    message: str = Field("", max_length=MESSAGE_LENGTH)
+    contact_email: str = column(Membership, "contact_email")
+    contact_phone: str = column(Membership, "contact_phone")
 
 
 class JoinIn(ContactIn):
     """One of: an operator, one or several codes of one control body, an authority."""
 
-    operator_id: int | None = None
-    control_body_code_ids: list[int] = []
-    authority_id: int | None = None
+    operator_id: Id | None = None
+    control_body_code_ids: list[Id] = []
+    authority_id: Id | None = None
 
 
-class IdentifierIn(Schema):
+class IdentifierIn(StrictIn):
     type: IdentifierType
-    value: str
+    value: str = column(OperatorIdentifier, "value", ...)
 
 
-class ActivityIn(Schema):
+class ActivityIn(StrictIn):
+    multiline = frozenset({"remarks"})
+
     kind: ActivityKind
-    control_body_code: str
-    identifier: str = ""
+    control_body_code: str = column(ControlBodyCode, "code", ...)
+    identifier: str = column(OperatorActivity, "identifier")
     valid_from: datetime.date | None = None
     valid_until: datetime.date | None = None
-    remarks: str = ""
+    remarks: str = Field("", max_length=MESSAGE_LENGTH)
 
 
 # The operator's details as the API takes them: `directory.operators.OperatorDetails`' fields (text, the
@@ -149,7 +157,9 @@ DETAILS = [f for f in dataclasses.fields(operators.OperatorDetails) if f.name no
 OperatorDetailsIn = create_model(
     "OperatorDetailsIn",
     __base__=ContactIn,
-    **{f.name: (str, ... if f.default is dataclasses.MISSING else f.default) for f in DETAILS},  # type: ignore[call-overload]  # pydantic's create_model takes field definitions as keywords
+    **{
+        f.name: (str, column(Operator, f.name, ... if f.default is dataclasses.MISSING else f.default)) for f in DETAILS
+    },  # type: ignore[call-overload]  # pydantic's create_model takes field definitions as keywords
 )
 
 
@@ -165,17 +175,17 @@ class DuplicateOut(Schema):
     candidates: list[OperatorOut]
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictIn):
     action: Literal["validate", "reject", "suspend", "delete"]
-    reason: str = ""
+    reason: str = column(Membership, "reason")
 
 
-class AdminIn(Schema):
+class AdminIn(StrictIn):
     is_admin: bool
 
 
 @router.get("operators", response=list[OperatorOut], summary="Search Valid operators of a country")
-@paginate(PageNumberPagination, page_size=20)
+@paginate(BoundedPages, page_size=20)
 def search_operators(
     request: HttpRequest, country: str, kind: ActivityKind | None = None, q: str = ""
 ) -> QuerySet[Operator]:
@@ -183,14 +193,14 @@ def search_operators(
     return operators.search_operators(country, kind or "", q)
 
 
-@router.get("operators/{int:operator_id}", response=OperatorOut, summary="Read an operator")
+@router.get("operators/{id:operator_id}", response=OperatorOut, summary="Read an operator")
 def read_operator(request: HttpRequest, operator_id: int) -> Operator:
     """A Valid operator is public to every person; any other only to its members and validators."""
     operator = operators.with_details(Operator.objects.filter(pk=operator_id, status=Status.VALID)).first()
     return operator or operators.visible_operator(request.user, operator_id)[0]
 
 
-@router.get("operators/{int:operator_id}/members", response=list[MembershipOut], summary="An operator's people")
+@router.get("operators/{id:operator_id}/members", response=list[MembershipOut], summary="An operator's people")
 def operator_members(request: HttpRequest, operator_id: int, status: Status | None = None) -> Any:
     operator, st = operators.visible_operator(request.user, operator_id)
     if not matrix.may_edit_operator(st, operator):
@@ -231,7 +241,7 @@ def create_operator(request: HttpRequest, payload: OperatorIn) -> Reply[Any]:
 
 
 @router.get("control-bodies", response=list[ControlBodyCodeOut], summary="Search control bodies' country entries")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def search_control_bodies(request: HttpRequest, country: str = "", q: str = "") -> QuerySet[ControlBodyCode]:
     return operators.search_control_body_codes(country, q)
 
@@ -279,11 +289,11 @@ def pending_memberships(request: HttpRequest) -> QuerySet[Membership]:
     return matrix.decidable_memberships(request.user, [Status.REQUESTED]).order_by("requested_at")
 
 
-@router.post("memberships/{int:membership_id}/decision", response=MembershipOut, summary="Decide a request")
+@router.post("memberships/{id:membership_id}/decision", response=MembershipOut, summary="Decide a request")
 def decide(request: HttpRequest, membership_id: int, payload: DecisionIn) -> Membership:
     return services.decide_membership(request.user, membership_id, payload.action, payload.reason)
 
 
-@router.post("memberships/{int:membership_id}/admin", response=MembershipOut, summary="Give or take the admin flag")
+@router.post("memberships/{id:membership_id}/admin", response=MembershipOut, summary="Give or take the admin flag")
 def set_admin(request: HttpRequest, membership_id: int, payload: AdminIn) -> Membership:
     return services.set_admin(request.user, membership_id, payload.is_admin)

@@ -1,9 +1,11 @@
 """The OpenAPI document says every answer the API can give, so clients (and schemathesis) can rely on it.
 
-Every operation may be refused with the same error body: 401 when it needs a caller and none is
-authenticated, 403/404/409/422 from the domain's errors and the input's validation (`api/api.py`'s
-handlers, shared by every router). Routers declare what is specific to them; this adds what is common.
-Ids in paths are Django `int` converters: they match no negative number, so the schema says so.
+Every operation may be refused with the same error body: 400 when its body cannot be parsed, 401 when it
+needs a caller and none is authenticated, 403/404/409/422 from the domain's errors and the input's
+validation (`api/api.py`'s handlers, shared by every router), 429 when logins are locked out. A URL no route
+takes (a negative or too large id) is a JSON 404 too (`core.views.not_found`). Routers declare what is
+specific to them; this adds what is common. Ids in paths are `<id:>` converters (`core.converters`): 0 to
+2**63 - 1, so the schema says so.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+
+from core.converters import MAX_ID
 
 PROBLEM = "Problem"
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -30,11 +34,13 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
 }  # fmt: skip
 COMMON = {
+    400: "The request body cannot be read (malformed JSON, a multipart form without its boundary)",
     401: "Authentication required",
     403: "Refused: the reason is in `detail`",
     404: "No such object, or not one you may see",
     409: "The object's state no longer allows this",
     422: "What was sent is incomplete or invalid",
+    429: "Too many failed logins: locked out for a while (django-axes)",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -69,3 +75,7 @@ def _declare(operation: dict[str, Any]) -> None:
     for parameter in operation.get("parameters", []):
         if parameter.get("in") == "path" and parameter.get("schema", {}).get("type") == "integer":
             parameter["schema"].setdefault("minimum", 0)
+            parameter["schema"].setdefault("maximum", MAX_ID)
+    form = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if form and form["schema"].get("type") == "object":
+        form["schema"]["additionalProperties"] = False  # api.schema.refuse_unknown_form_fields

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
+from api.schema import StrictIn
 from reference.countries import country_choices
 from reference.lists import (
     DOCUMENT_FIELD_LABELS,
@@ -59,10 +60,10 @@ class DocumentTypeOut(ChoiceOut):
     fields: list[DocumentFieldOut]  # every field of the type, mandatory ones first; any other is refused
 
 
-class SearchIn(Schema):
-    q: str = ""
-    limit: int = 20
-    lang: str | None = None
+class SearchIn(StrictIn):
+    q: str = Field("", max_length=200)
+    limit: int = Field(20, ge=1, le=50)
+    lang: str | None = Field(None, max_length=8)
 
 
 def _language(request: HttpRequest, lang: str | None) -> str:

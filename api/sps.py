@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from api.certificates import ERRORS, ListQuery, acting
+from api.schema import Id
 from certificates.access import Person, get_visible
 from certificates.outputs import exports, sps
 from certificates.outputs.sps_import import import_draft
@@ -30,12 +31,15 @@ class ImportOut(Schema):
 
 
 class ImportRefusedOut(Schema):
+    """The document was refused: its problems at their elements (none when the request itself was invalid:
+    then `errors` lists the invalid parameters, as every 422 of the API does)."""
+
     detail: str
-    problems: list[ProblemOut]
+    problems: list[ProblemOut] = []
 
 
 @router.get(
-    "/{int:coi_id}/sps.xml",
+    "/{id:coi_id}/sps.xml",
     url_name="sps_xml",
     response={200: None, **ERRORS},
     summary="The COI as a UN/CEFACT SPS certificate (SPSCertificate:17)",
@@ -53,7 +57,7 @@ def sps_xml(request: HttpRequest, coi_id: int) -> HttpResponse:
     summary="Create a draft from a UN/CEFACT SPS certificate (send the XML as the request body)",
     openapi_extra=XML_BODY,
 )
-def import_sps(request: HttpRequest, acting_for: int | None = None) -> Status:
+def import_sps(request: HttpRequest, acting_for: Id | None = None) -> Status:
     if len(request.body) > MAX_XML:
         return Status(413, {"detail": _("The document is too large."), "problems": []})
     coi, problems = import_draft(request.body, Person.of(request.user), acting(request, acting_for))

@@ -12,16 +12,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from api.certificates import _speak
+from api.schema import Count, Id, StrictIn, column
 from certificates.access import Person, get_visible
-from certificates.models import Certificate
+from certificates.models import Certificate, Checks, Depletion, Signature
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import steps as coi_steps
 from certificates.workflow.offer import relatives, steps_for
 
 router = Router(tags=["certificate workflow"])
+TOTP_TYPED = 12  # six digits, spaces allowed
+NOTE_LENGTH = 5000  # texts stored without a column limit (history notes, irregularities): a stated bound
 
 
 class ErrorOut(Schema):
@@ -45,71 +48,81 @@ class StepOut(Schema):
     extracts: list[int]
 
 
-class ChecksIn(Schema):
-    documentary: str
-    physical: str
-    documentary_remarks: str = ""
-    physical_remarks: str = ""
+class ChecksIn(StrictIn):
+    multiline = frozenset({"documentary_remarks", "physical_remarks"})
+
+    documentary: str = column(Checks, "documentary", ...)
+    physical: str = column(Checks, "physical", ...)
+    documentary_remarks: str = column(Checks, "documentary_remarks")
+    physical_remarks: str = column(Checks, "physical_remarks")
 
 
-class SignIn(Schema):
+class SignIn(StrictIn):
     """Box 18 (the issuing control body, after its checks, which may be sent here; `late_reason` when signed
     after box 17's date of departure) or box 21 (the consignee; `in_order` false with a `remark` when the
     packaging, container or COI are not in order)."""
 
-    box: str
-    place: str
-    code: str
+    box: str = column(Signature, "box", ...)
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
     checks: ChecksIn | None = None
     late_reason: str = ""
     in_order: bool = True
     remark: str = ""
 
 
-class DecideIn(Schema):
+class DecideIn(StrictIn):
     """Box 20: consignment_verified, basis_for_extract, released_as_conventional or not_released."""
 
-    decision: str
-    place: str
-    code: str
-    reason: str = ""
+    multiline = frozenset({"reason"})
+
+    decision: str = column(Signature, "decision", ...)
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
+    reason: str = column(Signature, "reason")
 
 
-class QuantityIn(Schema):
-    line: int
-    packages: int
+class QuantityIn(StrictIn):
+    line: Id
+    packages: Count
     net_weight: Decimal
 
 
-class ExtractIn(Schema):
-    consignee: int
+class ExtractIn(StrictIn):
+    consignee: Id
     quantities: list[QuantityIn]
-    release_member_state: str | None = None
-    validating_authority: int | None = None
-    point_of_entry: int | None = None
+    release_member_state: str | None = column(Certificate, "release_member_state", None)
+    validating_authority: Id | None = None
+    point_of_entry: Id | None = None
 
 
-class PartIn(Schema):
-    consignee: int
+class PartIn(StrictIn):
+    consignee: Id
     quantities: list[QuantityIn]
 
 
-class SplitIn(Schema):
+class SplitIn(StrictIn):
     parts: list[PartIn]
-    place: str
-    code: str
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
 
 
-class NoteIn(Schema):
-    note: str = ""
+class NoteIn(StrictIn):
+    multiline = frozenset({"note"})
+
+    note: str = column(Depletion, "note")
 
 
-class FlagIn(Schema):
-    description: str
+class FlagIn(StrictIn):
+    multiline = frozenset({"description"})
+
+    description: str = Field(..., max_length=NOTE_LENGTH)
 
 
-class DeleteIn(Schema):
-    reason: str
+class DeleteIn(StrictIn):
+    multiline = frozenset({"reason"})
+
+    reason: str = Field(..., max_length=NOTE_LENGTH)
 
 
 class ChangeOut(Schema):
@@ -173,13 +186,13 @@ def _quantities(items: list[QuantityIn]) -> dict[int, tuple[Any, Any]]:
     return {q.line: (q.packages, q.net_weight) for q in items}
 
 
-@router.get("/{int:coi_id}/steps", response={200: StepOut, **ERRORS}, summary="Status, my steps now, relatives")
+@router.get("/{id:coi_id}/steps", response={200: StepOut, **ERRORS}, summary="Status, my steps now, relatives")
 def steps(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     person = _person(request)
     return _out(person, get_visible(person, coi_id))
 
 
-@router.get("/{int:coi_id}/history", response={200: list[HistoryOut], **ERRORS}, summary="The COI's history")
+@router.get("/{id:coi_id}/history", response={200: list[HistoryOut], **ERRORS}, summary="The COI's history")
 def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
     coi = get_visible(_person(request), coi_id)
     return [
@@ -199,7 +212,7 @@ def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/{int:coi_id}/lots", response={200: LotsOut, **ERRORS}, summary="What remains of each lot")
+@router.get("/{id:coi_id}/lots", response={200: LotsOut, **ERRORS}, summary="What remains of each lot")
 def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     coi = get_visible(_person(request), coi_id)
     return {
@@ -220,14 +233,14 @@ def remaining(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/{int:coi_id}/checks", response={200: StepOut, **ERRORS}, summary="Record the issuing body's checks")
+@router.post("/{id:coi_id}/checks", response={200: StepOut, **ERRORS}, summary="Record the issuing body's checks")
 def checks(request: HttpRequest, coi_id: int, payload: ChecksIn) -> dict[str, Any]:
     person = _person(request)
     coi_steps.record_checks(person, coi_id, **payload.dict())
     return _out(person, get_visible(person, coi_id))
 
 
-@router.post("/{int:coi_id}/sign", response={200: StepOut, **ERRORS}, summary="Sign box 18 or box 21")
+@router.post("/{id:coi_id}/sign", response={200: StepOut, **ERRORS}, summary="Sign box 18 or box 21")
 def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     person = _person(request)
     if payload.box == "21":
@@ -242,13 +255,13 @@ def sign(request: HttpRequest, coi_id: int, payload: SignIn) -> Any:
     return _out(person, coi)
 
 
-@router.post("/{int:coi_id}/decide", response={200: StepOut, **ERRORS}, summary="Sign box 20 with a decision")
+@router.post("/{id:coi_id}/decide", response={200: StepOut, **ERRORS}, summary="Sign box 20 with a decision")
 def decide(request: HttpRequest, coi_id: int, payload: DecideIn) -> dict[str, Any]:
     person = _person(request)
     return _out(person, coi_steps.decide(person, coi_id, **payload.dict()))
 
 
-@router.post("/{int:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
+@router.post("/{id:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
 def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
     person = _person(request)
     boxes_9 = {
@@ -263,14 +276,14 @@ def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
 
 
 @router.post(
-    "/{int:coi_id}/submit-extract", response={200: StepOut, **ERRORS}, summary="Submit an extract for endorsement"
+    "/{id:coi_id}/submit-extract", response={200: StepOut, **ERRORS}, summary="Submit an extract for endorsement"
 )
 def submit_extract(request: HttpRequest, coi_id: int) -> dict[str, Any]:
     person = _person(request)
     return _out(person, extracts.submit_extract(person, coi_id))
 
 
-@router.post("/{int:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
+@router.post("/{id:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
 def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> Status:
     person = _person(request)
     parts = [{"consignee": p.consignee, "quantities": _quantities(p.quantities)} for p in payload.parts]
@@ -278,25 +291,25 @@ def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> Status:
     return Status(201, [_out(person, e) for e in made])
 
 
-@router.post("/{int:coi_id}/deplete", response={200: StepOut, **ERRORS}, summary="Mark the base as depleted")
+@router.post("/{id:coi_id}/deplete", response={200: StepOut, **ERRORS}, summary="Mark the base as depleted")
 def deplete(request: HttpRequest, coi_id: int, payload: NoteIn) -> dict[str, Any]:
     person = _person(request)
     return _out(person, extracts.deplete(person, coi_id, note=payload.note))
 
 
-@router.post("/{int:coi_id}/replace", response={201: StepOut, **ERRORS}, summary="Replace by a new editable copy")
+@router.post("/{id:coi_id}/replace", response={201: StepOut, **ERRORS}, summary="Replace by a new editable copy")
 def replace(request: HttpRequest, coi_id: int, payload: NoteIn) -> Status:
     person = _person(request)
     return Status(201, _out(person, after_signature.replace(person, coi_id, note=payload.note)))
 
 
-@router.post("/{int:coi_id}/flag", response={200: StepOut, **ERRORS}, summary="Flag an OFIS irregularity")
+@router.post("/{id:coi_id}/flag", response={200: StepOut, **ERRORS}, summary="Flag an OFIS irregularity")
 def flag(request: HttpRequest, coi_id: int, payload: FlagIn) -> dict[str, Any]:
     person = _person(request)
     return _out(person, after_signature.flag_irregularity(person, coi_id, description=payload.description))
 
 
-@router.post("/{int:coi_id}/delete", response={200: StepOut, **ERRORS}, summary="Delete, with a reason")
+@router.post("/{id:coi_id}/delete", response={200: StepOut, **ERRORS}, summary="Delete, with a reason")
 def delete(request: HttpRequest, coi_id: int, payload: DeleteIn) -> dict[str, Any]:
     person = _person(request)
     return _out(person, after_signature.delete(person, coi_id, reason=payload.reason))

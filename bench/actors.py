@@ -11,9 +11,11 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
+from django.utils import translation
 
 from accounts.models import ApiToken, User
 from accounts.two_factor import activate_totp, new_secret
+from certificates import page_cache
 from certificates.models import Certificate
 from certificates.outputs.pdf_store import stored_pdf
 from directory.models import Membership, MembershipKind, Status
@@ -67,6 +69,14 @@ def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
     return ids
 
 
+def _rendered_pages(ids: list[int]) -> None:
+    """The COI pages' shared parts in the cache, as the task worker leaves them after each real workflow step
+    (`pdf_store.prerender`; the generator writes COIs without going through the steps, so it is done here)."""
+    with translation.override("en"):
+        for coi in page_cache.page_queryset().filter(pk__in=ids):
+            page_cache.shared_parts(coi)
+
+
 def setup() -> None:
     importer_op = _busiest("importer", national_reference="bench")
     exporter_op = _busiest("creator_operator", status="draft", national_reference="bench")
@@ -74,11 +84,12 @@ def setup() -> None:
     importer = _person("bench-importer@bench.example", kind=MembershipKind.OPERATOR, operator_id=importer_op)
     exporter = _person("bench-exporter@bench.example", kind=MembershipKind.OPERATOR, operator_id=exporter_op)
     visible = Certificate.objects.filter(importer_id=importer_op).exclude(status="draft")
+    visible_ids = list(visible.order_by("?").values_list("id", flat=True)[:2000])
     config = {
         "importer_session": _session(importer),
         "importer_token": ApiToken.issue(importer, "bench")[1],
         "exporter_token": ApiToken.issue(exporter, "bench")[1],
-        "visible_ids": list(visible.order_by("?").values_list("id", flat=True)[:2000]),
+        "visible_ids": visible_ids,
         "numbers": list(visible.order_by("?").values_list("number", flat=True)[:500]),
         "draft_ids": list(
             Certificate.objects.filter(status="draft", creator_operator_id=exporter_op).values_list("id", flat=True)[
@@ -96,4 +107,5 @@ def setup() -> None:
         "pdf_path": "/certificates/{id}/pdf",
         "pdf_ids": _stored_pdfs(visible),
     }
+    _rendered_pages(visible_ids)
     print(json.dumps(config))

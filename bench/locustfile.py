@@ -2,7 +2,8 @@
 
 Reads BENCH_CONFIG (a JSON file written by run.py): session cookies, an API token, COI ids and numbers.
 BENCH_ONLY=<action> runs one action alone (to compare the detail page with the bare view).
-Each response's X-Query-Count header is summed per action into BENCH_QUERIES_OUT.
+Each response's X-Query-Count and X-Cpu-Ms headers are kept per action into BENCH_QUERIES_OUT
+({"queries": {action: [...]}, "cpu_ms": {action: [...]}}).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from locust import HttpUser, between, events, task
 CONFIG: dict[str, Any] = json.loads(open(os.environ["BENCH_CONFIG"]).read())  # noqa: SIM115
 ONLY = os.environ.get("BENCH_ONLY", "")
 QUERIES: dict[str, list[int]] = defaultdict(list)
+CPU_MS: dict[str, list[float]] = defaultdict(list)
 
 
 @events.request.add_listener
@@ -31,6 +33,9 @@ def _count_queries(name: str, response: Any, exception: Any, **kwargs: Any) -> N
         header = response.headers.get("X-Query-Count")
         if header is not None:
             QUERIES[name].append(int(header))
+        cpu = response.headers.get("X-Cpu-Ms")
+        if cpu is not None:
+            CPU_MS[name].append(float(cpu))
 
 
 @events.quitting.add_listener
@@ -38,7 +43,7 @@ def _write_queries(environment: Any, **kwargs: Any) -> None:
     out = os.environ.get("BENCH_QUERIES_OUT")
     if out:
         with open(out, "w") as f:
-            json.dump(QUERIES, f)
+            json.dump({"queries": QUERIES, "cpu_ms": CPU_MS}, f)
 
 
 def totp(secret: str, at: float | None = None) -> str:

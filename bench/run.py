@@ -126,7 +126,8 @@ def load(port: int, config_file: str, seconds: int, users: int, only: str = "") 
              "--loglevel", "WARNING"],
             cwd=ROOT, env=env, check=False, capture_output=True,
         )  # fmt: skip
-        queries = json.loads(queries_out.read_text()) if queries_out.exists() else {}
+        headers = json.loads(queries_out.read_text()) if queries_out.exists() else {}
+        queries, cpu_ms = headers.get("queries", {}), headers.get("cpu_ms", {})
         failures = Path(f"{tmp}/run_failures.csv")
         if failures.exists():
             for row in csv.DictReader(failures.open()):
@@ -137,6 +138,7 @@ def load(port: int, config_file: str, seconds: int, users: int, only: str = "") 
                 if row["Name"] == "Aggregated":
                     continue
                 counts = queries.get(row["Name"], [])
+                cpu = cpu_ms.get(row["Name"], [])
                 rows[row["Name"]] = {
                     "rps": float(row["Requests/s"]),
                     "p50": float(row["50%"]),
@@ -144,6 +146,7 @@ def load(port: int, config_file: str, seconds: int, users: int, only: str = "") 
                     "requests": int(row["Request Count"]),
                     "errors": int(row["Failure Count"]),
                     "queries": statistics.median(counts) if counts else None,
+                    "cpu_ms": statistics.mean(cpu) if cpu else None,
                 }
         return rows
 
@@ -158,8 +161,8 @@ def machine() -> str:
 
 def table(results: dict[int, dict[str, Any]]) -> str:
     out = [
-        "| scale | action | req/s | p50 ms | p95 ms | SQL queries/req | errors / requests |",
-        "|---|---|---|---|---|---|---|",
+        "| scale | action | req/s | p50 ms | p95 ms | SQL queries/req | app CPU ms/req | errors / requests |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for scale, result in results.items():
         for action in [*ACTIONS, "detail alone", "bare alone", *(f"{a}, 2 users" for a in LIGHT)]:
@@ -167,12 +170,29 @@ def table(results: dict[int, dict[str, Any]]) -> str:
             if not row:
                 continue
             q = "" if row["queries"] is None else f"{row['queries']:g}"
+            cpu = "" if row.get("cpu_ms") is None else f"{row['cpu_ms']:.1f}"
             out.append(f"| {scale:,} | {action} | {row['rps']:.1f} | {row['p50']:.0f} | {row['p95']:.0f} | {q} | "
-                       f"{row['errors']} / {row['requests']} |")  # fmt: skip
-        detail, bare = result.get("detail alone"), result.get("bare alone")
-        if detail and bare and bare["rps"]:
-            out.append(f"| {scale:,} | detail / bare throughput | {detail['rps'] / bare['rps']:.2f} | | | | |")
+                       f"{cpu} | {row['errors']} / {row['requests']} |")  # fmt: skip
     return "\n".join(out)
+
+
+def ratios(results: dict[int, dict[str, Any]]) -> str:
+    """One line per scale: the COI page's throughput over the bare view's, both measured alone in the same run
+    (16 users, no pause), and the app server's mean CPU milliseconds per COI page."""
+    lines = []
+    for scale, result in results.items():
+        detail, bare = result.get("detail alone"), result.get("bare alone")
+        if not (detail and bare and bare["rps"]):
+            continue
+        cpu = detail.get("cpu_ms")
+        cpu_text = "?" if cpu is None else f"{cpu:.1f}"
+        bare_cpu = "?" if bare.get("cpu_ms") is None else f"{bare['cpu_ms']:.1f}"
+        lines.append(
+            f"- {scale:,} COIs: COI page / bare view: {detail['rps'] / bare['rps']:.2f} "
+            f"({detail['rps']:.1f} / {bare['rps']:.1f} req/s); CPU ms per COI page: {cpu_text} "
+            f"(bare view: {bare_cpu}); errors: {detail['errors'] + bare['errors']}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -201,6 +221,7 @@ def main() -> None:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         print(table({scale: results[scale]}), flush=True)
+        print(ratios({scale: results[scale]}), flush=True)
     text = table(results)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%d-%H%M")
@@ -208,7 +229,9 @@ def main() -> None:
         f"locust headless, {args.users} users, {args.seconds} s mixed + {args.seconds // 2} s each alone; "
         f"gunicorn {args.workers} workers, DEBUG off"
     )
-    report = f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: {load_text}.\n\n{text}\n"
+    report = (
+        f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: {load_text}.\n\n{ratios(results)}\n\n{text}\n"
+    )
     path = RESULTS / f"bench-{stamp}.md"
     path.write_text(report)
     print("\n" + report)

@@ -23,6 +23,6 @@ def bare_certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("bench/bare/<int:pk>", bare_certificate),
+    path("bench/bare/<id:pk>", bare_certificate),
     path("", include("opencoi.urls")),
 ]

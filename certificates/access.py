@@ -7,6 +7,7 @@ the staff of the point of entry's authority), box 11, box 12 and the RFL. Nobody
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from core.errors import NotFound
 from directory import access
-from directory.models import MembershipKind, RflGrant, Status
+from directory.models import Membership, MembershipKind, RflGrant, Status
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,21 @@ class Person:
     rfl_operators: frozenset[int]
 
     @classmethod
-    def of(cls, user: Any) -> Person:
+    def of(cls, user: Any, memberships: Iterable[Membership] | None = None) -> Person:
         # One query for the memberships (same meaning as directory.access: Valid memberships, and for operators
-        # a Valid operator too), one for the RFL grants when the person acts for an operator.
-        rows = (
-            access.valid_memberships(user)
-            .select_related(None)
-            .values_list("kind", "operator_id", "operator__status", "control_body_code_id", "authority_id")
-        )
+        # a Valid operator too) unless given, one for the RFL grants when the person acts for an operator.
+        if memberships is None:
+            rows: Iterable[tuple[Any, ...]] = (
+                access.valid_memberships(user)
+                .select_related(None)
+                .values_list("kind", "operator_id", "operator__status", "control_body_code_id", "authority_id")
+            )
+        else:
+            rows = [
+                (m.kind, m.operator_id, m.operator.status if m.operator is not None else None, m.control_body_code_id,
+                 m.authority_id)
+                for m in memberships
+            ]  # fmt: skip
         operators, codes, authorities = set(), set(), set()
         for kind, operator_id, operator_status, code_id, authority_id in rows:
             if kind == MembershipKind.OPERATOR and operator_status == Status.VALID:
@@ -62,7 +70,7 @@ class Person:
         """The person behind a request, read once however many parts of the page ask."""
         person = getattr(request, "_coi_person", None)
         if person is None or person.user is not request.user:
-            person = cls.of(request.user)
+            person = cls.of(request.user, access.request_memberships(request))
             request._coi_person = person  # type: ignore[attr-defined]  # a per-request cache on the request object
         return person
 

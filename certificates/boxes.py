@@ -12,9 +12,13 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils.dateparse import parse_date
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Commodity, CommodityLine, Container
+from core.converters import MAX_ID
+from core.text import column as text_column
+from core.text import refusal, too_long
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import is_country
 from reference.lists import PackagingType, TransportMode, WeightUnit
@@ -89,18 +93,24 @@ class Reader:
             return self.choice(raw or WeightUnit.KG, WeightUnit.values, box)
         if field == "transport_mode":
             return self.choice(raw, TransportMode.values, box) if raw else ""
-        text = str(raw or "").strip()
-        limit = TEXT_FIELDS.get(field, 200)
-        if len(text) > limit:
-            self.error(box, _("At most %(n)s characters.") % {"n": limit})
+        return self.text(Certificate, field, raw, box, text_column(Certificate, field)[0])
+
+    def text(self, model: type[Model], field: str, raw: Any, box: str, label: Any) -> str:
+        """A one-line text as typed (trimmed), refused whole when a character is refused or it is longer
+        than its column: never cut (core.text)."""
+        value = str(raw or "").strip()
+        limit = text_column(model, field)[1]
+        message = refusal(value) or (too_long(value, limit) if limit and len(value) > limit else None)
+        if message:
+            self.error(box, f"{capfirst(label)}: {message}")
             raise _Skip
-        return text
+        return value
 
     def read_control_body_code(self, raw: Any, box: str) -> ControlBodyCode | None:
         if raw in (None, ""):
             return None
         found = ControlBodyCode.objects.select_related("control_body").filter(code=str(raw).strip().upper()).first()
-        if found is None and str(raw).isdigit():
+        if found is None and str(raw).isdigit() and 0 < int(raw) <= MAX_ID:
             found = ControlBodyCode.objects.select_related("control_body").filter(pk=int(raw)).first()
         if found is None:
             self.error(box, _("No such control body code."))
@@ -137,7 +147,7 @@ class Reader:
         commodities = []
         for item, code in zip(raw or [], codes, strict=True):
             cn = known.get(code)
-            if cn is None or not cn.selectable:
+            if cn is None or not cn.selectable or not cn.in_force:  # unknown, a heading, or retired
                 self.error(box, _("%(code)s is not a CN code that may be chosen.") % {"code": code or "?"})
                 continue
             lines = [self.read_line(line, box, n) for n, line in enumerate(item.get("lines") or [], start=1)]
@@ -146,10 +156,13 @@ class Reader:
 
     def read_line(self, raw: dict[str, Any], box: str, n: int) -> dict[str, Any]:
         label = _("line %(n)s") % {"n": n}
-        line: dict[str, Any] = {
-            "trade_name": str(raw.get("trade_name") or "").strip()[:200],
-            "lot_number": str(raw.get("lot_number") or "").strip()[:100],
-        }
+        line: dict[str, Any] = {}
+        for field in ("trade_name", "lot_number"):
+            name = text_column(CommodityLine, field)[0]
+            try:
+                line[field] = self.text(CommodityLine, field, raw.get(field), box, f"{label}, {name}")
+            except _Skip:
+                line[field] = ""
         try:
             line["packages"] = self.integer(raw.get("packages"), box, label)
             line["net_weight"] = self.decimal(raw.get("net_weight"), box, label)
@@ -166,19 +179,26 @@ class Reader:
 
     def read_containers(self, raw: Any, box: str) -> list[dict[str, str]]:
         containers = []
-        for item in raw or []:
+        for n, item in enumerate(raw or [], start=1):
+            label = _("container %(n)s") % {"n": n}
             number = "".join(str(item.get("number") or "").split()).upper()
             if number:
-                containers.append({"number": number[:20], "seals": str(item.get("seals") or "").strip()[:200]})
+                try:
+                    number = self.text(Container, "number", number, box, label)
+                    seals = self.text(Container, "seals", item.get("seals"), box, f"{label}, {_('seal numbers')}")
+                except _Skip:
+                    continue
+                containers.append({"number": number, "seals": seals})
         return containers
 
     def instance(self, model: type[Model], raw: Any, box: str, message: str) -> Any:
         if raw in (None, ""):
             return None
         try:
-            found = model._default_manager.filter(pk=int(raw)).first()
+            pk = int(raw)
         except (TypeError, ValueError):
-            found = None
+            pk = 0
+        found = model._default_manager.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
         if found is None:
             self.error(box, message)
             raise _Skip

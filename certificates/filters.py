@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from certificates.access import Person, visible_certificates
 from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
+from core.pages import page_or_404
 from reference.nomenclature import name_match
 
 # `sort` value -> the order it gives.
@@ -100,4 +101,4 @@ def page_of(found: CertificateFilter, page: Any, per_page: int = PER_PAGE) -> Pa
     qs = found.qs.select_related(
         "exporter", "importer", "first_consignee", "control_body_code__control_body"
     ).prefetch_related("commodities__cn_code")
-    return Paginator(qs, per_page).get_page(page)
+    return page_or_404(qs, per_page, page)

@@ -12,6 +12,7 @@ from django.http import QueryDict
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
+from core.converters import MAX_ID
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
@@ -82,10 +83,12 @@ def apply_action(data: BoxData, action: str, new_cn: str) -> None:
 
 
 def _pk(value: Any) -> int | None:
+    """An id as typed, or None when it is none (empty, not a number, out of a bigint's range)."""
     try:
-        return int(value) if value not in (None, "") else None
+        pk = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return pk if pk is not None and 0 < pk <= MAX_ID else None
 
 
 @dataclass
@@ -183,20 +186,6 @@ def choices() -> dict[str, Any]:
         "transport_modes": TransportMode.choices,
         "document_types": DocumentType.choices,
     }
-
-
-def posted_fields(post: QueryDict) -> set[str]:
-    """The box fields the page really posted (a box shown read-only posts none of its fields)."""
-    found = {f for f in SCALARS if f in post}
-    if "origin_countries" in post:
-        found.add("origin_countries")
-    if "first_consignee" in post or "release_in_batches" in post:
-        found.add("release_in_batches")
-    if any(re.match(r"^c-\d+-cn$", key) for key in post):
-        found.add("commodities")
-    if any(re.match(r"^k-\d+-number$", key) for key in post):
-        found.add("containers")
-    return found
 
 
 def _canonical(value: Any) -> Any:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
@@ -23,12 +24,18 @@ from certificates.statuses import COIRole
 from certificates.workflow import history
 from certificates.workflow.models import Step
 from core.errors import Conflict, DomainError, NotFound
+from core.text import column as text_column
+from core.text import refusal as text_refusal
+from core.text import too_long
 from directory.models import ActivityKind, Membership, MembershipKind, Operator
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
 # Refused, with the reasons at their boxes (defined with the rules; named here for pages and the API).
 BoxErrors = rules.BoxErrors
+
+
+NOT_SAVED = gettext_lazy("Nothing was saved: correct the boxes marked and save again.")
 
 
 # Creating -------------------------------------------------------------------------------------------
@@ -75,6 +82,8 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
     values, errors = _read({**prefill(person, membership), **data})
     if values.get("exporter") is None:
         raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
+    if errors:
+        raise BoxErrors(errors, str(NOT_SAVED))
     coi = Certificate(
         creator=person.user,
         creator_role=role,
@@ -120,6 +129,8 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
         values, errors = _read(data)
+        if errors:
+            raise BoxErrors(errors, str(NOT_SAVED))
         if coi.is_draft:
             return _update_draft(coi, values, errors)
         before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
@@ -178,8 +189,6 @@ def _fresh(coi: Certificate) -> Certificate:
 
 
 # Documents ------------------------------------------------------------------------------------------
-
-DOCUMENT_TEXT = {"reference": 100, "issuer": 200, "description": 500}
 
 
 def add_document(person: Person, pk: int, fields: dict[str, Any], upload: UploadedFile | None) -> Document:
@@ -245,7 +254,13 @@ def _read_document_fields(document: Document, fields: dict[str, Any], problems: 
 
 
 def _read_text(document: Document, name: str, given: Any, problems: rules.Problems) -> None:
-    setattr(document, name, str(given)[: DOCUMENT_TEXT[name]])
+    """A text as typed, refused at its field (never cut) when too long or holding a refused character."""
+    value = str(given)
+    limit = text_column(Document, name)[1] or 0
+    message = text_refusal(value) or (too_long(value, limit) if len(value) > limit else None)
+    if message:
+        rules.add(problems, name, message)
+    setattr(document, name, value)
 
 
 def _read_country(document: Document, name: str, given: Any, problems: rules.Problems) -> None:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import filters, lookups, queries, rules, services
+from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BOX_OF_FIELD, as_data
 from certificates.forms import FormState, apply_action, changed_fields, choices, data_from_post, empty_line
@@ -66,6 +66,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "certificates/list.html",
         {
             "page": page,
+            # Rows from the cache; the products are read only for rows rendered anew.
+            "rows": page_cache.list_rows(page.object_list),
             "filters": found.chosen,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
@@ -223,20 +225,21 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
     """The COI's page. After a refused workflow step (`refused`: the step's name, the posted form and the
     error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
-    coi = queries.detail_queryset().filter(pk=pk).first()
+    # The row and its version only: what is the same for every party comes rendered from the cache.
+    coi = page_cache.page_queryset().filter(pk=pk).first()
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
-    if not roles:
+    if coi is None or not roles:
         raise Http404
     return render(
         request,
         "certificates/detail.html",
         {
             "coi": coi,
+            "parts": page_cache.shared_parts(coi),
             "roles": [COIRole(r).label for r in sorted(roles)],
-            "editable": rules.boxes_open_to(coi, roles),  # type: ignore[arg-type]  # roles: found
-            "warnings": {} if coi.is_draft else rules.warnings(coi),  # type: ignore[union-attr, arg-type]  # found
-            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),  # type: ignore[union-attr]  # roles: found
+            "editable": rules.boxes_open_to(coi, roles),
+            "may_submit": coi.is_draft and allowed(coi, roles, Action.EDIT_ALL),
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),

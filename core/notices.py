@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import EmailOptOut, Notice, NoticeKind
+from core.pages import page_or_404
 
 
 class EmailChoicesForm(forms.Form):
@@ -53,5 +53,5 @@ def notices_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "mark_read" in request.POST:
         Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())  # type: ignore[misc]  # login_required: a User
         return redirect("core:notices")
-    page = Paginator(Notice.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))  # type: ignore[misc]  # login_required: a User
+    page = page_or_404(Notice.objects.filter(user=request.user), 30, request.GET.get("page"))  # type: ignore[misc]  # login_required: a User
     return render(request, "core/notices.html", {"page": page, "form": form})

@@ -25,6 +25,16 @@ def valid_memberships(user: Any) -> QuerySet[Membership]:
     ).select_related("operator", "control_body_code__control_body", "authority")
 
 
+def request_memberships(request: HttpRequest) -> list[Membership]:
+    """The person's Valid memberships (with their operator, control body code and authority), read once per
+    request however many parts of the page ask (menu, acting membership, COI roles)."""
+    cached = getattr(request, "_valid_memberships", None)
+    if cached is None or cached[0] is not request.user:
+        cached = (request.user, list(valid_memberships(request.user)))
+        request._valid_memberships = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
 def operator_ids(user: Any) -> set[int]:
     """Operators the person acts for, only while both the membership and the operator are Valid."""
     return set(
@@ -57,7 +67,7 @@ def rfl_point_ids(user: Any) -> set[int]:
 
 def acting_membership(request: HttpRequest) -> Membership | None:
     """The membership the person chose to act for (the first Valid one when none was chosen)."""
-    memberships = list(valid_memberships(request.user))
+    memberships = request_memberships(request)
     chosen = request.session.get(ACTING_SESSION_KEY)
     for membership in memberships:
         if membership.pk == chosen:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.collation import NameChoiceField, NameMultipleChoiceField
+from core.text import TextFormMixin
 from directory import operators
 from directory.matrix import Action
 from directory.models import (
@@ -42,7 +43,7 @@ class CountryFormMixin:
                 field.set_choices()
 
 
-class OperatorSearchForm(CountryFormMixin, forms.Form):
+class OperatorSearchForm(TextFormMixin, CountryFormMixin, forms.Form):
     country = CountryField(label=_("Country"))
     kind = forms.ChoiceField(
         label=_("Activity type"), required=False, choices=[("", _("All activities")), *ActivityKind.choices]
@@ -57,7 +58,7 @@ class OperatorSearchForm(CountryFormMixin, forms.Form):
     )
 
 
-class ControlBodySearchForm(CountryFormMixin, forms.Form):
+class ControlBodySearchForm(TextFormMixin, CountryFormMixin, forms.Form):
     country = CountryField(label=_("Country"), required=False)
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
 
@@ -68,7 +69,7 @@ class ControlBodySearchForm(CountryFormMixin, forms.Form):
         return data
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextFormMixin, forms.Form):
     message = forms.CharField(
         label=_("Message"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -76,7 +77,7 @@ class ContactForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=50)
 
 
-class OperatorForm(CountryFormMixin, forms.ModelForm):
+class OperatorForm(TextFormMixin, CountryFormMixin, forms.ModelForm):
     country = CountryField(label=_("Country"))
     website = forms.URLField(label=_("Web site"), required=False, assume_scheme="https")
 
@@ -105,7 +106,7 @@ class OperatorForm(CountryFormMixin, forms.ModelForm):
         return operators.OperatorDetails(**{name: self.cleaned_data[name] for name in self.Meta.fields})
 
 
-class IdentifierForm(forms.Form):
+class IdentifierForm(TextFormMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[("", "---------"), *IdentifierType.choices], required=False)
     value = forms.CharField(label=_("Value"), max_length=60, required=False)
 
@@ -116,7 +117,7 @@ class IdentifierForm(forms.Form):
         return data
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Activity"), choices=[("", "---------"), *ActivityKind.choices], required=False)
     control_body_code = forms.ModelChoiceField(
         label=_("Control body"),
@@ -146,7 +147,7 @@ IdentifierFormSet = forms.formset_factory(IdentifierForm, extra=3)
 ActivityFormSet = forms.formset_factory(ActivityForm, extra=2)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextFormMixin, forms.Form):
     action = forms.ChoiceField(choices=Action.CHOICES)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
@@ -155,7 +156,7 @@ class AuthorityRequestForm(ContactForm):
     authority = NameChoiceField(label=_("Authority"), queryset=Authority.objects.all())
 
 
-class RflForm(forms.Form):
+class RflForm(TextFormMixin, forms.Form):
     email = forms.EmailField(label=_("Person's email"))
     operator = NameChoiceField(label=_("Operator"), queryset=Operator.objects.filter(status=Status.VALID))
     points = NameMultipleChoiceField(

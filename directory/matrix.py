@@ -13,6 +13,7 @@ The guides' rules (seed 001, sections 2 and 3):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -111,12 +112,14 @@ class Standing:
     admin_operator_ids: frozenset[int]
 
 
-def standing(user: object) -> Standing:
+def standing(user: object, memberships: Iterable[Membership] | None = None) -> Standing:
+    """What the person may act as, from their Valid memberships (read here unless given, e.g. the request's
+    `access.request_memberships`)."""
     competent: set[str] = set()
     commission = False
     codes: set[int] = set()
     admin_of: set[int] = set()
-    for m in valid_memberships(user):
+    for m in valid_memberships(user) if memberships is None else memberships:
         if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
             competent.add(m.authority.country)  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
         elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
+from core.pages import page_or_404
 from directory import operators, services
 from directory.access import ACTING_SESSION_KEY, acting_membership, valid_memberships
 from directory.forms import (
@@ -76,7 +76,7 @@ def operator_search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         results = operators.search_operators(data["country"], data["kind"], data["q"])
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_or_404(results, PAGE_SIZE, request.GET.get("page"))
     template = "directory/_operator_results.html" if request.htmx else "directory/operator_search.html"  # type: ignore[attr-defined]  # set by django-htmx middleware
     return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
 

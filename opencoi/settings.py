@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A rule's refusal reaching a page becomes a page saying why (403/404/409/422), never a 500.
+    "core.middleware.RefusalMiddleware",
+    # The API refuses query parameters its OpenAPI document does not declare (422).
+    "api.middleware.RefuseUnknownQueryParameters",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]
@@ -157,8 +161,35 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# Accompanying documents and stored PDFs: the app server's disk under MEDIA_ROOT (the default), or any
+# S3-compatible object store when S3_BUCKET is set, so that every app server reads what any other wrote.
+# Downloads always go through the app's permission checks (streamed from the store); the bucket stays private.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            # "path" for most self-hosted stores (MinIO, Ceph, Garage), "virtual" for AWS, "auto" to let boto decide.
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "signature_version": "s3v4",
+            # Private objects, never a public URL: the app reads them and streams them after its own checks.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Like the disk: never overwrite a file of the same name silently.
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or env_bool("TESTING", False)
@@ -220,17 +251,37 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Behind reverse proxies: how many of them are ours (TRUSTED_PROXY_COUNT, 0 = none, the default: the
+# connection's address is the client's and X-Forwarded-For is ignored). With N, the client is the N-th address
+# from the right of X-Forwarded-For, what our outermost proxy saw, so a client cannot choose the address it is
+# counted under. Or TRUSTED_CLIENT_IP_HEADER, a header our proxy sets (X-Real-IP, CF-Connecting-IP). Lockouts
+# (django-axes) and allauth's rate limits read the same address; a lockout is per account and address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 # Background work: Django's tasks API (django-tasks backport) with its database backend.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # A shared cache, so rate limits and used one-time codes hold across server processes.
+# It also keeps the COI page's parts per version and language (certificates/page_cache.py): the database and
+# in-memory caches keep up to CACHE_MAX_ENTRIES entries (Redis and memcached manage their memory themselves).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache")
+_CACHE_OPTIONS = (
+    {"OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}}
+    if CACHE_BACKEND.rsplit(".", 1)[-1] in {"DatabaseCache", "LocMemCache", "FileBasedCache"}
+    else {}
+)
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("CACHE_LOCATION", "opencoi_cache"),
+        **_CACHE_OPTIONS,
     }
 }
+# How long a rendered version of a COI's page parts is kept (a change to the COI shows at once whatever this is;
+# an operator's or authority's new name shows on pages already rendered after at most this long).
+COI_PAGE_CACHE_SECONDS = env_int("COI_PAGE_CACHE_SECONDS", 3600)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,8 +24,7 @@ urlpatterns = [
     path("help/statuses/", statuses_help, name="help_statuses"),
     path("", include("core.urls")),
 ]
+# Uploaded documents and stored PDFs are never served from MEDIA_URL, not even with DEBUG on: only the
+# permission-checked views (certificates:download, outputs:pdf) read them, for the COI's parties.
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+handler404 = "core.views.not_found"

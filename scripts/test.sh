@@ -41,7 +41,7 @@ step "dependency audit (pip-audit)"
 ./scripts/audit.sh
 
 step "pytest on SQLite"
-$PY -m pytest -q -m "not browser" -n "${TEST_WORKERS:-2}" -x "$@"
+$PY -m pytest -q -m "not browser and not servers" -n "${TEST_WORKERS:-2}" -x "$@"
 
 step "pytest on PostgreSQL"
 PG_URL="${DATABASE_URL:-}"
@@ -50,7 +50,11 @@ if [ -z "$PG_URL" ]; then
   trap './scripts/pg.sh stop "$PGTEST_DIR"' EXIT
   PG_URL="$PGTEST_URL"
 fi
-DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser and not once" -n "${TEST_WORKERS:-2}" -x "$@"
+DATABASE_URL="$PG_URL" $PY -m pytest -q -m "not browser and not once and not servers" -n "${TEST_WORKERS:-2}" -x "$@"
+
+step "several servers (two gunicorn, PostgreSQL, an S3 server, two task workers, started by the test)"
+# (exit status 5: the arguments given select none of these tests)
+DATABASE_URL="$PG_URL" $PY -m pytest -q -m servers -p no:xdist -x "$@" || [ $? -eq 5 ]
 
 step "browser tests (headless Chromium)"
 DJANGO_ALLOW_ASYNC_UNSAFE=true $PY -m pytest -q -m browser -x "$@"

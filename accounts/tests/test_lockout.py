@@ -76,3 +76,52 @@ def test_it_forgets_failures_after_a_successful_login(client: Client) -> None:
     with later(6):
         fail(client, 4)
         assert "Welcome, Isabelle." in log_in(client, EMAIL, PASSWORD).content.decode()
+
+
+# Behind a reverse proxy (issue 12, point 11) ----------------------------------------------------------------
+
+
+def _through_proxy(client_address: str, spoofed: str = "") -> dict[str, str]:
+    """What one nginx with `$proxy_add_x_forwarded_for` passes on: the client's own header, then its address."""
+    forwarded = f"{spoofed}, {client_address}" if spoofed else client_address
+    return {"HTTP_X_FORWARDED_FOR": forwarded, "REMOTE_ADDR": "10.0.0.2"}
+
+
+def _fail_through(client: Client, headers: dict[str, str], times: int) -> object:
+    response = None
+    for _ in range(times):
+        response = client.post("/accounts/login/", {"login": EMAIL, "password": "wrong-password"}, **headers)
+    return response
+
+
+def test_it_locks_an_account_only_for_the_address_that_failed_behind_a_trusted_proxy(settings: object) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker, owner = Client(), Client()
+    _fail_through(attacker, _through_proxy("203.0.113.7"), 5)
+    with later(6):
+        assert _fail_through(attacker, _through_proxy("203.0.113.7"), 3).status_code == 429
+    with later(7):
+        # the same proxy, another client: the owner still logs in
+        response = owner.post(
+            "/accounts/login/", {"login": EMAIL, "password": PASSWORD}, **_through_proxy("198.51.100.4")
+        )
+        assert response.status_code == 302
+        assert "_auth_user_id" in owner.session
+        # the attacker is still locked out, whatever address they write into the header
+        response = attacker.post(
+            "/accounts/login/", {"login": EMAIL, "password": PASSWORD}, **_through_proxy("203.0.113.7", "198.51.100.4")
+        )
+        assert response.status_code == 429
+
+
+def test_it_takes_the_connections_address_when_no_proxy_is_trusted(settings: object) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    _fail_through(Client(), _through_proxy("203.0.113.7"), 5)
+    with later(6):
+        _fail_through(Client(), _through_proxy("203.0.113.8"), 3)
+    with later(7):
+        # without a trusted proxy, the header is ignored: every client behind it shares the proxy's address
+        response = Client().post(
+            "/accounts/login/", {"login": EMAIL, "password": PASSWORD}, **_through_proxy("198.51.100.4")
+        )
+        assert response.status_code == 429

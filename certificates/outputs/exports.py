@@ -1,5 +1,10 @@
 """Exports of a COI list to CSV and Excel: the same filters as the page (certificates/filters.py), streamed.
 
+Every value is written as text, never as a formula: CSV cells starting with `=`, `+`, `-`, `@`, tab or
+carriage return get a leading apostrophe (OWASP, "CSV Injection"), which spreadsheet programs show as text;
+Excel cells holding text are typed as strings (`t="s"`), which Excel never evaluates, so the value is kept
+exactly. Characters refused since issue 12 (`core.text`) but stored before are shown as U+FFFD.
+
 Rows are read with `.iterator(chunk_size=...)` (prefetching products per chunk), so memory holds one chunk
 whatever the size of the list: CSV goes out as it is written; Excel (write-only workbook) is written to a
 temporary file that is then streamed and removed.
@@ -19,10 +24,12 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from certificates.access import Person
 from certificates.filters import certificate_filter
 from certificates.models import Certificate
+from core.text import printable
 
 CHUNK = 500
 
@@ -78,6 +85,28 @@ def rows(person: Person, params: Any) -> Iterator[list[Any]]:
         ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV field that no spreadsheet program turns into a formula (OWASP: prefix with a quote)."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ")
+    text = printable(str(value))
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def xlsx_cell(sheet: Any, value: Any) -> Any:
+    """An Excel cell: text typed as a string (never a formula), dates as dates."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=printable(value))
+    cell.data_type = "s"
+    return cell
+
+
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
     """Local time without a zone: what a spreadsheet can hold."""
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
@@ -101,9 +130,7 @@ def csv_response(person: Person, params: Any) -> StreamingHttpResponse:
         yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
         yield writer.writerow(columns())
         for row in rows(person, params):
-            yield writer.writerow(
-                ["" if v is None else (v.isoformat(sep=" ") if hasattr(v, "isoformat") else v) for v in row]
-            )
+            yield writer.writerow([csv_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
@@ -115,7 +142,7 @@ def xlsx_response(person: Person, params: Any) -> FileResponse:
     sheet = workbook.create_sheet(_("Certificates"))
     sheet.append(columns())
     for row in rows(person, params):
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, v) for v in row])
     # TemporaryFile has no name on disk once closed; FileResponse closes it after streaming.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(out)

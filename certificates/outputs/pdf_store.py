@@ -1,15 +1,15 @@
 """Each version of a COI's PDF is rendered once and kept: printing it again is reading a file.
 
 WeasyPrint needs about half a second for the form; a COI changes a handful of times in its life and is
-printed far more often (importer, forwarder, border post, consignee). The stored file is named by the
-COI's version (last change, status, seal), so a change makes a new file and the old ones are removed.
+printed far more often (importer, forwarder, border post, consignee). The stored file is named by an HMAC
+(keyed by SECRET_KEY) of the COI's version (last change, status, seal), so a change makes a new file and the
+old ones are removed, and no one without the key can compute a file's name.
 After each workflow step (each new history entry), once its transaction is committed, the task queue renders
 both languages ahead (`prerender`), so even the first print after a step is a read.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import partial
 from typing import Any
 
@@ -19,8 +19,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django_tasks import task
 
+from certificates import page_cache
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
@@ -38,7 +40,8 @@ def _name(coi: Certificate, language: str) -> str:
     # Every step writes a history entry (checks too, which change no box): the last one names the version.
     last_step = coi.history.order_by("-pk").values_list("pk", flat=True).first()
     version = f"{coi.updated_at.isoformat()}|{last_step}|{coi.status}|{coi.number}|{seal_configured()}"
-    digest = hashlib.sha256(version.encode()).hexdigest()[:20]
+    # Keyed by the server's secret: the same version finds its file again, an outsider cannot compute the name.
+    digest = salted_hmac("opencoi.pdf_store", version, algorithm="sha256").hexdigest()[:32]
     return f"{_folder(coi.pk)}/{language}-{digest}.pdf"
 
 
@@ -61,21 +64,35 @@ def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
 def _replace(coi: Certificate, name: str, content: bytes) -> None:
     folder = _folder(coi.pk)
     language = name.rsplit("/", 1)[1].split("-", 1)[0]
-    if default_storage.exists(folder):
-        for old in default_storage.listdir(folder)[1]:
-            if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
-                default_storage.delete(f"{folder}/{old}")
+    for old in _files(folder):
+        if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
+            default_storage.delete(f"{folder}/{old}")
+    if default_storage.exists(name):
+        # Rendered meanwhile by another process (the task worker, another app server): same version, same file.
+        return
     default_storage.save(name, ContentFile(content))
+
+
+def _files(folder: str) -> list[str]:
+    """The files of a folder of the store; none when it does not exist (an object store has no folders to test
+    for, only names sharing a prefix)."""
+    try:
+        return list(default_storage.listdir(folder)[1])
+    except FileNotFoundError:
+        return []
 
 
 @task()
 def prerender(coi_id: int) -> int:
-    """Render and keep the PDFs of a COI's current version in both languages (run by the task worker)."""
+    """Render and keep the PDFs of a COI's current version in both languages, and its page's shared parts
+    (`certificates.page_cache`), so that the first print and the first view after a step are reads (run by the
+    task worker)."""
     coi = Certificate.objects.filter(pk=coi_id).first()
     if coi is None:
         return 0
     for language in LANGUAGES:
         stored_pdf(coi, language)
+    page_cache.warm(coi_id)
     return len(LANGUAGES)
 
 

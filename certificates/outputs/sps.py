@@ -38,6 +38,7 @@ from lxml import etree
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
 from certificates.queries import detail_queryset
+from core.text import printable
 from directory.models import IdentifierType, Operator
 from reference.lists import TransportMode, WeightUnit
 
@@ -74,7 +75,7 @@ def rsm(name: str) -> str:
 def _sub(parent: etree._Element, name: str, text: Any = None, **attrs: str) -> etree._Element:
     element = etree.SubElement(parent, ram(name), attrs)
     if text is not None:
-        element.text = str(text)
+        element.text = printable(str(text))  # a character stored before core.text's rule cannot break XML
     return element
 
 

@@ -60,6 +60,11 @@ BOX_PATHS = {
     "17": f"{CONSIGNMENT}/ram:MainCarriageSPSTransportMovement",
 }
 UNITS = {code: unit for unit, code in UNIT_CODES.items()}
+# The most items one document may hold: consignment items, trade line items (the lots of box 13) and
+# transport equipment (box 14) together. Above it the document is refused before anything is read, so an
+# import's time grows with its size and stays bounded (a real COI holds a few dozen lots at most).
+MAX_ITEMS = 500
+ITEM_NAMES = ("IncludedSPSConsignmentItem", "IncludedSPSTradeLineItem", "UtilizedSPSTransportEquipment")
 MODES = {code: mode for mode, code in MODE_CODES.items()}
 
 
@@ -96,6 +101,7 @@ def _text(element: etree._Element | None, *names: str) -> str:
 class SpsReader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.refused = False  # a problem that refuses the whole document (nothing is stored)
 
     def problem(self, element: etree._Element | str, message: str, box: str = "") -> None:
         path = element if isinstance(element, str) else path_of(element)
@@ -117,6 +123,15 @@ class SpsReader:
             if element is None:
                 self.problem(f"{ROOT}/rsm:{name}", _("This element is missing."))
         if doc is None or consignment is None:
+            return None
+        items = sum(1 for _e in consignment.iter(*(ram(name) for name in ITEM_NAMES)))
+        if items > MAX_ITEMS:
+            self.problem(
+                CONSIGNMENT,
+                _("The document holds %(count)s items; at most %(max)s are accepted in one COI.")
+                % {"count": items, "max": MAX_ITEMS},
+                "13",
+            )
             return None
         return {**self.document(doc), **self.consignment(consignment)}
 
@@ -244,13 +259,15 @@ class SpsReader:
         codes = {normalise_cn(_text(t, "ApplicableSPSClassification", "ClassCode")) for t in trades}
         if len(codes) != 1:
             self.problem(item, _("Each consignment item holds the lines of one CN code."), "13")
+            self.refused = True
             return None
         code = codes.pop()
         cn = CnCode.objects.filter(code=code).first()
-        if cn is None or not cn.selectable:
+        if cn is None or not cn.selectable or not cn.in_force:
             where = trades[0].find(f"{ram('ApplicableSPSClassification')}/{ram('ClassCode')}")
             self.problem(where if where is not None else item, _("%(code)s is not a CN code that may be chosen.")
                          % {"code": code or "?"}, "13")  # fmt: skip
+            self.refused = True  # the line is not dropped: the whole document is refused
             return None
         return {"cn_code": code, "lines": [self.line(t, origins) for t in trades]}
 
@@ -279,7 +296,7 @@ def import_draft(xml: bytes, person: Person, membership: Membership | None) -> t
     """A new draft from an SPS certificate, with every problem at its element; None when none could be made."""
     reader = SpsReader()
     data = reader.read(xml)
-    if data is None:
+    if data is None or reader.refused:
         return None, reader.problems
     try:
         coi, box_problems = create_draft(person, membership, data)

@@ -6,7 +6,7 @@ app_name = "outputs"
 
 urlpatterns = [
     path("v/<str:token>", views.verify, name="verify"),
-    path("certificates/<int:pk>/pdf", views.pdf, name="pdf"),
+    path("certificates/<id:pk>/pdf", views.pdf, name="pdf"),
     path("certificates/export.csv", views.export_csv, name="export_csv"),
     path("certificates/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -7,9 +7,10 @@ from typing import Any
 from django import template
 
 from certificates.access import Person
+from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
 from certificates.workflow.models import CheckResult
-from certificates.workflow.offer import history, relatives, steps_for
+from certificates.workflow.offer import Relatives, relatives, steps_for
 from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
 from reference.countries import country_name
@@ -19,10 +20,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("certificates/_workflow.html", takes_context=True)
-def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
+def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The panel: the COI's checks, signatures and timeline (`parts`, shared by every party, from
+    `certificates.page_cache`), then what this person may do now and the relatives they may see."""
     person = Person.of_request(context["request"])
     steps = steps_for(person, coi)
-    found = relatives(person, coi)
+    found = Relatives() if _alone(coi) else relatives(person, coi)
     refused: dict[str, Any] | None = context.get("refused")
     at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
     return {
@@ -34,16 +37,22 @@ def workflow_panel(context: dict[str, Any], coi: Any) -> dict[str, Any]:
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "coi": coi,
+        "parts": parts or shared_parts(coi),
         "steps": steps,
         "relatives": found,
-        "history": history(coi),
-        "signatures": list(coi.signatures.all()),
-        "checks": getattr(coi, "checks", None),
-        "irregularities": list(coi.irregularities.all()),
+        # The checks form is filled with what was recorded; read only for those who may record them.
+        "checks": getattr(coi, "checks", None) if "checks" in steps else None,
         "check_results": CheckResult.choices,
         "decisions": _decisions(coi),
         "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
     }
+
+
+def _alone(coi: Any) -> bool:
+    """No relative to look for: it names no other COI, none names it (read with its row by
+    `page_cache.with_version`), and it is not released in batches (no lots to show)."""
+    named_by_others = getattr(coi, "named_by_others", True)
+    return not (named_by_others or coi.base_id or coi.replaces_id or coi.release_in_batches)
 
 
 # The panel's forms (template name -> the steps they post to).

@@ -80,13 +80,14 @@ def test_it_keeps_what_was_typed_when_the_exporter_is_missing(client, world):
     assert not Certificate.objects.exists()
 
 
-def test_it_saves_a_draft_with_wrong_values_and_shows_them_at_their_box(client, world):
+def test_it_refuses_a_draft_with_wrong_values_and_keeps_them_at_their_box(client, world):
+    """Nothing of a request with an unreadable value is stored (issue 12): the form comes back as typed."""
     client.force_login(world.importer)
     r = client.post("/certificates/new/form/", form_post(world, gross_weight="lots", action="save"))
-    assert r.status_code == 200
+    assert r.status_code == 422
     page = r.content.decode()
-    assert "lots is not a weight" in page and 'value="lots"' in page
-    assert Certificate.objects.get().gross_weight is None
+    assert "lots is not a weight" in page and 'value="lots"' in page and "ACME-2026-17" in page
+    assert not Certificate.objects.exists()
 
 
 def test_it_reports_refusals_at_their_box_in_french(client, world):

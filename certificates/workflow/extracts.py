@@ -175,7 +175,7 @@ def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
         role = acting_role(person, base, Action.SPLIT)
         if is_depleted(base):
             raise Conflict(_("This COI has already been marked as depleted."))
-        Depletion.objects.create(certificate=base, by=person.user, note=note.strip()[:1000])
+        Depletion.objects.create(certificate=base, by=person.user, note=note.strip())
         record(person, base, Step.DEPLETE, role=role, old_status=base.status, note=note.strip())
         tell(
             base,

@@ -42,7 +42,7 @@ def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, d
         signer=person.user,
         signer_name=person_name(person.user),
         organisation=organisation_of(coi, role),
-        place=place.strip()[:200],
+        place=place.strip(),
         declaration=declaration,
         **extra,
     )

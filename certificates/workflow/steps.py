@@ -90,9 +90,9 @@ def _store_checks(
         certificate=coi,
         defaults={
             "documentary": documentary,
-            "documentary_remarks": doc_remarks.strip()[:1000],
+            "documentary_remarks": doc_remarks.strip(),
             "physical": physical,
-            "physical_remarks": phys_remarks.strip()[:1000],
+            "physical_remarks": phys_remarks.strip(),
             "recorded_by": person.user,
             "recorded_at": timezone.now(),
         },
@@ -218,7 +218,7 @@ def decide(
             place=place,
             declaration=_(DECLARATION_20) % {"decision": label},
             decision=decision,
-            reason=reason.strip()[:1000],
+            reason=reason.strip(),
         )
         change_status(person, coi, decision, Step.SIGN_20, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision == COIStatus.CONSIGNMENT_VERIFIED else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}

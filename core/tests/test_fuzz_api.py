@@ -1,33 +1,41 @@
-"""schemathesis against /api/v1/openapi.json: every operation, as ACME's importer and as an outsider importer
-of another company, in-process through Django's WSGI application. No answer is a server error, none breaks
-the schema it declares, and every status code is one the operation declares.
+"""schemathesis against /api/v1/openapi.json with every one of its checks on (issue 12, point 10): every
+operation, as ACME's importer and as ECOCERT's control body, in-process through Django's WSGI application,
+with positive and negative data (half the cases aimed at real COIs, documents, operators and memberships
+rather than random ids). No answer is a server error, every status code, content type, header and body is
+one the operation declares, invalid data is refused and valid data accepted.
 
-Bounded: a few derandomized examples per operation (half of them aimed at real COIs and documents rather
-than random ids), so the whole run takes seconds."""
+Then the done-when of issue 12: after the fuzzing (30 examples per operation, positive and negative, as each of the two actors),
+every COI is still visible to its parties, and boxes 1, 4, 11 and 13 are what they were, or exactly what the
+last accepted change (a 2xx answer) said they became: nothing lost, emptied or cut.
+
+The figures (operations, cases, failures by check) are printed with `-s` and asserted all zero."""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
 
+from accounts.models import ApiToken
+from certificates.access import roles_on
+from certificates.models import Certificate
 from core.tests.security_world import Scene, build_scene, rolled_back
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 6
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+KEPT_BOXES = ("1", "4", "11", "13")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +46,18 @@ def scene(django_db_setup: None, django_db_blocker: Any) -> Iterator[Scene]:
 
 @pytest.fixture(scope="module")
 def schema() -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # Schema-valid data may still break a rule no JSON schema can say (a country that exists, an operator id
+    # that is one, box 4 before box 11): the API answers those 422 with the reason at its box, as documented.
+    # Every other check keeps its defaults.
+    accepted = loaded.config.checks.positive_data_acceptance
+    accepted.expected_statuses = [*accepted.expected_statuses, "422"]
+    return loaded
+
+
+def _checks() -> list[Any]:
+    load_all_checks()
+    return CHECKS.get_all()
 
 
 def _real_ids(scene: Scene) -> dict[str, int]:
@@ -50,11 +69,25 @@ def _real_ids(scene: Scene) -> dict[str, int]:
     }
 
 
-def _fuzz(schema: Any, token: str, real: dict[str, int]) -> None:
+@dataclass
+class Figures:
+    operations: int = 0
+    cases: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    written: dict[int, dict[str, Any]] = field(default_factory=dict)  # COI id -> boxes of the last 2xx answer
+
+    def __str__(self) -> str:
+        kinds = ", ".join(f"{k}: {n}" for k, n in sorted(self.failures.items())) or "none"
+        return f"{self.operations} operations, {self.cases} cases, failures by check: {kinds}"
+
+
+def _fuzz(schema: Any, token: str, real: dict[str, int], figures: Figures) -> None:
     headers = {"Authorization": f"Bearer {token}"}
-    failures = []
+    checks = _checks()
     for result in schema.get_all_operations():
         operation = result.ok()
+        figures.operations += 1
 
         @settings(
             max_examples=EXAMPLES,
@@ -63,22 +96,96 @@ def _fuzz(schema: Any, token: str, real: dict[str, int]) -> None:
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        @given(case=operation.as_strategy(), aim=st.booleans())
-        def run(case: Any, aim: bool) -> None:
+        # Only valid cases are aimed at real objects: aiming an invalid one would make its path valid again.
+        @given(
+            drawn=st.one_of(
+                st.tuples(operation.as_strategy(GenerationMode.POSITIVE), st.booleans(), st.just(False)),
+                st.tuples(operation.as_strategy(GenerationMode.NEGATIVE), st.just(False), st.just(True)),
+            )
+        )
+        def run(drawn: tuple[Any, bool, bool]) -> None:
+            case, aim, negative = drawn
             if aim and case.path_parameters:
                 case.path_parameters = {k: real.get(k, v) for k, v in case.path_parameters.items()}
-            case.call_and_validate(headers=headers, checks=CHECKS)
+            figures.cases += 1
+            # an invalid case whose own Authorization header is the invalid part is sent as generated
+            sent = {} if negative and "Authorization" in (case.headers or {}) else headers
+            try:
+                response = case.call_and_validate(headers=sent, checks=checks)
+            except (Exception, BaseExceptionGroup) as exc:  # a check failed: count it by kind, one example each
+                for failure in getattr(exc, "exceptions", [exc]):
+                    kind = type(failure).__name__ if not hasattr(failure, "title") else failure.title
+                    if figures.failures[kind] == 0:
+                        figures.examples.append(f"{case.operation.label}: {kind}: {str(failure)[:800]}")
+                    figures.failures[kind] += 1
+                return
+            _remember(case, response, figures)
 
-        try:
-            run()
-        except (Exception, BaseExceptionGroup) as exc:  # every operation is tried; failures are reported together
-            failures.append(f"{operation.label}: {str(exc)[:1500]}")
-    assert not failures, "\n\n".join(failures)
+        run()
 
 
-def test_it_answers_the_importer_within_the_schema(scene: Scene, schema: Any) -> None:
-    _fuzz(schema, scene.importer_token, _real_ids(scene))
+def _remember(case: Any, response: Any, figures: Figures) -> None:
+    """A COI's boxes as the API said it stored them, after an accepted change."""
+    if case.method.upper() == "GET" or not 200 <= response.status_code < 300:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return
+    for item in body if isinstance(body, list) else [body]:
+        if isinstance(item, dict) and isinstance(item.get("boxes"), dict) and "id" in item:
+            figures.written[item["id"]] = item["boxes"]
 
 
-def test_it_answers_an_outsider_within_the_schema(scene: Scene, schema: Any) -> None:
-    _fuzz(schema, scene.outsider_token, _real_ids(scene))
+def _kept(boxes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "1": boxes["control_body_code"],
+        "4": boxes["exporter"],
+        "11": boxes["importer"],
+        "13": [
+            (
+                c["cn_code"],
+                [(ln["trade_name"], ln["lot_number"], ln["packages"], str(ln["net_weight"])) for ln in c["lines"]],
+            )
+            for c in boxes["commodities"]
+        ],
+    }
+
+
+def _boxes_seen_by(client: Client, token: str, coi_id: int) -> dict[str, Any] | None:
+    response = client.get(f"/api/v1/certificates/{coi_id}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return _kept(response.json()["boxes"]) if response.status_code == 200 else None
+
+
+def test_it_answers_within_the_schema_and_keeps_every_coi_whole(scene: Scene, schema: Any) -> None:
+    w = scene.w
+    actors = {"importer": (w.importer, scene.importer_token)}
+    actors["control body"] = (w.control_body, ApiToken.issue(w.control_body, "fuzz")[1])
+    client = Client()
+    before = {
+        coi.pk: _boxes_seen_by(client, token, coi.pk)
+        for coi in Certificate.objects.all()
+        for user, token in actors.values()
+        if roles_on(w.person(user), coi)
+    }
+    assert len(before) >= 3
+
+    figures = Figures()
+    for _user, token in actors.values():
+        _fuzz(schema, token, _real_ids(scene), figures)
+    print(f"\nschemathesis, every check ({len(_checks())}), as {' and '.join(actors)}: {figures}")
+
+    assert figures.operations >= 2 * 40
+    assert figures.failures == Counter(), "\n\n".join(figures.examples)
+    lost = []
+    for coi in Certificate.objects.all():
+        for name, (user, token) in actors.items():
+            if not roles_on(w.person(user), coi):
+                continue
+            seen = _boxes_seen_by(client, token, coi.pk)
+            expected = _kept(figures.written[coi.pk]) if coi.pk in figures.written else before.get(coi.pk)
+            if seen is None:
+                lost.append(f"COI {coi.pk} not visible to its {name}")
+            elif expected is not None and seen != expected:
+                lost.append(f"COI {coi.pk} seen by its {name}: {seen} instead of {expected}")
+    assert lost == []

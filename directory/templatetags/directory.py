@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from directory import matrix
-from directory.access import valid_memberships
+from directory.access import request_memberships, valid_memberships
 from directory.models import Membership, MembershipKind, Status
 
 register = template.Library()
@@ -24,10 +24,11 @@ def my_memberships(context: dict[str, Any]) -> list[Membership]:
 @register.inclusion_tag("directory/_nav.html", takes_context=True)
 def directory_nav(context: dict[str, Any]) -> dict[str, Any]:
     """Menu entries by what the person may do, read from their Valid memberships on this request."""
-    user = context["request"].user
-    st = matrix.standing(user)
+    request = context["request"]
+    memberships = request_memberships(request)
+    st = matrix.standing(request.user, memberships)
     validates = bool(st.competent_countries or st.code_ids or st.commission or st.admin_operator_ids)
-    acts_for_operator = valid_memberships(user).filter(kind=MembershipKind.OPERATOR).exists()
+    acts_for_operator = any(m.kind == MembershipKind.OPERATOR for m in memberships)
     return {"validates": validates, "operators": acts_for_operator or validates, "commission": st.commission}
 
 

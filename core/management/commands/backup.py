@@ -1,7 +1,8 @@
-"""Write one archive with the whole database (as Django fixtures) and every uploaded file.
+"""Write one archive with the whole database (as Django fixtures) and every stored file.
 
-The archive restores into SQLite or PostgreSQL alike (`manage.py restore`). For a large PostgreSQL
-deployment, `pg_dump -Fc` plus a copy of MEDIA_ROOT is faster; the README shows both.
+Files are read through Django's storage API (`default_storage`): the app server's disk or the object store,
+whichever the settings choose. The archive restores into SQLite or PostgreSQL alike (`manage.py restore`).
+For a large deployment, `pg_dump -Fc` plus the object store's own versioning is faster (docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import io
 import tarfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -34,15 +37,30 @@ class Command(BaseCommand):
         data = io.StringIO()
         call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, indent=None, stdout=data)
         payload = data.getvalue().encode()
-        media = Path(settings.MEDIA_ROOT)
         files = 0
         with tarfile.open(target, "w:gz") as tar:
             info = tarfile.TarInfo("database.json")
             info.size = len(payload)
             info.mtime = int(time.time())
             tar.addfile(info, io.BytesIO(payload))
-            if media.is_dir():
-                for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                    tar.add(path, arcname=f"media/{path.relative_to(media)}")
-                    files += 1
-        self.stdout.write(f"{target} ({len(payload)} bytes of data, {files} uploaded files)")
+            for name in sorted(stored_files(default_storage)):
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size = default_storage.size(name)
+                info.mtime = int(time.time())
+                with default_storage.open(name, "rb") as f:
+                    tar.addfile(info, f)
+                files += 1
+        self.stdout.write(f"{target} ({len(payload)} bytes of data, {files} stored files)")
+
+
+def stored_files(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in the store, folder by folder (names relative to the store's root, "/"-separated)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # the disk's media folder before the first upload
+        return
+    prefix = f"{folder}/" if folder else ""
+    for name in files:
+        yield prefix + name
+    for sub in folders:
+        yield from stored_files(storage, prefix + sub)

@@ -1,15 +1,16 @@
-"""Restore an archive written by `manage.py backup` into an empty, migrated database."""
+"""Restore an archive written by `manage.py backup` into an empty, migrated database and the configured store
+(the disk or the object store, through Django's storage API), each file under its own name."""
 
 from __future__ import annotations
 
-import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -25,7 +26,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, archive: str, force: bool = False, **options: Any) -> None:
         if get_user_model().objects.exists() and not force:
             raise CommandError("The database is not empty: restore into a fresh, migrated database, or pass --force.")
-        media_root = Path(settings.MEDIA_ROOT)
         with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive, "r:gz") as tar:
             tar.extractall(tmp, filter="data")
             root = Path(tmp)
@@ -35,6 +35,14 @@ class Command(BaseCommand):
                 if force:
                     call_command("flush", interactive=False, verbosity=0)
                 call_command("loaddata", str(root / "database.json"), verbosity=0)
-            if (root / "media").is_dir():
-                shutil.copytree(root / "media", media_root, dirs_exist_ok=True)
-        self.stdout.write(f"Restored {archive}")
+            media = root / "media"
+            files = sorted(p for p in media.rglob("*") if p.is_file()) if media.is_dir() else []
+            for path in files:
+                name = path.relative_to(media).as_posix()
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                with path.open("rb") as f:
+                    saved = default_storage.save(name, File(f))
+                if saved != name:
+                    raise CommandError(f"{name} was stored as {saved}: the store renames files.")
+        self.stdout.write(f"Restored {archive} ({len(files)} stored files)")

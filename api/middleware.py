@@ -1,0 +1,52 @@
+"""The API refuses a query parameter its OpenAPI document does not declare for the operation (422, as a body
+field it does not know), instead of ignoring it: a mistyped filter (`?stauts=draft`) never silently lists
+everything."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+PREFIX = "/api/v1"
+
+
+@cache
+def _declared() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
+    """(path pattern, method, declared query parameter names) of every operation, from the OpenAPI document."""
+    from api.api import api
+
+    found = []
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$")
+        for method, operation in methods.items():
+            names = frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
+            found.append((pattern, method.upper(), names))
+    return found
+
+
+def unknown_query_parameters(request: HttpRequest) -> list[str]:
+    for pattern, method, names in _declared():
+        if method == request.method and pattern.match(request.path):
+            return sorted(set(request.GET) - names)
+    return []
+
+
+class RefuseUnknownQueryParameters:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(f"{PREFIX}/") and request.GET:
+            unknown = unknown_query_parameters(request)
+            if unknown:
+                errors = [
+                    {"type": "extra_forbidden", "loc": ["query", name], "msg": "Extra inputs are not permitted"}
+                    for name in unknown
+                ]
+                body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": errors}
+                return JsonResponse(body, status=422)
+        return self.get_response(request)
