@@ -30,13 +30,15 @@ from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError
+from directory.models import ActivityKind
 
+from .factories import ActivityFactory
 from .workflow_world import CHECKS, ROLES, code, make_flow
 
 pytestmark = pytest.mark.django_db
 CREATORS = ("importer", "exporter", "control_body")
 EDITS = {
-    Action.EDIT_ALL: "17",
+    Action.EDIT_ALL: "3",  # only "edit every box" opens box 3 (box 17 may also be completed later: issue 11)
     Action.EDIT_BOX_9: "9",
     Action.EDIT_BOX_12: "12",
     Action.ADD_RFL: "rfl",
@@ -80,7 +82,10 @@ MARKERS = {
 
 @pytest.fixture
 def flow(world):
-    return make_flow(world)
+    made = make_flow(world)
+    # Box 12's probe names ACME Bio Imports as first consignee: certified as one, as every change is checked.
+    ActivityFactory(operator=world.acme, kind=ActivityKind.OPERATOR, control_body_code=world.ecocert_fr)
+    return made
 
 
 # The server's rule runs on both database engines; walking it again through the API and the pages checks the
@@ -108,7 +113,7 @@ def rolled_back(fn: Any) -> Any:
 def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
     data = as_data(queries.detail_queryset().get(pk=coi.pk))
     if action == Action.EDIT_ALL:
-        return {"transport_identification": "Changed ship"}
+        return {"national_reference": "Changed reference"}
     if action == Action.EDIT_BOX_9:
         return {"validating_authority": flow.outsider_authority.memberships.first().authority_id}
     if action == Action.EDIT_BOX_12:
@@ -140,7 +145,7 @@ def changed(coi: Certificate, action: Action) -> bool:
     coi = queries.detail_queryset().get(pk=coi.pk)
     data = as_data(coi)
     return {
-        Action.EDIT_ALL: lambda: data["transport_identification"] == "Changed ship",
+        Action.EDIT_ALL: lambda: data["national_reference"] == "Changed reference",
         Action.EDIT_BOX_9: lambda: coi.validating_authority.name == "DDPP du Rhône",
         Action.EDIT_BOX_12: lambda: coi.first_consignee_id == coi.importer_id,
         Action.ADD_RFL: lambda: coi.rfl and coi.rfl.name == "Other Bio Import",

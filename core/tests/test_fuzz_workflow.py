@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from certificates import queries, services
 from certificates.access import Person, roles_on
-from certificates.matrix import Action, allowed, editable_boxes
+from certificates.matrix import Action, allowed
 from certificates.models import Certificate, CommodityLine
+from certificates.rules import boxes_open_to
 from certificates.statuses import COIStatus
 from certificates.tests.conftest import World
 from certificates.tests.conftest import world as _world_fixture
@@ -97,7 +98,7 @@ def _split(flow: Flow, person: Person, coi: Certificate, draw: Draw) -> None:
 
 
 STEPS: list[tuple[str, Action | None, Callable[..., None]]] = [
-    ("edit", None, _edit),  # checked against editable_boxes
+    ("edit", None, _edit),  # checked against the boxes the server opens (the table, box 17 completed later)
     ("checks", Action.SIGN_18, lambda f, p, c, d: steps.record_checks(p, c.pk, documentary="acceptable", physical="acceptable")),
     ("sign", None, _sign),  # box 18 or box 21
     ("decide", Action.SIGN_20, _decide),
@@ -129,7 +130,7 @@ def _statuses() -> dict[int, str]:
 def _check_allowed(name: str, action: Action | None, before: Certificate, roles: set[str], edited: set[str]) -> None:
     """A step that went through is one the table allows to these roles on this COI in its former status."""
     if name == "edit":
-        assert edited <= editable_boxes(before, roles), (before.status, roles, edited)
+        assert edited <= boxes_open_to(before, roles), (before.status, roles, edited)
     elif name == "sign":
         assert allowed(before, roles, Action.SIGN_18) or allowed(before, roles, Action.SIGN_21), (before.status, roles)
     else:
@@ -232,7 +233,7 @@ def _pick(coi: Certificate, persons: list[Person], draw: Draw) -> tuple[Person, 
 def _offered(step: tuple[str, Action | None, Any], coi: Certificate, roles: set[str]) -> bool:
     name, action, _call = step
     if name == "edit":
-        return bool(editable_boxes(coi, roles))
+        return bool(boxes_open_to(coi, roles))
     if name == "sign":
         return allowed(coi, roles, Action.SIGN_18) or allowed(coi, roles, Action.SIGN_21)
     return action is not None and allowed(coi, roles, action)
