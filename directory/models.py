@@ -384,7 +384,8 @@ class Decision(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     old_status = models.CharField(_("old status"), max_length=10, choices=Status.choices, blank=True)
     new_status = models.CharField(_("new status"), max_length=10, choices=Status.choices, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    # A request's whole message (up to the 2000 characters its form and the API take), or a decision's reason.
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("decision")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core.collation import sorted_names
 from core.errors import DomainError, Invalid, NotFound
+from core.typography import colon
 from directory import matrix, operators, rfl_requests, services
 from directory.access import valid_memberships
 from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm, RflRequestForm
@@ -22,6 +23,8 @@ from directory.views import back, domain_pages
 def _decision(request: HttpRequest) -> tuple[str, str]:
     form = DecisionForm(request.POST)
     if not form.is_valid():
+        if "reason" in form.errors:  # longer than the reason's column: refused, never cut
+            raise Invalid(f"{form['reason'].label}{colon()} {form.errors['reason'][0]}")
         raise Invalid(_("Unknown decision."))
     return form.cleaned_data["action"], form.cleaned_data["reason"]
 
