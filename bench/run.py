@@ -93,7 +93,7 @@ def prepare(scale: int, server_url: str) -> tuple[dict[str, str], dict[str, Any]
         if out.returncode:
             raise SystemExit(out.stdout + out.stderr)
         print(out.stdout)
-        print(f"generated {scale} COIs in {time.monotonic() - started:.0f} s")
+        print(f"generated {scale} COIs in {time.monotonic() - started:.0f} s", flush=True)
     config = json.loads(manage(env, "shell", "-c", "from bench.actors import setup; setup()").strip().splitlines()[-1])
     return env, config
 
@@ -201,8 +201,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--prepare-only", action="store_true", help="generate the databases, do not load them")
     args = parser.parse_args()
     server_url = os.environ["BENCH_DATABASE_URL"]
+    if args.prepare_only:
+        for scale in args.scales:
+            prepare(scale, server_url)
+        return
     results: dict[int, dict[str, Any]] = {}
     for scale in args.scales:
         env, config = prepare(scale, server_url)
