@@ -34,6 +34,7 @@ from certificates import rules
 from certificates.models import Certificate, Commodity, Document
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
+from core.compiled import CompiledQuery
 
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts
 # rendered by the previous one.
@@ -83,6 +84,17 @@ def page_queryset() -> QuerySet[Certificate]:
     if _page_queryset is None:
         _page_queryset = with_version(Certificate.objects.select_related("point_of_entry"))
     return _page_queryset.all()
+
+
+# The COI page's first query, run on every page: its SQL (with the version's three subqueries) is built once per
+# process (core.compiled); the row is read on every request.
+_page_row = CompiledQuery(lambda pk: page_queryset().filter(pk=pk))
+
+
+def page_row(pk: int) -> Certificate | None:
+    """The COI as `page_queryset` reads it (its row, point of entry and version), or None if there is none."""
+    found = _page_row(pk)
+    return found[0] if found else None
 
 
 def key(coi: Certificate, language: str) -> str:
