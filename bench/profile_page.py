@@ -44,7 +44,8 @@ def main() -> None:
     args = parser.parse_args()
     user = User.objects.get(email="bench-importer@bench.example")
     operator = user.memberships.get().operator_id
-    ids = list(Certificate.objects.filter(importer_id=operator).exclude(status="draft").values_list("id", flat=True)[:50])
+    visible = Certificate.objects.filter(importer_id=operator).exclude(status="draft")
+    ids = list(visible.values_list("id", flat=True)[:50])
     client = Client()
     client.force_login(user)
     client.cookies["django_language"] = "en"

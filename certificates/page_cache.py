@@ -39,6 +39,10 @@ from core.compiled import CompiledQuery
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts
 # rendered by the previous one.
 TEMPLATES = {
+    # The heading (number and status), when it was created and submitted, the links to its PDF and XML.
+    "title": "certificates/_page_title.html",
+    "dates": "certificates/_page_dates.html",
+    "outputs": "certificates/outputs/_coi_links.html",
     "boxes": "certificates/_boxes.html",
     # The documents as a reader sees them (no edit buttons): people who may edit get theirs rendered live.
     "documents": "certificates/_documents.html",
@@ -111,9 +115,10 @@ def key(coi: Certificate, language: str) -> str:
 
 
 def shared_parts(coi: Certificate) -> dict[str, SafeString]:
-    """The boxes, the documents (as a reader sees them), the checks and signatures, and the timeline of this
-    version of the COI, as HTML in the active language ({"boxes": ..., "documents": ..., "signatures": ...,
-    "history": ...}): from the cache, or rendered from the database (in a fixed number of queries) and kept."""
+    """The heading, dates and output links, the boxes, the documents (as a reader sees them), the checks and
+    signatures, and the timeline of this version of the COI, as HTML in the active language ({"title": ...,
+    "dates": ..., "outputs": ..., "boxes": ..., "documents": ..., "signatures": ..., "history": ...}): from the
+    cache, or rendered from the database (in a fixed number of queries) and kept."""
     if not hasattr(coi, "last_step"):
         coi = page_queryset().get(pk=coi.pk)
     language = get_language() or settings.LANGUAGE_CODE
