@@ -209,8 +209,10 @@ def main() -> None:
             prepare(scale, server_url)
         return
     results: dict[int, dict[str, Any]] = {}
+    load_averages: list[str] = []
     for scale in args.scales:
         env, config = prepare(scale, server_url)
+        before = os.getloadavg()
         port = free_port()
         server = serve(env, port, args.workers)
         try:
@@ -225,6 +227,8 @@ def main() -> None:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        after = os.getloadavg()
+        load_averages.append(f"{scale:,} COIs: {before[0]:.1f} at the start, {after[0]:.1f} at the end")
         print(table({scale: results[scale]}), flush=True)
         print(ratios({scale: results[scale]}), flush=True)
     text = table(results)
@@ -234,8 +238,11 @@ def main() -> None:
         f"locust headless, {args.users} users, {args.seconds} s mixed + {args.seconds // 2} s each alone; "
         f"gunicorn {args.workers} workers, DEBUG off"
     )
+    # The machine may be shared: its load average (1 minute) says how much else ran while measuring.
+    shared = "; ".join(load_averages)
     report = (
-        f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: {load_text}.\n\n{ratios(results)}\n\n{text}\n"
+        f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad average (1 min): {shared}.\n\n"
+        f"Load: {load_text}.\n\n{ratios(results)}\n\n{text}\n"
     )
     path = RESULTS / f"bench-{stamp}.md"
     path.write_text(report)
