@@ -115,6 +115,8 @@ def fields_from_post(post: QueryDict) -> dict[str, Any]:
         if kind == "flag":
             if f"present-{name}" in post:
                 data[name] = post.get(name) == "on"
+        elif kind == "operators" and name in post:  # ids separated by spaces or commas, as box 6 is stored
+            data[name] = post.get(name, "").replace(",", " ").split()
         elif name in post:
             data[name] = post.get(name, "")
     return data
