@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signatures import signatures_of
-from core.typography import quantity
+from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure
@@ -119,7 +119,7 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         return [formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")] if value else []
     if name == "containers":
         if box.number == "15":
-            return [f"{c.number}: {c.seals}" for c in coi.containers.all() if c.seals]
+            return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
         return [c.number for c in coi.containers.all()]
     if name == "release_in_batches":
         return [_("For release for free circulation in batches")] if value else []
@@ -128,7 +128,7 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
             value is False and name in ("customs_warehousing", "inward_processing", "transfer_requested")
         ):
             return []
-        return [f"{coi._meta.get_field(name).verbose_name}: {_('yes') if value else _('no')}"]
+        return [f"{coi._meta.get_field(name).verbose_name}{colon()} {_('yes') if value else _('no')}"]
     if name in CHOICES:
         if not value:
             return []
@@ -136,17 +136,17 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         prefix = (
             ""
             if name in ("procedure", "point_of_entry_kind", "transport_mode")
-            else f"{coi._meta.get_field(name).verbose_name}: "
+            else f"{coi._meta.get_field(name).verbose_name}{colon()} "
         )
         return [prefix + text]
     if name == "validating_authority":
-        return [f"{labels[name]}: {value.name}"] if value else []
+        return [f"{labels[name]}{colon()} {value.name}"] if value else []
     if name in SKIPPED or name == "commodities":
         return []
     if value in (None, ""):
         return []
     title = labels.get(name)
-    return [f"{title}: {value}" if title else str(value)]
+    return [f"{title}{colon()} {value}" if title else str(value)]
 
 
 def products(coi: Any) -> list[dict[str, Any]]:
@@ -154,6 +154,7 @@ def products(coi: Any) -> list[dict[str, Any]]:
         {
             "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
             "cn": commodity.cn_code.code,
+            "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
             "trade_name": line.trade_name,
             "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
             "packages": line.packages,
