@@ -36,10 +36,15 @@ from certificates.coi_forms import render as render_boxes
 from certificates.models import Certificate, Commodity, Document
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
+from core.compiled import CompiledQuery
 
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts
 # rendered by the previous one.
 TEMPLATES = {
+    # The heading (number and status), when it was created and submitted, the links to its PDF and XML.
+    "title": "certificates/_page_title.html",
+    "dates": "certificates/_page_dates.html",
+    "outputs": "certificates/outputs/_coi_links.html",
     "boxes": "certificates/_boxes.html",
     # The documents as a reader sees them (no edit buttons): people who may edit get theirs rendered live.
     "documents": "certificates/_documents.html",
@@ -87,6 +92,17 @@ def page_queryset() -> QuerySet[Certificate]:
     return _page_queryset.all()
 
 
+# The COI page's first query, run on every page: its SQL (with the version's three subqueries) is built once per
+# process (core.compiled); the row is read on every request.
+_page_row = CompiledQuery(lambda pk: page_queryset().filter(pk=pk))
+
+
+def page_row(pk: int) -> Certificate | None:
+    """The COI as `page_queryset` reads it (its row, point of entry and version), or None if there is none."""
+    found = _page_row(pk)
+    return found[0] if found else None
+
+
 def key(coi: Certificate, language: str) -> str:
     """The cache key of one version of a COI's shared parts in one language.
 
@@ -101,9 +117,10 @@ def key(coi: Certificate, language: str) -> str:
 
 
 def shared_parts(coi: Certificate) -> dict[str, SafeString]:
-    """The boxes, the documents (as a reader sees them), the checks and signatures, and the timeline of this
-    version of the COI, as HTML in the active language ({"boxes": ..., "documents": ..., "signatures": ...,
-    "history": ...}): from the cache, or rendered from the database (in a fixed number of queries) and kept."""
+    """The heading, dates and output links, the boxes, the documents (as a reader sees them), the checks and
+    signatures, and the timeline of this version of the COI, as HTML in the active language ({"title": ...,
+    "dates": ..., "outputs": ..., "boxes": ..., "documents": ..., "signatures": ..., "history": ...}): from the
+    cache, or rendered from the database (in a fixed number of queries) and kept."""
     if not hasattr(coi, "last_step"):
         coi = page_queryset().get(pk=coi.pk)
     language = get_language() or settings.LANGUAGE_CODE

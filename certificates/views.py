@@ -252,7 +252,7 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
     error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
     # The row and its version only: what is the same for every party comes rendered from the cache.
-    coi = page_cache.page_queryset().filter(pk=pk).first()
+    coi = page_cache.page_row(pk)
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
     if coi is None or not roles:

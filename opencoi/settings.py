@@ -283,6 +283,8 @@ CACHES = {
 # an operator's or authority's new name shows on pages already rendered after at most this long).
 COI_PAGE_CACHE_SECONDS = env_int("COI_PAGE_CACHE_SECONDS", 3600)
 
+# Django's database sessions, their lookup's SQL built once per process (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
