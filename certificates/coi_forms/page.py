@@ -139,6 +139,8 @@ def fields_from_post(post: QueryDict) -> dict[str, Any]:
         if kind == "flag":
             if f"present-{name}" in post:
                 data[name] = post.get(name) == "on"
+        elif kind == "operators" and name in post:  # ids as a list, as stored: none typed is an empty list
+            data[name] = post.get(name, "").replace(",", " ").split()
         elif name in post:
             data[name] = post.get(name, "")
     return data
