@@ -115,13 +115,13 @@ def create_draft(
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
-    """A new draft from any COI the person may see: every box but the number, signatures, containers, seals,
-    transport and documents."""
+    """A new draft from any COI the person may see, on that COI's form: every box but the number, signatures,
+    containers, seals, transport and documents."""
     source = _fresh(get_visible(person, pk))
     data = as_data(source)
     for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
         data.pop(field)
-    coi, _problems = create_draft(person, membership, data)
+    coi, _problems = create_draft(person, membership, data, form=source.form)  # its boxes are that form's
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
     coi.copied_from = source
     return coi

@@ -331,4 +331,5 @@ FORM = CoiForm(
     statuses=STATUSES,
     extract_boxes=EXTRACT_BOXES,
     pdf_template="certificates/outputs/pdf_2021_2306.html",
+    line_fields=("organic_status", "category"),
 )

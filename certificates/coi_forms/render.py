@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signatures import signatures_of
+from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure
@@ -42,7 +43,7 @@ YES_NO = (
     "laboratory_test",
 )
 TICKS = ("customs_warehousing", "inward_processing", "transfer_requested")  # ticked or not: shown when ticked
-SKIPPED = ("gross_weight_unit", "release_in_batches", "decision", "consignee_in_accordance")
+SKIPPED = ("gross_weight_unit", "decision", "consignee_in_accordance")
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Row:
     lines: list[str] = field(default_factory=list)
     signature: Any = None
     products: list[dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)  # the rules' warnings at the box (box 17's departure date)
 
     @property
     def empty(self) -> bool:
@@ -90,14 +92,19 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     value = getattr(coi, name, None) if name not in ("producers", "producer_control_bodies", "traders") else None
     if name == "national_reference":
         return [t for t in (coi.number or "", coi.national_reference) if t]
-    if name == "producers":
-        return [party(p) for p, _b in coi.producers()]
+    if name == "producers":  # name (country), then the address
+        return [
+            ", ".join(
+                t for t in (f"{p.name} ({country_name(p.country)})", p.address, f"{p.postcode} {p.city}".strip()) if t
+            )
+            for p, _b in coi.producers()
+        ]
     if name == "producer_control_bodies":
         return [f"{b.control_body.name} ({b.code})" for _p, b in coi.producers() if b]
     if name == "traders":
         return [party(o) for o in coi.traders.all()]
-    if name == "control_body_code" or name == "customs_operator_control_body":
-        return [f"{value.control_body.name} ({value.code})"] if value else []
+    if name == "control_body_code" or name == "customs_operator_control_body":  # code, name (head office's country)
+        return [f"{value.code} {value.control_body.name} ({country_name(value.control_body.country)})"] if value else []
     if name in PARTIES:
         return [party(value, name in WITH_EORI)] if value else []
     if name == "origin_countries":
@@ -107,19 +114,21 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     if name in ("point_of_entry", "requested_control_point", "control_point"):
         return [f"{value.name} ({value.code})"] if value else []
     if name == "gross_weight":
-        return [f"{value.normalize():f} {coi.gross_weight_unit}"] if value is not None else []
+        return [f"{quantity(value)}\u00a0{coi.gross_weight_unit}"] if value is not None else []
     if name == "prior_notification_at":
         return [formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")] if value else []
     if name == "containers":
         if box.number == "15":
-            return [f"{c.number}: {c.seals}" for c in coi.containers.all() if c.seals]
+            return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
         return [c.number for c in coi.containers.all()]
+    if name == "release_in_batches":
+        return [_("For release for free circulation in batches")] if value else []
     if name in YES_NO:
         if value is None or (
             value is False and name in ("customs_warehousing", "inward_processing", "transfer_requested")
         ):
             return []
-        return [f"{coi._meta.get_field(name).verbose_name}: {_('yes') if value else _('no')}"]
+        return [f"{coi._meta.get_field(name).verbose_name}{colon()} {_('yes') if value else _('no')}"]
     if name in CHOICES:
         if not value:
             return []
@@ -127,17 +136,17 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         prefix = (
             ""
             if name in ("procedure", "point_of_entry_kind", "transport_mode")
-            else f"{coi._meta.get_field(name).verbose_name}: "
+            else f"{coi._meta.get_field(name).verbose_name}{colon()} "
         )
         return [prefix + text]
     if name == "validating_authority":
-        return [f"{labels[name]}: {value.name}"] if value else []
+        return [f"{labels[name]}{colon()} {value.name}"] if value else []
     if name in SKIPPED or name == "commodities":
         return []
     if value in (None, ""):
         return []
     title = labels.get(name)
-    return [f"{title}: {value}" if title else str(value)]
+    return [f"{title}{colon()} {value}" if title else str(value)]
 
 
 def products(coi: Any) -> list[dict[str, Any]]:
@@ -145,12 +154,21 @@ def products(coi: Any) -> list[dict[str, Any]]:
         {
             "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
             "cn": commodity.cn_code.code,
+            "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
             "trade_name": line.trade_name,
             "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
             "packages": line.packages,
             "packaging": label(PackagingType, line.packaging_type) if line.packaging_type else "",
             "lot": line.lot_number,
             "net_weight": line.net_weight_display,
+            "producer": " ".join(
+                p
+                for p in (
+                    line.producer.name if line.producer else "",
+                    f"({line.producer_control_body_code.code})" if line.producer_control_body_code else "",
+                )
+                if p
+            ),
         }
         for commodity in coi.commodities.all()
         for line in commodity.lines.all()
@@ -158,11 +176,12 @@ def products(coi: Any) -> list[dict[str, Any]]:
 
 
 def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
-    """Every numbered box of the COI's form, in order, with its content."""
+    """Every box of the COI's form, in order, with its content (the product picker's box aside; the guides'
+    "responsible for the load" has no number and is shown by its title)."""
     signatures = signatures_of(coi) if signatures is None else signatures
     out: list[Row] = []
     for box in form_of(coi).boxes:
-        if not box.number:
+        if box.key == "products":
             continue
         if box.key == "23v":  # box 23's verification is printed inside box 23
             out[-1].signature = signatures.get("23")

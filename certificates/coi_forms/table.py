@@ -54,6 +54,7 @@ class CoiForm:
     statuses: tuple[str, ...]
     extract_boxes: tuple[Box, ...] = ()
     pdf_template: str = "certificates/outputs/pdf.html"
+    line_fields: tuple[str, ...] = ()  # what box 13 asks per line beyond the guides' (trade name, lot, ...)
     notes: tuple[str, ...] = field(default=())
 
     @cached_property
