@@ -66,6 +66,14 @@ def browser_context_args(browser_context_args: dict[str, Any], _allow_db_beside_
     return {**browser_context_args, "locale": "fr-FR"}
 
 
+@pytest.fixture
+def guides_form(settings: Any) -> Any:
+    """For tests written for the guides' form (Reg. (EC) No 1235/2008, boxes 1-21) that create COIs through the
+    pages or the API without naming a form: new COIs take that form, whatever `COI_FORM_DEFAULT` says."""
+    settings.COI_FORM_DEFAULT = "1235/2008"
+    return settings
+
+
 @pytest.fixture(autouse=True)
 def _close_browser_contexts(request: pytest.FixtureRequest) -> Any:
     """The contexts a browser test opened on the shared Chromium are closed after it, so their pages (and their

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
 from django.utils import translation
@@ -18,14 +18,25 @@ from api.schema import CN_TYPED, Count, Id, Page, StrictIn, column, refuse_unkno
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
+from certificates.coi_forms import field_description
 from certificates.filters import CertificateFilter, certificate_filter, page_of
 from certificates.models import Certificate, CommodityLine, Container, Document
 from certificates.workflow import steps
 from core.errors import DomainError
+from core.text import column as text_column
 from directory.access import valid_memberships
 from directory.models import ControlBodyCode, Membership, Operator
 
 router = Router(tags=["certificates"])
+
+
+def _box(name: str, model: Any = None, column_name: str = "") -> Any:
+    """An optional field, its description naming the box that holds it on each form (the forms' tables); a text
+    field (`model` given) as long as its database column at most (`model.column_name`, by default `name`)."""
+    if model is None:
+        return Field(None, description=field_description(name))
+    length = text_column(model, column_name or name)[1]
+    return Field(None, max_length=length, description=field_description(name))
 
 
 class LineIn(StrictIn):
@@ -36,6 +47,16 @@ class LineIn(StrictIn):
     net_weight: Decimal | None = None
     net_weight_unit: str = column(CommodityLine, "net_weight_unit", "kg")
     producer: Id | None = None
+    organic_status: str = Field(
+        "",
+        max_length=text_column(CommodityLine, "organic_status")[1],
+        description="2021/2306, box 13: organic or in_conversion",
+    )
+    category: str = Field(
+        "",
+        max_length=text_column(CommodityLine, "category")[1],
+        description="2021/2306, box 13: category a-g of Art. 35(7) of Reg. (EU) 2018/848",
+    )
 
 
 class CommodityIn(StrictIn):
@@ -49,32 +70,59 @@ class ContainerIn(StrictIn):
 
 
 class BoxesIn(StrictIn):
-    """Only the fields sent change. Operators, authorities and points of entry by id; box 1 by code."""
+    """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
+    Each field's description names its box on each form (1235/2008: boxes 1-21; 2021/2306: boxes 1-31); a
+    field of the other form is refused at its box. Boxes 18, 25, 30 and 31 (and 23's verification) are signed
+    through the workflow's steps."""
 
-    national_reference: str | None = column(Certificate, "national_reference", None)
-    control_body_code: str | None = column(ControlBodyCode, "code", None)
-    exporter: Id | None = None
-    origin_countries: list[Annotated[str, Field(max_length=2)]] | None = None
-    export_country: str | None = column(Certificate, "export_country", None)
-    release_member_state: str | None = column(Certificate, "release_member_state", None)
-    validating_authority: Id | None = None
-    point_of_entry: Id | None = None
-    importer: Id | None = None
-    rfl: Id | None = None
-    first_consignee: Id | None = None
-    release_in_batches: bool | None = None
-    commodities: list[CommodityIn] | None = None
-    containers: list[ContainerIn] | None = None
-    gross_weight: Decimal | None = None
-    gross_weight_unit: str | None = column(Certificate, "gross_weight_unit", None)
-    transport_mode: str | None = column(Certificate, "transport_mode", None)
-    transport_identification: str | None = column(Certificate, "transport_identification", None)
-    transport_document: str | None = column(Certificate, "transport_document", None)
-    departure_date: date | None = None
+    national_reference: str | None = _box("national_reference", Certificate)
+    control_body_code: str | None = _box("control_body_code", ControlBodyCode, "code")
+    exporter: Id | None = _box("exporter")
+    origin_countries: list[Annotated[str, Field(max_length=2)]] | None = _box("origin_countries")
+    export_country: str | None = _box("export_country", Certificate)
+    release_member_state: str | None = _box("release_member_state", Certificate)
+    validating_authority: Id | None = _box("validating_authority")
+    point_of_entry: Id | None = _box("point_of_entry")
+    importer: Id | None = _box("importer")
+    rfl: Id | None = _box("rfl")
+    first_consignee: Id | None = _box("first_consignee")
+    release_in_batches: bool | None = _box("release_in_batches")
+    commodities: list[CommodityIn] | None = _box("commodities")
+    containers: list[ContainerIn] | None = _box("containers")
+    gross_weight: Decimal | None = _box("gross_weight")
+    gross_weight_unit: str | None = _box("gross_weight_unit", Certificate)
+    transport_mode: str | None = _box("transport_mode", Certificate)
+    transport_identification: str | None = _box("transport_identification", Certificate)
+    transport_document: str | None = _box("transport_document", Certificate)
+    departure_date: date | None = _box("departure_date")
+    # Reg. (EU) 2021/2306 only.
+    traders: list[Id] | None = _box("traders")
+    point_of_entry_kind: str | None = _box("point_of_entry_kind", Certificate)
+    prior_notification_at: datetime | None = _box("prior_notification_at")
+    transfer_requested: bool | None = _box("transfer_requested")
+    requested_control_point: Id | None = _box("requested_control_point")
+    customs_warehousing: bool | None = _box("customs_warehousing")
+    inward_processing: bool | None = _box("inward_processing")
+    customs_operator: Id | None = _box("customs_operator")
+    customs_operator_control_body: str | None = _box("customs_operator_control_body", ControlBodyCode, "code")
+    customs_information: str | None = _box("customs_information", Certificate)
+    customs_declaration_reference: str | None = _box("customs_declaration_reference", Certificate)
+    transfer_to_control_point: bool | None = _box("transfer_to_control_point")
+    control_point: Id | None = _box("control_point")
+    transfer_transport_mode: str | None = _box("transfer_transport_mode", Certificate)
+    transfer_transport_identification: str | None = _box("transfer_transport_identification", Certificate)
+    transfer_transport_document: str | None = _box("transfer_transport_document", Certificate)
+    identity_check: str | None = _box("identity_check", Certificate)
+    physical_check: str | None = _box("physical_check", Certificate)
+    laboratory_test: bool | None = _box("laboratory_test")
+    laboratory_result: str | None = _box("laboratory_result", Certificate)
 
 
 class CreateIn(BoxesIn):
     acting_for: Id | None = None  # a membership id; the first one that may create a COI when absent
+    form: Literal["1235/2008", "2021/2306"] | None = Field(
+        None, description="The form of the COI; by default the server's COI_FORM_DEFAULT"
+    )
 
 
 class DocumentOut(Schema):
@@ -93,6 +141,7 @@ class DocumentOut(Schema):
 
 class CertificateOut(Schema):
     id: int
+    form: str
     number: str | None
     status: str
     status_label: str
@@ -176,6 +225,7 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,
+        "form": coi.form,
         "number": coi.number,
         "status": coi.status,
         "status_label": coi.get_status_display(),
@@ -239,8 +289,9 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     person = _person(request)
     data = payload.dict(exclude_unset=True)
     data.pop("acting_for", None)
+    form = data.pop("form", None)
     try:
-        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data)
+        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data, form=form)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return Status(201, _out(person, coi, problems))

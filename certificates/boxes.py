@@ -11,10 +11,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Model
-from django.utils.dateparse import parse_date
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.models import Certificate, Commodity, CommodityLine, Container
 from core.converters import MAX_ID
 from core.text import column as text_column
@@ -49,16 +51,36 @@ BOX_OF_FIELD: dict[str, str] = {
     "transport_document": "17",
     "departure_date": "17",
 }
-OPERATOR_FIELDS = ("exporter", "importer", "first_consignee", "rfl")
-TEXT_FIELDS = {"national_reference": 250, "transport_identification": 200, "transport_document": 100}
+OPERATOR_FIELDS = ("exporter", "importer", "first_consignee", "rfl", "customs_operator")
+TEXT_FIELDS = {
+    "national_reference": 250,
+    "transport_identification": 200,
+    "transport_document": 100,
+    "customs_information": 1000,
+    "customs_declaration_reference": 100,
+}
+# Reg. (EU) 2021/2306's fields (the form's table says which box holds each: certificates/coi_forms/).
+FLAG_FIELDS = ("transfer_requested", "customs_warehousing", "inward_processing")
+YES_NO_FIELDS = ("transfer_to_control_point", "laboratory_test")
+POINT_FIELDS = ("point_of_entry", "requested_control_point", "control_point")
+CHECK_FIELDS = ("identity_check", "physical_check", "laboratory_result")
+FIELDS_2021_2306 = (
+    "traders", "point_of_entry_kind", "prior_notification_at", "transfer_requested",
+    "requested_control_point", "customs_warehousing", "inward_processing", "customs_operator",
+    "customs_operator_control_body", "customs_information", "customs_declaration_reference",
+    "transfer_to_control_point", "control_point", "transfer_transport_mode", "transfer_transport_identification",
+    "transfer_transport_document", "identity_check", "physical_check", "laboratory_test", "laboratory_result",
+)  # fmt: skip
 LINE_FIELDS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
 class Reader:
     """Turns typed values into model values, collecting an error per box for what cannot be read."""
 
-    def __init__(self) -> None:
+    def __init__(self, box_of_field: dict[str, str] | None = None) -> None:
+        """`box_of_field`: the form's field -> box (`CoiForm.typed_box_of_field`); the guides' form by default."""
         self.errors: dict[str, list[str]] = {}
+        self.box_of_field = BOX_OF_FIELD if box_of_field is None else box_of_field
 
     def error(self, box: str, message: str) -> None:
         self.errors.setdefault(box, []).append(message)
@@ -66,10 +88,10 @@ class Reader:
     def read(self, data: BoxData) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for field, raw in data.items():
-            if field not in BOX_OF_FIELD:
+            if field not in self.box_of_field:
                 continue
             reader = getattr(self, f"read_{field}", None)
-            box = BOX_OF_FIELD[field]
+            box = self.box_of_field[field]
             try:
                 values[field] = reader(raw, box) if reader else self.read_scalar(field, raw, box)
             except _Skip:
@@ -81,12 +103,24 @@ class Reader:
             return self.instance(Operator, raw, box, _("No such operator."))
         if field == "validating_authority":
             return self.instance(Authority, raw, box, _("No such authority."))
-        if field == "point_of_entry":
+        if field in POINT_FIELDS:
             return self.instance(PointOfEntry, raw, box, _("No such point of entry."))
         if field in ("export_country", "release_member_state"):
             return self.country(raw, box)
-        if field == "release_in_batches":
+        if field == "release_in_batches" or field in FLAG_FIELDS:
             return str(raw).lower() in ("1", "true", "on", "yes")
+        if field in YES_NO_FIELDS:
+            return yes_no(raw)
+        if field in CHECK_FIELDS:
+            return self.choice(raw, Satisfactory.values, box) if raw else ""
+        if field == "point_of_entry_kind":
+            return self.choice(raw, EntryKind.values, box) if raw else ""
+        if field == "transfer_transport_mode":
+            return self.choice(raw, TransportMode.values, box) if raw else ""
+        if field == "customs_operator_control_body":
+            return self.read_control_body_code(raw, box)
+        if field == "prior_notification_at":
+            return self.moment(raw, box)
         if field == "gross_weight":
             return self.decimal(raw, box, _("total gross weight"))
         if field == "gross_weight_unit":
@@ -116,6 +150,30 @@ class Reader:
             self.error(box, _("No such control body code."))
             raise _Skip
         return found
+
+    def read_traders(self, raw: Any, box: str) -> list[Operator]:
+        """Box 6 of 2021/2306: operator ids (a list, or a string of ids separated by spaces or commas)."""
+        ids = str(raw).replace(",", " ").split() if isinstance(raw, str) else list(raw or [])
+        found = []
+        for item in ids:
+            found.append(self.instance(Operator, item, box, _("No such operator.")))
+        return [o for o in found if o is not None]
+
+    def moment(self, raw: Any, box: str) -> datetime.datetime | None:
+        """A date and time ("2026-12-03T14:30", "2026-12-03 14:30"), in the site's time zone unless it says."""
+        if raw in (None, ""):
+            return None
+        if isinstance(raw, datetime.datetime):
+            value: datetime.datetime | None = raw
+        else:
+            try:
+                value = parse_datetime(str(raw).strip().replace(" ", "T", 1))
+            except ValueError:
+                value = None
+        if value is None:
+            self.error(box, _("%(raw)s is not a date and time (2026-12-03 14:30).") % {"raw": raw})
+            raise _Skip
+        return timezone.make_aware(value) if timezone.is_naive(value) else value
 
     def read_departure_date(self, raw: Any, box: str) -> datetime.date | None:
         """Box 17's date of departure (expected or actual), as YYYY-MM-DD."""
@@ -175,6 +233,12 @@ class Reader:
             producer = None
         line["producer"] = producer
         line["producer_control_body_code"] = producer_control_body(producer)
+        for name, allowed in (("organic_status", OrganicStatus.values), ("category", ProductCategory.values)):
+            value = str(raw.get(name) or "")
+            if value and value not in allowed:
+                self.error(box, _("%(label)s: %(value)s is not among the choices.") % {"label": label, "value": value})
+                value = ""
+            line[name] = value
         return line
 
     def read_containers(self, raw: Any, box: str) -> list[dict[str, str]]:
@@ -242,6 +306,13 @@ class Reader:
         return str(raw)
 
 
+def yes_no(raw: Any) -> bool | None:
+    """A Yes / No tick-box that may stay unanswered: None for an empty value."""
+    if raw in (None, ""):
+        return None
+    return str(raw).lower() in ("1", "true", "on", "yes")
+
+
 class _Skip(Exception):
     """A value that could not be read: its error is recorded, the field keeps its stored value."""
 
@@ -261,9 +332,11 @@ def producer_control_body(producer: Operator | None) -> ControlBodyCode | None:
 def write(coi: Certificate, values: dict[str, Any]) -> None:
     """Store read values on a saved COI: scalar fields, then box 13 and boxes 14/15 replaced as a whole."""
     for field, value in values.items():
-        if field not in ("commodities", "containers"):
+        if field not in ("commodities", "containers", "traders"):
             setattr(coi, field, value)
     coi.save()
+    if "traders" in values:
+        coi.traders.set(values["traders"])
     if "commodities" in values:
         coi.commodities.all().delete()
         for position, (cn_code, lines) in enumerate(values["commodities"]):
@@ -279,8 +352,10 @@ def write(coi: Certificate, values: dict[str, Any]) -> None:
 
 
 def as_data(coi: Certificate) -> BoxData:
-    """The COI's boxes in the shape pages and the API send back (ids and codes, not names)."""
-    return {
+    """The COI's boxes in the shape pages and the API send back (ids and codes, not names). A COI of the
+    2021/2306 form also has that form's fields (FIELDS_2021_2306, and per line organic_status and category)."""
+    union = coi.form == "2021/2306"
+    data = {
         "national_reference": coi.national_reference,
         "control_body_code": coi.control_body_code.code if coi.control_body_code else "",
         "exporter": coi.exporter_id,
@@ -305,6 +380,7 @@ def as_data(coi: Certificate) -> BoxData:
                         "net_weight": line.net_weight,
                         "net_weight_unit": line.net_weight_unit,
                         "producer": line.producer_id,
+                        **({"organic_status": line.organic_status, "category": line.category} if union else {}),
                     }
                     for line in c.lines.all()
                 ],
@@ -319,3 +395,21 @@ def as_data(coi: Certificate) -> BoxData:
         "transport_document": coi.transport_document,
         "departure_date": coi.departure_date.isoformat() if coi.departure_date else "",
     }
+    if union:
+        data.update(_data_2021_2306(coi))
+    return data
+
+
+def _data_2021_2306(coi: Certificate) -> BoxData:
+    data: BoxData = {}
+    for field in FIELDS_2021_2306:
+        if field == "traders":
+            data[field] = [o.pk for o in coi.traders.all()]
+        elif field == "customs_operator_control_body":
+            code = coi.customs_operator_control_body
+            data[field] = code.code if code else ""
+        elif field in ("customs_operator", *POINT_FIELDS):
+            data[field] = getattr(coi, f"{field}_id")
+        else:
+            data[field] = getattr(coi, field)
+    return data

@@ -3,12 +3,15 @@ template shows (with names for the ids), so a form that is refused comes back ex
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
@@ -19,6 +22,7 @@ from reference.lists import DocumentType, PackagingType, TransportMode, WeightUn
 from reference.models import CnCode
 
 SCALARS = [f for f in BOX_OF_FIELD if f not in ("commodities", "containers", "origin_countries", "release_in_batches")]
+UNION_LINE_KEYS = ("organic_status", "category")  # box 13 of 2021/2306 only: posted by that form's page
 LINE_KEYS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
@@ -44,6 +48,7 @@ def data_from_post(post: QueryDict) -> BoxData:
                 "cn_code": post.get(f"c-{c}-cn", ""),
                 "lines": [
                     {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
+                    | {k: post.get(f"c-{c}-l-{n}-{k}", "") for k in UNION_LINE_KEYS if f"c-{c}-l-{n}-{k}" in post}
                     for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
                 ],
             }
@@ -198,11 +203,33 @@ def _canonical(value: Any) -> Any:
         return ""
     if value is True:
         return "on"
+    if isinstance(value, datetime.datetime):
+        return _to_the_minute(value)
     text = str(value).strip()
+    moment = _moment(text)
+    if moment is not None:
+        return _to_the_minute(moment)
     try:
         return str(Decimal(text.replace(",", ".")).normalize()) if text else ""
     except InvalidOperation:
         return text.upper() if len(text) == 2 else text
+
+
+def _moment(text: str) -> datetime.datetime | None:
+    """A date and time as a page or the API posts it ("2026-12-03T14:30", with seconds or an offset), or None."""
+    if "T" not in text and " " not in text.strip():
+        return None
+    try:
+        return parse_datetime(text.replace(" ", "T", 1))
+    except ValueError:
+        return None
+
+
+def _to_the_minute(moment: datetime.datetime) -> str:
+    """A moment as the page's date-and-time field shows it: in the site's time zone, to the minute."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def changed_fields(data: BoxData, stored: BoxData, fields: set[str]) -> set[str]:

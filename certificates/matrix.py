@@ -8,6 +8,13 @@ An extract (a COI with a base) is not in the guide's table: `coi-extract-matrix.
 gives its rows where they differ (drafted by the importer or the RFL, submitted for endorsement, endorsed
 by the authority in box 20: the issuing body never signs it); its other rows are the table's. Pass the
 COI itself instead of its status and the right table is read. See `certificates/workflow/__init__.py`.
+
+Each form of the COI (`certificates/coi_forms/`) names its two tables: the guides' form of 1235/2008 the two
+above, the form of 2021/2306 `coi_forms/coi-2021-2306-matrix.csv` and, for its extracts (2021/2307),
+`coi_forms/coi-2021-2307-extract-matrix.csv`, in the same format and read by this same code. A COI is read
+with its own form's tables; a bare status string with the guides' form's (or pass `form=`). An extract is
+stored as a COI row: its table names its boxes by the COI's numbers (box 10 holds the extract's box 8, box 24
+its box 10).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certificates.coi_forms import FormCode, form_of, get_form
 from certificates.statuses import COIRole, COIStatus
 
 MATRIX_CSV = Path(__file__).with_name("coi-edit-matrix.csv")
@@ -44,6 +52,18 @@ class Action(models.TextChoices):
     INITIATE_EXTRACT = "initiate_extract", _("Initiate an extract of a lot")
     SPLIT = "split", _("Split the COI")
     SUBMIT_EXTRACT = "submit_extract", _("Submit the extract for endorsement")
+    DEPLETE = "deplete", _("Mark as depleted")
+    # Reg. (EU) 2021/2306
+    EDIT_BOX_10 = "edit_box_10", _("Edit box 10")
+    EDIT_BOX_17 = "edit_box_17", _("Edit box 17")
+    EDIT_BOX_19 = "edit_box_19", _("Edit box 19")
+    EDIT_BOXES_20_23 = "edit_boxes_20_23", _("Edit boxes 20 to 23")
+    EDIT_BOX_24 = "edit_box_24", _("Edit box 24")
+    EDIT_BOXES_26_29 = "edit_boxes_26_29", _("Edit boxes 26 to 29")
+    VERIFY_23 = "verify_23", _("Verify the consignment before the special customs procedure (box 23)")
+    SIGN_25 = "sign_25", _("Sign box 25")
+    SIGN_30 = "sign_30", _("Sign box 30")
+    SIGN_31 = "sign_31", _("Sign box 31")
 
 
 # The table's wording, one phrase per action. A phrase the table uses that is missing here fails loudly.
@@ -63,8 +83,21 @@ PHRASES: dict[str, tuple[Action, ...]] = {
     "delete the coi": (Action.DELETE,),
     "flag an ofis irregularity": (Action.FLAG_OFIS,),
     "initiate an extract of a lot": (Action.INITIATE_EXTRACT,),
-    "split the coi": (Action.SPLIT,),
+    "split the coi": (Action.SPLIT, Action.DEPLETE),
     "submit for endorsement": (Action.SUBMIT_EXTRACT,),
+    "mark as depleted": (Action.DEPLETE,),
+    "edit box 10": (Action.EDIT_BOX_10,),
+    "edit box 17": (Action.EDIT_BOX_17,),
+    "edit box 19": (Action.EDIT_BOX_19,),
+    "edit boxes 20 to 23": (Action.EDIT_BOXES_20_23,),
+    "edit box 24": (Action.EDIT_BOX_24,),
+    "edit boxes 26 to 29": (Action.EDIT_BOXES_26_29,),
+    "verify box 23": (Action.VERIFY_23,),
+    "sign box 25": (Action.SIGN_25,),
+    "sign box 30": (Action.SIGN_30,),
+    "sign box 31": (Action.SIGN_31,),
+    "sign box 12 of the extract": (Action.SIGN_30,),
+    "sign box 13 of the extract": (Action.SIGN_31,),
 }
 NOTHING_PREFIXES = ("nothing", "not applicable")
 
@@ -91,19 +124,21 @@ def table(path: Path = MATRIX_CSV) -> dict[tuple[str, str], frozenset[Action]]:
     return rows
 
 
-def actions_for(status: Any, role: str) -> frozenset[Action]:
-    """What the role may do in that status (or on that COI). Statuses the table does not list allow nothing."""
-    status, extract = _key(status)
-    if extract and (status, role) in table(EXTRACT_CSV):
-        return table(EXTRACT_CSV)[(status, role)]
-    return table().get((status, role), frozenset())
+def actions_for(status: Any, role: str, *, form: str | None = None) -> frozenset[Action]:
+    """What the role may do in that status (or on that COI, read with its form's tables). Statuses the table
+    does not list allow nothing."""
+    status, extract, code = _key(status)
+    coi_form = get_form(form or code)
+    if extract and (status, role) in table(coi_form.extract_matrix_csv):
+        return table(coi_form.extract_matrix_csv)[(status, role)]
+    return table(coi_form.matrix_csv).get((status, role), frozenset())
 
 
-def _key(status: Any) -> tuple[str, bool]:
-    """A status, or a COI: its status, and whether it is an extract (read from its own rows)."""
+def _key(status: Any) -> tuple[str, bool, str]:
+    """A status, or a COI: its status, whether it is an extract (read from its own rows) and its form."""
     if isinstance(status, str):
-        return status, False
-    return status.status, status.base_id is not None
+        return status, False, FormCode.R1235_2008
+    return status.status, status.base_id is not None, form_of(status).code
 
 
 def allowed(status: Any, roles: set[str] | frozenset[str], action: Action) -> bool:
@@ -111,12 +146,13 @@ def allowed(status: Any, roles: set[str] | frozenset[str], action: Action) -> bo
 
 
 def editable_boxes(status: Any, roles: set[str] | frozenset[str]) -> set[str]:
-    """Box numbers (as strings; 'rfl' for the RFL field) the roles may change in that status (or on that COI)."""
+    """Box keys (as strings; 'rfl' for the RFL field of the guides' form) the roles may change in that status
+    (or on that COI)."""
     actions: set[Action] = set()
     for role in roles:
         actions |= actions_for(status, role)
     if Action.EDIT_ALL in actions:
-        return set(ALL_BOXES)
+        return set(all_boxes(status))
     boxes: set[str] = set()
     for action, action_boxes in ACTION_BOXES.items():
         if action in actions:
@@ -124,7 +160,13 @@ def editable_boxes(status: Any, roles: set[str] | frozenset[str]) -> set[str]:
     return boxes
 
 
-ALL_BOXES = ("products", "1", "2", "3", "4", "7", "8", "9", "10", "11", "rfl", "12", "13", "14", "15", "16", "17")
+def all_boxes(status: Any) -> tuple[str, ...]:
+    """The boxes "edit all boxes" covers on that COI's form (the guides' form for a bare status)."""
+    return form_of(status if not isinstance(status, str) else None).all_boxes
+
+
+# The guides' form: "products", 1-4, 7-12, "rfl", 13-17.
+ALL_BOXES = get_form(FormCode.R1235_2008).all_boxes
 ACTION_BOXES: dict[Action, set[str]] = {
     Action.EDIT_BOX_9: {"9"},
     Action.EDIT_BOX_12: {"12", "10"},  # box 10 follows box 12
@@ -132,4 +174,11 @@ ACTION_BOXES: dict[Action, set[str]] = {
     Action.EDIT_BOX_13_PARTS: {"13"},
     Action.EDIT_BOXES_14_15: {"14", "15"},
     Action.EDIT_BOX_16: {"16"},
+    # Reg. (EU) 2021/2306's boxes (its box 12 is the importer: never edited after submission there).
+    Action.EDIT_BOX_10: {"10"},
+    Action.EDIT_BOX_17: {"17"},
+    Action.EDIT_BOX_19: {"19"},
+    Action.EDIT_BOXES_20_23: {"20", "21", "22", "23"},
+    Action.EDIT_BOX_24: {"24", "11"},  # box 11 follows box 24
+    Action.EDIT_BOXES_26_29: {"26", "27", "28", "29"},
 }

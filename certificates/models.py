@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates.coi_forms import FormCode
+from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.statuses import COIRole, COIStatus
 from core.typography import quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
@@ -33,6 +35,8 @@ class Certificate(models.Model):
     number = models.CharField(_("COI number"), max_length=30, unique=True, null=True, blank=True)
     national_reference = models.CharField(_("national reference number"), max_length=250, blank=True)
     status = models.CharField(_("status"), max_length=30, choices=COIStatus.choices, default=COIStatus.DRAFT)
+    # Which model the COI follows (certificates/coi_forms/): kept for life; a new COI takes COI_FORM_DEFAULT.
+    form = models.CharField(_("form"), max_length=10, choices=FormCode.choices, default=FormCode.R1235_2008)
 
     # Box 1: the issuing control body (its code for the country of export), box 2 derived from it and the products.
     control_body_code = models.ForeignKey(
@@ -84,6 +88,59 @@ class Certificate(models.Model):
     # is issued before the goods leave (Reg. (EU) 2018/848, art. 45(1)(b)(iii)); see rules.IssuedBeforeDeparture.
     transport_document = models.CharField(_("transport document reference"), max_length=100, blank=True)
     departure_date = models.DateField(_("date of departure"), null=True, blank=True)
+    # Reg. (EU) 2021/2306 only (certificates/coi_forms/form_2021_2306.py): box 6,
+    # box 10's kind, and the Union part, boxes 20-29 (boxes 19 = rfl, 24 = first_consignee, 30-31 = signatures).
+    traders = models.ManyToManyField(
+        Operator, blank=True, related_name="traded_certificates",
+        verbose_name=_("operators who buy or sell without storing or handling"),
+    )  # fmt: skip
+    point_of_entry_kind = models.CharField(
+        _("border control post or point of release"), max_length=15, choices=EntryKind.choices, blank=True
+    )
+    prior_notification_at = models.DateTimeField(_("estimated arrival (prior notification)"), null=True, blank=True)
+    prior_notified_at = models.DateTimeField(_("prior notification given"), null=True, blank=True)
+    transfer_requested = models.BooleanField(_("transfer to a control point requested"), default=False)
+    requested_control_point = models.ForeignKey(
+        PointOfEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("requested control point"),
+    )  # fmt: skip
+    customs_warehousing = models.BooleanField(_("customs warehousing"), default=False)
+    inward_processing = models.BooleanField(_("inward processing"), default=False)
+    customs_operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("operator responsible for the customs procedure"),
+    )  # fmt: skip
+    customs_operator_control_body = models.ForeignKey(
+        ControlBodyCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("control body of that operator"),
+    )  # fmt: skip
+    customs_information = models.CharField(_("additional information"), max_length=1000, blank=True)
+    customs_declaration_reference = models.CharField(
+        _("customs declaration reference number"), max_length=100, blank=True
+    )
+    documentary_check = models.CharField(
+        _("documentary checks"), max_length=20, choices=Satisfactory.choices, blank=True
+    )
+    selected_for_checks = models.BooleanField(_("selected for identity and physical checks"), null=True, blank=True)
+    transfer_to_control_point = models.BooleanField(_("transfer to a control point"), null=True, blank=True)
+    control_point = models.ForeignKey(
+        PointOfEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("control point"),
+    )  # fmt: skip
+    transfer_transport_mode = models.CharField(_("mode of transport to the control point"), max_length=12, blank=True)
+    transfer_transport_identification = models.CharField(
+        _("identification of the means of transport to the control point"), max_length=200, blank=True
+    )
+    transfer_transport_document = models.CharField(
+        _("transport document to the control point"), max_length=200, blank=True
+    )
+    identity_check = models.CharField(_("identity checks"), max_length=20, choices=Satisfactory.choices, blank=True)
+    physical_check = models.CharField(_("physical checks"), max_length=20, choices=Satisfactory.choices, blank=True)
+    laboratory_test = models.BooleanField(_("laboratory test"), null=True, blank=True)
+    laboratory_result = models.CharField(_("test result"), max_length=20, choices=Satisfactory.choices, blank=True)
+    consignee_in_accordance = models.BooleanField(
+        _("in accordance with point 6 of Annex III to Regulation (EU) 2018/848"), null=True, blank=True
+    )
 
     # Who created it, and for which organisation: a draft is visible to that organisation only.
     creator = models.ForeignKey(
@@ -182,6 +239,11 @@ class CommodityLine(models.Model):
         ControlBodyCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("control body of the producer / processor"),
     )  # fmt: skip
+    # Reg. (EU) 2021/2306, box 13 (the CN code is the commodity's).
+    organic_status = models.CharField(
+        _("organic or in-conversion"), max_length=15, choices=OrganicStatus.choices, blank=True
+    )
+    category = models.CharField(_("category"), max_length=2, choices=ProductCategory.choices, blank=True)
 
     class Meta:
         verbose_name = _("line")

@@ -31,6 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from certificates import rules
+from certificates.coi_forms import FormCode, form_of, get_form
+from certificates.coi_forms import render as render_boxes
 from certificates.models import Certificate, Commodity, Document
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
@@ -133,15 +135,21 @@ def shared_parts(coi: Certificate) -> dict[str, SafeString]:
 def render_parts(pk: int) -> dict[str, str]:
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
+    # Box 17's warning depends on the COI alone (its submission and departure dates).
+    warnings = {} if coi.is_draft else form_of(coi).renumber(rules.warnings(coi), get_form(FormCode.R1235_2008))
+    rows = render_boxes.rows(coi)  # every box under its number and title from the COI's form's table
+    for row in rows:
+        row.notes = warnings.get(row.box.key, [])
     context: dict[str, Any] = {
         "coi": coi,
+        "form": form_of(coi),
+        "rows": rows,
         "signatures": list(coi.signatures.all()),
         "irregularities": list(coi.irregularities.all()),
         "checks": getattr(coi, "checks", None),
         "history": sorted(coi.history.all(), key=lambda e: (e.at, e.pk)),
         "documents": list(coi.documents.all()),
-        # Box 17's warning depends on the COI alone (its submission and departure dates).
-        "warnings": {} if coi.is_draft else rules.warnings(coi),
+        "warnings": warnings,
     }
     return {name: render_to_string(template, context) for name, template in TEMPLATES.items()}
 

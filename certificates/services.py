@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
-from certificates.boxes import BOX_OF_FIELD, BoxData, Reader, as_data, write
+from certificates.boxes import BoxData, Reader, as_data, write
+from certificates.coi_forms import FormCode, default_form, foreign_fields, form_of, get_form
+from certificates.coi_forms import rules as form_rules
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
@@ -24,7 +26,7 @@ from certificates.statuses import COIRole
 from certificates.workflow import history
 from certificates.workflow.models import Step
 from core.compiled import CompiledQuery
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
@@ -83,15 +85,23 @@ def prefill(person: Person, membership: Membership | None) -> BoxData:
     return data
 
 
-def create_draft(person: Person, membership: Membership | None, data: BoxData) -> tuple[Certificate, rules.Problems]:
-    """Save a new draft once box 4 is reached. Returns the COI and what could not be stored or is wrong."""
+def create_draft(
+    person: Person, membership: Membership | None, data: BoxData, *, form: str | None = None
+) -> tuple[Certificate, rules.Problems]:
+    """Save a new draft once the exporter is chosen (box 4; box 5 of 2021/2306), on `form` ("1235/2008" or
+    "2021/2306"; by default `settings.COI_FORM_DEFAULT`). Returns the COI and what could not be stored or is
+    wrong."""
     role = creator_role(membership)
-    values, errors = _read({**prefill(person, membership), **data})
+    coi_form = get_form(form or default_form())
+    _refuse_foreign(coi_form, data)
+    values, errors = _read({**prefill(person, membership), **data}, coi_form.typed_box_of_field)
     if values.get("exporter") is None:
-        raise BoxErrors(rules.merge(errors, {"4": [_("Choose the exporter before saving the draft.")]}))
+        exporter_box = coi_form.box_of_field["exporter"]
+        raise BoxErrors(rules.merge(errors, {exporter_box: [_("Choose the exporter before saving the draft.")]}))
     if errors:
         raise BoxErrors(errors, str(NOT_SAVED))
     coi = Certificate(
+        form=coi_form.code,
         creator=person.user,
         creator_role=role,
         creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # an operator's membership holds its operator
@@ -101,17 +111,17 @@ def create_draft(person: Person, membership: Membership | None, data: BoxData) -
         coi.save()
         _store(coi, values)
     coi = _fresh(coi)
-    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
+    return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
-    """A new draft from any COI the person may see: every box but the number, signatures, containers, seals,
-    transport and documents."""
+    """A new draft from any COI the person may see, on that COI's form: every box but the number, signatures,
+    containers, seals, transport and documents."""
     source = _fresh(get_visible(person, pk))
     data = as_data(source)
     for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
         data.pop(field)
-    coi, _problems = create_draft(person, membership, data)
+    coi, _problems = create_draft(person, membership, data, form=source.form)  # its boxes are that form's
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
     coi.copied_from = source
     return coi
@@ -129,18 +139,24 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
     with transaction.atomic():
         coi = get_visible(person, pk, for_update=True)
         roles = roles_on(person, coi)
+        coi_form = form_of(coi)
+        box_of_field = coi_form.typed_box_of_field
+        _refuse_foreign(coi_form, data)
         boxes = rules.boxes_open_to(coi, roles)
-        refused = sorted({BOX_OF_FIELD[f] for f in data if f in BOX_OF_FIELD} - boxes)
+        refused = sorted({box_of_field[f] for f in data if f in box_of_field} - boxes)
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}
             )
-        values, errors = _read(data)
+        values, errors = _read(data, box_of_field)
         if errors:
             raise BoxErrors(errors, str(NOT_SAVED))
+        refusals = form_rules.edit_refusals(coi, {box_of_field[f] for f in values}, roles, values)
+        rules.require(refusals, _("These boxes cannot change now: see the boxes marked."))
+        warned = form_rules.edit_warnings(coi, values)
         if coi.is_draft:
-            return _update_draft(coi, values, errors)
-        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
+            return _update_draft(coi, values, warned)
+        before, before_problems = history.snapshot(coi), _guide_problems(_fresh(coi), rules.submission_problems)
         _store(coi, values)
         after_coi = _fresh(coi)
         after = as_data(after_coi)
@@ -148,13 +164,14 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             before,
             after,
             before_problems,
-            rules.submission_problems(after_coi),
+            _guide_problems(after_coi, rules.submission_problems),
             box_17_by_table="17" in editable_boxes(coi, roles),
         )
-        rules.require(rules.merge(errors, refusal), _("The change was not saved: see the boxes marked."))
+        refusal = coi_form.renumber(refusal, get_form(FormCode.R1235_2008))
+        rules.require(refusal, _("The change was not saved: see the boxes marked."))
         history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
-    return coi, rules.merge(rules.submission_problems(coi), rules.warnings(coi))
+    return coi, rules.merge(warned, form_problems(coi, rules.submission_problems), form_problems(coi, rules.warnings))
 
 
 def _update_draft(
@@ -162,14 +179,40 @@ def _update_draft(
 ) -> tuple[Certificate, rules.Problems]:
     if "exporter" in values and values["exporter"] is None:
         values.pop("exporter")
-        errors = rules.merge(errors, {"4": [_("A draft keeps its exporter: choose another one instead.")]})
+        message = _("A draft keeps its exporter: choose another one instead.")
+        errors = rules.merge(errors, {form_of(coi).box_of_field["exporter"]: [message]})
     _store(coi, values)
     coi = _fresh(coi)
-    return coi, rules.merge(errors, rules.draft_problems(coi), rules.warnings(coi))
+    return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
-def _read(data: BoxData) -> tuple[dict[str, Any], rules.Problems]:
-    reader = Reader()
+def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
+    foreign = foreign_fields(coi_form, data)
+    if foreign:
+        raise Invalid(
+            _("%(fields)s: no such box on the form of this COI (%(form)s).")
+            % {"fields": ", ".join(foreign), "form": coi_form.code},
+            code="form",
+        )
+
+
+def form_problems(coi: Certificate, check: Any) -> rules.Problems:
+    """The rules' problems (`certificates/rules/` writes them at the guides' box numbers), at the boxes of
+    the COI's form (`_guide_problems`)."""
+    return form_of(coi).renumber(_guide_problems(coi, check), get_form(FormCode.R1235_2008))
+
+
+def _guide_problems(coi: Certificate, check: Any) -> rules.Problems:
+    """`check(coi)` at the guides' box numbers. On the 2021/2306 form box 24 (first consignee) may stay empty
+    at issue: the importer gives it before verification (Art. 4(1)(b) of 2021/2307), so an empty one reads as
+    the guides' "in batches"."""
+    if coi.form == FormCode.R2021_2306:
+        coi.release_in_batches = not coi.first_consignee_id
+    return check(coi)
+
+
+def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[dict[str, Any], rules.Problems]:
+    reader = Reader(box_of_field)
     values = reader.read(data)
     return values, reader.errors
 

@@ -14,9 +14,19 @@ from django.views.decorators.http import require_POST
 
 from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
-from certificates.boxes import BOX_OF_FIELD, as_data
-from certificates.forms import FormState, apply_action, changed_fields, choices, data_from_post, empty_line
-from certificates.matrix import ALL_BOXES, Action, allowed
+from certificates.boxes import as_data
+from certificates.coi_forms import default_form, form_of, get_form
+from certificates.coi_forms import page as form_page
+from certificates.coi_forms.choices import OrganicStatus, ProductCategory
+from certificates.forms import (
+    FormState,
+    apply_action,
+    changed_fields,
+    choices,
+    data_from_post,
+    empty_line,
+)
+from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import steps
@@ -107,21 +117,22 @@ def new_form(request: HttpRequest) -> HttpResponse:
     if not _can_create(request):
         raise Http404
     person = _person(request)
+    all_boxes = set(get_form(default_form()).all_boxes)  # the form a new COI takes
     if request.method == "GET":
         data = services.prefill(person, membership)
         data["commodities"] = [
             {"cn_code": c.code, "lines": [empty_line()]} for c in lookups.cn_codes(request.GET.getlist("cn"))
         ]
-        return _render_form(request, data, editable=set(ALL_BOXES))
-    data = data_from_post(request.POST)
+        return _render_form(request, data, editable=all_boxes)
+    data = _posted(request)
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
-        return _render_form(request, data, editable=set(ALL_BOXES))
+        return _render_form(request, data, editable=all_boxes)
     try:
         coi, problems = services.create_draft(person, membership, data)
     except services.BoxErrors as exc:
-        return _render_form(request, data, editable=set(ALL_BOXES), problems=exc.problems, status=422)
+        return _render_form(request, data, editable=all_boxes, problems=exc.problems, status=422)
     return _after_save(request, coi, data, problems, action)
 
 
@@ -135,26 +146,34 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     stored = as_data(queries.detail_queryset().get(pk=pk))
     if request.method == "GET":
         return _render_form(request, stored, editable=editable, coi=coi)
-    posted = data_from_post(request.POST)  # only the boxes the form posted: the others are never blanked
+    posted = _posted(request)  # only the boxes the form posted: the others are never blanked
+    box_of_field = form_of(coi).typed_box_of_field
     # The boxes the person may change keep what was typed; the others show what is stored.
-    data = {**stored, **{f: v for f, v in posted.items() if BOX_OF_FIELD.get(f) in editable}}
+    data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi)
-    locked = changed_fields(posted, stored, {f for f in posted if BOX_OF_FIELD[f] not in editable})
+    locked = changed_fields(
+        posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
+    )
     if locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
         message = _("You may not change this box in the COI's status: your change was not saved.")
-        problems = {BOX_OF_FIELD[f]: [message] for f in sorted(locked)}
+        problems = {box_of_field[f]: [message] for f in sorted(locked)}
         messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
         return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
-    changes = {f: v for f, v in posted.items() if BOX_OF_FIELD.get(f) in editable}
+    changes = {f: v for f, v in posted.items() if box_of_field.get(f) in editable}
     try:
         coi, problems = services.update_boxes(person, pk, changes)
     except services.BoxErrors as exc:
         messages.error(request, exc.message)
         return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
+
+
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    """The boxes an edit page posted: the fields drawn by name, and those of the generic widgets."""
+    return {**data_from_post(request.POST), **form_page.fields_from_post(request.POST)}
 
 
 def _after_save(
@@ -200,13 +219,20 @@ def _render_form(
     coi: Certificate | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    problems = problems or {}
+    coi_form = form_of(coi) if coi is not None else get_form(default_form())
     return render(
         request,
         "certificates/form.html",
         {
             "state": FormState.of(data),
-            "editable": editable,
-            "problems": problems or {},
+            "form": coi_form,
+            # Each box under its number and title from the form's table, its fields and its messages.
+            "sections": form_page.sections(coi_form, data, editable, problems),
+            "line_fields": coi_form.line_fields,
+            "organic_statuses": OrganicStatus.choices,
+            "categories": ProductCategory.choices,
+            "problems": problems,
             "coi": coi,
             "documents": list(coi.documents.all()) if coi else [],
             "may_submit": coi is None or coi.status == COIStatus.DRAFT,
@@ -243,6 +269,7 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
             "can_create": _can_create(request),
             "document_types": DocumentType.choices,
             "countries": country_choices(),
+            "form": form_of(coi),
             "refused": refused,
         },
         status=refused["error"].status if refused else 200,

@@ -24,12 +24,8 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import (
-    FlatValuesListIterable,
-    ModelIterable,
-    ValuesListIterable,
-    get_related_populators,
-)
+from django.db.models import query as django_query
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 
 # Placeholder arguments: values no id or key ever takes, so that each one is found in the SQL's parameters.
 _PLACEHOLDER_BASE = -7_345_000_000_000_000_000
@@ -47,7 +43,7 @@ class _Compiled:
     """One queryset's SQL and what is needed to turn its rows into its results, for one database connection."""
 
     def __init__(self, queryset: QuerySet[Any], placeholders: list[int | str]) -> None:
-        if queryset._prefetch_related_lookups:
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]  # private, not in the stubs
             raise ValueError("A CompiledQuery cannot prefetch_related (it would run other queries).")
         self.kind = queryset._iterable_class
         if self.kind not in (ModelIterable, ValuesListIterable, FlatValuesListIterable):
@@ -87,7 +83,9 @@ class _Compiled:
             return [row[0] for row in converted]
         if self.kind is ValuesListIterable:
             return [tuple(row) for row in converted]
-        populators = get_related_populators(self.compiler.klass_info, self.compiler.select, self.alias)
+        populators = django_query.get_related_populators(  # type: ignore[attr-defined]  # not in the stubs
+            self.compiler.klass_info, self.compiler.select, self.alias
+        )
         objects = []
         for row in converted:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])

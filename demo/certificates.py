@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from certificates.access import Person
 from certificates.boxes import BoxData
+from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.services import create_draft
 from certificates.workflow.steps import submit
@@ -105,6 +106,6 @@ def load_certificates_demo() -> list[Certificate]:
                 _operator(data["rfl"]) if RflGrant.objects.filter(operator__name=data["rfl"]).exists() else None
             )
         person = Person.of(membership.user)
-        coi, _problems = create_draft(person, membership, data)
+        coi, _problems = create_draft(person, membership, data, form=FormCode.R1235_2008)
         cois.append(submit(person, coi.pk) if submitted else coi)
     return cois

@@ -1,5 +1,6 @@
 """The whole demo scenario of the guides, in order: the people, the reference lists, the directory, the COIs
-in Draft and Description completed, then a COI in every later status. Idempotent."""
+in Draft and Description completed, then a COI in every later status, all on the guides' form (1235/2008);
+then the second scenario on the form in force (2021/2306, `demo/union.py`). Idempotent."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from accounts.models import User
 from demo.certificates import load_certificates_demo
 from demo.directory import load_directory_demo
 from demo.people import DEMO_ACCOUNTS, demo_user
+from demo.union import load_union_demo
 from demo.workflow import load_workflow_demo
 from reference.loader import load_base_if_empty
 
@@ -20,4 +22,5 @@ def load_demo() -> dict[str, User]:
     load_directory_demo(users)
     load_certificates_demo()
     load_workflow_demo()
+    load_union_demo()  # the second scenario, on the 2021/2306 form
     return users

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import User
 from certificates.access import Person
+from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.services import create_draft
 from certificates.statuses import COIStatus
@@ -109,7 +110,7 @@ def load_workflow_demo() -> list[Certificate]:
             continue
         with transaction.atomic():
             data = {**_full_coi(), **changes, "national_reference": reference}
-            coi, _problems = create_draft(Person.of(membership.user), membership, data)
+            coi, _problems = create_draft(Person.of(membership.user), membership, data, form=FormCode.R1235_2008)
             coi = submit(Person.of(membership.user), coi.pk)
             made.append(bring(coi))
     return made

@@ -305,6 +305,10 @@ if env_bool("BEHIND_TLS_PROXY", False):
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "opencoi-demo")
 DEMO_TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXP")
 
+# The form of a new COI: "2021/2306" (the model in force since 1 January 2022, boxes 1-31; issue 14 point 1) or
+# "1235/2008" (the guides' form, boxes 1-21). Existing COIs keep theirs. See certificates/coi_forms/.
+COI_FORM_DEFAULT = os.environ.get("COI_FORM_DEFAULT", "2021/2306")
+
 # Uploaded documents.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024

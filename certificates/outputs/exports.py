@@ -51,6 +51,7 @@ def columns() -> list[str]:
         _("Created"),
         _("Submitted"),
         _("Updated"),
+        _("Form"),
     ]
     return [capfirst(name) for name in names]
 
@@ -82,6 +83,7 @@ def rows(person: Person, params: Any) -> Iterator[list[Any]]:
             _local(coi.created_at),
             _local(coi.submitted_at),
             _local(coi.updated_at),
+            coi.form,
         ]
 
 

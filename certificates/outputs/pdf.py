@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certificates.coi_forms import FormCode, form_of, render
 from certificates.models import Certificate
 from certificates.outputs.seal import seal_configured, seal_pdf
 from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
@@ -46,7 +47,7 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
 
     coi = detail_queryset().get(pk=coi_id)
     with translation.override(language):
-        html = render_to_string("certificates/outputs/pdf.html", context(coi))
+        html = render_to_string(form_of(coi).pdf_template, context(coi))
         document = weasyprint.HTML(string=html, base_url=None).write_pdf()
         signatures = signatures_of(coi)
         sealed = box18_signed(coi, signatures) and seal_configured()
@@ -73,6 +74,8 @@ def context(coi: Certificate) -> dict[str, Any]:
         "verify_url": url,
         "qr": qr_data_uri(url),
         "printed_at": timezone.localtime(),
+        "form": form_of(coi),
+        "rows": render.rows(coi) if coi.form == FormCode.R2021_2306 else [],
     }
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from lxml import etree
 
+from certificates.boxes import as_data
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
 from certificates.queries import detail_queryset
@@ -61,6 +62,14 @@ UNIT_CODES: dict[str, str] = {WeightUnit.KG: "KGM", WeightUnit.TONNE: "TNE"}
 NOTE_NATIONAL_REFERENCE = "NATIONAL_REFERENCE"
 NOTE_PROCEDURE = "PROCEDURE"
 NOTE_BATCHES = "RELEASE_IN_BATCHES"
+NOTE_FORM = "COI_FORM"  # "1235/2008" or "2021/2306" (certificates/coi_forms/)
+NOTE_2021_2306 = "COI_2021_2306:"  # + a field of the 2021/2306 form that SPS has no element for
+# The 2021/2306 fields carried as notes: the portable ones (no database ids).
+NOTE_FIELDS = (
+    "point_of_entry_kind", "transport_document", "prior_notification_at", "transfer_requested",
+    "customs_warehousing", "inward_processing", "customs_operator_control_body", "customs_information",
+    "customs_declaration_reference",
+)  # fmt: skip
 PARTIES = ("exporter", "importer", "first_consignee", "rfl")
 
 
@@ -116,6 +125,8 @@ def _exchanged_document(doc: etree._Element, coi: Certificate) -> None:
         (NOTE_NATIONAL_REFERENCE, coi.national_reference),
         (NOTE_PROCEDURE, coi.procedure),
         (NOTE_BATCHES, "true" if coi.release_in_batches else ""),
+        (NOTE_FORM, coi.form),
+        *_form_notes(coi),
     ):
         if content:
             note = _sub(doc, "IncludedSPSNote")
@@ -135,6 +146,22 @@ def _exchanged_document(doc: etree._Element, coi: Certificate) -> None:
             clause = _sub(auth, "IncludedSPSClause")
             _sub(clause, "ID", "1")
             _sub(clause, "Content", signature.decision or signature.text)
+
+
+def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
+    """The 2021/2306 boxes SPS has no element for, as (subject, content) notes."""
+    if coi.form != "2021/2306":
+        return []
+    data = as_data(coi)
+    notes = []
+    for name in NOTE_FIELDS:
+        value = data.get(name)
+        if value in (None, "", False):
+            continue
+        isoformat = getattr(value, "isoformat", None)
+        text = isoformat() if isoformat is not None else ("true" if value is True else str(value))
+        notes.append((NOTE_2021_2306 + name, text))
+    return notes
 
 
 def _party(parent: etree._Element, name: str, operator: Operator | None) -> None:

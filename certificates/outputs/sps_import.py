@@ -19,10 +19,14 @@ from lxml import etree
 from certificates import rules
 from certificates.access import Person
 from certificates.boxes import BoxData, normalise_cn
+from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.outputs.sps import (
     MODE_CODES,
+    NOTE_2021_2306,
     NOTE_BATCHES,
+    NOTE_FIELDS,
+    NOTE_FORM,
     NOTE_NATIONAL_REFERENCE,
     RAM,
     RSM,
@@ -147,7 +151,14 @@ class SpsReader:
         notes = {_text(n, "Subject"): (n, _text(n, "Content")) for n in doc.findall(ram("IncludedSPSNote"))}
         if NOTE_NATIONAL_REFERENCE in notes:
             data["national_reference"] = notes[NOTE_NATIONAL_REFERENCE][1]
-        data["release_in_batches"] = notes.get(NOTE_BATCHES, (None, ""))[1].lower() == "true"
+        form = notes.get(NOTE_FORM, (None, ""))[1]
+        if form:
+            data["form"] = form
+        if form != "2021/2306":
+            data["release_in_batches"] = notes.get(NOTE_BATCHES, (None, ""))[1].lower() == "true"
+        for subject, (_note, content) in notes.items():
+            if subject.startswith(NOTE_2021_2306) and subject[len(NOTE_2021_2306) :] in NOTE_FIELDS:
+                data[subject[len(NOTE_2021_2306) :]] = content
         return data
 
     def consignment(self, consignment: etree._Element) -> BoxData:
@@ -298,8 +309,12 @@ def import_draft(xml: bytes, person: Person, membership: Membership | None) -> t
     data = reader.read(xml)
     if data is None or reader.refused:
         return None, reader.problems
+    form = data.pop("form", None)
+    if form is not None and form not in FormCode.values:
+        reader.problem(f"{ROOT}/rsm:SPSExchangedDocument", _("Unknown form of the COI: %(form)s.") % {"form": form})
+        return None, reader.problems
     try:
-        coi, box_problems = create_draft(person, membership, data)
+        coi, box_problems = create_draft(person, membership, data, form=form)
     except BoxErrors as error:
         return None, reader.problems + _at_boxes(error.problems)
     return coi, reader.problems + _at_boxes(box_problems)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.boxes import BOX_OF_FIELD, BoxData
+from certificates.coi_forms import FormCode
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate
 from certificates.rules.parties import PartiesCertified
@@ -79,7 +80,8 @@ def _box_12_filled(data: BoxData) -> bool:
 class TransportCompletedLater:
     """Box 17 may be completed later, before arrival (guide 000, 3.1, box 17): while a field of box 17 is empty,
     the issuing control body, the importer and the RFL may fill it until box 20 is signed; a field once filled
-    then follows the table (issue 11, rule 6)."""
+    then follows the table (issue 11, rule 6). The guides' form only: on the 2021/2306 form, box 17 is completed
+    by the issuing body within 10 days of issue (`coi_forms.rules.CompletionWithinTenDays`)."""
 
     box = "17"
     FIELDS = ("transport_mode", "transport_identification", "transport_document", "departure_date")
@@ -90,6 +92,7 @@ class TransportCompletedLater:
         """Whether box 17 is open to these roles beyond the table: an empty field, before box 20."""
         return (
             coi.base_id is None
+            and coi.form == FormCode.R1235_2008
             and coi.status in self.STATUSES
             and bool(self.ROLES & set(roles))
             and any(getattr(coi, f) in EMPTY for f in self.FIELDS)

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 
 from certificates.access import Person
+from certificates.coi_forms.choices import Satisfactory
+from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
 from certificates.workflow.models import CheckResult
@@ -44,6 +46,8 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "checks": getattr(coi, "checks", None) if "checks" in steps else None,
         "check_results": CheckResult.choices,
         "decisions": _decisions(coi),
+        "decisions_30": [(d, str(COIStatus(d).label)) for d in DecisionOfTheForm.choices(coi)],
+        "satisfactory": Satisfactory.choices,
         "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
     }
 
@@ -60,6 +64,10 @@ FORMS = {
     "form_18": {"checks", "sign-18"},
     "form_20": {"decide"},
     "form_21": {"sign-21"},
+    "form_23": {"verify-23"},
+    "form_25": {"sign-25"},
+    "form_30": {"decide-30"},
+    "form_31": {"sign-31"},
     "form_extract": {"extract", "split"},
 }
 

@@ -54,6 +54,9 @@ class World:
     forwarder: Any  # Fabien, RFL of Transit
     outsider_importer: Any  # Olivier, of Other Bio Import
     outsider_control_body: Any  # Oscar, of another control body
+    # The form of the COIs `draft` creates: these tests were written for the guides' form, and say so (None:
+    # settings.COI_FORM_DEFAULT, for the tests of the default itself).
+    form: str | None = "1235/2008"
 
     def membership(self, user: Any) -> Membership:
         return Membership.objects.select_related("operator", "control_body_code").get(user=user)
@@ -96,7 +99,9 @@ class World:
 
     def draft(self, creator: str = "importer", **overrides: Any) -> Certificate:
         user = self.creator(creator)
-        coi, _problems = create_draft(self.person(user), self.membership(user), {**self.complete_data(), **overrides})
+        coi, _problems = create_draft(
+            self.person(user), self.membership(user), {**self.complete_data(), **overrides}, form=self.form
+        )
         return coi
 
     def submitted(self, creator: str = "importer", **overrides: Any) -> Certificate:

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from certificates.access import get_visible
+from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate
 from certificates.services import BoxErrors, update_boxes
 from certificates.statuses import COIStatus
@@ -31,12 +32,14 @@ def flow(world):
     return make_flow(world)
 
 
-COMPLETE = [COIStatus(s) for s in COIStatus.values]
+COMPLETE = [(form, status) for form in FormCode.values for status in get_form(form).statuses]
 
 
-@pytest.mark.parametrize("status", COMPLETE)
-def test_it_brings_a_coi_to_each_status_through_the_workflow(flow, status):
+@pytest.mark.parametrize(("form", "status"), COMPLETE)
+def test_it_brings_a_coi_to_each_status_through_the_workflow(flow, form, status):
+    flow.w.form = form
     coi = flow.coi(status)
+    assert coi.form == form
     coi.refresh_from_db()
     assert coi.status == status
     if status != COIStatus.DRAFT:

@@ -3,11 +3,16 @@ and a COI brought to any of the eleven statuses through the workflow's own funct
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.tests.helpers import totp_code
 from accounts.two_factor import activate_totp
+from certificates import services
+from certificates.coi_forms import union_steps
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import after_signature, extracts, steps
@@ -59,18 +64,25 @@ class Flow:
         if status == COIStatus.DRAFT:
             return self.w.draft(creator, rfl=self.w.transit.pk)
         extra: dict[str, Any] = {"rfl": self.w.transit.pk}
-        if batches:
+        if batches and self.w.form == "2021/2306":  # box 24 left empty: the decision is "part can be released"
+            extra.update(first_consignee=None)
+        elif batches:
             extra.update(first_consignee=None, release_in_batches=True)
         coi = self.w.submitted(creator, **extra)
         if status == COIStatus.DESCRIPTION_COMPLETED:
             return coi
         coi = self.sign_18(coi)
-        if status == COIStatus.ISSUING_BODY_SIGNED:
+        if status == COIStatus.ISSUING_BODY_SIGNED and coi.form != "2021/2306":
             return coi
         if status == COIStatus.REPLACED:
             new = after_signature.replace(self.person(self.w.control_body), coi.pk)
             self.sign_18(new)
             return Certificate.objects.get(pk=coi.pk)
+        if coi.form == "2021/2306":
+            coi = self.notify(coi)
+            if status == COIStatus.ISSUING_BODY_SIGNED:
+                return coi
+            return self.union_part(coi, status)
         decision = status if status in COIStatus.box20_decisions() else COIStatus.CONSIGNMENT_VERIFIED
         coi = self.decide(coi, decision)
         if status == decision:
@@ -82,6 +94,33 @@ class Flow:
             return coi
         assert status == COIStatus.OFIS_IRREGULARITY
         return after_signature.flag_irregularity(self.person(self.w.importer), coi.pk, description="Residues found")
+
+    def notify(self, coi: Certificate) -> Certificate:
+        """The importer's part of a 2021/2306 COI once issued: prior notification (box 20), customs
+        warehousing (box 23)."""
+        arrival = timezone.now() + datetime.timedelta(days=3)
+        data = {"prior_notification_at": arrival.isoformat(), "customs_warehousing": "yes"}
+        data["customs_declaration_reference"] = "26FR0000000000001"
+        coi, _problems = services.update_boxes(self.person(self.w.importer), coi.pk, data)
+        return coi
+
+    def union_part(self, coi: Certificate, status: str) -> Certificate:
+        """A 2021/2306 COI, issued, taken through boxes 25, 30 and 31 to `status`."""
+        agent = self.person(self.w.inao_agent)
+        union_steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+        decision = status if status in COIStatus.box30_decisions() else COIStatus.RELEASED_ORGANIC
+        decision = COIStatus.BASIS_FOR_EXTRACT if status == COIStatus.DEPLETED else decision
+        reason = "Batches for two consignees" if decision == COIStatus.BASIS_FOR_EXTRACT else ""
+        reason = "Residues above the limit" if decision == COIStatus.CANNOT_BE_RELEASED else reason
+        coi = union_steps.decide_box_30(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
+        if status == decision:
+            return coi
+        if status == COIStatus.DEPLETED:
+            return extracts.deplete(agent, coi.pk, note="All batches taken")
+        if status == COIStatus.OFIS_IRREGULARITY:
+            return after_signature.flag_irregularity(agent, coi.pk, description="Residues found")
+        assert status == COIStatus.FIRST_CONSIGNEE_SIGNED
+        return union_steps.sign_box_31(self.person(self.w.consignee), coi.pk, in_accordance=True, place="Lyon")
 
     def sign_18(self, coi: Certificate) -> Certificate:
         return steps.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)

@@ -76,6 +76,7 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
 def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
     """Every box of `source` into `target` (saved here): the replacement "copies everything"."""
     for field in (
+        "form",
         "national_reference",
         "control_body_code_id",
         "procedure",
@@ -95,10 +96,12 @@ def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
         "transport_mode",
         "transport_identification",
         "transport_document",
+        "point_of_entry_kind",
         "departure_date",
     ):
         setattr(target, field, getattr(source, field))
     target.save()
+    target.traders.set(source.traders.all())
     for commodity in source.commodities.prefetch_related("lines"):
         copy = Commodity.objects.create(
             certificate=target, cn_code_id=commodity.cn_code_id, position=commodity.position

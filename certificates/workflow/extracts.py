@@ -172,11 +172,14 @@ def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
     """The authority marks the base as depleted: no extract after that."""
     with transaction.atomic():
         base = locked(person, base_pk)
-        role = acting_role(person, base, Action.SPLIT)
+        role = acting_role(person, base, Action.DEPLETE)
         if is_depleted(base):
             raise Conflict(_("This COI has already been marked as depleted."))
         Depletion.objects.create(certificate=base, by=person.user, note=note.strip())
-        record(person, base, Step.DEPLETE, role=role, old_status=base.status, note=note.strip())
+        if base.form == "2021/2306":  # customs sees the status "Depleted" (2024/2145, Annex I)
+            change_status(person, base, COIStatus.DEPLETED, Step.DEPLETE, role=role, note=note.strip())
+        else:
+            record(person, base, Step.DEPLETE, role=role, old_status=base.status, note=note.strip())
         tell(
             base,
             {COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},

@@ -40,7 +40,7 @@ def acting_role(person: Person, coi: Certificate, action: Action) -> str:
 
 
 def _as(coi: Certificate, status: str) -> Any:
-    return SimpleNamespace(status=status, base_id=coi.base_id)
+    return SimpleNamespace(status=status, base_id=coi.base_id, form=coi.form)
 
 
 def _last_step(coi: Certificate) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from certificates.access import Person, roles_on
 from certificates.boxes import BOX_OF_FIELD, BoxData, as_data
+from certificates.coi_forms import form_of
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
@@ -86,7 +87,7 @@ def record(
 
 def record_edit(person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData) -> None:
     """A box edit after submission: the history keeps each changed field with its old and new value."""
-    changes = diff(before, after)
+    changes = diff(before, after, form_of(coi).typed_box_of_field)
     if changes:
         role = next((r for r in ROLE_ORDER if r in roles), "")
         record(person, coi, Step.EDIT, role=role, old_status=coi.status, changes=changes)
@@ -100,9 +101,10 @@ def document_step(person: Person, coi: Certificate, document: Document, step: st
     record(person, coi, step, role=role, old_status=coi.status, note=note)
 
 
-def diff(before: BoxData, after: BoxData) -> list[dict[str, str]]:
+def diff(before: BoxData, after: BoxData, box_of_field: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """What changed, box by box (`box_of_field`: the COI's form's; the guides' form by default)."""
     changes = []
-    for field, box in BOX_OF_FIELD.items():
+    for field, box in (BOX_OF_FIELD if box_of_field is None else box_of_field).items():
         old, new = readable(field, before.get(field)), readable(field, after.get(field))
         if old != new:
             changes.append({"box": box, "field": field, "old": old, "new": new})

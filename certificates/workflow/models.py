@@ -30,6 +30,10 @@ class Step(models.TextChoices):
     SIGN_18 = "sign_18", _("Box 18 signed by the issuing control body")
     SIGN_20 = "sign_20", _("Box 20 signed by the authority")
     SIGN_21 = "sign_21", _("Box 21 signed by the first consignee")
+    VERIFY_23 = "verify_23", _("Box 23: consignment verified before the special customs procedure")
+    SIGN_25 = "sign_25", _("Box 25 signed: documentary check")
+    SIGN_30 = "sign_30", _("Box 30 signed: decision")
+    SIGN_31 = "sign_31", _("Box 31 signed by the first consignee")
     EXTRACT = "extract", _("Extract initiated")
     SUBMIT_EXTRACT = "submit_extract", _("Extract submitted for endorsement")
     SPLIT = "split", _("COI split into extracts")
@@ -68,6 +72,11 @@ class Signature(models.Model):
         ISSUING_BODY = "18", _("Box 18: declaration of the issuing control body")
         AUTHORITY = "20", _("Box 20: endorsement by the competent authority")
         FIRST_CONSIGNEE = "21", _("Box 21: declaration of the first consignee")
+        # Reg. (EU) 2021/2306 (an extract of 2021/2307 signs its boxes 12 and 13 as "30" and "31").
+        CUSTOMS_VERIFICATION = "23", _("Box 23: verification before the special customs procedure")
+        DOCUMENTARY_CHECK = "25", _("Box 25: control by the competent authority")
+        DECISION = "30", _("Box 30: decision by the competent authority")
+        CONSIGNEE_2306 = "31", _("Box 31: declaration of the first consignee")
 
     certificate = models.ForeignKey("certificates.Certificate", on_delete=models.CASCADE, related_name="signatures")
     box = models.CharField(_("box"), max_length=2, choices=Box.choices)

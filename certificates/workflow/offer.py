@@ -26,7 +26,12 @@ STEPS: dict[str, Action] = {
     "extract": Action.INITIATE_EXTRACT,
     "submit-extract": Action.SUBMIT_EXTRACT,
     "split": Action.SPLIT,
-    "deplete": Action.SPLIT,
+    "deplete": Action.DEPLETE,
+    # Reg. (EU) 2021/2306 (certificates/coi_forms/union_steps.py)
+    "verify-23": Action.VERIFY_23,
+    "sign-25": Action.SIGN_25,
+    "decide-30": Action.SIGN_30,
+    "sign-31": Action.SIGN_31,
 }
 
 

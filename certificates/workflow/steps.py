@@ -15,6 +15,7 @@ from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.queries import detail_queryset
 from certificates.rules import BoxErrors
+from certificates.services import form_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
@@ -45,7 +46,7 @@ def submit(person: Person, pk: int) -> Certificate:
         if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
             raise DomainError(_("You may not submit this COI."))
         coi = detail_queryset().get(pk=coi.pk)
-        problems = rules.submission_problems(coi)
+        problems = form_problems(coi, rules.submission_problems)
         if problems:
             raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
         now = timezone.now()
@@ -170,7 +171,9 @@ def sign_box_18(
 
 
 def _require_complete(coi: Certificate, late_reason: str) -> None:
-    problems = rules.box_18_problems(detail_queryset().get(pk=coi.pk), late_reason=late_reason)
+    problems = form_problems(
+        detail_queryset().get(pk=coi.pk), lambda fresh: rules.box_18_problems(fresh, late_reason=late_reason)
+    )
     rules.require(problems, _("The COI cannot be signed yet: see the boxes marked."))
 
 

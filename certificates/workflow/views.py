@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import views
 from certificates.access import Person, get_visible
+from certificates.coi_forms import union_steps
 from certificates.models import Certificate
 from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError, NotFound
@@ -156,6 +157,38 @@ def split(person: Person, pk: int, post: Any) -> Any:
 @step_view(gettext_noop("COI marked as depleted."))
 def deplete(person: Person, pk: int, post: Any) -> Any:
     return extracts.deplete(person, pk, note=post.get("note", ""))
+
+
+# The steps of the 2021/2306 form (certificates/coi_forms/union_steps.py) ---------------------------------
+
+
+@step_view(gettext_noop("Box 23 signed: consignment verified before the special customs procedure."))
+def verify_23(person: Person, pk: int, post: Any) -> Any:
+    return union_steps.verify_box_23(person, pk, place=post.get("place", ""), code=_code(post))
+
+
+@step_view(gettext_noop("Box 25 signed."))
+def sign_25(person: Person, pk: int, post: Any) -> Any:
+    return union_steps.sign_box_25(
+        person, pk, documentary=post.get("documentary", ""), selected=post.get("selected", ""),
+        place=post.get("place", ""), code=_code(post),
+    )  # fmt: skip
+
+
+@step_view(gettext_noop("Box 30 signed."))
+def decide_30(person: Person, pk: int, post: Any) -> Any:
+    return union_steps.decide_box_30(
+        person, pk, decision=post.get("decision", ""), reason=post.get("reason", ""), place=post.get("place", ""),
+        code=_code(post),
+    )  # fmt: skip
+
+
+@step_view(gettext_noop("Box 31 signed."))
+def sign_31(person: Person, pk: int, post: Any) -> Any:
+    return union_steps.sign_box_31(
+        person, pk, in_accordance=post.get("in_accordance", ""), remark=post.get("remark", ""),
+        place=post.get("place", ""), code=_code(post),
+    )  # fmt: skip
 
 
 @login_required

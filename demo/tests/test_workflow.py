@@ -1,4 +1,4 @@
-"""The demo holds a COI in each of the eleven statuses, brought there by the workflow (so with a history)."""
+"""The demo holds a COI in each status of both forms, brought there by the workflow (so with a history)."""
 
 from __future__ import annotations
 
@@ -25,3 +25,16 @@ def test_the_demo_holds_every_status_with_a_real_history():
     assert base.extracts.count() == 3
     old = Certificate.objects.get(national_reference="WF-REPLACED", replaces__isnull=True)
     assert old.status == COIStatus.REPLACED and old.replaced_by.status == COIStatus.ISSUING_BODY_SIGNED
+
+
+def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_form():
+    load_demo()
+    union = Certificate.objects.filter(form="2021/2306", base__isnull=True)
+    decisions = set(union.values_list("signatures__decision", flat=True)) - {""}
+    assert set(COIStatus.box30_decisions()) <= decisions
+    assert not Certificate.objects.filter(national_reference__startswith="WF-").exclude(form="1235/2008").exists()
+    extract = Certificate.objects.get(national_reference="EU2306-PART", base__isnull=False)
+    assert (extract.form, extract.status) == ("2021/2306", COIStatus.FIRST_CONSIGNEE_SIGNED)
+    not_in_accordance = Certificate.objects.get(national_reference="EU2306-NOT-IN-ACCORDANCE")
+    assert not_in_accordance.consignee_in_accordance is False
+    assert not_in_accordance.signatures.get(box="31").reason == "Two cartons with torn seals"

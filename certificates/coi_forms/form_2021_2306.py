@@ -1,0 +1,335 @@
+"""The COI in force: the model of the Annex to Delegated Reg. (EU) 2021/2306 (boxes 1-31), and its extract,
+the model of the Annex to Implementing Reg. (EU) 2021/2307 (boxes 1-13).
+
+Part I of the Annex gives the boxes, Part II the notes on who fills each; Arts 4-7 of 2021/2306 and 3-4 of
+2021/2307 the steps. Boxes 1-18 are completed by the issuing control body or authority in the third country
+(Art. 5(1)); the importer, the exporter or that body may pre-fill boxes 1-17 and 24 (TRACES help). Boxes 19-31
+are completed in the Union. Who may do what in each status: `coi-2021-2306-matrix.csv` beside this module
+(same format as the guide's `coi-edit-matrix.csv`).
+
+Field mapping to the guides' form where the box is the same thing: box 1 control_body_code, 2 procedure,
+3 national_reference (the number is given by the system), 4 and 7 derived from box 13 as the guides' 5 and 6,
+5 exporter (guides' 4), 8 origin_countries (7), 9 export_country (8), 10 the point of entry, its member state
+and authority (9), 11 destination_country (10), 12 importer (11), 13-17 the same, 19 rfl (the operator
+responsible for the consignment presents it for the importer, as the guides' responsible for the load),
+24 first_consignee (12), 30 the authority's decision (20), 31 the first consignee's declaration (21).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from certificates.coi_forms.table import HERE, Box, CoiForm, FormCode
+
+CREATORS = ("importer", "exporter", "control_body")
+IMPORTER = ("importer", "rfl")
+AUTHORITIES = ("validating_authority", "entry_authority")
+SUBMITTED = "description_completed"
+ISSUED = "issuing_body_signed"
+DECIDED = "released_organic"  # or another box-30 decision
+
+BOXES = (
+    Box("products", "", _("Products"), (), CREATORS, part="issuing"),
+    Box("1", "1", _("Issuing control authority or control body"), ("control_body_code",), CREATORS, part="issuing"),
+    Box("2", "2", _("Procedure pursuant to Regulation (EU) 2018/848"), ("procedure",), ("system",), part="issuing"),
+    Box("3", "3", _("Certificate of inspection reference number"), ("national_reference",), CREATORS, part="issuing"),
+    Box(
+        "4",
+        "4",
+        _("Producer or processor of the product"),
+        ("producers",),
+        ("system",),
+        read_only=True,
+        part="issuing",
+    ),  # fmt: skip
+    Box("5", "5", _("Exporter"), ("exporter",), CREATORS, part="issuing"),
+    Box(
+        "6",
+        "6",
+        _("Operator who buys or sells the product without storing or physically handling the product"),
+        ("traders",),
+        CREATORS,
+        optional=True,
+        part="issuing",
+    ),  # fmt: skip
+    Box(
+        "7",
+        "7",
+        _("Control authority or control body"),
+        ("producer_control_bodies",),
+        ("system",),
+        read_only=True,
+        part="issuing",
+    ),  # fmt: skip
+    Box("8", "8", _("Country of origin"), ("origin_countries",), CREATORS, part="issuing"),
+    Box("9", "9", _("Country of export"), ("export_country",), CREATORS, part="issuing"),
+    Box(
+        "10",
+        "10",
+        _("Border control post/point of release for free circulation"),
+        ("point_of_entry", "point_of_entry_kind", "release_member_state", "validating_authority"),
+        (*CREATORS, "rfl"),
+        until_status=ISSUED,
+        part="issuing",
+    ),  # fmt: skip
+    Box("11", "11", _("Country of destination"), ("destination_country",), ("system",), part="issuing"),
+    Box("12", "12", _("Importer"), ("importer",), CREATORS, part="issuing"),
+    Box("13", "13", _("Description of products"), ("commodities",), CREATORS, until_status=ISSUED, part="issuing"),
+    Box("14", "14", _("Container number"), ("containers",), CREATORS, optional=True, part="issuing"),
+    Box("15", "15", _("Seal number"), ("containers",), CREATORS, optional=True, part="issuing"),
+    Box(
+        "16",
+        "16",
+        _("Total gross weight"),
+        ("gross_weight", "gross_weight_unit"),
+        CREATORS,
+        until_status=ISSUED,
+        part="issuing",
+    ),  # fmt: skip
+    Box(
+        "17",
+        "17",
+        _("Means of transport"),
+        ("transport_mode", "transport_identification", "transport_document", "departure_date"),
+        CREATORS,
+        until_status=ISSUED,
+        part="issuing",
+    ),  # fmt: skip
+    Box(
+        "18",
+        "18",
+        _("Declaration of the control authority or control body issuing the certificate referred to in box 1"),
+        (),
+        ("control_body",),
+        SUBMITTED,
+        ISSUED,
+        signed=True,
+        part="issuing",
+    ),  # fmt: skip
+    Box(
+        "19",
+        "19",
+        _("Operator responsible for the consignment"),
+        ("rfl",),
+        ("importer",),
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box("20", "20", _("Prior notification"), ("prior_notification_at",), IMPORTER, ISSUED, ISSUED, part="union"),
+    Box(
+        "21",
+        "21",
+        _("For transfer to:"),
+        ("transfer_requested",),
+        IMPORTER,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),
+    Box(
+        "22",
+        "22",
+        _("Details of the control point"),
+        ("requested_control_point",),
+        IMPORTER,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "23",
+        "23",
+        _("Special customs procedures"),
+        (
+            "customs_warehousing",
+            "inward_processing",
+            "customs_operator",
+            "customs_operator_control_body",
+            "customs_information",
+            "customs_declaration_reference",
+        ),
+        IMPORTER,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "23v",
+        "23",
+        _("Verification of the consignment prior to the special customs procedure(s)"),
+        (),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        signed=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "24",
+        "24",
+        _("First consignee in the European Union"),
+        ("first_consignee",),
+        ("importer", *CREATORS),
+        until_status=ISSUED,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "25",
+        "25",
+        _("Control by the relevant competent authority"),
+        ("documentary_check", "selected_for_checks"),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        signed=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "26",
+        "26",
+        _("For transfer from the border control post to a control point:"),
+        ("transfer_to_control_point",),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "27",
+        "27",
+        _("Details of the control point"),
+        ("control_point",),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),
+    Box(
+        "28",
+        "28",
+        _("Means of transport from the border control post to a control point"),
+        ("transfer_transport_mode", "transfer_transport_identification", "transfer_transport_document"),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "29",
+        "29",
+        _("Identity and physical checks"),
+        ("identity_check", "physical_check", "laboratory_test", "laboratory_result"),
+        AUTHORITIES,
+        ISSUED,
+        ISSUED,
+        optional=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "30",
+        "30",
+        _("Decision by the relevant competent authority"),
+        ("decision",),
+        AUTHORITIES,
+        ISSUED,
+        DECIDED,
+        signed=True,
+        part="union",
+    ),  # fmt: skip
+    Box(
+        "31",
+        "31",
+        _("Declaration of the first consignee"),
+        ("consignee_in_accordance",),
+        ("first_consignee",),
+        DECIDED,
+        "first_consignee_signed",
+        signed=True,
+        part="union",
+    ),  # fmt: skip
+)
+
+# The extract (Annex to 2021/2307): the importer completes boxes 1-11 (1-3, 5-7 copied from the COI), submits
+# it; the authority of the Member State of release signs box 12, the consignee box 13.
+EXTRACT_BOXES = (
+    Box(
+        "1",
+        "1",
+        _("Control authority or control body having issued the underlying certificate of inspection"),
+        ("control_body_code",),
+        ("system",),
+        read_only=True,
+    ),
+    Box("2", "2", _("Procedures pursuant to Regulation (EU) 2018/848"), ("procedure",), ("system",), read_only=True),
+    Box("3", "3", _("Certificate of inspection reference number"), ("base_number",), ("system",), read_only=True),
+    Box("4", "4", _("Control authority or control body"), ("splitting_control_body",), IMPORTER),
+    Box("5", "5", _("Importer"), ("importer",), ("system",), read_only=True),
+    Box("6", "6", _("Country of origin"), ("origin_countries",), ("system",), read_only=True),
+    Box("7", "7", _("Country of export"), ("export_country",), ("system",), read_only=True),
+    Box(
+        "8",
+        "8",
+        _("Border control post/control point/point of release for free circulation"),
+        ("point_of_entry", "release_member_state", "validating_authority"),
+        IMPORTER,
+    ),  # fmt: skip
+    Box("9", "9", _("Country of destination"), ("destination_country",), ("system",), read_only=True),
+    Box("10", "10", _("Consignee of the batch obtained from splitting"), ("first_consignee",), IMPORTER),
+    Box("11", "11", _("Description of products"), ("commodities",), IMPORTER),
+    Box(
+        "12",
+        "12",
+        _("Declaration of the relevant competent authority verifying and endorsing the extract of the certificate"),
+        ("decision",),
+        AUTHORITIES,
+        SUBMITTED,
+        DECIDED,
+        signed=True,
+    ),  # fmt: skip
+    Box(
+        "13",
+        "13",
+        _("Declaration of the consignee of the batch"),
+        ("consignee_in_accordance",),
+        ("first_consignee",),
+        DECIDED,
+        "first_consignee_signed",
+        signed=True,
+    ),  # fmt: skip
+)
+
+STATUSES = (
+    "draft",
+    "description_completed",
+    "issuing_body_signed",
+    "released_organic",
+    "released_in_conversion",
+    "released_non_organic",
+    "cannot_be_released",
+    "basis_for_extract",
+    "depleted",
+    "first_consignee_signed",
+    "ofis_irregularity",
+    "replaced",
+)
+
+FORM = CoiForm(
+    code=FormCode.R2021_2306,
+    title=_("Certificate of inspection for the import of organic and in-conversion products into the European Union"),
+    boxes=BOXES,
+    matrix_csv=HERE / "coi-2021-2306-matrix.csv",
+    extract_matrix_csv=HERE / "coi-2021-2307-extract-matrix.csv",
+    statuses=STATUSES,
+    extract_boxes=EXTRACT_BOXES,
+    pdf_template="certificates/outputs/pdf_2021_2306.html",
+    line_fields=("organic_status", "category"),
+)

@@ -1,0 +1,146 @@
+"""The edit page of a COI, from its form's box table (`form_of(coi).boxes`), the same code for both forms.
+
+Each box becomes a section headed by its number and its title in the reader's language (a box whose fields
+another box already shows, box 15's seals beside box 14's containers, is headed in that box's section), holding
+one widget per field. Signed boxes (18, 20-21 of the guides' form; 18, 23's verification, 25, 30, 31 of
+2021/2306) are steps of the workflow panel, not fields of this page. Fields are drawn by name in
+`certificates/_box_field.html`; the fields only the 2021/2306 form has (box 6's traders, 10's kind, 19-23,
+26-29) by a generic widget per kind (`WIDGETS`). Posted values of those are read back by `fields_from_post`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from certificates.coi_forms import Box, CoiForm
+from certificates.coi_forms.choices import EntryKind, Satisfactory
+from certificates.models import Certificate
+from directory.models import PointOfEntry
+from reference.lists import TransportMode
+
+# Field -> widget: "flag" (checkbox), "yesno" (Yes / No / not answered), "choice", "point", "datetime", "text",
+# "operator" (an operator's id), "operators" (ids separated by spaces), "code" (a control body code).
+WIDGETS: dict[str, str] = {
+    "traders": "operators",
+    "point_of_entry_kind": "choice",
+    "prior_notification_at": "datetime",
+    "transfer_requested": "flag",
+    "requested_control_point": "point",
+    "customs_warehousing": "flag",
+    "inward_processing": "flag",
+    "customs_operator": "operator",
+    "customs_operator_control_body": "code",
+    "customs_information": "text",
+    "customs_declaration_reference": "text",
+    "transfer_to_control_point": "yesno",
+    "control_point": "point",
+    "transfer_transport_mode": "choice",
+    "transfer_transport_identification": "text",
+    "transfer_transport_document": "text",
+    "identity_check": "choice",
+    "physical_check": "choice",
+    "laboratory_test": "yesno",
+    "laboratory_result": "choice",
+}
+CHOICES: dict[str, Any] = {
+    "point_of_entry_kind": EntryKind.choices,
+    "transfer_transport_mode": TransportMode.choices,
+    "identity_check": Satisfactory.choices,
+    "physical_check": Satisfactory.choices,
+    "laboratory_result": Satisfactory.choices,
+}
+# Fields drawn inside another field's widget: the unit beside the gross weight.
+INSIDE = ("gross_weight_unit",)
+
+
+@dataclass
+class Widget:
+    name: str
+    kind: str
+    label: str
+    value: Any
+    choices: Any = ()
+
+
+@dataclass
+class Item:
+    """One field of a section: `widget` for a generic widget, None for a field drawn by name."""
+
+    name: str
+    widget: Widget | None = None
+
+
+@dataclass
+class BoxSection:
+    """A section of the edit page: `boxes` its headings (the first gives its id), `items` its fields,
+    `editable` whether the reader may change them now, `errors` the messages at its boxes."""
+
+    boxes: list[Box]
+    items: list[Item]
+    editable: bool
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.boxes[0].key
+
+
+def sections(
+    coi_form: CoiForm, data: dict[str, Any], editable: set[str], problems: dict[str, list[str]]
+) -> list[BoxSection]:
+    """Every box of `coi_form` but the signed ones, in the table's order, with its widgets.
+
+    data: the values shown (`certificates.boxes.as_data` shape, or as typed); editable: the keys of the boxes
+    the reader may change; problems: messages by box key of `coi_form`."""
+    points: list[tuple[int, str]] | None = None
+    out: list[BoxSection] = []
+    shown: dict[str, BoxSection] = {}
+    for box in coi_form.boxes:
+        if box.signed:
+            continue
+        names = [n for n in box.fields if n not in INSIDE] or ([box.key] if box.key == "products" else [])
+        if names and all(n in shown for n in names):  # box 15 beside box 14
+            section = shown[names[0]]
+            section.boxes.append(box)
+            section.editable = section.editable or box.key in editable
+            section.errors += problems.get(box.key, [])
+            continue
+        items = []
+        for name in names:
+            kind = WIDGETS.get(name)
+            if kind is None:
+                items.append(Item(name))
+                continue
+            if kind == "point" and points is None:
+                points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
+            model_field = Certificate._meta.get_field(name)
+            label = str(getattr(model_field, "verbose_name", name))
+            value = data.get(name)
+            if kind == "operators":
+                value = " ".join(str(v) for v in value or [])
+            elif kind == "datetime" and value and hasattr(value, "strftime"):
+                value = value.strftime("%Y-%m-%dT%H:%M")
+            choices = points if kind == "point" else CHOICES.get(name, ())
+            items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices)))
+        section = BoxSection([box], items, box.key in editable, list(problems.get(box.key, [])))
+        for name in names:
+            shown.setdefault(name, section)
+        out.append(section)
+    return out
+
+
+def fields_from_post(post: QueryDict) -> dict[str, Any]:
+    """The values of the generic widgets of a posted edit page (a checkbox not sent is unticked)."""
+    data: dict[str, Any] = {}
+    for name, kind in WIDGETS.items():
+        if kind == "flag":
+            if f"present-{name}" in post:
+                data[name] = post.get(name) == "on"
+        elif kind == "operators" and name in post:  # ids separated by spaces or commas, as box 6 is stored
+            data[name] = post.get(name, "").replace(",", " ").split()
+        elif name in post:
+            data[name] = post.get(name, "")
+    return data

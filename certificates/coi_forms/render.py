@@ -1,0 +1,197 @@
+"""A COI's boxes as people read them, in the order and with the titles of its form's table: what the COI page
+and the PDF of the 2021/2306 form show, box by box (`rows(coi)`), in the active language.
+
+Each row: the box (number, title), its text lines, its signature when the box is signed, and for box 13 the
+lines of the products. Fields are formatted by kind, never per form: parties by name and address (EORI for
+the importer and the operator responsible), countries by name, choices by label, yes/no, dates and times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from certificates.coi_forms import Box, form_of
+from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
+from certificates.outputs.signatures import signatures_of
+from core.typography import colon, quantity
+from reference.countries import country_name
+from reference.lists import PackagingType, TransportMode
+from reference.procedures import Procedure
+
+PARTIES = ("exporter", "importer", "first_consignee", "rfl", "customs_operator")
+WITH_EORI = ("importer", "rfl", "customs_operator")
+CHOICES: dict[str, Any] = {
+    "point_of_entry_kind": EntryKind,
+    "transport_mode": TransportMode,
+    "transfer_transport_mode": TransportMode,
+    "documentary_check": Satisfactory,
+    "identity_check": Satisfactory,
+    "physical_check": Satisfactory,
+    "laboratory_result": Satisfactory,
+    "procedure": Procedure,
+}
+YES_NO = (
+    "transfer_requested",
+    "customs_warehousing",
+    "inward_processing",
+    "selected_for_checks",
+    "transfer_to_control_point",
+    "laboratory_test",
+)
+TICKS = ("customs_warehousing", "inward_processing", "transfer_requested")  # ticked or not: shown when ticked
+SKIPPED = ("gross_weight_unit", "decision", "consignee_in_accordance")
+
+
+@dataclass
+class Row:
+    box: Box
+    lines: list[str] = field(default_factory=list)
+    signature: Any = None
+    products: list[dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)  # the rules' warnings at the box (box 17's departure date)
+
+    @property
+    def empty(self) -> bool:
+        return not self.lines and self.signature is None and not self.products
+
+
+def label(choices: Any, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def party(operator: Any, eori: bool = False) -> str:
+    if operator is None:
+        return ""
+    text = f"{operator.name}, {operator.one_line_address}"
+    if eori:
+        number = operator.identifiers.filter(type="eori").values_list("value", flat=True).first()
+        if number:
+            text += f" (EORI {number})"
+    return text
+
+
+def field_lines(coi: Any, name: str, box: Box) -> list[str]:
+    """The text of one field of a box (empty list when not given)."""
+    labels = {
+        "point_of_entry_kind": "",
+        "transport_identification": _("Identification"),
+        "transport_document": _("International transport document"),
+        "transfer_transport_identification": _("Identification"),
+        "transfer_transport_document": _("International transport document"),
+        "customs_declaration_reference": _("Customs declaration reference number"),
+        "customs_information": _("Additional information"),
+        "validating_authority": _("Competent authority"),
+    }
+    value = getattr(coi, name, None) if name not in ("producers", "producer_control_bodies", "traders") else None
+    if name == "national_reference":
+        return [t for t in (coi.number or "", coi.national_reference) if t]
+    if name == "producers":  # name (country), then the address
+        return [
+            ", ".join(
+                t for t in (f"{p.name} ({country_name(p.country)})", p.address, f"{p.postcode} {p.city}".strip()) if t
+            )
+            for p, _b in coi.producers()
+        ]
+    if name == "producer_control_bodies":
+        return [f"{b.control_body.name} ({b.code})" for _p, b in coi.producers() if b]
+    if name == "traders":
+        return [party(o) for o in coi.traders.all()]
+    if name == "control_body_code" or name == "customs_operator_control_body":  # code, name (head office's country)
+        return [f"{value.code} {value.control_body.name} ({country_name(value.control_body.country)})"] if value else []
+    if name in PARTIES:
+        return [party(value, name in WITH_EORI)] if value else []
+    if name == "origin_countries":
+        return [", ".join(country_name(c) for c in coi.origins)] if coi.origins else []
+    if name in ("export_country", "destination_country", "release_member_state"):
+        return [country_name(value)] if value else []
+    if name in ("point_of_entry", "requested_control_point", "control_point"):
+        return [f"{value.name} ({value.code})"] if value else []
+    if name == "gross_weight":
+        return [f"{quantity(value)}\u00a0{coi.gross_weight_unit}"] if value is not None else []
+    if name == "prior_notification_at":
+        return [formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")] if value else []
+    if name == "containers":
+        if box.number == "15":
+            return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
+        return [c.number for c in coi.containers.all()]
+    if name == "release_in_batches":
+        return [_("For release for free circulation in batches")] if value else []
+    if name in YES_NO:
+        if value is None or (
+            value is False and name in ("customs_warehousing", "inward_processing", "transfer_requested")
+        ):
+            return []
+        return [f"{coi._meta.get_field(name).verbose_name}{colon()} {_('yes') if value else _('no')}"]
+    if name in CHOICES:
+        if not value:
+            return []
+        text = label(CHOICES[name], value)
+        prefix = (
+            ""
+            if name in ("procedure", "point_of_entry_kind", "transport_mode")
+            else f"{coi._meta.get_field(name).verbose_name}{colon()} "
+        )
+        return [prefix + text]
+    if name == "validating_authority":
+        return [f"{labels[name]}{colon()} {value.name}"] if value else []
+    if name in SKIPPED or name == "commodities":
+        return []
+    if value in (None, ""):
+        return []
+    title = labels.get(name)
+    return [f"{title}{colon()} {value}" if title else str(value)]
+
+
+def products(coi: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
+            "cn": commodity.cn_code.code,
+            "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
+            "trade_name": line.trade_name,
+            "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
+            "packages": line.packages,
+            "packaging": label(PackagingType, line.packaging_type) if line.packaging_type else "",
+            "lot": line.lot_number,
+            "net_weight": line.net_weight_display,
+            "producer": " ".join(
+                p
+                for p in (
+                    line.producer.name if line.producer else "",
+                    f"({line.producer_control_body_code.code})" if line.producer_control_body_code else "",
+                )
+                if p
+            ),
+        }
+        for commodity in coi.commodities.all()
+        for line in commodity.lines.all()
+    ]
+
+
+def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
+    """Every box of the COI's form, in order, with its content (the product picker's box aside; the guides'
+    "responsible for the load" has no number and is shown by its title)."""
+    signatures = signatures_of(coi) if signatures is None else signatures
+    out: list[Row] = []
+    for box in form_of(coi).boxes:
+        if box.key == "products":
+            continue
+        if box.key == "23v":  # box 23's verification is printed inside box 23
+            out[-1].signature = signatures.get("23")
+            continue
+        row = Row(box)
+        for name in box.fields:
+            row.lines += field_lines(coi, name, box)
+        if box.key == "13":
+            row.products = products(coi)
+        if box.signed:
+            row.signature = signatures.get(box.number)
+        out.append(row)
+    return out
