@@ -270,6 +270,7 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
             "document_types": DocumentType.choices,
             "countries": country_choices(),
             "form": form_of(coi),
+            "form_title": form_of(coi).title_for(coi),
             "rows": render_boxes.rows(coi) if coi.form == FormCode.R2021_2306 else [],
             "refused": refused,
         },

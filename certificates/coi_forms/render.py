@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
@@ -45,12 +46,36 @@ TICKS = ("customs_warehousing", "inward_processing", "transfer_requested")  # ti
 SKIPPED = ("gross_weight_unit", "release_in_batches", "decision", "consignee_in_accordance")
 
 
+# The columns a box of lines may print (`Box.columns`), with their headings.
+COLUMNS: dict[str, Any] = {
+    "status": gettext_lazy("Organic or in-conversion"),
+    "cn": gettext_lazy("CN code"),
+    "trade_name": gettext_lazy("Trade name"),
+    "category": gettext_lazy("Category"),
+    "packages": gettext_lazy("Number of packages"),
+    "lot": gettext_lazy("Lot number"),
+    "net_weight": gettext_lazy("Net weight"),
+    "base_net_weight": gettext_lazy("Net weight of the original consignment"),
+}
+NUMERIC = ("packages", "net_weight", "base_net_weight")
+
+
 @dataclass
 class Row:
     box: Box
     lines: list[str] = field(default_factory=list)
     signature: Any = None
     products: list[dict[str, Any]] | None = None
+
+    @property
+    def headings(self) -> list[str]:
+        """The headings of the box's columns (box 13 of the COI, box 11 of the extract)."""
+        return [str(COLUMNS[name]) for name in self.box.columns]
+
+    @property
+    def cells(self) -> list[list[tuple[str, bool]]]:
+        """Per line, its cells in the box's columns: (text, numeric)."""
+        return [[(str(p.get(name, "")), name in NUMERIC) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:
@@ -88,6 +113,11 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         "validating_authority": _("Competent authority"),
     }
     value = getattr(coi, name, None) if name not in ("producers", "producer_control_bodies", "traders") else None
+    if name == "base_number":
+        return [coi.base.number] if coi.base_id and coi.base.number else []
+    if name == "splitting_control_body":
+        body = splitting_control_body(coi)
+        return [f"{body.control_body.name} ({body.code})"] if body else []
     if name == "national_reference":
         return [t for t in (coi.number or "", coi.national_reference) if t]
     if name == "producers":
@@ -140,28 +170,58 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     return [f"{title}: {value}" if title else str(value)]
 
 
+def splitting_control_body(extract: Any) -> Any:
+    """Box 4 of the extract: the control body certifying the operator who split the consignment (the extract's
+    creator, the importer or the operator responsible) as an importer; None when it has no such certification."""
+    from directory.models import ActivityKind
+
+    operator = extract.creator_operator
+    if operator is None:
+        return None
+    activity = (
+        operator.activities.filter(kind=ActivityKind.IMPORTER)
+        .select_related("control_body_code__control_body")
+        .order_by("pk")
+        .first()
+    )
+    return activity.control_body_code if activity else None
+
+
 def products(coi: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
-            "cn": commodity.cn_code.code,
-            "trade_name": line.trade_name,
-            "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
-            "packages": line.packages,
-            "packaging": label(PackagingType, line.packaging_type) if line.packaging_type else "",
-            "lot": line.lot_number,
-            "net_weight": line.net_weight_display,
-        }
-        for commodity in coi.commodities.all()
-        for line in commodity.lines.all()
-    ]
+    """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI)."""
+    base_weights: dict[int, str] = {}
+    if getattr(coi, "base_id", None):
+        from certificates.workflow.models import ExtractQuantity
+
+        for taken in ExtractQuantity.objects.filter(extract=coi).select_related("base_line"):
+            if taken.line_id:
+                base_weights[taken.line_id] = taken.base_line.net_weight_display
+    out = []
+    for commodity in coi.commodities.all():
+        for line in commodity.lines.all():
+            packaging = label(PackagingType, line.packaging_type) if line.packaging_type else ""
+            packages = "" if line.packages is None else str(line.packages)
+            out.append(
+                {
+                    "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
+                    "cn": commodity.cn_code.code,
+                    "trade_name": line.trade_name,
+                    "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
+                    "packages": f"{packages} {packaging}".strip(),
+                    "lot": line.lot_number,
+                    "net_weight": line.net_weight_display,
+                    "base_net_weight": base_weights.get(line.pk, ""),
+                }
+            )
+    return out
 
 
 def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
-    """Every numbered box of the COI's form, in order, with its content."""
+    """Every numbered box of the COI's form (of the extract's model for an extract of 2021/2306), in order, with
+    its content."""
     signatures = signatures_of(coi) if signatures is None else signatures
     out: list[Row] = []
-    for box in form_of(coi).boxes:
+    for box in form_of(coi).boxes_for(coi):
         if not box.number:
             continue
         if box.key == "23v":  # box 23's verification is printed inside box 23
@@ -170,9 +230,9 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
         row = Row(box)
         for name in box.fields:
             row.lines += field_lines(coi, name, box)
-        if box.key == "13":
+        if box.columns:
             row.products = products(coi)
         if box.signed:
-            row.signature = signatures.get(box.number)
+            row.signature = signatures.get(box.signature_box)
         out.append(row)
     return out
