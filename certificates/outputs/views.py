@@ -52,7 +52,9 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if coi is None:
         raise Http404
     coi = (
-        Certificate.objects.select_related("control_body_code__control_body", "exporter", "importer", "first_consignee")
+        Certificate.objects.select_related(
+            "control_body_code__control_body", "exporter", "importer", "first_consignee", "base"
+        )
         .prefetch_related("commodities__cn_code", "commodities__lines")
         .get(pk=coi.pk)
     )
