@@ -36,6 +36,7 @@ from directory.access import acting_membership
 from reference.countries import country_choices
 from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
+from reference.procedures import Procedure
 
 STRUCTURE_ACTIONS = (
     "add_commodity",
@@ -218,7 +219,9 @@ def _render_form(
 ) -> HttpResponse:
     problems = problems or {}
     union: list[Any] = []
+    procedures: list[Any] = []
     if coi is not None and coi.form == FormCode.R2021_2306:
+        procedures = [(p.value, p.label) for p in Procedure.of_form_2021_2306()]
         coi_form = form_of(coi)
         union = form_page.sections(coi_form, data, editable, problems)
         editable = form_page.guides_keys(coi_form, editable)
@@ -230,6 +233,9 @@ def _render_form(
             "state": FormState.of(data),
             "editable": editable,
             "union_sections": union,
+            # Box 2 of 2021/2306: the four tick-boxes, as typed (kept after a refusal) or as stored.
+            "procedures": procedures,
+            "procedure_value": data.get("procedure", coi.procedure if coi else ""),
             "organic_statuses": OrganicStatus.choices,
             "categories": ProductCategory.choices,
             "problems": problems,

@@ -31,7 +31,9 @@ DECIDED = "released_organic"  # or another box-30 decision
 BOXES = (
     Box("products", "", _("Products"), (), CREATORS, part="issuing"),
     Box("1", "1", _("Issuing control authority or control body"), ("control_body_code",), CREATORS, part="issuing"),
-    Box("2", "2", _("Procedure pursuant to Regulation (EU) 2018/848"), ("procedure",), ("system",), part="issuing"),
+    # Box 2: one of four tick-boxes; Arts 46, 47, 48 follow from box 1 and the products (derived when left empty),
+    # Art. 57 is the issuing body's choice (rules.ProcedureOfBox2).
+    Box("2", "2", _("Procedure pursuant to Regulation (EU) 2018/848"), ("procedure",), CREATORS, part="issuing"),
     Box("3", "3", _("Certificate of inspection reference number"), ("national_reference",), CREATORS, part="issuing"),
     Box(
         "4",
