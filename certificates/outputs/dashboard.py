@@ -302,9 +302,15 @@ def pending_for(person: Person, qs: QuerySet[Certificate]) -> tuple[list[Pending
     found = qs.filter(condition).distinct()
     count = found.count()
     rows = found.select_related("point_of_entry", "exporter", "importer").order_by("-updated_at")[:20]
+    # An extract of 2021/2306 signs its own boxes 12 and 13 (recorded as boxes 30 and 31).
+    of_extract = {
+        matrix.Action.SIGN_30: _("Sign box 12 of the extract (decision)"),
+        matrix.Action.SIGN_31: _("Sign box 13 of the extract (consignee)"),
+    }
     pending = []
     for coi in rows:
         roles = roles_on(person, coi)
-        labels = [label for action, label in wanted.items() if matrix.allowed(coi, roles, action)]
+        names = of_extract if coi.base_id else {}
+        labels = [names.get(a, label) for a, label in wanted.items() if matrix.allowed(coi, roles, a)]
         pending.append(Pending(coi, labels))
     return pending, count

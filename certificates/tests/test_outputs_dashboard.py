@@ -145,3 +145,14 @@ def test_it_times_the_release_from_box_30_on_the_2021_2306_form(world: Any) -> N
     coi = flow.coi(COIStatus.RELEASED_ORGANIC)
     spread = release_spread(Certificate.objects.filter(pk=coi.pk))
     assert spread is not None and spread["count"] == 1
+
+
+def test_it_lists_an_extract_waiting_for_its_box_12(world: Any) -> None:
+    from certificates.workflow import extracts
+
+    flow = _flow(world)
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    extract = extracts.submit_extract(flow.person(world.importer), flow.extract(base, packages=10, weight="200").pk)
+    board = build(world.inao_agent, world.membership(world.inao_agent), "2021/2306")
+    (item,) = [p for p in board.pending if p.coi == extract]
+    assert item.actions == ["Sign box 12 of the extract (decision)"]
