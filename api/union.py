@@ -16,49 +16,55 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
-from api.workflow import ERRORS, StepOut, _out, _person
+from api.schema import StrictIn, column
+from api.workflow import ERRORS, TOTP_TYPED, StepOut, _out, _person
 from certificates.coi_forms import FORMS, FormCode, union_steps
+from certificates.models import Signature
 from certificates.services import BoxErrors
 
 router = Router(tags=["certificate workflow (2021/2306)"])
 
 
-class Verify23In(Schema):
+class Verify23In(StrictIn):
     """Box 23: the authority's verification of the consignment before the special customs procedure."""
 
-    place: str
-    code: str
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
 
 
-class Sign25In(Schema):
+class Sign25In(StrictIn):
     """Box 25: documentary checks and selection for identity and physical checks."""
 
     documentary: Literal["satisfactory", "not_satisfactory"]
     selected: bool = Field(description="Selected for identity and physical checks")
-    place: str
-    code: str
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
 
 
-class Decide30In(Schema):
+class Decide30In(StrictIn):
     """Box 30 (extract: box 12): released_organic, released_in_conversion, released_non_organic,
     cannot_be_released, or basis_for_extract (part of the consignment can be released; not on an extract)."""
 
     decision: Literal[
         "released_organic", "released_in_conversion", "released_non_organic", "cannot_be_released", "basis_for_extract"
     ]
-    reason: str = Field("", description="Additional information; mandatory for the last two decisions")
-    place: str
-    code: str
+    multiline = frozenset({"reason"})
+
+    reason: str = column(Signature, "reason")  # additional information; mandatory for the last two decisions
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
 
 
-class Sign31In(Schema):
+class Sign31In(StrictIn):
     """Box 31 (extract: box 13): the consignment in accordance, or not (then with a remark), with point 6 of
     Annex III to Reg. (EU) 2018/848."""
 
+    multiline = frozenset({"remark"})
+
     in_accordance: bool
-    remark: str = ""
-    place: str
-    code: str
+    remark: str = column(Signature, "reason")
+    place: str = column(Signature, "place", ...)
+    code: str = Field(..., max_length=TOTP_TYPED)
 
 
 class BoxOut(Schema):
@@ -87,13 +93,13 @@ def _refused(exc: BoxErrors) -> Status:
     return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
 
 
-@router.post("/{int:coi_id}/verify-23", response={200: StepOut, **ERRORS}, summary="Box 23: verify (2021/2306)")
+@router.post("/{id:coi_id}/verify-23", response={200: StepOut, **ERRORS}, summary="Box 23: verify (2021/2306)")
 def verify_23(request: HttpRequest, coi_id: int, payload: Verify23In) -> dict[str, Any]:
     person = _person(request)
     return _out(person, union_steps.verify_box_23(person, coi_id, **payload.dict()))
 
 
-@router.post("/{int:coi_id}/sign-25", response={200: StepOut, **ERRORS}, summary="Box 25: documentary check")
+@router.post("/{id:coi_id}/sign-25", response={200: StepOut, **ERRORS}, summary="Box 25: documentary check")
 def sign_25(request: HttpRequest, coi_id: int, payload: Sign25In) -> Any:
     person = _person(request)
     try:
@@ -102,13 +108,13 @@ def sign_25(request: HttpRequest, coi_id: int, payload: Sign25In) -> Any:
         return _refused(exc)
 
 
-@router.post("/{int:coi_id}/decide-30", response={200: StepOut, **ERRORS}, summary="Box 30: the decision")
+@router.post("/{id:coi_id}/decide-30", response={200: StepOut, **ERRORS}, summary="Box 30: the decision")
 def decide_30(request: HttpRequest, coi_id: int, payload: Decide30In) -> dict[str, Any]:
     person = _person(request)
     return _out(person, union_steps.decide_box_30(person, coi_id, **payload.dict()))
 
 
-@router.post("/{int:coi_id}/sign-31", response={200: StepOut, **ERRORS}, summary="Box 31: first consignee")
+@router.post("/{id:coi_id}/sign-31", response={200: StepOut, **ERRORS}, summary="Box 31: first consignee")
 def sign_31(request: HttpRequest, coi_id: int, payload: Sign31In) -> dict[str, Any]:
     person = _person(request)
     return _out(person, union_steps.sign_box_31(person, coi_id, **payload.dict()))

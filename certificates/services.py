@@ -160,7 +160,8 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             _guide_problems(after_coi, rules.submission_problems),
             box_17_by_table="17" in editable_boxes(coi, roles),
         )
-        rules.require(coi_form.renumber(refusal), _("The change was not saved: see the boxes marked."))
+        refusal = coi_form.renumber(refusal, get_form(FormCode.R1235_2008))
+        rules.require(refusal, _("The change was not saved: see the boxes marked."))
         history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
     return coi, rules.merge(warned, form_problems(coi, rules.submission_problems), form_problems(coi, rules.warnings))
@@ -191,7 +192,7 @@ def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
 def form_problems(coi: Certificate, check: Any) -> rules.Problems:
     """The rules' problems (`certificates/rules/` writes them at the guides' box numbers), at the boxes of
     the COI's form (`_guide_problems`)."""
-    return form_of(coi).renumber(_guide_problems(coi, check))
+    return form_of(coi).renumber(_guide_problems(coi, check), get_form(FormCode.R1235_2008))
 
 
 def _guide_problems(coi: Certificate, check: Any) -> rules.Problems:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from certificates.coi_forms import HERE, Box, CoiForm, FormCode
+from certificates.coi_forms.table import HERE, Box, CoiForm, FormCode
 
 CREATORS = ("importer", "exporter", "control_body")
 IMPORTER = ("importer", "rfl")

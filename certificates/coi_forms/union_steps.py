@@ -131,7 +131,7 @@ def decide_box_30(
         label = COIStatus(decision).label
         sign(
             person, coi, Signature.Box.DECISION, role, place=place,
-            declaration=_(DECLARATION_30) % {"decision": label}, decision=decision, reason=reason.strip()[:1000],
+            declaration=_(DECLARATION_30) % {"decision": label}, decision=decision, reason=reason.strip(),
         )  # fmt: skip
         change_status(person, coi, decision, Step.SIGN_30, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision in COIStatus.releases() else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
@@ -158,7 +158,7 @@ def sign_box_31(
         words = _(IN_ACCORDANCE) if accordance else _(NOT_IN_ACCORDANCE)
         sign(
             person, coi, Signature.Box.CONSIGNEE_2306, role, place=place,
-            declaration=_(DECLARATION_31) % {"accordance": words}, reason=remark.strip()[:1000],
+            declaration=_(DECLARATION_31) % {"accordance": words}, reason=remark.strip(),
         )  # fmt: skip
         change_status(person, coi, COIStatus.FIRST_CONSIGNEE_SIGNED, Step.SIGN_31, role=role, note=remark.strip())
         title = (

@@ -64,6 +64,10 @@ FORMS = {
     "form_18": {"checks", "sign-18"},
     "form_20": {"decide"},
     "form_21": {"sign-21"},
+    "form_23": {"verify-23"},
+    "form_25": {"sign-25"},
+    "form_30": {"decide-30"},
+    "form_31": {"sign-31"},
     "form_extract": {"extract", "split"},
 }
 

@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from certificates.coi_forms import union_steps
 from certificates.statuses import COIStatus
 from certificates.tests.factories import AuthorityFactory, member_of
 from certificates.tests.test_pages import form_post
@@ -114,6 +115,22 @@ def _coi(s: Scene, status: str) -> Any:
     return made[status]
 
 
+def _union(s: Scene, status: str, box_25: bool = False) -> Any:
+    """A COI of the 2021/2306 form in that status (box 25 signed if asked), made once per test."""
+    made = s.__dict__.setdefault("made_2306", {})
+    if (status, box_25) not in made:
+        form, s.w.form = getattr(s.w, "form", None), "2021/2306"
+        try:
+            coi = s.flow.coi(status)
+        finally:
+            s.w.form = form
+        if box_25:
+            agent = s.w.person(s.w.inao_agent)
+            union_steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+        made[(status, box_25)] = coi
+    return made[(status, box_25)]
+
+
 def _extract_post(s: Scene, **extra: str) -> dict[str, Any]:
     line = _coi(s, COIStatus.BASIS_FOR_EXTRACT).commodities.first().lines.order_by("position").first()
     return {"consignee": str(s.w.foods.pk), f"packages_{line.pk}": "100", f"weight_{line.pk}": "2000", **extra}
@@ -199,6 +216,31 @@ FORMS: dict[str, Case] = {
         actor=lambda s: s.w.consignee,
         url=lambda s: f"/certificates/{s.verified.pk}/workflow/sign-21/",
         post=lambda s: {"place": "Lyon", "code": WRONG_CODE},
+    ),
+    "certificates:workflow_verify_23": Case(
+        actor=lambda s: s.w.inao_agent,
+        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/verify-23/",
+        post=lambda s: {"place": "Le Havre", "code": WRONG_CODE},
+    ),
+    "certificates:workflow_sign_25": Case(
+        actor=lambda s: s.w.inao_agent,
+        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/sign-25/",
+        post=lambda s: {"documentary": "satisfactory", "selected": "yes", "place": "Le Havre", "code": WRONG_CODE},
+    ),
+    "certificates:workflow_decide_30": Case(
+        actor=lambda s: s.w.inao_agent,
+        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED, box_25=True).pk}/workflow/decide-30/",
+        post=lambda s: {
+            "decision": "cannot_be_released",
+            "reason": "Résidus de chlorpyriphos",
+            "place": "Le Havre",
+            "code": WRONG_CODE,
+        },
+    ),
+    "certificates:workflow_sign_31": Case(
+        actor=lambda s: s.w.consignee,
+        url=lambda s: f"/certificates/{_union(s, COIStatus.RELEASED_ORGANIC).pk}/workflow/sign-31/",
+        post=lambda s: {"in_accordance": "no", "remark": "Cartons abîmés", "place": "Lyon", "code": WRONG_CODE},
     ),
     "certificates:workflow_extract": Case(
         actor=lambda s: s.w.importer,
