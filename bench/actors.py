@@ -11,11 +11,13 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
+from django.http import QueryDict
 from django.utils import translation
 
 from accounts.models import ApiToken, User
 from accounts.two_factor import activate_totp, new_secret
-from certificates import page_cache
+from certificates import filters, page_cache
+from certificates.access import Person
 from certificates.models import Certificate
 from certificates.outputs.pdf_store import stored_pdf
 from directory.models import Membership, MembershipKind, Status
@@ -77,6 +79,20 @@ def _rendered_pages(ids: list[int]) -> None:
             page_cache.shared_parts(coi)
 
 
+# The list's filters the load uses (status, with the country MA): one page number per filter is picked among
+# the pages that exist (a page past the last is a 404, as it should be).
+LIST_STATUSES = ["first_consignee_signed", "consignment_verified", "basis_for_extract", ""]
+
+
+def _list_pages(user: User) -> dict[str, int]:
+    person = Person.of(user)
+    pages = {}
+    for status in LIST_STATUSES:
+        found = filters.certificate_filter(person, QueryDict(f"status={status}&country=MA")).qs.count()
+        pages[status] = max(1, min(5, -(-found // filters.PER_PAGE)))
+    return pages
+
+
 def setup() -> None:
     importer_op = _busiest("importer", national_reference="bench")
     exporter_op = _busiest("creator_operator", status="draft", national_reference="bench")
@@ -88,6 +104,7 @@ def setup() -> None:
     config = {
         "importer_session": _session(importer),
         "importer_token": ApiToken.issue(importer, "bench")[1],
+        "list_pages": _list_pages(importer),
         "exporter_token": ApiToken.issue(exporter, "bench")[1],
         "visible_ids": visible_ids,
         "numbers": list(visible.order_by("?").values_list("number", flat=True)[:500]),

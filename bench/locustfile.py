@@ -81,8 +81,9 @@ class Person(HttpUser):
 
     @weighted(20, "list")
     def list_filtered(self) -> None:
-        status = random.choice(["first_consignee_signed", "consignment_verified", "basis_for_extract", ""])
-        self._get(f"/certificates/?status={status}&country=MA&page={random.randint(1, 5)}", "list")
+        status = random.choice(list(CONFIG["list_pages"]))
+        page = random.randint(1, CONFIG["list_pages"][status])
+        self._get(f"/certificates/?status={status}&country=MA&page={page}", "list")
 
     @weighted(15, "search")
     def search_number(self) -> None:

@@ -93,7 +93,7 @@ def prepare(scale: int, server_url: str) -> tuple[dict[str, str], dict[str, Any]
         if out.returncode:
             raise SystemExit(out.stdout + out.stderr)
         print(out.stdout)
-        print(f"generated {scale} COIs in {time.monotonic() - started:.0f} s")
+        print(f"generated {scale} COIs in {time.monotonic() - started:.0f} s", flush=True)
     config = json.loads(manage(env, "shell", "-c", "from bench.actors import setup; setup()").strip().splitlines()[-1])
     return env, config
 
@@ -201,11 +201,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--prepare-only", action="store_true", help="generate the databases, do not load them")
     args = parser.parse_args()
     server_url = os.environ["BENCH_DATABASE_URL"]
+    if args.prepare_only:
+        for scale in args.scales:
+            prepare(scale, server_url)
+        return
     results: dict[int, dict[str, Any]] = {}
+    load_averages: list[str] = []
     for scale in args.scales:
         env, config = prepare(scale, server_url)
+        before = os.getloadavg()
         port = free_port()
         server = serve(env, port, args.workers)
         try:
@@ -220,6 +227,8 @@ def main() -> None:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        after = os.getloadavg()
+        load_averages.append(f"{scale:,} COIs: {before[0]:.1f} at the start, {after[0]:.1f} at the end")
         print(table({scale: results[scale]}), flush=True)
         print(ratios({scale: results[scale]}), flush=True)
     text = table(results)
@@ -229,8 +238,11 @@ def main() -> None:
         f"locust headless, {args.users} users, {args.seconds} s mixed + {args.seconds // 2} s each alone; "
         f"gunicorn {args.workers} workers, DEBUG off"
     )
+    # The machine may be shared: its load average (1 minute) says how much else ran while measuring.
+    shared = "; ".join(load_averages)
     report = (
-        f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad: {load_text}.\n\n{ratios(results)}\n\n{text}\n"
+        f"# OpenCOI benchmark {stamp}\n\nMachine: {machine()}\n\nLoad average (1 min): {shared}.\n\n"
+        f"Load: {load_text}.\n\n{ratios(results)}\n\n{text}\n"
     )
     path = RESULTS / f"bench-{stamp}.md"
     path.write_text(report)

@@ -17,9 +17,17 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
+from core.compiled import CompiledQuery
 from core.errors import NotFound
 from directory import access
 from directory.models import Membership, MembershipKind, RflGrant, Status
+
+# The operators a person holds a not revoked RFL grant for (read on every page; SQL built once, core.compiled).
+_rfl_grant_operators = CompiledQuery(
+    lambda user_id: RflGrant.objects.filter(user_id=user_id, revoked_at__isnull=True).values_list(
+        "operator_id", flat=True
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -56,13 +64,14 @@ class Person:
                 codes.add(code_id)
             elif kind == MembershipKind.AUTHORITY:
                 authorities.add(authority_id)
-        grants = RflGrant.objects.filter(user=user, revoked_at__isnull=True, operator_id__in=operators)
+        # The RFL role counts only for the operators the person acts for now.
+        rfl = frozenset(_rfl_grant_operators(user.pk)) & operators if operators else frozenset()
         return cls(
             user=user,
             operators=frozenset(operators),
             control_body_codes=frozenset(codes),
             authorities=frozenset(authorities),
-            rfl_operators=frozenset(grants.values_list("operator_id", flat=True)) if operators else frozenset(),
+            rfl_operators=rfl,
         )
 
     @classmethod

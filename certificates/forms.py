@@ -3,12 +3,15 @@ template shows (with names for the ids), so a form that is refused comes back ex
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
@@ -200,11 +203,33 @@ def _canonical(value: Any) -> Any:
         return ""
     if value is True:
         return "on"
+    if isinstance(value, datetime.datetime):
+        return _to_the_minute(value)
     text = str(value).strip()
+    moment = _moment(text)
+    if moment is not None:
+        return _to_the_minute(moment)
     try:
         return str(Decimal(text.replace(",", ".")).normalize()) if text else ""
     except InvalidOperation:
         return text.upper() if len(text) == 2 else text
+
+
+def _moment(text: str) -> datetime.datetime | None:
+    """A date and time as a page or the API posts it ("2026-12-03T14:30", with seconds or an offset), or None."""
+    if "T" not in text and " " not in text.strip():
+        return None
+    try:
+        return parse_datetime(text.replace(" ", "T", 1))
+    except ValueError:
+        return None
+
+
+def _to_the_minute(moment: datetime.datetime) -> str:
+    """A moment as the page's date-and-time field shows it: in the site's time zone, to the minute."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def changed_fields(data: BoxData, stored: BoxData, fields: set[str]) -> set[str]:

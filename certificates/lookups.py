@@ -8,7 +8,6 @@ from django.db.models import Q
 
 from certificates.boxes import normalise_cn
 from certificates.rules import ControlBodyRecognised, product_categories
-from core.collation import sorted_names
 from directory.models import ActivityKind, ControlBodyCode, Operator, RflGrant, Status
 from reference.models import CnCode
 from reference.nomenclature import search_cn
@@ -76,4 +75,4 @@ def operators(query: str, field: str) -> list[Operator]:
         qs = qs.filter(pk__in=RflGrant.objects.filter(revoked_at__isnull=True).values("operator_id"))
     elif field in ACTIVITY_OF_FIELD:
         qs = qs.filter(activities__kind=ACTIVITY_OF_FIELD[field])
-    return sorted_names(qs.order_by("name").distinct()[:LIMIT], lambda operator: operator.name)
+    return list(qs.order_by("name_key", "pk").distinct()[:LIMIT])  # collation order, before the limit

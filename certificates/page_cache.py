@@ -31,13 +31,20 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from certificates import rules
+from certificates.coi_forms import FormCode, form_of, get_form
+from certificates.coi_forms import render as render_boxes
 from certificates.models import Certificate, Commodity, Document
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
+from core.compiled import CompiledQuery
 
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts
 # rendered by the previous one.
 TEMPLATES = {
+    # The heading (number and status), when it was created and submitted, the links to its PDF and XML.
+    "title": "certificates/_page_title.html",
+    "dates": "certificates/_page_dates.html",
+    "outputs": "certificates/outputs/_coi_links.html",
     "boxes": "certificates/_boxes.html",
     # The documents as a reader sees them (no edit buttons): people who may edit get theirs rendered live.
     "documents": "certificates/_documents.html",
@@ -85,6 +92,17 @@ def page_queryset() -> QuerySet[Certificate]:
     return _page_queryset.all()
 
 
+# The COI page's first query, run on every page: its SQL (with the version's three subqueries) is built once per
+# process (core.compiled); the row is read on every request.
+_page_row = CompiledQuery(lambda pk: page_queryset().filter(pk=pk))
+
+
+def page_row(pk: int) -> Certificate | None:
+    """The COI as `page_queryset` reads it (its row, point of entry and version), or None if there is none."""
+    found = _page_row(pk)
+    return found[0] if found else None
+
+
 def key(coi: Certificate, language: str) -> str:
     """The cache key of one version of a COI's shared parts in one language.
 
@@ -99,9 +117,10 @@ def key(coi: Certificate, language: str) -> str:
 
 
 def shared_parts(coi: Certificate) -> dict[str, SafeString]:
-    """The boxes, the documents (as a reader sees them), the checks and signatures, and the timeline of this
-    version of the COI, as HTML in the active language ({"boxes": ..., "documents": ..., "signatures": ...,
-    "history": ...}): from the cache, or rendered from the database (in a fixed number of queries) and kept."""
+    """The heading, dates and output links, the boxes, the documents (as a reader sees them), the checks and
+    signatures, and the timeline of this version of the COI, as HTML in the active language ({"title": ...,
+    "dates": ..., "outputs": ..., "boxes": ..., "documents": ..., "signatures": ..., "history": ...}): from the
+    cache, or rendered from the database (in a fixed number of queries) and kept."""
     if not hasattr(coi, "last_step"):
         coi = page_queryset().get(pk=coi.pk)
     language = get_language() or settings.LANGUAGE_CODE
@@ -116,15 +135,22 @@ def shared_parts(coi: Certificate) -> dict[str, SafeString]:
 def render_parts(pk: int) -> dict[str, str]:
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
+    # Box 17's warning depends on the COI alone (its submission and departure dates).
+    warnings = {} if coi.is_draft else form_of(coi).renumber(rules.warnings(coi), get_form(FormCode.R1235_2008))
+    rows = render_boxes.rows(coi)  # every box under its number and title from the COI's form's table
+    for row in rows:
+        row.notes = warnings.get(row.box.key, [])
     context: dict[str, Any] = {
         "coi": coi,
+        "form": form_of(coi),
+        "form_title": form_of(coi).title_for(coi),
+        "rows": rows,
         "signatures": list(coi.signatures.all()),
         "irregularities": list(coi.irregularities.all()),
         "checks": getattr(coi, "checks", None),
         "history": sorted(coi.history.all(), key=lambda e: (e.at, e.pk)),
         "documents": list(coi.documents.all()),
-        # Box 17's warning depends on the COI alone (its submission and departure dates).
-        "warnings": {} if coi.is_draft else rules.warnings(coi),
+        "warnings": warnings,
     }
     return {name: render_to_string(template, context) for name, template in TEMPLATES.items()}
 

@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
-from certificates.coi_forms import FormCode, form_of
+from certificates.coi_forms import FormCode, default_form, form_of, get_form
 from certificates.coi_forms import page as form_page
-from certificates.coi_forms import render as render_boxes
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
     FormState,
@@ -27,7 +26,7 @@ from certificates.forms import (
     data_from_post,
     empty_line,
 )
-from certificates.matrix import ALL_BOXES, Action, allowed
+from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import steps
@@ -119,21 +118,22 @@ def new_form(request: HttpRequest) -> HttpResponse:
     if not _can_create(request):
         raise Http404
     person = _person(request)
+    all_boxes = set(get_form(default_form()).all_boxes)  # the form a new COI takes
     if request.method == "GET":
         data = services.prefill(person, membership)
         data["commodities"] = [
             {"cn_code": c.code, "lines": [empty_line()]} for c in lookups.cn_codes(request.GET.getlist("cn"))
         ]
-        return _render_form(request, data, editable=set(ALL_BOXES))
-    data = data_from_post(request.POST)
+        return _render_form(request, data, editable=all_boxes)
+    data = _posted(request)
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
         apply_action(data, action, request.POST.get("new_cn", ""))
-        return _render_form(request, data, editable=set(ALL_BOXES))
+        return _render_form(request, data, editable=all_boxes)
     try:
         coi, problems = services.create_draft(person, membership, data)
     except services.BoxErrors as exc:
-        return _render_form(request, data, editable=set(ALL_BOXES), problems=exc.problems, status=422)
+        return _render_form(request, data, editable=all_boxes, problems=exc.problems, status=422)
     return _after_save(request, coi, data, problems, action)
 
 
@@ -147,9 +147,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     stored = as_data(queries.detail_queryset().get(pk=pk))
     if request.method == "GET":
         return _render_form(request, stored, editable=editable, coi=coi)
-    posted = data_from_post(request.POST)  # only the boxes the form posted: the others are never blanked
-    if coi.form == FormCode.R2021_2306:
-        posted.update(form_page.fields_from_post(request.POST))
+    posted = _posted(request)  # only the boxes the form posted: the others are never blanked
     box_of_field = form_of(coi).typed_box_of_field
     # The boxes the person may change keep what was typed; the others show what is stored.
     data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
@@ -172,6 +170,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
+
+
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    """The boxes an edit page posted: the fields drawn by name, and those of the generic widgets."""
+    return {**data_from_post(request.POST), **form_page.fields_from_post(request.POST)}
 
 
 def _after_save(
@@ -218,22 +221,20 @@ def _render_form(
     status: int = 200,
 ) -> HttpResponse:
     problems = problems or {}
-    union: list[Any] = []
-    procedures: list[Any] = []
-    if coi is not None and coi.form == FormCode.R2021_2306:
-        procedures = [(p.value, p.label) for p in Procedure.of_form_2021_2306()]
-        coi_form = form_of(coi)
-        union = form_page.sections(coi_form, data, editable, problems)
-        editable = form_page.guides_keys(coi_form, editable)
-        problems = form_page.GUIDES.renumber(problems, coi_form)
+    coi_form = form_of(coi) if coi is not None else get_form(default_form())
+    procedures = (
+        [(p.value, p.label) for p in Procedure.of_form_2021_2306()] if coi_form.code == FormCode.R2021_2306 else []
+    )
     return render(
         request,
         "certificates/form.html",
         {
             "state": FormState.of(data),
-            "editable": editable,
-            "union_sections": union,
-            # Box 2 of 2021/2306: the four tick-boxes, as typed (kept after a refusal) or as stored.
+            "form": coi_form,
+            # Each box under its number and title from the form's table, its fields and its messages.
+            "sections": form_page.sections(coi_form, data, editable, problems),
+            "line_fields": coi_form.line_fields,
+            # Box 2 of 2021/2306: the four procedures, as typed (kept after a refusal) or as stored.
             "procedures": procedures,
             "procedure_value": data.get("procedure", coi.procedure if coi else ""),
             "organic_statuses": OrganicStatus.choices,
@@ -258,7 +259,7 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
     error), the same page with that step's form as typed and the reason at its field, with the error's status."""
     person = _person(request)
     # The row and its version only: what is the same for every party comes rendered from the cache.
-    coi = page_cache.page_queryset().filter(pk=pk).first()
+    coi = page_cache.page_row(pk)
     # Holding a role on the COI is exactly being allowed to see it (access.visible_filter's terms, in memory).
     roles = roles_on(person, coi) if coi is not None else set()
     if coi is None or not roles:
@@ -276,8 +277,6 @@ def detail_page(request: HttpRequest, pk: int, *, refused: dict[str, Any] | None
             "document_types": DocumentType.choices,
             "countries": country_choices(),
             "form": form_of(coi),
-            "form_title": form_of(coi).title_for(coi),
-            "rows": render_boxes.rows(coi) if coi.form == FormCode.R2021_2306 else [],
             "refused": refused,
         },
         status=refused["error"].status if refused else 200,

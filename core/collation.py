@@ -1,7 +1,8 @@
 """Sorting names as a reader expects: by the Unicode Collation Algorithm (pyuca, the DUCET table), so that
 "Égypte", "États-Unis" and "Île Maurice" sort with E and I, not after "Zimbabwe" as code points would have it.
 
-Databases sort by their own collation (SQLite: bytes), so lists of names are sorted here, after the query."""
+Databases sort by their own collation (SQLite: bytes), so short lists of names are sorted here, after the query;
+a long list that is paged (operators) is ordered by the database on a stored `collation_text` of the name."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def _collator() -> Collator:
 def collation_key(text: str) -> tuple[int, ...]:
     """The key that sorts `text` among others as a reader expects: accents and case second, letters first."""
     return tuple(_collator().sort_key(text or ""))
+
+
+def collation_text(text: str) -> str:
+    """`collation_key` written as text that sorts the same, byte by byte (four hex digits per weight, every
+    DUCET weight being at most FFFF): stored beside a name, a database orders by it as a reader expects."""
+    return "".join(f"{weight:04x}" for weight in collation_key(text))
 
 
 def sorted_names(items: Iterable[T], name: Callable[[T], str] = str) -> list[T]:

@@ -6,14 +6,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.compiled import CompiledQuery
 from core.models import EmailOptOut, Notice, NoticeKind
 from core.pages import page_or_404
 
@@ -27,10 +31,22 @@ class EmailChoicesForm(forms.Form):
     )
 
 
+def _unread_of(user_id: int) -> QuerySet[Any]:
+    unread = Notice.objects.filter(user_id=user_id, read_at__isnull=True).order_by().values("user")
+    count = Subquery(unread.annotate(n=Count("pk")).values("n"))
+    users = get_user_model().objects.filter(pk=user_id)
+    return users.annotate(unread=Coalesce(count, 0)).values_list("unread", flat=True)
+
+
+# The bell's count, on every page: its SQL is built once per process (core.compiled), the count read each time.
+_compiled_unread = CompiledQuery(_unread_of)
+
+
 def unread_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+    found = _compiled_unread(user.pk)
+    return int(found[0]) if found else 0
 
 
 @login_required

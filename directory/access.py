@@ -11,18 +11,27 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.compiled import CompiledQuery
 from directory.models import Membership, MembershipKind, RflGrant, Status
 
 ACTING_SESSION_KEY = "acting_membership_id"
 
 
+def _valid_memberships_of(user_id: int) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        user_id=user_id,
+        status=Status.VALID,
+    ).select_related("operator", "control_body_code__control_body", "authority")
+
+
+# Read on every page: its SQL is built once per process (core.compiled), the rows are read on every request.
+_compiled_valid_memberships = CompiledQuery(_valid_memberships_of)
+
+
 def valid_memberships(user: Any) -> QuerySet[Membership]:
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none()
-    return Membership.objects.filter(
-        user=user,
-        status=Status.VALID,
-    ).select_related("operator", "control_body_code__control_body", "authority")
+    return _valid_memberships_of(user.pk)
 
 
 def request_memberships(request: HttpRequest) -> list[Membership]:
@@ -30,7 +39,9 @@ def request_memberships(request: HttpRequest) -> list[Membership]:
     request however many parts of the page ask (menu, acting membership, COI roles)."""
     cached = getattr(request, "_valid_memberships", None)
     if cached is None or cached[0] is not request.user:
-        cached = (request.user, list(valid_memberships(request.user)))
+        user = request.user
+        found = _compiled_valid_memberships(user.pk) if getattr(user, "is_authenticated", False) else []
+        cached = (user, found)
         request._valid_memberships = cached  # type: ignore[attr-defined]
     return cached[1]
 

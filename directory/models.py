@@ -6,6 +6,7 @@ Rules that decide who validates what live in `directory/matrix.py`; actions in `
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import collation_text
 from directory.eori import country_warning
 from reference.categories import ALL_CATEGORIES
 from reference.countries import country_name
@@ -154,12 +156,22 @@ class Operator(Address):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The name's collation key as text (`core.collation.collation_text`), kept by `save`: searches page through
+    # operators in the order a reader expects ('Établissements Martin' among the E, not after 'Zeta Bio').
+    name_key = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("operator")
         verbose_name_plural = _("operators")
-        ordering = ["name"]
+        ordering = ["name_key", "name"]
         indexes = [models.Index(fields=["country", "name"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = collation_text(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_valid(self) -> bool:
@@ -384,7 +396,8 @@ class Decision(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     old_status = models.CharField(_("old status"), max_length=10, choices=Status.choices, blank=True)
     new_status = models.CharField(_("new status"), max_length=10, choices=Status.choices, blank=True)
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    # A request's whole message (up to the 2000 characters its form and the API take), or a decision's reason.
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("decision")

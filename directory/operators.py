@@ -89,7 +89,8 @@ def with_details(qs: QuerySet[Operator]) -> QuerySet[Operator]:
 
 
 def search_operators(country: str, kind: str = "", text: str = "") -> QuerySet[Operator]:
-    """Valid operators of a country, by activity and by text over name, identifiers and approval numbers."""
+    """Valid operators of a country, by activity and by text over name, identifiers and approval numbers; in
+    collation order of their names ('Établissements Martin' among the E)."""
     qs = Operator.objects.filter(country=country.upper(), status=Status.VALID)
     if kind:
         qs = qs.filter(activities__kind=kind, activities__status=Status.VALID)
@@ -102,7 +103,7 @@ def search_operators(country: str, kind: str = "", text: str = "") -> QuerySet[O
             | Q(activities__control_body_code__code__iexact=text)
         )
     ids = qs.values("pk")
-    return with_details(Operator.objects.filter(pk__in=ids).order_by("name", "pk"))
+    return with_details(Operator.objects.filter(pk__in=ids).order_by("name_key", "pk"))  # collation order
 
 
 def search_control_body_codes(country: str = "", text: str = "") -> QuerySet[ControlBodyCode]:

@@ -82,7 +82,7 @@ def decide_rfl_request(actor: Any, pk: int, action: str, reason: str = "") -> Rf
         if request is None:
             raise NotFound(_("This request does not exist."))
         request.status = services.new_status(action, request.status, reason)
-        request.decided_by, request.decided_at, request.reason = actor, timezone.now(), reason.strip()[:500]
+        request.decided_by, request.decided_at, request.reason = actor, timezone.now(), reason.strip()
         request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         if request.status == Status.VALID:
             services.grant_rfl(actor, request.user, request.operator, request.points_of_entry.all())

@@ -104,7 +104,7 @@ def request_membership(
         membership.decided_by, membership.decided_at, membership.reason = None, None, ""
         membership.save()
         Decision.objects.create(
-            membership=membership, actor=user, old_status=old, new_status=Status.REQUESTED, note=message[:500]
+            membership=membership, actor=user, old_status=old, new_status=Status.REQUESTED, note=membership.message
         )
         _tell_deciders(membership)
     return membership
@@ -183,7 +183,7 @@ def decide_membership(actor: Any, pk: int, action: str, reason: str = "") -> Mem
         membership, _st = _locked_membership(actor, pk)
         old = membership.status
         membership.status = new_status(action, old, reason)
-        membership.decided_by, membership.decided_at, membership.reason = actor, timezone.now(), reason.strip()[:500]
+        membership.decided_by, membership.decided_at, membership.reason = actor, timezone.now(), reason.strip()
         fields = ["status", "decided_by", "decided_at", "reason"]
         if membership.operator_id:
             operator = Operator.objects.select_for_update().get(pk=membership.operator_id)
@@ -220,16 +220,16 @@ def _follow_first_request(actor: Any, operator: Operator, membership: Membership
 
 def set_operator_status(actor: Any, operator: Operator, new: str, reason: str = "") -> None:
     old = operator.status
-    operator.status, operator.status_reason = new, reason[:500]
+    operator.status, operator.status_reason = new, reason
     operator.save(update_fields=["status", "status_reason"])
-    Decision.objects.create(operator=operator, actor=actor, old_status=old, new_status=new, note=reason[:500])
+    Decision.objects.create(operator=operator, actor=actor, old_status=old, new_status=new, note=reason)
 
 
 def set_activity_status(actor: Any, activity: Any, new: str, reason: str = "") -> None:
     old = activity.status
     activity.status = new
     activity.save(update_fields=["status"])
-    Decision.objects.create(activity=activity, actor=actor, old_status=old, new_status=new, note=reason[:500])
+    Decision.objects.create(activity=activity, actor=actor, old_status=old, new_status=new, note=reason)
 
 
 def _tell_person(membership: Membership) -> None:

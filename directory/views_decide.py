@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.collation import sorted_names
 from core.errors import DomainError, Invalid, NotFound
+from core.typography import colon
 from directory import matrix, operators, rfl_requests, services
 from directory.access import valid_memberships
 from directory.forms import ActivityForm, DecisionForm, IdentifierForm, RflForm, RflRequestForm
@@ -22,6 +22,8 @@ from directory.views import back, domain_pages
 def _decision(request: HttpRequest) -> tuple[str, str]:
     form = DecisionForm(request.POST)
     if not form.is_valid():
+        if "reason" in form.errors:  # longer than the reason's column: refused, never cut
+            raise Invalid(f"{form['reason'].label}{colon()} {form.errors['reason'][0]}")
         raise Invalid(_("Unknown decision."))
     return form.cleaned_data["action"], form.cleaned_data["reason"]
 
@@ -84,8 +86,10 @@ def organisations(request: HttpRequest) -> HttpResponse:
     """Organisations > the operators this person administers or validates, with their pending requests."""
     mine = valid_memberships(request.user).filter(kind=MembershipKind.OPERATOR).values("operator_id")
     shown = Operator.objects.filter(Q(pk__in=mine) | Q(pk__in=matrix.decidable_operators(request.user).values("pk")))
-    shown = shown.annotate(pending=Count("members", filter=Q(members__status=Status.REQUESTED))).order_by("name")
-    return render(request, "directory/organisations.html", {"operators": sorted_names(shown[:200], lambda o: o.name)})
+    shown = shown.annotate(pending=Count("members", filter=Q(members__status=Status.REQUESTED))).order_by(
+        "name_key", "pk"
+    )
+    return render(request, "directory/organisations.html", {"operators": shown[:200]})
 
 
 @domain_pages

@@ -283,6 +283,8 @@ CACHES = {
 # an operator's or authority's new name shows on pages already rendered after at most this long).
 COI_PAGE_CACHE_SECONDS = env_int("COI_PAGE_CACHE_SECONDS", 3600)
 
+# Django's database sessions, their lookup's SQL built once per process (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -303,9 +305,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "opencoi-demo")
 DEMO_TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXP")
 
-# The form of a new COI: "1235/2008" (the guides' form, boxes 1-21) or "2021/2306" (the model in force since
-# 1 January 2022, boxes 1-31). Existing COIs keep theirs. See certificates/coi_forms/.
-COI_FORM_DEFAULT = os.environ.get("COI_FORM_DEFAULT", "1235/2008")
+# The form of a new COI: "2021/2306" (the model in force since 1 January 2022, boxes 1-31; issue 14 point 1) or
+# "1235/2008" (the guides' form, boxes 1-21). Existing COIs keep theirs. See certificates/coi_forms/.
+COI_FORM_DEFAULT = os.environ.get("COI_FORM_DEFAULT", "2021/2306")
 
 # Uploaded documents.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)

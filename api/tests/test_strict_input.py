@@ -11,7 +11,8 @@ from accounts.models import ApiToken
 from api.api import api
 from certificates.models import Certificate
 
-pytestmark = pytest.mark.django_db
+# Written for the guides' form (1235/2008): COIs made here through the pages or the API take it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guides_form")]
 URL = "/api/v1/certificates"
 
 

@@ -58,7 +58,7 @@ def form_of(coi: Any) -> CoiForm:
 
 def default_form() -> str:
     """The form of a new COI: `settings.COI_FORM_DEFAULT` ("1235/2008" or "2021/2306")."""
-    code = getattr(settings, "COI_FORM_DEFAULT", FormCode.R1235_2008)
+    code = getattr(settings, "COI_FORM_DEFAULT", FormCode.R2021_2306)
     if code not in FormCode.values:
         raise ValueError(f"COI_FORM_DEFAULT must be one of {FormCode.values}, not {code!r}")
     return code

@@ -357,4 +357,5 @@ FORM = CoiForm(
         "European Union"
     ),
     pdf_template="certificates/outputs/pdf_2021_2306.html",
+    line_fields=("organic_status", "category"),
 )

@@ -1,29 +1,31 @@
-"""The edit page of a 2021/2306 COI, from its box table: the boxes the guides' form has (1-17 but 6, and 24)
-are shown by the shared sections of `form.html`, given the guides' box keys; the boxes only 2021/2306 has
-(6's traders, 10's kind, 17's document, 19-23 and 26-29) by a generic section, one widget per field kind.
-Posted values are read back by `fields_from_post`."""
+"""The edit page of a COI, from its form's box table (`form_of(coi).boxes`), the same code for both forms.
+
+Each box becomes a section headed by its number and its title in the reader's language (a box whose fields
+another box already shows, box 15's seals beside box 14's containers, is headed in that box's section), holding
+one widget per field. Signed boxes (18, 20-21 of the guides' form; 18, 23's verification, 25, 30, 31 of
+2021/2306) are steps of the workflow panel, not fields of this page. Fields are drawn by name in
+`certificates/_box_field.html`; the fields only the 2021/2306 form has (box 6's traders, 10's kind, 19-23,
+26-29) by a generic widget per kind (`WIDGETS`). Posted values of those are read back by `fields_from_post`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
 
-from certificates.coi_forms import FORMS, Box, CoiForm, FormCode
+from certificates.coi_forms import Box, CoiForm
 from certificates.coi_forms.choices import EntryKind, Satisfactory
 from certificates.models import Certificate
 from directory.models import PointOfEntry
 from reference.lists import TransportMode
 
-GUIDES = FORMS[FormCode.R1235_2008]
 # Field -> widget: "flag" (checkbox), "yesno" (Yes / No / not answered), "choice", "point", "datetime", "text",
 # "operator" (an operator's id), "operators" (ids separated by spaces), "code" (a control body code).
 WIDGETS: dict[str, str] = {
     "traders": "operators",
     "point_of_entry_kind": "choice",
-    "transport_document": "text",
-    "rfl": "operator",
     "prior_notification_at": "datetime",
     "transfer_requested": "flag",
     "requested_control_point": "point",
@@ -50,6 +52,8 @@ CHOICES: dict[str, Any] = {
     "physical_check": Satisfactory.choices,
     "laboratory_result": Satisfactory.choices,
 }
+# Fields drawn inside another field's widget: the unit beside the gross weight.
+INSIDE = ("gross_weight_unit",)
 
 
 @dataclass
@@ -62,54 +66,74 @@ class Widget:
 
 
 @dataclass
+class Item:
+    """One field of a section: `widget` for a generic widget, None for a field drawn by name."""
+
+    name: str
+    widget: Widget | None = None
+
+
+@dataclass
 class BoxSection:
-    box: Box
-    widgets: list[Widget]
+    """A section of the edit page: `boxes` its headings (the first gives its id), `items` its fields,
+    `editable` whether the reader may change them now, `errors` the messages at its boxes."""
+
+    boxes: list[Box]
+    items: list[Item]
     editable: bool
-    errors: list[str]
+    errors: list[str] = field(default_factory=list)
 
-
-def guides_keys(coi_form: CoiForm, keys: set[str]) -> set[str]:
-    """The guides' form's keys of the boxes holding the same fields as `keys` on `coi_form` (for `form.html`)."""
-    out = set()
-    for key in keys:
-        for name in coi_form.by_key[key].fields if key in coi_form.by_key else ():
-            if name in GUIDES.box_of_field and name not in ("rfl", "validating_authority"):
-                out.add(GUIDES.box_of_field[name])
-    if "10" in keys:
-        out.add("9")
-    return out
+    @property
+    def key(self) -> str:
+        return self.boxes[0].key
 
 
 def sections(
     coi_form: CoiForm, data: dict[str, Any], editable: set[str], problems: dict[str, list[str]]
 ) -> list[BoxSection]:
-    """The boxes of the form that hold fields the guides' sections do not show, with their widgets."""
+    """Every box of `coi_form` but the signed ones, in the table's order, with its widgets.
 
-    points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
-    out = []
+    data: the values shown (`certificates.boxes.as_data` shape, or as typed); editable: the keys of the boxes
+    the reader may change; problems: messages by box key of `coi_form`."""
+    points: list[tuple[int, str]] | None = None
+    out: list[BoxSection] = []
+    shown: dict[str, BoxSection] = {}
     for box in coi_form.boxes:
-        names = [n for n in box.fields if n in WIDGETS]
-        if not names:
+        if box.signed:
             continue
-        widgets = []
+        names = [n for n in box.fields if n not in INSIDE] or ([box.key] if box.key == "products" else [])
+        if names and all(n in shown for n in names):  # box 15 beside box 14
+            section = shown[names[0]]
+            section.boxes.append(box)
+            section.editable = section.editable or box.key in editable
+            section.errors += problems.get(box.key, [])
+            continue
+        items = []
         for name in names:
-            kind = WIDGETS[name]
-            field = Certificate._meta.get_field(name)
-            label = str(getattr(field, "verbose_name", name)) if name != "rfl" else str(box.title)
-            choices = points if kind == "point" else CHOICES.get(name, ())
+            kind = WIDGETS.get(name)
+            if kind is None:
+                items.append(Item(name))
+                continue
+            if kind == "point" and points is None:
+                points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
+            model_field = Certificate._meta.get_field(name)
+            label = str(getattr(model_field, "verbose_name", name))
             value = data.get(name)
             if kind == "operators":
                 value = " ".join(str(v) for v in value or [])
             elif kind == "datetime" and value and hasattr(value, "strftime"):
                 value = value.strftime("%Y-%m-%dT%H:%M")
-            widgets.append(Widget(name, kind, label, "" if value is None else value, choices))
-        out.append(BoxSection(box, widgets, box.key in editable, problems.get(box.key, [])))
+            choices = points if kind == "point" else CHOICES.get(name, ())
+            items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices)))
+        section = BoxSection([box], items, box.key in editable, list(problems.get(box.key, [])))
+        for name in names:
+            shown.setdefault(name, section)
+        out.append(section)
     return out
 
 
 def fields_from_post(post: QueryDict) -> dict[str, Any]:
-    """The 2021/2306-only fields of a posted edit page (a checkbox not sent is unticked)."""
+    """The values of the generic widgets of a posted edit page (a checkbox not sent is unticked)."""
     data: dict[str, Any] = {}
     if "procedure" in post:  # box 2's four tick-boxes (form.html's box 2 section)
         data["procedure"] = post.get("procedure", "")
@@ -117,6 +141,8 @@ def fields_from_post(post: QueryDict) -> dict[str, Any]:
         if kind == "flag":
             if f"present-{name}" in post:
                 data[name] = post.get(name) == "on"
+        elif kind == "operators" and name in post:  # ids separated by spaces or commas, as box 6 is stored
+            data[name] = post.get(name, "").replace(",", " ").split()
         elif name in post:
             data[name] = post.get(name, "")
     return data

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signatures import signatures_of
+from certificates.workflow.models import ExtractQuantity
+from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure
@@ -43,7 +45,7 @@ YES_NO = (
     "laboratory_test",
 )
 TICKS = ("customs_warehousing", "inward_processing", "transfer_requested")  # ticked or not: shown when ticked
-SKIPPED = ("gross_weight_unit", "release_in_batches", "decision", "consignee_in_accordance")
+SKIPPED = ("gross_weight_unit", "decision", "consignee_in_accordance")
 
 
 # The columns a box of lines may print (`Box.columns`), with their headings.
@@ -60,12 +62,19 @@ COLUMNS: dict[str, Any] = {
 NUMERIC = ("packages", "net_weight", "base_net_weight")
 
 
+def _cell(product: dict[str, Any], name: str) -> str:
+    if name == "packages":  # the number and the kind of packages in one cell
+        return f"{'' if product['packages'] is None else product['packages']} {product['packaging']}".strip()
+    return str(product.get(name, ""))
+
+
 @dataclass
 class Row:
     box: Box
     lines: list[str] = field(default_factory=list)
     signature: Any = None
     products: list[dict[str, Any]] | None = None
+    notes: list[str] = field(default_factory=list)  # the rules' warnings at the box (box 17's departure date)
 
     @property
     def headings(self) -> list[str]:
@@ -75,7 +84,7 @@ class Row:
     @property
     def cells(self) -> list[list[tuple[str, bool]]]:
         """Per line, its cells in the box's columns: (text, numeric)."""
-        return [[(str(p.get(name, "")), name in NUMERIC) for name in self.box.columns] for p in self.products or []]
+        return [[(_cell(p, name), name in NUMERIC) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:
@@ -120,14 +129,19 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         return [f"{body.control_body.name} ({body.code})"] if body else []
     if name == "national_reference":
         return [t for t in (coi.number or "", coi.national_reference) if t]
-    if name == "producers":
-        return [party(p) for p, _b in coi.producers()]
+    if name == "producers":  # name (country), then the address
+        return [
+            ", ".join(
+                t for t in (f"{p.name} ({country_name(p.country)})", p.address, f"{p.postcode} {p.city}".strip()) if t
+            )
+            for p, _b in coi.producers()
+        ]
     if name == "producer_control_bodies":
         return [f"{b.control_body.name} ({b.code})" for _p, b in coi.producers() if b]
     if name == "traders":
         return [party(o) for o in coi.traders.all()]
-    if name == "control_body_code" or name == "customs_operator_control_body":
-        return [f"{value.control_body.name} ({value.code})"] if value else []
+    if name == "control_body_code" or name == "customs_operator_control_body":  # code, name (head office's country)
+        return [f"{value.code} {value.control_body.name} ({country_name(value.control_body.country)})"] if value else []
     if name in PARTIES:
         return [party(value, name in WITH_EORI)] if value else []
     if name == "origin_countries":
@@ -137,19 +151,21 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     if name in ("point_of_entry", "requested_control_point", "control_point"):
         return [f"{value.name} ({value.code})"] if value else []
     if name == "gross_weight":
-        return [f"{value.normalize():f} {coi.gross_weight_unit}"] if value is not None else []
+        return [f"{quantity(value)}\u00a0{coi.gross_weight_unit}"] if value is not None else []
     if name == "prior_notification_at":
         return [formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")] if value else []
     if name == "containers":
         if box.number == "15":
-            return [f"{c.number}: {c.seals}" for c in coi.containers.all() if c.seals]
+            return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
         return [c.number for c in coi.containers.all()]
+    if name == "release_in_batches":
+        return [_("For release for free circulation in batches")] if value else []
     if name in YES_NO:
         if value is None or (
             value is False and name in ("customs_warehousing", "inward_processing", "transfer_requested")
         ):
             return []
-        return [f"{coi._meta.get_field(name).verbose_name}: {_('yes') if value else _('no')}"]
+        return [f"{coi._meta.get_field(name).verbose_name}{colon()} {_('yes') if value else _('no')}"]
     if name in CHOICES:
         if not value:
             return []
@@ -157,17 +173,17 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         prefix = (
             ""
             if name in ("procedure", "point_of_entry_kind", "transport_mode")
-            else f"{coi._meta.get_field(name).verbose_name}: "
+            else f"{coi._meta.get_field(name).verbose_name}{colon()} "
         )
         return [prefix + text]
     if name == "validating_authority":
-        return [f"{labels[name]}: {value.name}"] if value else []
+        return [f"{labels[name]}{colon()} {value.name}"] if value else []
     if name in SKIPPED or name == "commodities":
         return []
     if value in (None, ""):
         return []
     title = labels.get(name)
-    return [f"{title}: {value}" if title else str(value)]
+    return [f"{title}{colon()} {value}" if title else str(value)]
 
 
 def splitting_control_body(extract: Any) -> Any:
@@ -191,38 +207,43 @@ def products(coi: Any) -> list[dict[str, Any]]:
     """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI)."""
     base_weights: dict[int, str] = {}
     if getattr(coi, "base_id", None):
-        from certificates.workflow.models import ExtractQuantity
-
         for taken in ExtractQuantity.objects.filter(extract=coi).select_related("base_line"):
             if taken.line_id:
                 base_weights[taken.line_id] = taken.base_line.net_weight_display
-    out = []
-    for commodity in coi.commodities.all():
-        for line in commodity.lines.all():
-            packaging = label(PackagingType, line.packaging_type) if line.packaging_type else ""
-            packages = "" if line.packages is None else str(line.packages)
-            out.append(
-                {
-                    "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
-                    "cn": commodity.cn_code.code,
-                    "trade_name": line.trade_name,
-                    "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
-                    "packages": f"{packages} {packaging}".strip(),
-                    "lot": line.lot_number,
-                    "net_weight": line.net_weight_display,
-                    "base_net_weight": base_weights.get(line.pk, ""),
-                }
-            )
-    return out
+    return [
+        {
+            "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
+            "cn": commodity.cn_code.code,
+            "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
+            "trade_name": line.trade_name,
+            "category": label(ProductCategory, line.category).split(")")[0] + ")" if line.category else "",
+            "packages": line.packages,
+            "packaging": label(PackagingType, line.packaging_type) if line.packaging_type else "",
+            "lot": line.lot_number,
+            "net_weight": line.net_weight_display,
+            "base_net_weight": base_weights.get(line.pk, ""),
+            "producer": " ".join(
+                p
+                for p in (
+                    line.producer.name if line.producer else "",
+                    f"({line.producer_control_body_code.code})" if line.producer_control_body_code else "",
+                )
+                if p
+            ),
+        }
+        for commodity in coi.commodities.all()
+        for line in commodity.lines.all()
+    ]
 
 
 def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
-    """Every numbered box of the COI's form (of the extract's model for an extract of 2021/2306), in order, with
-    its content."""
+    """Every box of the COI's form (of the extract's model for an extract of 2021/2306), in order, with its
+    content (the product picker's box aside; the guides' "responsible for the load" has no number and is shown
+    by its title)."""
     signatures = signatures_of(coi) if signatures is None else signatures
     out: list[Row] = []
     for box in form_of(coi).boxes_for(coi):
-        if not box.number:
+        if box.key == "products":
             continue
         if box.key == "23v":  # box 23's verification is printed inside box 23
             out[-1].signature = signatures.get("23")
@@ -230,7 +251,7 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
         row = Row(box)
         for name in box.fields:
             row.lines += field_lines(coi, name, box)
-        if box.columns:
+        if box.columns or box.key == "13":  # the guides' box 13 keeps its own layout
             row.products = products(coi)
         if box.signed:
             row.signature = signatures.get(box.signature_box)

@@ -65,6 +65,7 @@ class CoiForm:
     extract_boxes: tuple[Box, ...] = ()
     extract_title: Promise | str = ""
     pdf_template: str = "certificates/outputs/pdf.html"
+    line_fields: tuple[str, ...] = ()  # what box 13 asks per line beyond the guides' (trade name, lot, ...)
     notes: tuple[str, ...] = field(default=())
 
     @cached_property

@@ -103,7 +103,7 @@ def public_view(coi: Certificate) -> PublicView:
         form_code=coi_form.code,
         form_title=coi_form.title_for(coi),
         is_extract=bool(coi.base_id),
-        base_number=coi.base.number or "" if coi.base_id else "",
+        base_number=(coi.base.number or "") if coi.base is not None else "",
         status=coi.status,
         status_label=str(coi.get_status_display()),
         is_draft=coi.is_draft,

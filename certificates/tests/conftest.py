@@ -54,7 +54,9 @@ class World:
     forwarder: Any  # Fabien, RFL of Transit
     outsider_importer: Any  # Olivier, of Other Bio Import
     outsider_control_body: Any  # Oscar, of another control body
-    form: str | None = None  # the form of the COIs `draft` creates (None: settings.COI_FORM_DEFAULT)
+    # The form of the COIs `draft` creates: these tests were written for the guides' form, and say so (None:
+    # settings.COI_FORM_DEFAULT, for the tests of the default itself).
+    form: str | None = "1235/2008"
 
     def membership(self, user: Any) -> Membership:
         return Membership.objects.select_related("operator", "control_body_code").get(user=user)

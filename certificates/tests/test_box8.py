@@ -11,7 +11,8 @@ from certificates.models import Certificate
 from .test_api import URL, auth
 from .test_pages import form_post
 
-pytestmark = pytest.mark.django_db
+# Written for the guides' form (1235/2008): COIs made here through the pages or the API take it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guides_form")]
 
 
 def test_it_takes_the_exporters_country_when_box_8_is_left_to_it_on_the_page(client, world):

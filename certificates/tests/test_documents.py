@@ -146,3 +146,21 @@ def test_it_lists_each_types_fields_through_the_api(client, world):
     ]
     with translation.override("fr"):
         assert fields[0]["label"] == str(DocumentField.REFERENCE.label)
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Germany"), ("fr", "Allemagne")])
+def test_it_names_a_documents_issuing_country_in_the_readers_language(client, world, language, name):
+    draft, submitted = world.draft(), world.submitted()
+    for coi in (draft, submitted):
+        coi.documents.create(
+            type="invoice", issuing_country="DE", issuer="Atlas Organic", original_name="i.pdf", content_type="x"
+        )
+    # The importer edits the draft (rows rendered for them); the control body reads the submitted COI (the
+    # rows every reader shares).
+    for user, coi in ((world.importer, draft), (world.control_body, submitted)):
+        user.language = language
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        html = client.get(f"/certificates/{coi.pk}/").content.decode()
+        assert f"Atlas Organic {name} <span" in html, (user.email, coi.status)
+        assert "Atlas Organic DE" not in html

@@ -20,7 +20,8 @@ from certificates.models import Certificate, CommodityLine
 from certificates.outputs import sps
 from certificates.tests.factories import cn_code
 
-pytestmark = pytest.mark.django_db
+# Written for the guides' form (1235/2008): COIs made here through the pages or the API take it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guides_form")]
 URL = "/api/v1/certificates"
 RETIRED = "08013100"
 

@@ -95,7 +95,9 @@ def _keys(client: Any, prefix: str = "") -> list[str]:
 
 
 def _draft(world: Any) -> Any:
-    coi, _problems = create_draft(world.person(world.exporter), world.membership(world.exporter), world.complete_data())
+    coi, _problems = create_draft(
+        world.person(world.exporter), world.membership(world.exporter), world.complete_data(), form=world.form
+    )
     return coi
 
 

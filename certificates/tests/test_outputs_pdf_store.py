@@ -23,7 +23,9 @@ def media(tmp_path: Path, settings: object) -> Path:
 
 def _draft(world):
     exporter = world.exporter
-    coi, _problems = create_draft(world.person(exporter), world.membership(exporter), world.complete_data())
+    coi, _problems = create_draft(
+        world.person(exporter), world.membership(exporter), world.complete_data(), form=world.form
+    )
     return coi
 
 

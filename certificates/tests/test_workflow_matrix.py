@@ -1,7 +1,8 @@
 """The whole table, walked: every status x role x action, for the party holding the role on the COI and for an
 outsider of the same kind (another importer, another control body, another authority), on the server (the
 domain functions), through the API and through the pages. Each attempt runs in a savepoint rolled back, so
-every action starts from the same COI.
+every action starts from the same COI. The people (the world) are built once for the module; each test makes its
+own COIs, undone after it.
 
 Expected outcomes are read from the table's rows directly (`matrix.actions_for(coi, role)`): done when the
 role's row has the action; otherwise 404 when the person may not see the COI (an outsider; a draft of
@@ -11,6 +12,8 @@ another organisation), 409 when the role's row has that action in another status
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -32,10 +35,12 @@ from certificates.workflow import after_signature, extracts, steps
 from core.errors import DomainError
 from directory.models import ActivityKind
 
+from .conftest import world as _world_fixture
 from .factories import ActivityFactory
 from .workflow_world import CHECKS, ROLES, code, make_flow
 
 pytestmark = pytest.mark.django_db
+build_world = getattr(_world_fixture, "__wrapped__", _world_fixture)  # the `world` fixture, as a plain function
 CREATORS = ("importer", "exporter", "control_body")
 EDITS = {
     Action.EDIT_ALL: "3",  # only "edit every box" opens box 3 (box 17 may also be completed later: issue 11)
@@ -80,12 +85,23 @@ MARKERS = {
 }
 
 
-@pytest.fixture
-def flow(world):
-    made = make_flow(world)
-    # Box 12's probe names ACME Bio Imports as first consignee: certified as one, as every change is checked.
-    ActivityFactory(operator=world.acme, kind=ActivityKind.OPERATOR, control_body_code=world.ecocert_fr)
-    return made
+@pytest.fixture(scope="module")
+def flow(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The certificates' world and its signers, once for the module (undone after it); the tests' COIs are theirs."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world(None)
+        made = make_flow(world)
+        # Box 12's probe names ACME Bio Imports as first consignee: certified as one, as every change is checked.
+        ActivityFactory(operator=world.acme, kind=ActivityKind.OPERATOR, control_body_code=world.ecocert_fr)
+        yield made
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def guides_form_unless_said(flow: Any) -> Iterator[None]:
+    """The module's world is shared: a test that sets the form of the COIs it makes sets it for itself only."""
+    yield
+    flow.w.form = None
 
 
 # The server's rule runs on both database engines; walking it again through the API and the pages checks the
@@ -272,13 +288,37 @@ def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
 # One attempt, through one channel ----------------------------------------------------------------------
 
 
-def attempt(flow: Any, channel: str, user: Any, coi: Certificate, action: Action) -> str:
+@dataclass
+class Way:
+    """How one person reaches the COI through a channel, prepared once per person and COI (every attempt is
+    rolled back, so what it reads stays true): their API token, or their logged-in browser and the COI page
+    as it showed to them."""
+
+    user: Any
+    secret: str = ""
+    client: Client | None = None
+    page: str = ""
+    can_see: bool = False
+
+
+def way_in(channel: str, user: Any, coi: Certificate) -> Way:
+    if channel == "api":
+        return Way(user, secret=ApiToken.issue(user, "test")[1])
+    if channel == "page":
+        client = Client()
+        client.force_login(user)
+        shown = client.get(f"/certificates/{coi.pk}/")
+        return Way(user, client=client, page=shown.content.decode(), can_see=shown.status_code == 200)
+    return Way(user)
+
+
+def attempt(flow: Any, channel: str, way: Way, coi: Certificate, action: Action) -> str:
     """'done', or the refusal's status code as a string."""
     if action in EDITS:
         data = edit_data(flow, coi, action)
-        return rolled_back(lambda: _edit(channel, user, coi, action, data))
+        return rolled_back(lambda: _edit(channel, way, coi, action, data))
     path, fields = step_payload(flow, coi, action)
-    return rolled_back(lambda: _prepared(flow, coi, action) and _step(channel, user, coi, action, path, fields))
+    return rolled_back(lambda: _prepared(flow, coi, action) and _step(channel, way, coi, action, path, fields))
 
 
 def _prepared(flow: Any, coi: Certificate, action: Action) -> bool:
@@ -292,55 +332,50 @@ def _prepared(flow: Any, coi: Certificate, action: Action) -> bool:
     return True
 
 
-def _edit(channel: str, user: Any, coi: Certificate, action: Action, data: dict[str, Any]) -> str:
+def _edit(channel: str, way: Way, coi: Certificate, action: Action, data: dict[str, Any]) -> str:
     if channel == "domain":
         try:
-            services.update_boxes(Person.of(user), coi.pk, data)
+            services.update_boxes(Person.of(way.user), coi.pk, data)
         except DomainError as exc:
             return str(exc.status)
         return "done"
-    client = Client()
     if channel == "api":
-        _token, secret = ApiToken.issue(user, "test")
         body = {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
-        r = client.patch(
+        r = Client().patch(
             f"/api/v1/certificates/{coi.pk}",
             body,
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            HTTP_AUTHORIZATION=f"Bearer {way.secret}",
         )
         return "done" if r.status_code == 200 else str(r.status_code)
-    client.force_login(user)
-    can_see = client.get(f"/certificates/{coi.pk}/").status_code == 200
-    r = client.post(f"/certificates/{coi.pk}/edit/", page_form(coi, data))
-    if not can_see:
+    assert way.client is not None
+    r = way.client.post(f"/certificates/{coi.pk}/edit/", page_form(coi, data))
+    if not way.can_see:
         return "404"
     # The edit page answers 404 to whom may change no box; otherwise it keeps only the boxes one may change.
     return "done" if r.status_code in (200, 302) and changed(coi, action) else "403"
 
 
-def _step(channel: str, user: Any, coi: Certificate, action: Action, path: str, fields: dict[str, Any]) -> str:
+def _step(channel: str, way: Way, coi: Certificate, action: Action, path: str, fields: dict[str, Any]) -> str:
     if channel == "domain":
         try:
-            domain_step(Person.of(user), coi, action, fields)
+            domain_step(Person.of(way.user), coi, action, fields)
         except DomainError as exc:
             return str(exc.status)
         return "done"
-    client = Client()
     if channel == "api":
-        _token, secret = ApiToken.issue(user, "test")
-        r = client.post(
+        r = Client().post(
             f"/api/v1/certificates/{coi.pk}/{API_PATHS.get(path, path)}",
             api_body(fields, path),
             content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {secret}",
+            HTTP_AUTHORIZATION=f"Bearer {way.secret}",
         )
         return "done" if r.status_code in (200, 201) else str(r.status_code)
-    client.force_login(user)
+    assert way.client is not None
     form = dict(fields)
     if "line" in form:
         form.update({f"packages_{form['line']}": "1", f"weight_{form['line']}": "1"})
-    r = client.post(f"/certificates/{coi.pk}/workflow/{path}/", form)
+    r = way.client.post(f"/certificates/{coi.pk}/workflow/{path}/", form)
     return "done" if r.status_code == 302 else str(r.status_code)
 
 
@@ -370,25 +405,23 @@ def walk(flow: Any, channel: str, cois: dict[str, Certificate]) -> list[str]:
         for who, user in (("party", flow.party(role)), ("outsider", flow.outsider(role))):
             visible = who == "party" and (coi.status != COIStatus.DRAFT or role == coi.creator_role)
             visible = visible and (role != "first_consignee" or bool(coi.first_consignee_id))  # batches: box 12 empty
+            way = way_in(channel, user, coi)
             if channel == "page" and visible:
-                mismatches += _offered(flow, user, coi, role)
+                mismatches += _offered(way, coi, role)
             for action in [a for a in [*EDITS, *STEPS] if a in form_actions(coi)]:
                 want = expected(coi, role, action, visible=visible)
-                got = attempt(flow, channel, user, coi, action)
+                got = attempt(flow, channel, way, coi, action)
                 if got != want:
                     mismatches.append(f"{coi.status} {role} ({who}) {action}: expected {want}, got {got}")
     return mismatches
 
 
-def _offered(flow: Any, user: Any, coi: Certificate, role: str) -> list[str]:
+def _offered(way: Way, coi: Certificate, role: str) -> list[str]:
     """The COI page offers a step's form exactly when the table allows it (comfort; the server decides)."""
-    client = Client()
-    client.force_login(user)
-    page = client.get(f"/certificates/{coi.pk}/").content.decode()
     return [
-        f"{coi.status} {role}: the page {'offers' if marker in page else 'hides'} {action}"
+        f"{coi.status} {role}: the page {'offers' if marker in way.page else 'hides'} {action}"
         for action, marker in MARKERS.items()
-        if action in form_actions(coi) and (marker in page) != (action in actions_for(coi, role))
+        if action in form_actions(coi) and (marker in way.page) != (action in actions_for(coi, role))
     ]
 
 

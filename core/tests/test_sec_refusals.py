@@ -1,6 +1,10 @@
 """Issue 12, point 9: every refusal on a page is a 403, 404 or 409 (or 422 for a form) with the reason,
 never a 500. Every page route from the URL resolver is posted to as every demo actor, on every demo COI
-(every workflow step by name) and on the directory's objects, with an empty form and with a plausible one."""
+(every workflow step by name) and on the directory's objects, with an empty form and with a plausible one.
+
+The demo actors to whom a COI's page answers 404 are all refused by the same rule (the COI does not exist for
+them): the first of them posts to that COI's pages for them all. One test per actor, so that the two test
+workers share the walk."""
 
 from __future__ import annotations
 
@@ -30,6 +34,20 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Us
         for user in users.values():
             ApiToken.issue(user, "walk")
         yield users
+
+
+@pytest.fixture(scope="module")
+def hidden(demo: dict[str, User], django_db_blocker: Any) -> dict[int, list[str]]:
+    """COI id -> the demo actors (emails, in the demo's order) to whom its page answers 404."""
+    with django_db_blocker.unblock():
+        found: dict[int, list[str]] = {}
+        for email, _role, _name, _signs in DEMO_ACCOUNTS:
+            client = Client(raise_request_exception=False)
+            client.force_login(demo[email])
+            for pk in Certificate.objects.values_list("pk", flat=True):
+                if client.get(f"/certificates/{pk}/").status_code == 404:
+                    found.setdefault(pk, []).append(email)
+        return found
 
 
 def _plausible(operator_id: int) -> dict[str, str]:
@@ -80,22 +98,27 @@ def _url(page: Page, values: dict[str, Any]) -> str:
     return "/" + path
 
 
-def test_it_never_answers_a_post_with_a_server_error_whoever_posts(demo: dict[str, User]) -> None:
+@pytest.mark.parametrize("email", [email for email, _role, _name, _signs in DEMO_ACCOUNTS])
+def test_it_never_answers_a_post_with_a_server_error_whoever_posts(
+    demo: dict[str, User], hidden: dict[int, list[str]], email: str
+) -> None:
     operator_id = Operator.objects.values_list("pk", flat=True).first()
     posts = [p for p in pages() if not p.name.startswith("account_")]  # allauth's own forms are allauth's
     assert len(posts) > 30
     wrong, count = [], 0
-    for email, _role, _name, _signs in DEMO_ACCOUNTS:
-        client = Client(raise_request_exception=False)
-        client.force_login(demo[email])
-        for page in posts:
-            for values in _objects(page):
-                url = _url(page, values)
-                bodies = [_plausible(operator_id)] if page.name.startswith(COI_PAGES) else [{}, _plausible(operator_id)]
-                for body in bodies:
-                    count += 1
-                    status = client.post(url, body).status_code
-                    if status >= 500:
-                        wrong.append(f"{email} POST {url} ({page.name}, {'form' if body else 'empty'}): {status}")
-    assert count > 500
+    client = Client(raise_request_exception=False)
+    client.force_login(demo[email])
+    for page in posts:
+        for values in _objects(page):
+            refused_alike = hidden.get(values.get("pk", 0), []) if page.name.startswith(COI_PAGES) else []
+            if email in refused_alike[1:]:  # the first actor who may not see this COI posts for them all
+                continue
+            url = _url(page, values)
+            bodies = [_plausible(operator_id)] if page.name.startswith(COI_PAGES) else [{}, _plausible(operator_id)]
+            for body in bodies:
+                count += 1
+                status = client.post(url, body).status_code
+                if status >= 500:
+                    wrong.append(f"{email} POST {url} ({page.name}, {'form' if body else 'empty'}): {status}")
+    assert count > 50
     assert wrong == [], f"{len(wrong)} of {count} posts:\n" + "\n".join(wrong[:60])

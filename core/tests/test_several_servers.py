@@ -49,7 +49,9 @@ with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5Passwor
     from certificates.tests.conftest import world as world_fixture
     world = world_fixture.__wrapped__(None)
 from certificates.services import create_draft
-coi, _ = create_draft(world.person(world.exporter), world.membership(world.exporter), world.complete_data())
+coi, _ = create_draft(
+    world.person(world.exporter), world.membership(world.exporter), world.complete_data(), form=world.form
+)
 world.exporter.set_password({password!r})
 world.exporter.save()
 print(json.dumps({{"coi": coi.pk, "email": world.exporter.email}}))
