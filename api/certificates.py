@@ -77,6 +77,9 @@ class BoxesIn(StrictIn):
 
     national_reference: str | None = _box("national_reference", Certificate)
     control_body_code: str | None = _box("control_body_code", ControlBodyCode, "code")
+    # 2021/2306 only: compliance, recognised_third_country, equivalent_control_body (art. 57), trade_agreement;
+    # empty: derived from box 1 and the products.
+    procedure: str | None = _box("procedure", Certificate)
     exporter: Id | None = _box("exporter")
     origin_countries: list[Annotated[str, Field(max_length=2)]] | None = _box("origin_countries")
     export_country: str | None = _box("export_country", Certificate)

@@ -25,6 +25,7 @@ from directory.models import ActivityKind, Authority, ControlBodyCode, Operator,
 from reference.countries import is_country
 from reference.lists import PackagingType, TransportMode, WeightUnit
 from reference.models import CnCode
+from reference.procedures import Procedure
 
 BoxData = dict[str, Any]
 
@@ -115,6 +116,8 @@ class Reader:
             return self.choice(raw, Satisfactory.values, box) if raw else ""
         if field == "point_of_entry_kind":
             return self.choice(raw, EntryKind.values, box) if raw else ""
+        if field == "procedure":  # box 2 of 2021/2306; empty: derived from box 1 and the products
+            return self.choice(raw, Procedure.values, box) if raw else ""
         if field == "transfer_transport_mode":
             return self.choice(raw, TransportMode.values, box) if raw else ""
         if field == "customs_operator_control_body":

@@ -143,6 +143,7 @@ def render_parts(pk: int) -> dict[str, str]:
     context: dict[str, Any] = {
         "coi": coi,
         "form": form_of(coi),
+        "form_title": form_of(coi).title_for(coi),
         "rows": rows,
         "signatures": list(coi.signatures.all()),
         "irregularities": list(coi.irregularities.all()),

@@ -109,7 +109,7 @@ def create_draft(
     )
     with transaction.atomic():
         coi.save()
-        _store(coi, values)
+        errors = rules.merge(errors, _store(coi, values))
     coi = _fresh(coi)
     return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
@@ -181,7 +181,7 @@ def _update_draft(
         values.pop("exporter")
         message = _("A draft keeps its exporter: choose another one instead.")
         errors = rules.merge(errors, {form_of(coi).box_of_field["exporter"]: [message]})
-    _store(coi, values)
+    errors = rules.merge(errors, _store(coi, values))
     coi = _fresh(coi)
     return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
@@ -217,10 +217,12 @@ def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[di
     return values, reader.errors
 
 
-def _store(coi: Certificate, values: dict[str, Any]) -> None:
+def _store(coi: Certificate, values: dict[str, Any]) -> rules.Problems:
     """Write the values, then what follows from them: box 8 from a new exporter or left to "the exporter's"
     (empty: guide 000, box 8, "automatiquement renseigné ... pour correspondre à la case 4"), box 10 from box
-    12, box 2."""
+    12, box 2 (on 2021/2306 the ticked procedure when `form_rules.ProcedureOfBox2` allows it, derived otherwise).
+    Returns the refusal of a ticked procedure, at box 2 (the procedure is then left as it was)."""
+    typed = values.pop("procedure", None)
     exporter = values.get("exporter")
     if exporter is not None and "export_country" not in values and exporter.pk != coi.exporter_id:
         values["export_country"] = exporter.country
@@ -229,8 +231,12 @@ def _store(coi: Certificate, values: dict[str, Any]) -> None:
         values["export_country"] = exporter.country if exporter is not None else ""
     write(coi, values)
     coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
+    problem = form_rules.ProcedureOfBox2.problem(coi, typed) if typed else None
+    if typed is not None and not problem:
+        coi.procedure = typed  # "" or a procedure that box 1 and the products give: derived below
     coi.procedure = rules.ProcedureDerived.derive(coi)
     coi.save(update_fields=["destination_country", "procedure", "updated_at"])
+    return {form_rules.ProcedureOfBox2.box: [problem]} if problem else {}
 
 
 def _fresh(coi: Certificate) -> Certificate:

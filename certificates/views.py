@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
-from certificates.coi_forms import default_form, form_of, get_form
+from certificates.coi_forms import FormCode, default_form, form_of, get_form
 from certificates.coi_forms import page as form_page
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
@@ -35,6 +35,7 @@ from directory.access import acting_membership
 from reference.countries import country_choices
 from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
+from reference.procedures import Procedure
 
 STRUCTURE_ACTIONS = (
     "add_commodity",
@@ -221,6 +222,9 @@ def _render_form(
 ) -> HttpResponse:
     problems = problems or {}
     coi_form = form_of(coi) if coi is not None else get_form(default_form())
+    procedures = (
+        [(p.value, p.label) for p in Procedure.of_form_2021_2306()] if coi_form.code == FormCode.R2021_2306 else []
+    )
     return render(
         request,
         "certificates/form.html",
@@ -230,6 +234,9 @@ def _render_form(
             # Each box under its number and title from the form's table, its fields and its messages.
             "sections": form_page.sections(coi_form, data, editable, problems),
             "line_fields": coi_form.line_fields,
+            # Box 2 of 2021/2306: the four procedures, as typed (kept after a refusal) or as stored.
+            "procedures": procedures,
+            "procedure_value": data.get("procedure", coi.procedure if coi else ""),
             "organic_statuses": OrganicStatus.choices,
             "categories": ProductCategory.choices,
             "problems": problems,

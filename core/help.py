@@ -16,6 +16,8 @@ PAGES = {
     "registration": _("Registration: your account and your organisation"),
     "certificate": _("Creating a certificate of inspection"),
     "statuses": _("Statuses, and who may do what"),
+    # Served by certificates/help.py: its tables are the form's own (certificates/coi_forms/).
+    "form-2021-2306": _("The certificate of inspection of Reg. (EU) 2021/2306 and its extract"),
     "contact": _("Contact and support"),
 }
 

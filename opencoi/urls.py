@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
-from certificates.help import statuses_help
+from certificates.help import form_2021_2306_help, statuses_help
 from core import views as core_views
 
 admin.site.site_header = "OpenCOI"
@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("certificates.outputs.urls")),
     # The help page with the table of who may do what is the certificates app's; the other help pages are core's.
     path("help/statuses/", statuses_help, name="help_statuses"),
+    path("help/form-2021-2306/", form_2021_2306_help, name="help_form_2021_2306"),
     path("", include("core.urls")),
 ]
 # Uploaded documents and stored PDFs are never served from MEDIA_URL, not even with DEBUG on: only the

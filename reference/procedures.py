@@ -18,6 +18,7 @@ The lists below are data: check them against the Official Journal when the Commi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import models
@@ -37,10 +38,28 @@ class Procedure(models.TextChoices):
         "recognised_third_country",
         _("Equivalence of a recognised third country, art. 45(1)(b)(iii) and art. 48 of Regulation (EU) 2018/848"),
     )
+    # Box 2 of the 2021/2306 form only: ticked by the issuing body, never derived (no data says which bodies
+    # were recognised under art. 57); see `certificates/coi_forms/rules.py`, ProcedureOfBox2.
+    EQUIVALENT_CONTROL_BODY = (
+        "equivalent_control_body",
+        _("Equivalent control authority or control body, art. 45(1)(b)(iii) and art. 57 of Regulation (EU) 2018/848"),
+    )
 
     @classmethod
     def equivalence(cls) -> frozenset[Procedure]:
-        return frozenset({cls.TRADE_AGREEMENT, cls.RECOGNISED_THIRD_COUNTRY})
+        return frozenset({cls.TRADE_AGREEMENT, cls.RECOGNISED_THIRD_COUNTRY, cls.EQUIVALENT_CONTROL_BODY})
+
+    @classmethod
+    def of_form_2021_2306(cls) -> list[Procedure]:
+        """The four tick-boxes of box 2 of the 2021/2306 model, in its order: Arts 46, 48, 57, 47."""
+        return [cls.COMPLIANCE, cls.RECOGNISED_THIRD_COUNTRY, cls.EQUIVALENT_CONTROL_BODY, cls.TRADE_AGREEMENT]
+
+
+# Art. 57 of Regulation (EU) 2018/848: the recognitions of control authorities and bodies for equivalence (Annex II
+# to Implementing Regulation (EU) 2021/2325) expired at the end of 31 December 2024; a COI issued from this day on
+# cannot be issued under art. 57 (source: Madeira regional government's summary of the amendment of 2021/1378,
+# "esse reconhecimento caducou a 1 de janeiro de 2025"; check against art. 57(1) on EUR-Lex).
+EQUIVALENT_CONTROL_BODIES_UNTIL = datetime.date(2025, 1, 1)
 
 
 # Art. 47 of Regulation (EU) 2018/848: third countries recognised under a trade agreement, with the product

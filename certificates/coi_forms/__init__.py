@@ -65,6 +65,7 @@ def default_form() -> str:
 
 
 def foreign_fields(coi_form: CoiForm, data: dict[str, Any]) -> list[str]:
-    """The fields of `data` that belong to the other form only (sent to a COI whose form has no such box)."""
+    """The fields of `data` that belong to the other form only (sent to a COI whose form has no such box). A field
+    this form has in a box it derives (box 2 of the guides' form) is not foreign: it is ignored, as before."""
     others = set().union(*(f.typed_box_of_field for f in FORMS.values() if f is not coi_form))
-    return sorted(f for f in data if f in others and f not in coi_form.typed_box_of_field)
+    return sorted(f for f in data if f in others and f not in coi_form.box_of_field)

@@ -31,7 +31,9 @@ DECIDED = "released_organic"  # or another box-30 decision
 BOXES = (
     Box("products", "", _("Products"), (), CREATORS, part="issuing"),
     Box("1", "1", _("Issuing control authority or control body"), ("control_body_code",), CREATORS, part="issuing"),
-    Box("2", "2", _("Procedure pursuant to Regulation (EU) 2018/848"), ("procedure",), ("system",), part="issuing"),
+    # Box 2: one of four tick-boxes; Arts 46, 47, 48 follow from box 1 and the products (derived when left empty),
+    # Art. 57 is the issuing body's choice (rules.ProcedureOfBox2).
+    Box("2", "2", _("Procedure pursuant to Regulation (EU) 2018/848"), ("procedure",), CREATORS, part="issuing"),
     Box("3", "3", _("Certificate of inspection reference number"), ("national_reference",), CREATORS, part="issuing"),
     Box(
         "4",
@@ -74,7 +76,16 @@ BOXES = (
     ),  # fmt: skip
     Box("11", "11", _("Country of destination"), ("destination_country",), ("system",), part="issuing"),
     Box("12", "12", _("Importer"), ("importer",), CREATORS, part="issuing"),
-    Box("13", "13", _("Description of products"), ("commodities",), CREATORS, until_status=ISSUED, part="issuing"),
+    Box(
+        "13",
+        "13",
+        _("Description of products"),
+        ("commodities",),
+        CREATORS,
+        until_status=ISSUED,
+        part="issuing",
+        columns=("status", "cn", "trade_name", "category", "packages", "lot", "net_weight"),
+    ),  # fmt: skip
     Box("14", "14", _("Container number"), ("containers",), CREATORS, optional=True, part="issuing"),
     Box("15", "15", _("Seal number"), ("containers",), CREATORS, optional=True, part="issuing"),
     Box(
@@ -271,7 +282,9 @@ EXTRACT_BOXES = (
     ),
     Box("2", "2", _("Procedures pursuant to Regulation (EU) 2018/848"), ("procedure",), ("system",), read_only=True),
     Box("3", "3", _("Certificate of inspection reference number"), ("base_number",), ("system",), read_only=True),
-    Box("4", "4", _("Control authority or control body"), ("splitting_control_body",), IMPORTER),
+    # Box 4: the control body of the operator who split the consignment (the importer or the operator
+    # responsible who drafted the extract), read from that operator's certification, never typed.
+    Box("4", "4", _("Control authority or control body"), ("splitting_control_body",), IMPORTER, read_only=True),
     Box("5", "5", _("Importer"), ("importer",), ("system",), read_only=True),
     Box("6", "6", _("Country of origin"), ("origin_countries",), ("system",), read_only=True),
     Box("7", "7", _("Country of export"), ("export_country",), ("system",), read_only=True),
@@ -284,7 +297,14 @@ EXTRACT_BOXES = (
     ),  # fmt: skip
     Box("9", "9", _("Country of destination"), ("destination_country",), ("system",), read_only=True),
     Box("10", "10", _("Consignee of the batch obtained from splitting"), ("first_consignee",), IMPORTER),
-    Box("11", "11", _("Description of products"), ("commodities",), IMPORTER),
+    Box(
+        "11",
+        "11",
+        _("Description of products"),
+        ("commodities",),
+        IMPORTER,
+        columns=("status", "cn", "category", "packages", "lot", "net_weight", "base_net_weight"),
+    ),  # fmt: skip
     Box(
         "12",
         "12",
@@ -294,6 +314,7 @@ EXTRACT_BOXES = (
         SUBMITTED,
         DECIDED,
         signed=True,
+        signature="30",
     ),  # fmt: skip
     Box(
         "13",
@@ -304,6 +325,7 @@ EXTRACT_BOXES = (
         DECIDED,
         "first_consignee_signed",
         signed=True,
+        signature="31",
     ),  # fmt: skip
 )
 
@@ -330,6 +352,10 @@ FORM = CoiForm(
     extract_matrix_csv=HERE / "coi-2021-2307-extract-matrix.csv",
     statuses=STATUSES,
     extract_boxes=EXTRACT_BOXES,
+    extract_title=_(
+        "Extract of the certificate of inspection for the import of organic and in-conversion products into the "
+        "European Union"
+    ),
     pdf_template="certificates/outputs/pdf_2021_2306.html",
     line_fields=("organic_status", "category"),
 )

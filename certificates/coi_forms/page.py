@@ -135,6 +135,8 @@ def sections(
 def fields_from_post(post: QueryDict) -> dict[str, Any]:
     """The values of the generic widgets of a posted edit page (a checkbox not sent is unticked)."""
     data: dict[str, Any] = {}
+    if "procedure" in post:  # box 2's four tick-boxes (form.html's box 2 section)
+        data["procedure"] = post.get("procedure", "")
     for name, kind in WIDGETS.items():
         if kind == "flag":
             if f"present-{name}" in post:

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signatures import signatures_of
+from certificates.workflow.models import ExtractQuantity
 from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
@@ -46,6 +48,26 @@ TICKS = ("customs_warehousing", "inward_processing", "transfer_requested")  # ti
 SKIPPED = ("gross_weight_unit", "decision", "consignee_in_accordance")
 
 
+# The columns a box of lines may print (`Box.columns`), with their headings.
+COLUMNS: dict[str, Any] = {
+    "status": gettext_lazy("Organic or in-conversion"),
+    "cn": gettext_lazy("CN code"),
+    "trade_name": gettext_lazy("Trade name"),
+    "category": gettext_lazy("Category"),
+    "packages": gettext_lazy("Number of packages"),
+    "lot": gettext_lazy("Lot number"),
+    "net_weight": gettext_lazy("Net weight"),
+    "base_net_weight": gettext_lazy("Net weight of the original consignment"),
+}
+NUMERIC = ("packages", "net_weight", "base_net_weight")
+
+
+def _cell(product: dict[str, Any], name: str) -> str:
+    if name == "packages":  # the number and the kind of packages in one cell
+        return f"{'' if product['packages'] is None else product['packages']} {product['packaging']}".strip()
+    return str(product.get(name, ""))
+
+
 @dataclass
 class Row:
     box: Box
@@ -53,6 +75,16 @@ class Row:
     signature: Any = None
     products: list[dict[str, Any]] | None = None
     notes: list[str] = field(default_factory=list)  # the rules' warnings at the box (box 17's departure date)
+
+    @property
+    def headings(self) -> list[str]:
+        """The headings of the box's columns (box 13 of the COI, box 11 of the extract)."""
+        return [str(COLUMNS[name]) for name in self.box.columns]
+
+    @property
+    def cells(self) -> list[list[tuple[str, bool]]]:
+        """Per line, its cells in the box's columns: (text, numeric)."""
+        return [[(_cell(p, name), name in NUMERIC) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:
@@ -90,6 +122,11 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         "validating_authority": _("Competent authority"),
     }
     value = getattr(coi, name, None) if name not in ("producers", "producer_control_bodies", "traders") else None
+    if name == "base_number":
+        return [coi.base.number] if coi.base_id and coi.base.number else []
+    if name == "splitting_control_body":
+        body = splitting_control_body(coi)
+        return [f"{body.control_body.name} ({body.code})"] if body else []
     if name == "national_reference":
         return [t for t in (coi.number or "", coi.national_reference) if t]
     if name == "producers":  # name (country), then the address
@@ -149,7 +186,30 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     return [f"{title}{colon()} {value}" if title else str(value)]
 
 
+def splitting_control_body(extract: Any) -> Any:
+    """Box 4 of the extract: the control body certifying the operator who split the consignment (the extract's
+    creator, the importer or the operator responsible) as an importer; None when it has no such certification."""
+    from directory.models import ActivityKind
+
+    operator = extract.creator_operator
+    if operator is None:
+        return None
+    activity = (
+        operator.activities.filter(kind=ActivityKind.IMPORTER)
+        .select_related("control_body_code__control_body")
+        .order_by("pk")
+        .first()
+    )
+    return activity.control_body_code if activity else None
+
+
 def products(coi: Any) -> list[dict[str, Any]]:
+    """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI)."""
+    base_weights: dict[int, str] = {}
+    if getattr(coi, "base_id", None):
+        for taken in ExtractQuantity.objects.filter(extract=coi).select_related("base_line"):
+            if taken.line_id:
+                base_weights[taken.line_id] = taken.base_line.net_weight_display
     return [
         {
             "status": label(OrganicStatus, line.organic_status) if line.organic_status else "",
@@ -161,6 +221,7 @@ def products(coi: Any) -> list[dict[str, Any]]:
             "packaging": label(PackagingType, line.packaging_type) if line.packaging_type else "",
             "lot": line.lot_number,
             "net_weight": line.net_weight_display,
+            "base_net_weight": base_weights.get(line.pk, ""),
             "producer": " ".join(
                 p
                 for p in (
@@ -176,11 +237,12 @@ def products(coi: Any) -> list[dict[str, Any]]:
 
 
 def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
-    """Every box of the COI's form, in order, with its content (the product picker's box aside; the guides'
-    "responsible for the load" has no number and is shown by its title)."""
+    """Every box of the COI's form (of the extract's model for an extract of 2021/2306), in order, with its
+    content (the product picker's box aside; the guides' "responsible for the load" has no number and is shown
+    by its title)."""
     signatures = signatures_of(coi) if signatures is None else signatures
     out: list[Row] = []
-    for box in form_of(coi).boxes:
+    for box in form_of(coi).boxes_for(coi):
         if box.key == "products":
             continue
         if box.key == "23v":  # box 23's verification is printed inside box 23
@@ -189,9 +251,9 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
         row = Row(box)
         for name in box.fields:
             row.lines += field_lines(coi, name, box)
-        if box.key == "13":
+        if box.columns or box.key == "13":  # the guides' box 13 keeps its own layout
             row.products = products(coi)
         if box.signed:
-            row.signature = signatures.get(box.number)
+            row.signature = signatures.get(box.signature_box)
         out.append(row)
     return out

@@ -252,6 +252,41 @@ class SpecialProcedureNamed:
         return None
 
 
+class ProcedureOfBox2:
+    """Box 2 of 2021/2306: the issuing body ticks one of four procedures of Reg. (EU) 2018/848 (Annex, Part I):
+    compliance (Art. 46), equivalent third country (Art. 48), equivalent control authority or body (Art. 57),
+    trade agreement (Art. 47). Arts 46, 47 and 48 follow from box 1 and the products' categories, as on the guides'
+    form (`reference.procedures.procedure_for`): a ticked one must be that one. Art. 57 is a choice of the issuing
+    body (its code may be recognised under both Art. 46 and Art. 57), possible only while the Art. 57
+    recognitions ran (until 31 December 2024). Left empty, box 2 is derived."""
+
+    box = "2"
+
+    @staticmethod
+    def problem(coi: Any, typed: str, today: datetime.date | None = None) -> str | None:
+        from reference.procedures import EQUIVALENT_CONTROL_BODIES_UNTIL, Procedure
+
+        if not typed:
+            return None
+        if typed not in Procedure.of_form_2021_2306():
+            return _("Tick one of the four procedures of box 2.")
+        if typed == Procedure.EQUIVALENT_CONTROL_BODY:
+            if (today or timezone.localdate()) >= EQUIVALENT_CONTROL_BODIES_UNTIL:
+                return _(
+                    "The recognitions of control bodies for equivalence (art. 57 of Regulation (EU) 2018/848) ended "
+                    "on 31 December 2024: tick the procedure under which the issuing body is recognised now."
+                )
+            return None
+        from certificates.rules.boxes import ProcedureDerived
+
+        derived = ProcedureDerived.derive(coi, typed_allowed=False)
+        if derived and typed != derived:
+            return _(
+                "Box 1 and the products give %(procedure)s: tick that one, or the equivalent control body (art. 57)."
+            ) % {"procedure": Procedure(derived).label}
+        return None
+
+
 def edit_refusals(coi: Any, boxes: set[str], roles: set[str], values: dict[str, Any]) -> dict[str, list[str]]:
     """What a box edit on a 2021/2306 COI may not do now, at its box (nothing of the edit is then stored)."""
     if coi.form != "2021/2306":
@@ -266,6 +301,7 @@ def edit_refusals(coi: Any, boxes: set[str], roles: set[str], values: dict[str, 
             if "prior_notification_at" in values
             else None,
         ),
+        ("2", ProcedureOfBox2.problem(coi, values.get("procedure") or "")),
     ):
         if message:
             found.setdefault(box, []).append(message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -42,6 +43,15 @@ class Box:
     signed: bool = False
     read_only: bool = False  # shown, never typed (derived from other boxes)
     part: str = ""  # "issuing" (issued in the third country) or "union" (completed in the Union)
+    # A signed box: the workflow's signature it prints (`workflow.models.Signature.Box`), when not its number
+    # (an extract's box 12 is signed as box 30, its box 13 as box 31).
+    signature: str = ""
+    # A box of lines (13 of the COI, 11 of the extract): the columns printed, in `render.COLUMNS` names.
+    columns: tuple[str, ...] = ()
+
+    @property
+    def signature_box(self) -> str:
+        return self.signature or self.number
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ class CoiForm:
     extract_matrix_csv: Path
     statuses: tuple[str, ...]
     extract_boxes: tuple[Box, ...] = ()
+    extract_title: Promise | str = ""
     pdf_template: str = "certificates/outputs/pdf.html"
     line_fields: tuple[str, ...] = ()  # what box 13 asks per line beyond the guides' (trade name, lot, ...)
     notes: tuple[str, ...] = field(default=())
@@ -85,6 +96,21 @@ class CoiForm:
     def all_boxes(self) -> tuple[str, ...]:
         """The boxes "edit all boxes" covers: every box filled before the issuing body signs, but read-only ones."""
         return tuple(b.key for b in self.boxes if b.from_status == "draft" and not b.signed and not b.read_only)
+
+    def has_extract_model(self) -> bool:
+        """True when the form has an extract model of its own (2021/2307); the guides' extract is a COI form."""
+        return bool(self.extract_boxes)
+
+    def boxes_for(self, coi: Any) -> tuple[Box, ...]:
+        """The boxes a COI or an extract prints: an extract of a form with its own extract model prints that
+        model's boxes (the 13 of 2021/2307), anything else the form's boxes."""
+        return self.extract_boxes if getattr(coi, "base_id", None) and self.extract_boxes else self.boxes
+
+    def title_for(self, coi: Any) -> str:
+        """The model's title for that COI or extract (2021/2307: "Extract of the certificate of inspection ...")."""
+        if getattr(coi, "base_id", None) and self.extract_title:
+            return str(self.extract_title)
+        return str(self.title)
 
     def title_of(self, key: str) -> str:
         box = self.by_key.get(key)

@@ -1,5 +1,6 @@
-"""The dashboard of the organisation a person acts for: COIs per month by status, net weight by CN chapter
-and by country of origin, time from submission to release (box 20 decision) and the actions waiting for me.
+"""The dashboard of the organisation a person acts for: COIs per form (and the board limited to one form), COIs
+per month by status, net weight by CN chapter and by country of origin, time from submission to release (the
+box 20 decision, box 30 on 2021/2306) and the actions waiting for me, with each COI's form.
 
 Every figure is an aggregation in SQL: the number of queries does not grow with the number of COIs.
 """
@@ -13,12 +14,15 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     DecimalField,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -30,10 +34,11 @@ from django.utils.translation import gettext as _
 
 from certificates import matrix
 from certificates.access import Person, roles_on, visible_certificates
+from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate, CommodityLine
 from certificates.outputs import charts
-from certificates.outputs.signatures import box20_signed_at
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow.models import Signature
 from directory.models import Membership, MembershipKind, RflGrant
 from reference.countries import country_name
 from reference.lists import WeightUnit
@@ -46,12 +51,26 @@ NOT_SHIPPED = [COIStatus.DRAFT, COIStatus.DELETED, COIStatus.REPLACED]
 
 
 def pending_actions() -> dict[matrix.Action, str]:
+    """The steps that wait for someone, on either form (2021/2306: boxes 25, 30 and 31; an extract's 12 and 13)."""
     return {
         matrix.Action.SIGN_18: _("Sign box 18"),
         matrix.Action.SIGN_20: _("Sign box 20"),
         matrix.Action.SIGN_21: _("Sign box 21"),
+        matrix.Action.SIGN_25: _("Sign box 25 (documentary check)"),
+        matrix.Action.SIGN_30: _("Sign box 30 (decision)"),
+        matrix.Action.SIGN_31: _("Sign box 31 (first consignee)"),
         matrix.Action.INITIATE_EXTRACT: _("Initiate an extract"),
     }
+
+
+@dataclass
+class FormCount:
+    """The organisation's COIs (and extracts) on one form, and the link that shows only them."""
+
+    code: str
+    label: str
+    count: int
+    selected: bool
 
 
 @dataclass
@@ -75,6 +94,8 @@ class Board:
     pending: list[Pending] = field(default_factory=list)
     pending_count: int = 0
     swatches: list[SafeString] = field(default_factory=list)
+    forms: list[FormCount] = field(default_factory=list)
+    form: str = ""  # the form the board is limited to ("" for both)
 
 
 def _ids(pk: int | None) -> list[int]:
@@ -98,9 +119,16 @@ def organisation_person(user: Any, membership: Membership) -> Person:
     )
 
 
-def build(user: Any, membership: Membership) -> Board:
+def build(user: Any, membership: Membership, form: str = "") -> Board:
+    """The board of the organisation; `form` ("1235/2008" or "2021/2306") limits every figure to the COIs of that
+    form, anything else means both."""
     person = organisation_person(user, membership)
     qs = visible_certificates(person)
+    forms = per_form(qs, form)
+    if form in FormCode.values:
+        qs = qs.filter(form=form)
+    else:
+        form = ""
     months, series = per_month(qs)
     chapters = weight_by_chapter(qs)
     origins = weight_by_origin(qs)
@@ -121,7 +149,15 @@ def build(user: Any, membership: Membership) -> Board:
         pending=pending,
         pending_count=count,
         swatches=[charts.legend_swatch(i) for i in range(len(series))],
+        forms=forms,
+        form=form,
     )
+
+
+def per_form(qs: QuerySet[Certificate], selected: str) -> list[FormCount]:
+    """How many COIs (extracts included) the organisation sees on each form, in one query."""
+    counts = {row["form"]: row["n"] for row in qs.values("form").annotate(n=Count("pk")).order_by()}
+    return [FormCount(code, str(label), counts.get(code, 0), code == selected) for code, label in FormCode.choices]
 
 
 def per_month(qs: QuerySet[Certificate]) -> tuple[list[str], list[charts.Series]]:
@@ -199,7 +235,7 @@ def weight_by_origin(qs: QuerySet[Certificate]) -> list[tuple[str, float]]:
 def release_spread(qs: QuerySet[Certificate]) -> dict[str, float] | None:
     """Minimum, quartiles, median and maximum of the days from submission to the box 20 decision, computed in
     SQL with one count and one OFFSET query per figure; None when nothing was released yet."""
-    released_at = box20_signed_at()
+    released_at = decision_signed_at()
     if released_at is None:
         return None
     durations = (
@@ -225,6 +261,17 @@ def _days(value: Any) -> float:
     return float(value or 0) / 86_400_000_000  # microseconds, on databases without an interval type
 
 
+def decision_signed_at() -> Any:
+    """Per COI, when its release decision was signed: box 20 on the guides' form, box 30 on 2021/2306 (box 12 of
+    an extract, recorded as box 30), as a subquery."""
+    signed = (
+        Signature.objects.filter(certificate=OuterRef("pk"), box__in=[Signature.Box.AUTHORITY, Signature.Box.DECISION])
+        .order_by("signed_at")
+        .values("signed_at")[:1]
+    )
+    return Subquery(signed, output_field=DateTimeField())
+
+
 def _role_filter(role: str, person: Person) -> Q:
     return {
         COIRole.IMPORTER: Q(importer_id__in=person.operators),
@@ -241,15 +288,29 @@ def pending_for(person: Person, qs: QuerySet[Certificate]) -> tuple[list[Pending
     """COIs on which the matrix lets the organisation sign or start an extract now, most recent first."""
     wanted = pending_actions()
     condition = Q(pk__in=[])
-    for (status, role), actions in matrix.table().items():
-        if actions & wanted.keys():
-            condition |= Q(status=status) & _role_filter(role, person)
+    for code in FormCode.values:
+        coi_form = get_form(code)
+        extract_table = matrix.table(coi_form.extract_matrix_csv)
+        # A COI's rows; an extract reads its own table first, the COI's table for what that one does not list.
+        for (status, role), actions in matrix.table(coi_form.matrix_csv).items():
+            if actions & wanted.keys():
+                rows_of = Q(base__isnull=True) if (status, role) in extract_table else Q()
+                condition |= Q(form=code, status=status) & rows_of & _role_filter(role, person)
+        for (status, role), actions in extract_table.items():
+            if actions & wanted.keys():
+                condition |= Q(form=code, status=status, base__isnull=False) & _role_filter(role, person)
     found = qs.filter(condition).distinct()
     count = found.count()
     rows = found.select_related("point_of_entry", "exporter", "importer").order_by("-updated_at")[:20]
+    # An extract of 2021/2306 signs its own boxes 12 and 13 (recorded as boxes 30 and 31).
+    of_extract = {
+        matrix.Action.SIGN_30: _("Sign box 12 of the extract (decision)"),
+        matrix.Action.SIGN_31: _("Sign box 13 of the extract (consignee)"),
+    }
     pending = []
     for coi in rows:
         roles = roles_on(person, coi)
-        labels = [label for action, label in wanted.items() if matrix.allowed(coi.status, roles, action)]
+        names = of_extract if coi.base_id else {}
+        labels = [names.get(a, label) for a, label in wanted.items() if matrix.allowed(coi, roles, a)]
         pending.append(Pending(coi, labels))
     return pending, count

@@ -52,7 +52,8 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
         signatures = signatures_of(coi)
         sealed = box18_signed(coi, signatures) and seal_configured()
         if sealed:
-            document = seal_pdf(document, reason=_("Certificate of inspection %(number)s") % {"number": coi.number})
+            reason = _("Extract %(number)s") if coi.base_id else _("Certificate of inspection %(number)s")
+            document = seal_pdf(document, reason=reason % {"number": coi.number})
     name = (coi.number or f"draft-{coi.pk}").replace(".", "-")
     return CoiPdf(content=document, filename=f"{name}.pdf", sealed=sealed)
 
@@ -75,6 +76,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "qr": qr_data_uri(url),
         "printed_at": timezone.localtime(),
         "form": form_of(coi),
+        "form_title": form_of(coi).title_for(coi),
         "rows": render.rows(coi) if coi.form == FormCode.R2021_2306 else [],
     }
 

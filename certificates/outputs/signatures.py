@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
-
-from django.db.models import DateTimeField, OuterRef, Subquery
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
@@ -64,9 +61,3 @@ def checks_of(coi: Certificate) -> Checks | None:
 def box18_signed(coi: Certificate, signatures: dict[str, Signature] | None = None) -> bool:
     signatures = signatures_of(coi) if signatures is None else signatures
     return "18" in signatures or coi.status in AFTER_BOX_18
-
-
-def box20_signed_at() -> Any:
-    """Per COI, when box 20 was signed (the release decision), as a subquery for aggregations."""
-    signed = SignatureRecord.objects.filter(certificate=OuterRef("pk"), box="20").values("signed_at")[:1]
-    return Subquery(signed, output_field=DateTimeField())

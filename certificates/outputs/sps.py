@@ -6,8 +6,8 @@ rsm:SPSConsignment is "consignment"):
 - box 3: doc/ram:ID (`DRAFT-<id>` before submission); the national reference is doc/ram:IncludedSPSNote
   with the subject NATIONAL_REFERENCE.
 - status: doc/ram:StatusCode, OpenCOI's status code (listAgencyID="OpenCOI"); doc/ram:TypeCode is "COI".
-- box 1: doc/ram:IssuerSPSParty, its ram:ID the control body code. Box 2: note PROCEDURE (informative:
-  it is derived, never read back).
+- box 1: doc/ram:IssuerSPSParty, its ram:ID the control body code. Box 2: note PROCEDURE (on the guides'
+  form informative: it is derived, never read back; on 2021/2306 read back, the issuing body's tick).
 - boxes 18, 20, 21: doc/ram:SignatorySPSAuthentication, ram:TypeCode the box number.
 - box 4: consignment/ram:ConsignorSPSParty; box 11: ram:ConsigneeSPSParty; box 12: ram:DeliverySPSParty
   (or the note RELEASE_IN_BATCHES); RFL: ram:CustomsTransitAgentSPSParty.
@@ -22,6 +22,12 @@ rsm:SPSConsignment is "consignment"):
   ram:ApplicableSPSClassification (SystemID CN), ram:PhysicalSPSPackage (UN/ECE Recommendation 21 type and
   quantity), ram:OriginSPSCountry (box 7: every country of the COI, which does not say which lot comes from
   where) and ram:ProducerSPSParty (boxes 5 and 6; its control body follows from the producer).
+  On the 2021/2306 form box 13 also says per line "organic" or "in-conversion", and its category (Annex II to
+  2021/1378): each as one more ram:ApplicableSPSClassification of the line, after the CN one, with the SystemID
+  ORGANIC_STATUS (ClassCode "organic" / "in_conversion") or ORGANIC_CATEGORY (ClassCode "a" to "g"). The
+  classification is the SPS element for a class of the product and may repeat (the ePhyto guide uses several
+  systems on one line); its element name keeps the order of the schema. Reading: placed here because the RABIE
+  schema that would say more is missing (../shared/reference/sps/SOURCE.md).
 
 Operators are identified by their EORI number (ram:ID schemeID="EORI") when they have one, otherwise by name
 and country: ids of one deployment mean nothing to another.
@@ -33,9 +39,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from lxml import etree
 
 from certificates.boxes import as_data
+from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
 from certificates.queries import detail_queryset
@@ -50,6 +58,11 @@ NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT}
 DOCUMENT_NAME = "Certificate of inspection for the import of organic products into the European Union"
 TYPE_CODE = "COI"
 CN_SYSTEM = "CN"
+# Box 13 of 2021/2306, per line: SystemID -> (the line's field, its choices' labels, the system's name).
+LINE_CLASSIFICATIONS: dict[str, tuple[str, Any, str]] = {
+    "ORGANIC_STATUS": ("organic_status", OrganicStatus, "Organic or in-conversion (Reg. (EU) 2021/2306, box 13)"),
+    "ORGANIC_CATEGORY": ("category", ProductCategory, "Category of Annex II to Reg. (EU) 2021/1378"),
+}
 # UN/ECE Recommendation 19 (modes of transport) and 20 (units of measure).
 MODE_CODES: dict[str, str] = {
     TransportMode.VESSEL: "1",
@@ -239,6 +252,15 @@ def _items(consignment: etree._Element, coi: Certificate) -> None:
             _sub(classification, "ClassCode", commodity.cn_code.code)
             name = commodity.cn_code.path_en or commodity.cn_code.description_en
             _sub(classification, "ClassName", name, languageID="en")
+            for system, (field, choices, system_name) in LINE_CLASSIFICATIONS.items():
+                value = getattr(line, field)
+                if value:
+                    classification = _sub(trade, "ApplicableSPSClassification")
+                    _sub(classification, "SystemID", system)
+                    _sub(classification, "SystemName", system_name)
+                    _sub(classification, "ClassCode", value)
+                    with translation.override("en"):
+                        _sub(classification, "ClassName", str(choices(value).label), languageID="en")
             if line.packaging_type or line.packages is not None:
                 package = _sub(trade, "PhysicalSPSPackage")
                 _sub(package, "LevelCode", "1")

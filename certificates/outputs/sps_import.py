@@ -22,12 +22,15 @@ from certificates.boxes import BoxData, normalise_cn
 from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.outputs.sps import (
+    CN_SYSTEM,
+    LINE_CLASSIFICATIONS,
     MODE_CODES,
     NOTE_2021_2306,
     NOTE_BATCHES,
     NOTE_FIELDS,
     NOTE_FORM,
     NOTE_NATIONAL_REFERENCE,
+    NOTE_PROCEDURE,
     RAM,
     RSM,
     UNIT_CODES,
@@ -106,6 +109,7 @@ class SpsReader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.refused = False  # a problem that refuses the whole document (nothing is stored)
+        self.form = ""  # the document's COI_FORM note, read before the consignment
 
     def problem(self, element: etree._Element | str, message: str, box: str = "") -> None:
         path = element if isinstance(element, str) else path_of(element)
@@ -152,10 +156,13 @@ class SpsReader:
         if NOTE_NATIONAL_REFERENCE in notes:
             data["national_reference"] = notes[NOTE_NATIONAL_REFERENCE][1]
         form = notes.get(NOTE_FORM, (None, ""))[1]
+        self.form = form
         if form:
             data["form"] = form
         if form != "2021/2306":
             data["release_in_batches"] = notes.get(NOTE_BATCHES, (None, ""))[1].lower() == "true"
+        elif notes.get(NOTE_PROCEDURE, (None, ""))[1]:  # box 2 of 2021/2306: the issuing body's tick
+            data["procedure"] = notes[NOTE_PROCEDURE][1]
         for subject, (_note, content) in notes.items():
             if subject.startswith(NOTE_2021_2306) and subject[len(NOTE_2021_2306) :] in NOTE_FIELDS:
                 data[subject[len(NOTE_2021_2306) :]] = content
@@ -267,7 +274,7 @@ class SpsReader:
 
     def commodity(self, item: etree._Element, origins: list[str]) -> dict[str, Any] | None:
         trades = item.findall(ram("IncludedSPSTradeLineItem"))
-        codes = {normalise_cn(_text(t, "ApplicableSPSClassification", "ClassCode")) for t in trades}
+        codes = {normalise_cn(_cn_classification(t)) for t in trades}
         if len(codes) != 1:
             self.problem(item, _("Each consignment item holds the lines of one CN code."), "13")
             self.refused = True
@@ -300,7 +307,44 @@ class SpsReader:
         net = trade.find(ram("NetWeightMeasure"))
         if net is not None:
             line["net_weight"], line["net_weight_unit"] = self.measure(net, "13")
+        if self.form == FormCode.R2021_2306:
+            line.update(self.line_classifications(trade))
         return line
+
+    def line_classifications(self, trade: etree._Element) -> dict[str, str]:
+        """Box 13 of 2021/2306, per line: organic or in-conversion, and the category (sps.LINE_CLASSIFICATIONS);
+        a value outside the choices refuses the document, at its element and box 13."""
+        found: dict[str, str] = {}
+        for classification in trade.findall(ram("ApplicableSPSClassification")):
+            system = _text(classification, "SystemID")
+            if system not in LINE_CLASSIFICATIONS:
+                continue
+            field, choices, _name = LINE_CLASSIFICATIONS[system]
+            code = _text(classification, "ClassCode")
+            if code not in choices.values:
+                message = (
+                    _("%(value)s is neither organic nor in-conversion (box 13): give organic or in_conversion.")
+                    if field == "organic_status"
+                    else _("%(value)s is not a category of Annex II to Regulation (EU) 2021/1378 (box 13).")
+                )
+                where = classification.find(ram("ClassCode"))
+                self.problem(where if where is not None else classification, message % {"value": code}, "13")
+                self.refused = True
+                continue
+            found[field] = code
+        return found
+
+
+def _cn_classification(trade: etree._Element) -> str:
+    """The CN code of a line: its classification of the system CN (or without a system, as older files)."""
+    classifications = trade.findall(ram("ApplicableSPSClassification"))
+    for classification in classifications:
+        if _text(classification, "SystemID") == CN_SYSTEM:
+            return _text(classification, "ClassCode")
+    for classification in classifications:
+        if _text(classification, "SystemID") not in LINE_CLASSIFICATIONS:
+            return _text(classification, "ClassCode")
+    return ""
 
 
 def import_draft(xml: bytes, person: Person, membership: Membership | None) -> tuple[Certificate | None, list[Problem]]:

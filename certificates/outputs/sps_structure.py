@@ -52,7 +52,8 @@ TRADE_LINE = El(
         El("ram:Description"),
         El("ram:ProductionBatchID"),
         El("ram:NetWeightMeasure"),
-        El("ram:ApplicableSPSClassification", 1, 1, (
+        # The CN code, then on 2021/2306 the line's organic status and category (sps.LINE_CLASSIFICATIONS).
+        El("ram:ApplicableSPSClassification", 1, 3, (
             El("ram:SystemID", 1), El("ram:SystemName"), El("ram:ClassCode", 1), El("ram:ClassName"),
         )),
         El("ram:PhysicalSPSPackage", 0, 1, (El("ram:LevelCode", 1), El("ram:TypeCode"), El("ram:ItemQuantity"))),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 
+from certificates.coi_forms import form_of
 from certificates.models import Certificate
 from certificates.outputs.signatures import signatures_of
 from reference.lists import to_kg
@@ -58,10 +59,22 @@ class PublicProduct:
 
 
 @dataclass
+class SignedBox:
+    """A signed box of the COI's form (of the extract's model for an extract), as the public page lists it."""
+
+    number: str
+    title: str
+    signed_at: datetime.datetime | None
+
+
+@dataclass
 class PublicView:
     """Everything the public page shows, and nothing else."""
 
     number: str
+    form_code: str
+    form_title: str
+    is_extract: bool
     status: str
     status_label: str
     is_draft: bool
@@ -70,13 +83,27 @@ class PublicView:
     importer: str
     first_consignee: str
     products: list[PublicProduct] = field(default_factory=list)
-    signature_dates: dict[str, datetime.datetime | None] = field(default_factory=dict)
+    signed_boxes: list[SignedBox] = field(default_factory=list)
+    base_number: str = ""
 
 
 def public_view(coi: Certificate) -> PublicView:
+    """What the public page shows, in the active language: the form (its model's title, "1235/2008" or
+    "2021/2306"), the status customs sees, and the signed boxes of that form's table with their dates."""
     body = coi.control_body_code
+    coi_form = form_of(coi)
+    dates = {box: s.signed_at for box, s in signatures_of(coi).items()}
+    signed = [
+        SignedBox(box.number, str(box.title), dates.get(box.signature_box))
+        for box in coi_form.boxes_for(coi)
+        if box.signed and box.number
+    ]
     return PublicView(
         number=coi.number or "",
+        form_code=coi_form.code,
+        form_title=coi_form.title_for(coi),
+        is_extract=bool(coi.base_id),
+        base_number=(coi.base.number or "") if coi.base is not None else "",
         status=coi.status,
         status_label=str(coi.get_status_display()),
         is_draft=coi.is_draft,
@@ -85,7 +112,7 @@ def public_view(coi: Certificate) -> PublicView:
         importer=coi.importer.name if coi.importer else "",
         first_consignee=coi.first_consignee.name if coi.first_consignee else "",
         products=_products(coi),
-        signature_dates={box: s.signed_at for box, s in signatures_of(coi).items()},
+        signed_boxes=signed,
     )
 
 

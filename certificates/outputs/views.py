@@ -52,7 +52,9 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if coi is None:
         raise Http404
     coi = (
-        Certificate.objects.select_related("control_body_code__control_body", "exporter", "importer", "first_consignee")
+        Certificate.objects.select_related(
+            "control_body_code__control_body", "exporter", "importer", "first_consignee", "base"
+        )
         .prefetch_related("commodities__cn_code", "commodities__lines")
         .get(pk=coi.pk)
     )
@@ -78,5 +80,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = acting_membership(request)
-    context = {"membership": membership, "board": dashboards.build(request.user, membership) if membership else None}
+    form = request.GET.get("form", "")  # "1235/2008" or "2021/2306" limits the board to that form
+    board = dashboards.build(request.user, membership, form) if membership else None
+    context = {"membership": membership, "board": board}
     return render(request, "certificates/outputs/dashboard.html", context)

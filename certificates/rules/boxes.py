@@ -25,7 +25,7 @@ from reference.countries import country_name, is_member_state
 from reference.lists import TransportMode, to_kg
 from reference.models import CnCode
 from reference.nomenclature import categories_for
-from reference.procedures import procedure_for
+from reference.procedures import Procedure, procedure_for
 
 
 def cn_categories(cn_code: CnCode) -> set[str]:
@@ -96,7 +96,11 @@ class ProcedureDerived:
     box = "2"
 
     @staticmethod
-    def derive(coi: Certificate) -> str:
+    def derive(coi: Certificate, typed_allowed: bool = True) -> str:
+        """The procedure from box 1 and the products' categories; on the 2021/2306 form, an art. 57 procedure
+        ticked by the issuing body is kept (`typed_allowed`; see coi_forms.rules.ProcedureOfBox2)."""
+        if typed_allowed and coi.form == "2021/2306" and coi.procedure == Procedure.EQUIVALENT_CONTROL_BODY:
+            return coi.procedure
         if coi.control_body_code is None or not coi.pk:
             return ""
         categories = coi_categories(coi)

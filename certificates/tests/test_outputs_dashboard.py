@@ -92,3 +92,67 @@ def test_its_query_count_does_not_grow_with_the_data(world: Any, client: Any) ->
 
 def test_it_needs_a_login(client: Any, db: Any) -> None:
     assert client.get("/dashboard/").status_code == 302
+
+
+# Both forms (issue 14): counts per form, the board limited to one form, each row's form, the steps of 2021/2306.
+
+
+def _flow(world: Any) -> Any:
+    from certificates.coi_forms import FormCode
+
+    from .workflow_world import make_flow
+
+    world.form = FormCode.R2021_2306
+    return make_flow(world)
+
+
+def test_it_counts_the_cois_of_each_form_and_limits_the_board_to_one(world: Any, client: Any) -> None:
+    guides = world.submitted()
+    flow = _flow(world)
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    client.force_login(world.importer)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    forms = page[page.index('data-testid="forms"') : page.index('id="pending-title"')]
+    assert "Reg. (EC) No 1235/2008 (boxes 1-21)</a>: 1" in forms
+    assert "Reg. (EU) 2021/2306 (boxes 1-31)</a>: 1" in forms
+    client.force_login(world.control_body)
+    both = build(world.control_body, world.membership(world.control_body))
+    assert [p.coi for p in both.pending] == [guides]  # box 18 of the guides' COI; the other is issued
+    only = build(world.control_body, world.membership(world.control_body), "2021/2306")
+    assert only.pending == [] and [f.count for f in only.forms] == [1, 1] and only.form == "2021/2306"
+    page = client.get("/dashboard/?form=1235/2008", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Every figure below counts the certificates of the form 1235/2008 only." in page
+    assert coi.number not in page and guides.number in page
+
+
+def test_it_lists_the_2021_2306_steps_waiting_for_a_border_post_with_the_form(world: Any, client: Any) -> None:
+    flow = _flow(world)
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    board = build(world.inao_agent, world.membership(world.inao_agent))
+    (item,) = [p for p in board.pending if p.coi == coi]
+    assert "Sign box 25 (documentary check)" in item.actions
+    client.force_login(world.inao_agent)
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    row = page[page.index(coi.number) :].split("</tr>")[0]
+    assert "<td>2021/2306</td>" in row and "Sign box 25 (documentary check)" in row
+    world.inao_agent.language = "fr"
+    world.inao_agent.save(update_fields=["language"])
+    assert "Signer la case 25 (contrôle documentaire)" in client.get("/dashboard/").content.decode()
+
+
+def test_it_times_the_release_from_box_30_on_the_2021_2306_form(world: Any) -> None:
+    flow = _flow(world)
+    coi = flow.coi(COIStatus.RELEASED_ORGANIC)
+    spread = release_spread(Certificate.objects.filter(pk=coi.pk))
+    assert spread is not None and spread["count"] == 1
+
+
+def test_it_lists_an_extract_waiting_for_its_box_12(world: Any) -> None:
+    from certificates.workflow import extracts
+
+    flow = _flow(world)
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    extract = extracts.submit_extract(flow.person(world.importer), flow.extract(base, packages=10, weight="200").pk)
+    board = build(world.inao_agent, world.membership(world.inao_agent), "2021/2306")
+    (item,) = [p for p in board.pending if p.coi == extract]
+    assert item.actions == ["Sign box 12 of the extract (decision)"]

@@ -96,3 +96,72 @@ def test_documents_download_for_the_parties_only(world: Any, client: Any) -> Non
     assert b"".join(response.streaming_content) == PDF_BYTES
     other = world.submitted()
     assert client.get(f"/certificates/{other.pk}/documents/{document.pk}/").status_code == 404
+
+
+# The 2021/2306 form and the 2021/2307 extract: the QR link printed on each page of the PDF leads to the public page,
+# which shows the form, the status customs sees and the signed boxes of that form's table.
+
+
+def _flow(world: Any) -> Any:
+    from certificates.coi_forms import FormCode
+
+    from .workflow_world import make_flow
+
+    world.form = FormCode.R2021_2306
+    return make_flow(world)
+
+
+def _links_of_every_page(pdf: bytes) -> set[str]:
+    """The verification link printed beside the QR code on each page (as the guides' form's PDF test reads it)."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    pages = [page.extract_text().replace("\n", "") for page in PdfReader(io.BytesIO(pdf)).pages]
+    links = [re.findall(r"https?://testserver/v/[0-9a-z]+-[a-z2-7]{16}", text) for text in pages]
+    assert len(pages) >= 2 and all(links), "a link on every page"
+    return {link for found in links for link in found}
+
+
+def test_it_leads_from_a_2021_2306_pdf_to_its_form_and_status(world: Any, client: Any) -> None:
+    from certificates.outputs.pdf import render_pdf
+
+    flow = _flow(world)
+    coi = flow.coi(COIStatus.RELEASED_ORGANIC)
+    (link,) = _links_of_every_page(render_pdf(coi.pk, "en").content)
+    page = client.get(link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert coi.number in page
+    assert "into the European Union (2021/2306)" in page
+    assert "<strong>To be released as organic</strong>" in page
+    for box in ("Box 18: ", "Box 25: Control by the relevant competent authority", "Box 30: ", "Box 31: "):
+        assert box in page, box
+    assert "Box 20, competent authority" not in page and "Box 21" not in page
+    page = client.get(link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<strong>À mettre en libre pratique en tant que produit biologique</strong>" in page
+    assert "Case 30 : Décision de l" in page
+
+
+def test_it_leads_from_an_extract_s_pdf_to_the_extract_its_form_and_status(world: Any, client: Any) -> None:
+    from certificates.coi_forms import union_steps
+    from certificates.outputs.pdf import render_pdf
+    from certificates.workflow import extracts
+
+    flow = _flow(world)
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    extract = extracts.submit_extract(flow.person(world.importer), flow.extract(base, packages=10, weight="200").pk)
+    agent = flow.person(world.inao_agent)
+    extract = union_steps.decide_box_30(agent, extract.pk, decision="released_non_organic", place="Le Havre")
+    (link,) = _links_of_every_page(render_pdf(extract.pk, "en").content)
+    page = client.get(link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert extract.number in page and base.number in page
+    assert "Extract of the certificate of inspection" in page and "extract, Reg. (EU) 2021/2307" in page
+    assert "<strong>To be released as non-organic</strong>" in page
+    assert "Box 12: Declaration of the relevant competent authority" in page
+    assert "Box 13: Declaration of the consignee of the batch: not signed" in page
+    assert "Box 30" not in page and "Box 18" not in page
+    # The base's own link shows the base, "Base for extract", not the extract.
+    (base_link,) = _links_of_every_page(render_pdf(base.pk, "en").content)
+    assert base_link != link
+    base_page = client.get(base_link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Basis for extract</strong>" in base_page and "(2021/2306)" in base_page

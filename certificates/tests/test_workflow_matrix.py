@@ -100,8 +100,9 @@ def flow(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
 @pytest.fixture(autouse=True)
 def guides_form_unless_said(flow: Any) -> Iterator[None]:
     """The module's world is shared: a test that sets the form of the COIs it makes sets it for itself only."""
+    form = flow.w.form
     yield
-    flow.w.form = None
+    flow.w.form = form
 
 
 # The server's rule runs on both database engines; walking it again through the API and the pages checks the

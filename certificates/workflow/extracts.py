@@ -313,6 +313,8 @@ def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decim
             net_weight_unit=base_line.net_weight_unit,
             producer_id=base_line.producer_id,
             producer_control_body_code_id=base_line.producer_control_body_code_id,
+            organic_status=base_line.organic_status,  # 2021/2307, box 11: as in box 13 of the COI
+            category=base_line.category,
         )
         ExtractQuantity.objects.create(
             extract=extract, base_line=base_line, line=line, packages=packages, net_weight=weight

@@ -354,6 +354,7 @@ NO_TYPED_INPUT: dict[str, str] = {
     "core:help": GET_ONLY,
     "core:help_page": GET_ONLY,
     "help_statuses": GET_ONLY,
+    "help_form_2021_2306": GET_ONLY,
     "core:notices": "ticks only (email opt-outs), none of which can be wrong",
     "outputs:verify": GET_ONLY,
     "outputs:dashboard": SEARCH,

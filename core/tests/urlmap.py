@@ -22,6 +22,7 @@ PUBLIC = {
     "core:help",
     "core:help_page",
     "help_statuses",
+    "help_form_2021_2306",
     "outputs:verify",
     "accounts:signup",
     "accounts:welcome",
