@@ -18,6 +18,7 @@ from accounts.tests.helpers import totp_code
 from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 
+from .test_browser_coi import pick
 from .workflow_world import SECRET, two_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,14 +52,6 @@ def logged_in(browser: Browser, base: str, user: Any, codes: Codes) -> Page:
         page.locator("#id_code").press("Enter")
         page.wait_for_load_state()
     return page
-
-
-def pick(page: Page, search: str, text: str, results: str) -> None:
-    """Type in an autocomplete field and choose the first result (htmx fetches them)."""
-    page.locator(search).fill(text)
-    choice = page.locator(f"{results} input[type=radio]:not([disabled])").first
-    choice.wait_for()
-    choice.check()
 
 
 def test_a_2021_2306_coi_goes_from_draft_to_box_31_through_the_pages(
