@@ -68,7 +68,7 @@ class SignIn(StrictIn):
     checks: ChecksIn | None = None
     late_reason: str = ""
     in_order: bool = True
-    remark: str = ""
+    remark: str = column(Signature, "reason")
 
 
 class DecideIn(StrictIn):

@@ -38,7 +38,7 @@ def request_rfl(user: Any, operator: Operator, points: Iterable[PointOfEntry], m
         pending = RflRequest.objects.select_for_update().filter(user=user, operator=operator, status=Status.REQUESTED)
         if pending.exists():
             raise Conflict(_("Your RFL role request for %(organisation)s already waits.") % {"organisation": operator})
-        request = RflRequest.objects.create(user=user, operator=operator, message=message.strip()[:2000])
+        request = RflRequest.objects.create(user=user, operator=operator, message=message.strip())
         request.points_of_entry.set(points)
         _tell_commission(request, points)
     return request

@@ -343,6 +343,14 @@ def test_it_refuses_box_21_not_in_order_without_a_remark(client, flow):
     assert r.status_code == 422 and "Say what is not in order" in r.json()["boxes"]["21"][0]
 
 
+def test_it_refuses_a_box_21_remark_longer_than_kept_rather_than_cutting_it(client, flow):
+    coi = flow.coi(COIStatus.CONSIGNMENT_VERIFIED)
+    body = {"box": "21", "place": "Lyon", "code": code(), "in_order": False, "remark": "Seal broken. " * 100}
+    r = post(client, f"{coi.pk}/sign", body, flow.w.consignee)
+    assert r.status_code == 422 and "remark" in r.content.decode()
+    assert not Signature.objects.filter(certificate=coi, box="21").exists()
+
+
 def test_it_accepts_box_21_not_in_order_with_a_remark_and_tells_the_importer_body(client, flow):
     coi = flow.coi(COIStatus.CONSIGNMENT_VERIFIED)
     importer_body_agent = member_of(flow.w.ecocert_fr, email="agent@ecocert-fr.example")

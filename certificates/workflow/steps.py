@@ -262,7 +262,7 @@ def sign_box_21(
             rules.box_21_problems(coi, in_order=in_order, remark=remark),
             _("Box 21 cannot be signed: see the boxes marked."),
         )
-        remark = "" if in_order else remark.strip()[:1000]
+        remark = "" if in_order else remark.strip()
         declaration = _(DECLARATION_21) if in_order else _(DECLARATION_21_NOT_IN_ORDER) % {"remark": remark}
         sign(
             person,
