@@ -13,7 +13,6 @@ from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
 from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
-from core.collation import sorted_names
 from directory.models import ActivityKind, Operator, Status
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit
@@ -101,14 +100,14 @@ def _decisions(coi: Any) -> list[tuple[str, str]]:
 
 
 def _consignees() -> list[Operator]:
-    """Operators that may be an extract's consignee (a Valid first-consignee activity)."""
-    return sorted_names(
+    """Operators that may be an extract's consignee (a Valid first-consignee activity), the first 300 in
+    collation order ('Établissement' among the E), ordered by the database on the stored `name_key`."""
+    return list(
         Operator.objects.filter(
             status=Status.VALID, activities__kind=ActivityKind.OPERATOR, activities__status=Status.VALID
         )
         .distinct()
-        .order_by("name")[:300],
-        lambda operator: operator.name,
+        .order_by("name_key", "pk")[:300]
     )
 
 

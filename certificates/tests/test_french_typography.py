@@ -10,11 +10,16 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from certificates.coi_forms import FormCode
 from certificates.models import CommodityLine
+from certificates.statuses import COIStatus
 from certificates.workflow.history import record_edit, snapshot
-from directory.models import Authority
+from core.collation import collation_text
+from directory.models import ActivityKind, Authority, Operator, OperatorActivity
 from directory.tests.factories import AuthorityFactory
 from reference.countries import country_choices
+
+from .workflow_world import make_flow
 
 # The months as French abbreviates them (Django's French locale, Associated Press style).
 FRENCH_MONTHS = ["jan.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -106,3 +111,26 @@ def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world:
     page = client.get("/certificates/", {"country": "MA"}).content.decode()
     assert '<option value="MA" selected>Maroc</option>' in page and "code ISO" not in page
     assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
+
+
+def test_it_offers_an_extract_s_consignees_in_collation_order_even_among_hundreds(world: Any) -> None:
+    """The consignee list of an extract shows its first 300 operators as a reader sorts them: one named with an É
+    is among the E, not cut off after hundreds of names in Z (as byte order before the limit would do)."""
+    world.form = FormCode.R2021_2306
+    base = make_flow(world).coi(COIStatus.BASIS_FOR_EXTRACT)
+    names = [f"Zoé Négoce {i:03d}" for i in range(300)] + ["Établissements Aval"]
+    operators = Operator.objects.bulk_create(
+        Operator(name=name, name_key=collation_text(name), country="FR", city="Lyon", address="1 rue", status="valid")
+        for name in names
+    )
+    code = base.control_body_code
+    OperatorActivity.objects.bulk_create(
+        OperatorActivity(operator=o, kind=ActivityKind.OPERATOR, control_body_code=code, status="valid")
+        for o in operators
+    )
+    client = Client()
+    client.force_login(world.importer)
+    page = client.get(f"/certificates/{base.pk}/").content.decode()
+    offered = page.split('id="wf-consignee"')[1].split("</select>")[0]
+    assert "Établissements Aval (France)" in offered
+    assert offered.index("Établissements Aval") < offered.index("Zoé Négoce 000")
