@@ -13,7 +13,7 @@ from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
 from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
-from directory.models import ActivityKind, Operator, Status
+from directory.models import Operator
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit
 
@@ -47,7 +47,7 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "decisions": _decisions(coi),
         "decisions_30": [(d, str(COIStatus(d).label)) for d in DecisionOfTheForm.choices(coi)],
         "satisfactory": Satisfactory.choices,
-        "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
+        "consignee_chosen": _consignee_chosen(refused),
     }
 
 
@@ -99,16 +99,13 @@ def _decisions(coi: Any) -> list[tuple[str, str]]:
     ]
 
 
-def _consignees() -> list[Operator]:
-    """Operators that may be an extract's consignee (a Valid first-consignee activity), the first 300 in
-    collation order ('Établissement' among the E), ordered by the database on the stored `name_key`."""
-    return list(
-        Operator.objects.filter(
-            status=Status.VALID, activities__kind=ActivityKind.OPERATOR, activities__status=Status.VALID
-        )
-        .distinct()
-        .order_by("name_key", "pk")[:300]
-    )
+def _consignee_chosen(refused: dict[str, Any] | None) -> Operator | None:
+    """The consignee chosen in a refused extract or split form, shown chosen again (everything typed is kept).
+    The consignee itself is found by name through the operators' lookup (any of them, not a first few)."""
+    if not refused or refused["step"] not in FORMS["form_extract"]:
+        return None
+    chosen = str(refused["values"].get("consignee", ""))
+    return Operator.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
 
 
 # Boxes whose history values are codes: shown with their names in the reader's language.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -113,12 +114,12 @@ def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world:
     assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
 
 
-def test_it_offers_an_extract_s_consignees_in_collation_order_even_among_hundreds(world: Any) -> None:
-    """The consignee list of an extract shows its first 300 operators as a reader sorts them: one named with an É
-    is among the E, not cut off after hundreds of names in Z (as byte order before the limit would do)."""
+def test_it_finds_an_extract_s_consignee_by_name_among_hundreds(world: Any) -> None:
+    """The consignee of an extract is searched by name among every first consignee, as on the COI form: none is
+    left out (a list of the first 300 left out an 'É' name among hundreds), results in collation order."""
     world.form = FormCode.R2021_2306
     base = make_flow(world).coi(COIStatus.BASIS_FOR_EXTRACT)
-    names = [f"Zoé Négoce {i:03d}" for i in range(300)] + ["Établissements Aval"]
+    names = [f"Zoé Négoce {i:03d}" for i in range(300)] + ["Établissements Aval", "Ets Aval Sud"]
     operators = Operator.objects.bulk_create(
         Operator(name=name, name_key=collation_text(name), country="FR", city="Lyon", address="1 rue", status="valid")
         for name in names
@@ -130,7 +131,13 @@ def test_it_offers_an_extract_s_consignees_in_collation_order_even_among_hundred
     )
     client = Client()
     client.force_login(world.importer)
+    reading_in(world.importer, "fr")
     page = client.get(f"/certificates/{base.pk}/").content.decode()
-    offered = page.split('id="wf-consignee"')[1].split("</select>")[0]
-    assert "Établissements Aval (France)" in offered
-    assert offered.index("Établissements Aval") < offered.index("Zoé Négoce 000")
+    form = page.split('id="form-extract"')[1].split("</form>")[0]
+    assert "Destinataire de l'extrait" in html.unescape(form) and 'name="consignee_q"' in form
+    found = client.get(
+        "/certificates/lookup/operators/", {"name": "consignee", "field": "first_consignee", "consignee_q": "aval"}
+    )
+    results = found.content.decode()
+    assert 'name="consignee"' in results
+    assert results.index("Établissements Aval, Lyon (France)") < results.index("Ets Aval Sud")
