@@ -11,6 +11,7 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
+from certificates.workflow.extracts import released_in_parts
 from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
 from directory.models import Operator
@@ -53,9 +54,9 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
 
 def _alone(coi: Any) -> bool:
     """No relative to look for: it names no other COI, none names it (read with its row by
-    `page_cache.with_version`), and it is not released in batches (no lots to show)."""
+    `page_cache.with_version`), and it is not released in parts (no lots to show)."""
     named_by_others = getattr(coi, "named_by_others", True)
-    return not (named_by_others or coi.base_id or coi.replaces_id or coi.release_in_batches)
+    return not (named_by_others or coi.base_id or coi.replaces_id or released_in_parts(coi))
 
 
 # The panel's forms (template name -> the steps they post to).
