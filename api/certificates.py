@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import create_model
 
@@ -180,7 +181,7 @@ class PageOut(Schema):
 
 def _list_query() -> type[Schema]:
     """The list's query parameters: each filter of `certificates/filters.py` (as text; a value it cannot read
-    is ignored, as on the list page), then the page."""
+    is refused with 422 at its parameter, as the list page shows it at its field), then the page."""
     fields: dict[str, Any] = {
         name: (str, "updated" if name == "sort" else "") for name in CertificateFilter.base_filters
     }
@@ -265,7 +266,15 @@ def acting(request: HttpRequest, membership_id: int | None) -> Membership | None
 @router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
 def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     params = query.dict()
-    page = page_of(certificate_filter(_person(request), params), params["page"])
+    found = certificate_filter(_person(request), params)
+    if found.refusals:  # a filter that cannot be read is refused at its parameter, never ignored
+        raise ValidationError(
+            [
+                {"type": "value_error", "loc": ["query", name], "msg": " ".join(messages)}
+                for name, messages in found.refusals.items()
+            ]
+        )
+    page = page_of(found, params["page"])
     return {
         "count": page.paginator.count,
         "page": page.number,

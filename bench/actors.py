@@ -12,7 +12,6 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from django.http import QueryDict
-from django.utils import translation
 
 from accounts.models import ApiToken, User
 from accounts.two_factor import activate_totp, new_secret
@@ -72,11 +71,11 @@ def _stored_pdfs(visible: object, count: int = 40) -> list[int]:
 
 
 def _rendered_pages(ids: list[int]) -> None:
-    """The COI pages' shared parts in the cache, as the task worker leaves them after each real workflow step
-    (`pdf_store.prerender`; the generator writes COIs without going through the steps, so it is done here)."""
-    with translation.override("en"):
-        for coi in page_cache.page_queryset().filter(pk__in=ids):
-            page_cache.shared_parts(coi)
+    """The COI pages' shared parts and list rows in the cache, as the task worker leaves them after each real
+    workflow step (`pdf_store.prerender`; the generator writes COIs without going through the steps, so it is
+    done here)."""
+    for coi_id in ids:
+        page_cache.warm(coi_id)
 
 
 # The list's filters the load uses (status, with the country MA): one page number per filter is picked among
@@ -124,5 +123,6 @@ def setup() -> None:
         "pdf_path": "/certificates/{id}/pdf",
         "pdf_ids": _stored_pdfs(visible),
     }
-    _rendered_pages(visible_ids)
+    # Every COI the load reads, as after its last real step: the pages read and the ones searched by number.
+    _rendered_pages(visible_ids + list(visible.filter(number__in=config["numbers"]).values_list("id", flat=True)))
     print(json.dumps(config))

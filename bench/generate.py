@@ -29,6 +29,7 @@ from stdnum import iso6346  # noqa: E402
 
 from bench.history import generate_history  # noqa: E402
 from bench.sql import insert_select  # noqa: E402
+from core.collation import collation_text  # noqa: E402
 
 CONTROL_BODIES = 50
 OPERATORS = 2000
@@ -186,6 +187,10 @@ def generate(scale: int) -> dict[str, Any]:
              "country": f"CASE WHEN g <= {third} THEN {pick(THIRD_COUNTRIES, 'g')} ELSE {pick(MEMBER_STATES, 'g')} END",
              "city": "'Town ' || (g % 97)", "address": "'Road ' || g", "status": "'valid'"},
         )  # fmt: skip
+        with connection.cursor() as cursor:  # the collation key `Operator.save` would have stored
+            cursor.execute(f"SELECT id, name FROM {table[op]} WHERE name LIKE 'Bench Operator %%'")
+            keys = [(collation_text(name), pk) for pk, name in cursor.fetchall()]
+            cursor.executemany(f"UPDATE {table[op]} SET name_key = %s WHERE id = %s", keys)
         counts["activities"] = insert_select(
             act, "",
             {"operator": "o.id",

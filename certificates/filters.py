@@ -1,7 +1,9 @@
 """The COI list's filters, one FilterSet (django-filter) for the list page, the API's list and the exports.
 
-Each filter reads one query parameter; a value it cannot read (an unknown status, a wrong date) is ignored,
-never an error. The list is always sorted (`sort`, default the last change first), then newest first; its
+Each filter reads one query parameter. A value it cannot read (an unknown status, a wrong date, a country that
+is not a two-letter ISO code, a text longer than 100 characters) is refused, never ignored nor cut: the set then
+matches nothing and `refusals` says why at each parameter (the list page shows it at its field, the API answers
+422, the exports 400). The list is always sorted (`sort`, default the last change first), then newest first; its
 query count does not grow with the number of rows: parties are joined, products prefetched.
 """
 
@@ -10,14 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from certificates.access import Person, visible_certificates
 from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
 from core.pages import page_or_404
+from reference.countries import is_country
 from reference.nomenclature import name_match
 
 # `sort` value -> the order it gives.
@@ -29,15 +34,20 @@ SORTS = {
     "status": "status",
 }
 PER_PAGE = 25
-TEXT = 100  # characters of a typed filter that count
+TEXT = 100  # characters a typed filter may have
+
+
+def _country_code(value: str) -> None:
+    if not (len(value) == 2 and value.isalpha() and is_country(value)):
+        raise ValidationError(_("Give a country by its two-letter ISO code, e.g. MA."), code="country")
 
 
 class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=COIStatus.choices)
-    number = django_filters.CharFilter(method="by_number")
-    party = django_filters.CharFilter(method="by_party")
-    product = django_filters.CharFilter(method="by_product")
-    country = django_filters.CharFilter(method="by_country")
+    number = django_filters.CharFilter(method="by_number", max_length=TEXT)
+    party = django_filters.CharFilter(method="by_party", max_length=TEXT)
+    product = django_filters.CharFilter(method="by_product", max_length=TEXT)
+    country = django_filters.CharFilter(method="by_country", validators=[_country_code])
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     sort = django_filters.ChoiceFilter(choices=[(key, key) for key in SORTS], method="sorted_later")
@@ -48,12 +58,11 @@ class CertificateFilter(django_filters.FilterSet):
 
     def by_number(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """Box 3's number or the national reference, in part."""
-        text = value[:TEXT]
-        return qs.filter(Q(number__icontains=text) | Q(national_reference__icontains=text))
+        return qs.filter(Q(number__icontains=value) | Q(national_reference__icontains=value))
 
     def by_party(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """The exporter, the importer, the first consignee or the control body (name or code), in part."""
-        p = value[:TEXT]
+        p = value
         return qs.filter(
             Q(exporter__name__icontains=p)
             | Q(importer__name__icontains=p)
@@ -64,14 +73,13 @@ class CertificateFilter(django_filters.FilterSet):
 
     def by_product(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """A CN code's first digits, or words of its name (`reference.nomenclature.name_match`)."""
-        text = value[:TEXT]
-        digits = normalise_cn(text)
-        match = Q(cn_code__code__startswith=digits) if digits else name_match(text, "cn_code__")
+        digits = normalise_cn(value)
+        match = Q(cn_code__code__startswith=digits) if digits else name_match(value, "cn_code__")
         return qs.filter(Exists(Commodity.objects.filter(match, certificate=OuterRef("pk"))))
 
     def by_country(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """An ISO country code in boxes 7, 8, 9 or 10."""
-        c = value.upper()[:2]
+        c = value.upper()
         return qs.filter(
             Q(export_country=c) | Q(destination_country=c) | Q(release_member_state=c) | Q(origin_countries__contains=c)
         )
@@ -80,14 +88,28 @@ class CertificateFilter(django_filters.FilterSet):
         return qs  # the order is given once every filter has run (`filter_queryset`)
 
     def filter_queryset(self, queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
+        if self.refusals:
+            return queryset.none().order_by(
+                "-pk"
+            )  # a filter that cannot be read matches nothing, rather than being ignored
         return super().filter_queryset(queryset).order_by(SORTS[self.chosen["sort"]], "-pk")
 
     @property
+    def refusals(self) -> dict[str, list[str]]:
+        """{parameter: [why it is refused, in the active language]}; empty when every filter was read."""
+        return {name: [str(m) for m in messages] for name, messages in self.form.errors.items()}
+
+    @property
     def chosen(self) -> dict[str, Any]:
-        """The filters as read (what the list page shows back), `sort` always given."""
+        """The filters as the list page shows them back, as text (dates as YYYY-MM-DD, `sort` always given); a
+        refused value as it was typed."""
         self.form.is_valid()
-        values = dict.fromkeys(self.filters, "") | {"date_from": None, "date_to": None}
-        values.update({k: v for k, v in self.form.cleaned_data.items() if v not in (None, "")})
+        values: dict[str, Any] = dict.fromkeys(self.filters, "")
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, ""):
+                values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        for name in self.form.errors:
+            values[name] = self.form.data.get(name, "")
         values["sort"] = values["sort"] or "updated"
         return values
 

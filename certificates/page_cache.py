@@ -177,10 +177,13 @@ def list_rows(cois: Iterable[Certificate]) -> list[SafeString]:
 
 
 def warm(coi_id: int) -> None:
-    """Render and keep the current version's parts in every language (run by the task worker after a step)."""
+    """Render and keep the current version's page parts and list row in every language (run by the task worker
+    after a step), so that the first page, list or search after a change reads them instead of rendering them."""
     coi = page_queryset().filter(pk=coi_id).first()
     if coi is None:
         return
+    row = list(Certificate.objects.select_related("exporter", "importer", "control_body_code").filter(pk=coi_id))
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             shared_parts(coi)
+            list_rows(row)

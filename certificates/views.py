@@ -80,6 +80,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             # Rows from the cache; the products are read only for rows rendered anew.
             "rows": page_cache.list_rows(page.object_list),
             "filters": found.chosen,
+            "refusals": found.refusals,
             "query": query.urlencode(),
             "statuses": COIStatus.choices,
             "countries": country_choices(),

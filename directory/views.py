@@ -145,14 +145,21 @@ def control_body_search(request: HttpRequest) -> HttpResponse:
     return _control_body_page(request, form, contact, [])
 
 
+# Control body entries shown for one search; when more match, the page says how many and asks to narrow it.
+CONTROL_BODY_RESULTS = 200
+
+
 def _control_body_page(
     request: HttpRequest, form: ControlBodySearchForm, contact: ContactForm, selected: list[str], status: int = 200
 ) -> HttpResponse:
     """The search and its results; after a refused request, the entries ticked and the contact as typed."""
-    codes = None
+    codes, found = None, 0
     if form.is_bound and form.is_valid():
-        codes = operators.search_control_body_codes(form.cleaned_data["country"], form.cleaned_data["q"])[:200]
-    context = {"form": form, "codes": codes, "contact": contact, "selected": selected}
+        matching = operators.search_control_body_codes(form.cleaned_data["country"], form.cleaned_data["q"])
+        codes = list(matching[: CONTROL_BODY_RESULTS + 1])
+        found = matching.count() if len(codes) > CONTROL_BODY_RESULTS else len(codes)
+        codes = codes[:CONTROL_BODY_RESULTS]
+    context = {"form": form, "codes": codes, "found": found, "contact": contact, "selected": selected}
     return render(request, "directory/control_body_search.html", context, status=status)
 
 

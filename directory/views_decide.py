@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core.errors import DomainError, Invalid, NotFound
+from core.pages import page_or_404
 from core.typography import colon
 from directory import matrix, operators, rfl_requests, services
 from directory.access import valid_memberships
@@ -81,6 +82,9 @@ def decide_operator(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back(request))
 
 
+ORGANISATIONS_PER_PAGE = 50
+
+
 @domain_pages
 def organisations(request: HttpRequest) -> HttpResponse:
     """Organisations > the operators this person administers or validates, with their pending requests."""
@@ -89,7 +93,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
     shown = shown.annotate(pending=Count("members", filter=Q(members__status=Status.REQUESTED))).order_by(
         "name_key", "pk"
     )
-    return render(request, "directory/organisations.html", {"operators": shown[:200]})
+    page = page_or_404(shown, ORGANISATIONS_PER_PAGE, request.GET.get("page"))
+    return render(request, "directory/organisations.html", {"operators": page.object_list, "page": page})
 
 
 @domain_pages

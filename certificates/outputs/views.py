@@ -7,13 +7,14 @@ the person may not see is a 404, exactly as if it did not exist.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from certificates.access import Person, get_visible
+from certificates.filters import certificate_filter
 from certificates.models import Certificate
 from certificates.outputs import dashboard as dashboards
 from certificates.outputs import exports
@@ -63,17 +64,26 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_GET
-@require_GET
-@login_required
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return exports.csv_response(Person.of(request.user), request.GET)
+def _refused_filters(request: HttpRequest) -> HttpResponse | None:
+    """A list's filter that cannot be read refuses the export (400, why at each parameter) rather than export
+    every COI as if it had not been given."""
+    refusals = certificate_filter(Person.of(request.user), request.GET).refusals
+    if not refusals:
+        return None
+    lines = [f"{name}: {' '.join(messages)}" for name, messages in refusals.items()]
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 @require_GET
 @login_required
-def export_xlsx(request: HttpRequest) -> FileResponse:
-    return exports.xlsx_response(Person.of(request.user), request.GET)
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _refused_filters(request) or exports.csv_response(Person.of(request.user), request.GET)
+
+
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
+    return _refused_filters(request) or exports.xlsx_response(Person.of(request.user), request.GET)
 
 
 @require_GET

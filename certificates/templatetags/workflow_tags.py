@@ -11,10 +11,10 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
+from certificates.workflow.extracts import released_in_parts
 from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
-from core.collation import sorted_names
-from directory.models import ActivityKind, Operator, Status
+from directory.models import Operator
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit
 
@@ -48,15 +48,15 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "decisions": _decisions(coi),
         "decisions_30": [(d, str(COIStatus(d).label)) for d in DecisionOfTheForm.choices(coi)],
         "satisfactory": Satisfactory.choices,
-        "consignees": _consignees() if {"extract", "split"} & set(steps) else [],
+        "consignee_chosen": _consignee_chosen(refused),
     }
 
 
 def _alone(coi: Any) -> bool:
     """No relative to look for: it names no other COI, none names it (read with its row by
-    `page_cache.with_version`), and it is not released in batches (no lots to show)."""
+    `page_cache.with_version`), and it is not released in parts (no lots to show)."""
     named_by_others = getattr(coi, "named_by_others", True)
-    return not (named_by_others or coi.base_id or coi.replaces_id or coi.release_in_batches)
+    return not (named_by_others or coi.base_id or coi.replaces_id or released_in_parts(coi))
 
 
 # The panel's forms (template name -> the steps they post to).
@@ -100,16 +100,13 @@ def _decisions(coi: Any) -> list[tuple[str, str]]:
     ]
 
 
-def _consignees() -> list[Operator]:
-    """Operators that may be an extract's consignee (a Valid first-consignee activity)."""
-    return sorted_names(
-        Operator.objects.filter(
-            status=Status.VALID, activities__kind=ActivityKind.OPERATOR, activities__status=Status.VALID
-        )
-        .distinct()
-        .order_by("name")[:300],
-        lambda operator: operator.name,
-    )
+def _consignee_chosen(refused: dict[str, Any] | None) -> Operator | None:
+    """The consignee chosen in a refused extract or split form, shown chosen again (everything typed is kept).
+    The consignee itself is found by name through the operators' lookup (any of them, not a first few)."""
+    if not refused or refused["step"] not in FORMS["form_extract"]:
+        return None
+    chosen = str(refused["values"].get("consignee", ""))
+    return Operator.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
 
 
 # Boxes whose history values are codes: shown with their names in the reader's language.

@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from certificates import page_cache
 from certificates.services import add_document, remove_document, update_boxes
 from certificates.workflow.steps import record_checks
 
@@ -134,3 +135,19 @@ def test_it_renders_each_row_of_the_list_once_per_version(world):
 
     assert products_read() == 1
     assert products_read() == 0
+
+
+def test_it_has_the_list_row_ready_in_both_languages_once_the_worker_warmed_a_step(world):
+    coi = world.submitted()
+    update_boxes(world.person(world.control_body), coi.pk, {"national_reference": "REF-WARM-3"})
+    page_cache.warm(coi.pk)  # what the task worker runs after each step (`pdf_store.prerender`)
+
+    for language in ("en", "fr"):
+        client = Client()
+        client.force_login(world.importer)
+        world.importer.language = language
+        world.importer.save(update_fields=["language"])
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("certificates:list"), {"number": coi.number})
+        assert response.status_code == 200 and "REF-WARM-3" in response.content.decode()
+        assert not any("certificates_commodity" in q["sql"] for q in queries.captured_queries), language

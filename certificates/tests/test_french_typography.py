@@ -4,17 +4,23 @@
 from __future__ import annotations
 
 import datetime
+import html
 from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 from django.utils import timezone
 
+from certificates.coi_forms import FormCode
 from certificates.models import CommodityLine
+from certificates.statuses import COIStatus
 from certificates.workflow.history import record_edit, snapshot
-from directory.models import Authority
+from core.collation import collation_text
+from directory.models import ActivityKind, Authority, Operator, OperatorActivity
 from directory.tests.factories import AuthorityFactory
 from reference.countries import country_choices
+
+from .workflow_world import make_flow
 
 # The months as French abbreviates them (Django's French locale, Associated Press style).
 FRENCH_MONTHS = ["jan.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
@@ -106,3 +112,32 @@ def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world:
     page = client.get("/certificates/", {"country": "MA"}).content.decode()
     assert '<option value="MA" selected>Maroc</option>' in page and "code ISO" not in page
     assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
+
+
+def test_it_finds_an_extract_s_consignee_by_name_among_hundreds(world: Any) -> None:
+    """The consignee of an extract is searched by name among every first consignee, as on the COI form: none is
+    left out (a list of the first 300 left out an 'É' name among hundreds), results in collation order."""
+    world.form = FormCode.R2021_2306
+    base = make_flow(world).coi(COIStatus.BASIS_FOR_EXTRACT)
+    names = [f"Zoé Négoce {i:03d}" for i in range(300)] + ["Établissements Aval", "Ets Aval Sud"]
+    operators = Operator.objects.bulk_create(
+        Operator(name=name, name_key=collation_text(name), country="FR", city="Lyon", address="1 rue", status="valid")
+        for name in names
+    )
+    code = base.control_body_code
+    OperatorActivity.objects.bulk_create(
+        OperatorActivity(operator=o, kind=ActivityKind.OPERATOR, control_body_code=code, status="valid")
+        for o in operators
+    )
+    client = Client()
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get(f"/certificates/{base.pk}/").content.decode()
+    form = page.split('id="form-extract"')[1].split("</form>")[0]
+    assert "Destinataire de l'extrait" in html.unescape(form) and 'name="consignee_q"' in form
+    found = client.get(
+        "/certificates/lookup/operators/", {"name": "consignee", "field": "first_consignee", "consignee_q": "aval"}
+    )
+    results = found.content.decode()
+    assert 'name="consignee"' in results
+    assert results.index("Établissements Aval, Lyon (France)") < results.index("Ets Aval Sud")

@@ -56,6 +56,13 @@ class Lot:
         return max((self.line.net_weight or Decimal(0)) - self.taken_weight, Decimal(0))
 
 
+def released_in_parts(coi: Certificate) -> bool:
+    """Its lots are released in parts, by extracts: "release in batches" on the guides' form (box 18), or the
+    decision "part of the consignment can be released" (status `basis_for_extract`, box 30 of Reg. (EU)
+    2021/2306), which on that form has no box of its own. Its remaining lots are then shown and offered."""
+    return bool(coi.release_in_batches) or coi.status == COIStatus.BASIS_FOR_EXTRACT
+
+
 def lots(base: Certificate) -> list[Lot]:
     """Every lot of the base with what remains (two queries)."""
     taken = {

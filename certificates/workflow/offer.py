@@ -11,7 +11,7 @@ from django.db.models import Q
 from certificates.access import Person, roles_on, visible_filter
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
-from certificates.workflow.extracts import Lot, is_depleted, lots
+from certificates.workflow.extracts import Lot, is_depleted, lots, released_in_parts
 from certificates.workflow.models import HistoryEntry
 
 # Step name (in URLs and the API) -> the table's action that allows it.
@@ -70,7 +70,7 @@ def relatives(person: Person, coi: Certificate) -> Relatives:
         replaces=next((c for c in found_rows if c.pk == coi.replaces_id), None) if coi.replaces_id else None,
         replaced_by=next((c for c in found_rows if c.replaces_id == coi.pk), None),
     )
-    if coi.release_in_batches or found.extracts:
+    if released_in_parts(coi) or found.extracts:
         found.lots = lots(coi)
         found.depleted = is_depleted(coi)
     return found

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.collation import collation_text
 from directory.models import Membership, Operator
 
 
@@ -170,3 +171,39 @@ def test_it_keeps_the_queue_queries_constant(demo: dict, django_assert_max_num_q
     with django_assert_max_num_queries(25):
         response = client.get(reverse("directory:queue"))
     assert response.content.decode().count('data-testid="pending-') >= 17
+
+
+def test_it_pages_through_every_organisation_an_authority_decides_on(demo: dict) -> None:
+    """An authority sees every operator of its country on Organisations, page after page (none left after 200)."""
+    names = [f"Zz Bio {i:03d}" for i in range(230)]
+    Operator.objects.bulk_create(
+        Operator(name=n, name_key=collation_text(n), country="FR", city="Lyon", address="1 rue", status="valid")
+        for n in names
+    )
+    client = client_for(demo["agent@inao.example"])
+    pages = []
+    for number in range(1, 20):  # every page that exists, until the first past the last (a 404)
+        response = client.get(reverse("directory:organisations"), {"page": number})
+        if response.status_code == 404:
+            break
+        pages.append(response.content.decode())
+    seen = "".join(pages)
+    assert len(pages) > 1 and f'href="?page={len(pages)}"' in pages[-2]  # the pager leads to the last page
+    assert all(name in seen for name in names)
+
+
+def test_it_says_how_many_control_body_entries_match_when_it_shows_only_the_first(
+    demo: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from directory import views
+    from directory.models import ControlBodyCode
+
+    monkeypatch.setattr(views, "CONTROL_BODY_RESULTS", 3)  # the page's limit (200), small for the test
+    matching = ControlBodyCode.objects.filter(active=True, control_body__name__icontains="Control Union").count()
+    person = demo["importer@acme-bio.example"]
+    person.language = "fr"
+    person.save()
+    body = client_for(person).get(reverse("directory:control_body_search"), {"q": "Control Union"}).content.decode()
+    assert matching > 3
+    assert f"Les 3 premières des {matching} entrées sont affichées" in body
+    assert body.count('name="codes"') == 3

@@ -1,0 +1,62 @@
+"""A filter of the COI list that cannot be read (an unknown status or sort, a country that is not a two-letter ISO
+code, a wrong date, a text over 100 characters) is refused at its parameter, never ignored nor cut: the list page
+shows why at the field with what was typed and lists nothing, the API answers 422, the exports 400."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+REFUSED = {
+    "status": "releasd_organic",
+    "country": "MAR",
+    "party": "Atlas " + "x" * 100,
+    "date_from": "2025-13-40",
+    "sort": "price",
+}
+
+
+def test_it_shows_each_refused_filter_at_its_field_with_what_was_typed(world: Any) -> None:
+    coi = world.submitted()
+    world.importer.language = "fr"
+    world.importer.save(update_fields=["language"])
+    client = Client()
+    client.force_login(world.importer)
+    assert coi.number in client.get("/certificates/").content.decode()  # listed without filters
+
+    page = html.unescape(client.get("/certificates/", REFUSED).content.decode())
+
+    for name in REFUSED:
+        assert f'id="f-{name}-error"' in page, name
+    error = page.split('id="f-country-error"')[1].split("</span>")[0]
+    assert "code ISO à deux lettres" in error
+    assert "au plus 100 caractères" in page.split('id="f-party-error"')[1].split("</span>")[0]
+    assert f'value="{REFUSED["party"]}"' in page  # kept whole, as typed
+    assert '<option value="releasd_organic" selected>' in page and '<option value="MAR" selected>' in page
+    assert coi.number not in page  # nothing listed as if the filters had not been given
+    assert "export.csv" not in page
+
+
+def test_it_refuses_a_filter_it_cannot_read_in_the_api_and_the_exports(world: Any) -> None:
+    world.submitted()
+    _token, secret = ApiToken.issue(world.importer, "test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert client.get("/api/v1/certificates", {"country": "ma"}).json()["count"] == 1
+
+    for name, value in REFUSED.items():
+        response = client.get("/api/v1/certificates", {name: value})
+        assert response.status_code == 422, name
+        assert [e["loc"] for e in response.json()["errors"]] == [["query", name]]
+
+    browser = Client()
+    browser.force_login(world.importer)
+    for path in ("/certificates/export.csv", "/certificates/export.xlsx"):
+        response = browser.get(path, {"country": "MAR"})
+        assert response.status_code == 400 and response.content.decode().startswith("country:")
+        assert browser.get(path, {"country": "MA"}).status_code == 200
