@@ -55,19 +55,20 @@ def in_conversion(coi: Certificate) -> Certificate:
 
 
 def non_organic(coi: Certificate) -> Certificate:
-    return _decide(_checked(_issued_and_notified(coi)), COIStatus.RELEASED_NON_ORGANIC, "Label claims not supported")
+    reason = "Allégations d’étiquetage non justifiées"
+    return _decide(_checked(_issued_and_notified(coi)), COIStatus.RELEASED_NON_ORGANIC, reason)
 
 
 def not_in_accordance(coi: Certificate) -> Certificate:
     coi = non_organic(coi)
     return union.sign_box_31(
-        person(CONSIGNEE), coi.pk, in_accordance=False, remark="Two cartons with torn seals", place="Bordeaux"
+        person(CONSIGNEE), coi.pk, in_accordance=False, remark="Deux cartons aux scellés déchirés", place="Bordeaux"
     )
 
 
 def refused(coi: Certificate) -> Certificate:
     coi = _checked(_issued_and_notified(coi), documentary="not_satisfactory")
-    return _decide(coi, COIStatus.CANNOT_BE_RELEASED, "Supporting documents do not match the consignment")
+    return _decide(coi, COIStatus.CANNOT_BE_RELEASED, "Les documents d’accompagnement ne correspondent pas au lot")
 
 
 def in_part(coi: Certificate) -> Certificate:

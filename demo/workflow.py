@@ -81,13 +81,15 @@ SCENARIOS: dict[str, tuple[str, Callable[[Certificate], Any], dict[str, Any]]] =
     ),
     "WF-NOT-RELEASED": (
         "not_released",
-        lambda c: decide(sign_18(c), COIStatus.NOT_RELEASED, "Documents do not match the consignment", BORDER),
+        lambda c: decide(sign_18(c), COIStatus.NOT_RELEASED, "Les documents ne correspondent pas au lot", BORDER),
         {},
     ),
     "WF-OFIS": (
         "ofis_irregularity",
         lambda c: after_signature.flag_irregularity(
-            person(BORDER), received(c).pk, description="Residues of chlorpyrifos found in a sample of lot SOF-2026-032"
+            person(BORDER),
+            received(c).pk,
+            description="Résidus de chlorpyriphos trouvés dans un échantillon du lot SOF-2026-032",
         ),
         {},
     ),

@@ -37,4 +37,4 @@ def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_
     assert (extract.form, extract.status) == ("2021/2306", COIStatus.FIRST_CONSIGNEE_SIGNED)
     not_in_accordance = Certificate.objects.get(national_reference="EU2306-NOT-IN-ACCORDANCE")
     assert not_in_accordance.consignee_in_accordance is False
-    assert not_in_accordance.signatures.get(box="31").reason == "Two cartons with torn seals"
+    assert not_in_accordance.signatures.get(box="31").reason == "Deux cartons aux scellés déchirés"
