@@ -85,8 +85,9 @@ def _close_browser_contexts(request: pytest.FixtureRequest) -> Any:
 
 
 # The longest tests start first, so that neither of the two test workers is left alone with one of them at
-# the end (pytest-xdist hands tests out in this order). Each module keeps its tests together and in order,
-# so its module-scoped fixtures are built once per worker.
+# the end. make test runs `--dist worksteal`: each worker gets half of the tests in this order, and a worker
+# that runs out takes the other's not yet started tail, so these (at the head) stay on the first worker and
+# their module-scoped fixtures are built once. Each module keeps its tests together and in order.
 SLOW_FIRST = (
     "core/tests/test_fuzz_api.py",
     "core/tests/test_sec_refusals.py",

@@ -15,7 +15,7 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import create_model
 
-from api.schema import CN_TYPED, Count, Id, Page, StrictIn, column, refuse_unknown_form_fields
+from api.schema import CN_TYPED, Count, Id, Page, StrictIn, TextIn, column, refuse_unknown_form_fields
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
@@ -185,7 +185,7 @@ def _list_query() -> type[Schema]:
     fields: dict[str, Any] = {
         name: (str, "updated" if name == "sort" else "") for name in CertificateFilter.base_filters
     }
-    return create_model("ListQuery", __base__=StrictIn, **fields, page=(Page, 1))
+    return create_model("ListQuery", __base__=TextIn, **fields, page=(Page, 1))
 
 
 if TYPE_CHECKING:  # for mypy, a schema like any other; for ninja, the fields read from the FilterSet
@@ -200,7 +200,7 @@ class ErrorOut(Schema):
     boxes: dict[str, list[str]] | None = None
 
 
-class DocumentIn(StrictIn):
+class DocumentIn(TextIn):
     type: str = column(Document, "type", ...)
     reference: str = column(Document, "reference")
     date: str = Field("", max_length=10, description="YYYY-MM-DD")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
-from api.schema import StrictIn
+from api.schema import TextIn
 from reference.countries import country_choices
 from reference.lists import (
     DOCUMENT_FIELD_LABELS,
@@ -60,7 +60,7 @@ class DocumentTypeOut(ChoiceOut):
     fields: list[DocumentFieldOut]  # every field of the type, mandatory ones first; any other is refused
 
 
-class SearchIn(StrictIn):
+class SearchIn(TextIn):
     q: str = Field("", max_length=200)
     limit: int = Field(20, ge=1, le=50)
     lang: str | None = Field(None, max_length=8)

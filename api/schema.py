@@ -6,11 +6,15 @@
   fields named in `Multiline` may hold tabs and line breaks, as the page's text areas do.
 - `column(Model, "field")` gives a text field the length of its database column, so a value too long for
   the column is refused by the schema (and shown in the document as `maxLength`), never cut.
+- A JSON body's whole numbers and true/false are taken as the document types them: "5", 5.0 or true for an id,
+  1 or "yes" for a flag are refused (422 at the field), not read as 5 or True. Query strings and form fields
+  (`TextIn`), whose values all arrive as text, are read as pydantic reads them.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+import types
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from django.db.models import Model
 from django.http import HttpRequest
@@ -18,6 +22,7 @@ from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from core.converters import MAX_ID
 from core.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, refusal
@@ -52,6 +57,18 @@ class StrictIn(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=_declare_text_rule)
     multiline: ClassVar[frozenset[str]] = frozenset()
+    from_text: ClassVar[bool] = False  # a query string's or a form's schema: every value arrives as text
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_type(cls, value: Any, info: ValidationInfo) -> Any:
+        if cls.from_text or info.field_name is None:
+            return value
+        kind = _scalar(cls.model_fields[info.field_name].annotation)
+        for item in value if isinstance(value, list) else [value]:
+            if kind is not None and item is not None and type(item) is not kind:
+                raise PydanticCustomError(*JSON_TYPE_REFUSAL[kind])
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -61,6 +78,34 @@ class StrictIn(Schema):
             if message:
                 raise ValueError(message)
         return value
+
+
+# pydantic's own error types and messages, as for a value it cannot read at all ("abc" for an id)
+JSON_TYPE_REFUSAL = {
+    int: ("int_type", "Input should be a valid integer"),
+    bool: ("bool_type", "Input should be a valid boolean"),
+}
+
+
+def _scalar(annotation: Any) -> type | None:
+    """int or bool when the field holds those (alone, optional or in a list: `Id | None`, `list[Id]`), else None."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated or origin is list:
+            annotation = get_args(annotation)[0]
+        elif origin is Union or origin is types.UnionType:
+            kinds = [a for a in get_args(annotation) if a is not type(None)]
+            if len(kinds) != 1:
+                return None
+            annotation = kinds[0]
+        else:
+            return annotation if annotation in (int, bool) else None
+
+
+class TextIn(StrictIn):
+    """Base of query-string and form schemas: their values all arrive as text ("5", "true")."""
+
+    from_text = True
 
 
 def _texts(value: Any) -> list[str]:

@@ -109,3 +109,34 @@ def test_it_refuses_unknown_query_parameters(client: Any, world: Any) -> None:
     response = client.post(f"{URL}/{coi.pk}/copy?acting_for=1&force=1", **headers)
     assert "force" in _refused_field(response)
     assert Certificate.objects.count() == 1
+
+
+def test_it_refuses_a_number_or_a_flag_sent_as_another_json_type(client: Any, world: Any) -> None:
+    """The document types an id as an integer and a flag as true/false: "5", 5.0 or true for an id, "yes" or 1
+    for a flag are refused at their field (found by the API fuzzing: a request to join an authority sent with
+    `"authority_id": "<id>"` was accepted), and nothing is made or changed."""
+    from directory.models import Membership
+
+    headers = auth(world.importer)
+    joined = Membership.objects.count()
+    for wrong in (str(world.inao.pk), float(world.inao.pk), True):
+        response = client.post(
+            "/api/v1/memberships", {"authority_id": wrong}, content_type="application/json", **headers
+        )
+        assert _refused_field(response) == {"authority_id"}, wrong
+    response = client.post(
+        "/api/v1/memberships", {"control_body_code_ids": [str(world.ecocert_fr.pk)]}, content_type="application/json",
+        **headers,
+    )  # fmt: skip
+    assert _refused_field(response) == {"control_body_code_ids"}
+    assert Membership.objects.count() == joined
+    coi = world.draft(national_reference="REF-1")
+    for body in ({"release_in_batches": "yes"}, {"release_in_batches": 1}, {"exporter": str(world.atlas.pk)}):
+        response = client.patch(f"{URL}/{coi.pk}", body, content_type="application/json", **headers)
+        assert _refused_field(response) == set(body), body
+    coi.refresh_from_db()
+    assert (coi.release_in_batches, coi.exporter_id) == (world.draft().release_in_batches, world.atlas.pk)
+    # the same values as JSON types are taken; a query string's or a form's text is read as before
+    response = client.patch(f"{URL}/{coi.pk}", {"release_in_batches": True}, content_type="application/json", **headers)
+    assert response.status_code == 200, response.content
+    assert client.get(f"{URL}?page=1", **headers).status_code == 200

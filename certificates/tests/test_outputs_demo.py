@@ -4,8 +4,8 @@ SPS XML imports back as a draft."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from io import StringIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,18 +19,21 @@ from certificates.outputs import sps
 from certificates.outputs.pdf import render_pdf
 from certificates.outputs.seal import check_seal, generate_self_signed
 from certificates.outputs.verification import public_token
+from core.tests.security_world import rolled_back
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(tmp_path: Path, settings: Any) -> list[Certificate]:
-    key, cert = tmp_path / "seal.key", tmp_path / "seal.crt"
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[list[Certificate]]:
+    """The demo, loaded once for the module (undone after it): each test's own changes are undone after it."""
+    folder = tmp_path_factory.mktemp("seal")
+    key, cert = folder / "seal.key", folder / "seal.crt"
     generate_self_signed(key, cert, common_name="OpenCOI demo seal")
-    settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = key, cert
-    with override_settings(DEBUG=True):
-        call_command("demo", stdout=StringIO())
-    return list(Certificate.objects.exclude(number=None).order_by("pk"))
+    with override_settings(SEAL_KEY_FILE=key, SEAL_CERT_FILE=cert), django_db_blocker.unblock(), rolled_back():
+        with override_settings(DEBUG=True):
+            call_command("demo", stdout=StringIO())
+        yield list(Certificate.objects.exclude(number=None).order_by("pk"))
 
 
 def test_a_border_officer_scans_a_demo_coi_and_sees_its_status(demo: list[Certificate], client: Any) -> None:

@@ -247,6 +247,8 @@ def api_body(fields: dict[str, Any], path: str) -> dict[str, Any]:
             "place": "Le Havre",
             "code": fields["code"],
         }
+    if path in ("sign-25", "sign-31"):  # the page's yes/no radio buttons are the API's true/false
+        return {k: v == "yes" if k in ("selected", "in_accordance") else v for k, v in fields.items()}
     return fields
 
 
