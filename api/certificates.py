@@ -266,7 +266,9 @@ def acting(request: HttpRequest, membership_id: int | None) -> Membership | None
 @router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
 def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     params = query.dict()
-    found = certificate_filter(_person(request), params)
+    # The filters read the query string itself (checked by the schema above), so that a parameter given twice
+    # is refused as on the list page rather than read from its last value.
+    found = certificate_filter(_person(request), request.GET)
     if found.refusals:  # a filter that cannot be read is refused at its parameter, never ignored
         raise ValidationError(
             [
