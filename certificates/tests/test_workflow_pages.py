@@ -126,3 +126,20 @@ def test_it_refuses_an_extract_whose_net_weight_is_not_a_number_as_the_api_does(
     assert r.status_code == 422  # not a 500
     assert f"{weight} is not a number." in r.content.decode().replace("&#x27;", "'")
     assert not base.extracts.exists()
+
+
+def test_it_refuses_an_extract_s_net_weight_with_more_decimals_than_kept(client, flow):
+    """0.0004 kg would be kept as 0 kg (3 decimals): an extract of a lot with no weight. Refused, page and API."""
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    line = base.commodities.first().lines.first()
+    client.force_login(flow.w.importer)
+    r = client.post(
+        f"/certificates/{base.pk}/workflow/extract/",
+        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "1", f"weight_{line.pk}": "0.0004"},
+    )
+    assert r.status_code == 422
+    assert "0.0004 has more than 3 decimals." in r.content.decode()
+    body = {"consignee": flow.w.foods.pk, "quantities": [{"line": line.pk, "packages": 1, "net_weight": "0.0004"}]}
+    r = client.post(f"/api/v1/certificates/{base.pk}/extract", body, content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"] == "0.0004 has more than 3 decimals."
+    assert not base.extracts.exists()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from certificates import rules
 from certificates.access import Person, roles_on
+from certificates.boxes import over_decimals
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
@@ -308,6 +309,8 @@ def _number(raw: Any, kind: type) -> Any:
         value = None
     if value is None or (isinstance(value, Decimal) and not value.is_finite()):
         raise Invalid(_("%(value)s is not a number.") % {"value": raw}, code="quantities")
+    if isinstance(value, Decimal) and over_decimals(value):  # 0.0004 kg would be kept as 0
+        raise Invalid(_("%(value)s has more than 3 decimals.") % {"value": raw}, code="quantities")
     return value
 
 
