@@ -1,9 +1,9 @@
 """The COI list's filters, one FilterSet (django-filter) for the list page, the API's list and the exports.
 
-Each filter reads one query parameter. A value it cannot read (an unknown status, a wrong date, a country that
-is not a two-letter ISO code, a text longer than 100 characters) is refused, never ignored nor cut: the set then
-matches nothing and `refusals` says why at each parameter (the list page shows it at its field, the API answers
-422, the exports 400). The list is always sorted (`sort`, default the last change first), then newest first; its
+Each filter reads one query parameter, given once. A value it cannot read (an unknown status, a wrong date, a
+country that is not a two-letter ISO code, a text longer than 100 characters or holding a control character, as
+`core.text` refuses it everywhere) is refused, never ignored nor cut: the set then matches nothing and `refusals`
+says why at each parameter (the list page shows it at its field, the API answers 422, the exports 400). The list is always sorted (`sort`, default the last change first), then newest first; its
 query count does not grow with the number of rows: parties are joined, products prefetched.
 """
 
@@ -23,6 +23,7 @@ from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
 from core.pages import page_or_404
+from core.text import validate_line
 from reference.countries import is_country
 from reference.nomenclature import name_match
 
@@ -69,9 +70,9 @@ class FilterForm(forms.Form):
 
 class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=COIStatus.choices)
-    number = django_filters.CharFilter(method="by_number", max_length=TEXT)
-    party = django_filters.CharFilter(method="by_party", max_length=TEXT)
-    product = django_filters.CharFilter(method="by_product", max_length=TEXT)
+    number = django_filters.CharFilter(method="by_number", max_length=TEXT, validators=[validate_line])
+    party = django_filters.CharFilter(method="by_party", max_length=TEXT, validators=[validate_line])
+    product = django_filters.CharFilter(method="by_product", max_length=TEXT, validators=[validate_line])
     country = CountryFilter(method="by_country", validators=[_country_code])
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")

@@ -102,3 +102,14 @@ def test_it_shows_why_a_filter_is_refused_on_a_page_number_past_the_end(world: A
     response = client.get("/certificates/", {"country": "MAR", "page": "5"})
     assert response.status_code == 200  # not "this list has no page 5"
     assert 'id="f-country-error"' in response.content.decode()
+
+
+def test_it_refuses_a_text_filter_with_a_control_character_on_the_page_as_the_api_does(world: Any) -> None:
+    world.submitted()
+    client = Client()
+    client.force_login(world.importer)
+    page = html.unescape(client.get("/certificates/", {"party": "Atlas\x01"}).content.decode())
+    assert "control character (U+0001)" in page.split('id="f-party-error"')[1].split("</span>")[0]
+    _token, secret = ApiToken.issue(world.importer, "test")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/v1/certificates", {"party": "Atlas\x01"}).status_code == 422
