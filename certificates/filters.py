@@ -3,8 +3,9 @@
 Each filter reads one query parameter, given once. A value it cannot read (an unknown status, a wrong date, a
 country that is not a two-letter ISO code, a text longer than 100 characters or holding a control character, as
 `core.text` refuses it everywhere) is refused, never ignored nor cut: the set then matches nothing and `refusals`
-says why at each parameter (the list page shows it at its field, the API answers 422, the exports 400). The list is always sorted (`sort`, default the last change first), then newest first; its
-query count does not grow with the number of rows: parties are joined, products prefetched.
+says why at each parameter (the list page shows it at its field, the API answers 422, the exports 400). The list
+is always sorted (`sort`, default the last change first), then newest first; its query count does not grow with
+the number of rows: parties are joined, products prefetched.
 """
 
 from __future__ import annotations
