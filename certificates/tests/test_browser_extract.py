@@ -55,10 +55,10 @@ def test_it_searches_on_enter_in_the_consignee_search_without_drafting_the_extra
     form.locator("input[name^=packages_]").first.fill("3")
     form.locator("input[name^=weight_]").first.fill("60")
     search = form.locator("[name=consignee_q]")
-    search.fill("Imports")
+    search.fill("ACME")
     search.press("Enter")
 
-    expect(form.locator("#consignee-results")).to_contain_text("ACME Bio Imports FR")
+    expect(form.locator("#consignee-results")).to_contain_text("ACME Bio Foods FR")
     expect(page).to_have_url(f"{live_server.url}/certificates/{coi.pk}/")
     assert not Certificate.objects.filter(base=coi).exists()
     expect(form.locator("input[name^=packages_]").first).to_have_value("3")
