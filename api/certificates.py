@@ -409,7 +409,13 @@ def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     ]
 
 
-@router.get("/lookup/control-bodies", response=list[BodyOut], summary="Control bodies for box 1")
+@router.get(
+    "/lookup/control-bodies",
+    response=list[BodyOut],
+    summary="Control bodies for box 1",
+    description=f"The first {lookups.LIMIT} matching `q` (a code's start, or a name and a head office's country): "
+    "when as many come back, more may match; narrow `q`.",
+)
 def lookup_control_bodies(
     request: HttpRequest,
     q: str = "",
@@ -430,6 +436,12 @@ def lookup_control_bodies(
     ]
 
 
-@router.get("/lookup/operators", response=list[OperatorOut], summary="Operators for boxes 4, 11, 12, 13, RFL")
+@router.get(
+    "/lookup/operators",
+    response=list[OperatorOut],
+    summary="Operators for boxes 4, 11, 12, 13, RFL",
+    description=f"The first {lookups.LIMIT} whose name holds `q` (2 characters at least), in collation order: "
+    "when as many come back, more may match; send more of the name.",
+)
 def lookup_operators(request: HttpRequest, q: str = "", field: str = "exporter") -> list[Operator]:
     return lookups.operators(q, field)
