@@ -58,10 +58,14 @@ class CountryFilter(django_filters.CharFilter):
 
 class FilterForm(forms.Form):
     """The filters' form: a parameter given more than once (`status=a&status=b`) is refused at the parameter,
-    rather than one of its values being read and the others ignored."""
+    rather than one of its values being read and the others ignored; `date_to` before `date_from` is refused at
+    `date_to` (it would list nothing, as if no COI had been created then)."""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", ValidationError(_("This date is before the start date."), code="before"))
         for name in list(self.fields):
             if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
                 self.errors.pop(name, None)  # what is wrong is the repetition, whatever each value is

@@ -113,3 +113,19 @@ def test_it_refuses_a_text_filter_with_a_control_character_on_the_page_as_the_ap
     _token, secret = ApiToken.issue(world.importer, "test")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert api.get("/api/v1/certificates", {"party": "Atlas\x01"}).status_code == 422
+
+
+def test_it_refuses_an_end_date_before_the_start_date_at_the_end_date(world: Any) -> None:
+    coi = world.submitted()
+    client = Client()
+    client.force_login(world.importer)
+    day = coi.created_at.date()
+    before = {"date_from": day.isoformat(), "date_to": day.replace(year=day.year - 1).isoformat()}
+    page = html.unescape(client.get("/certificates/", before).content.decode())
+    assert "This date is before the start date." in page.split('id="f-date_to-error"')[1].split("</span>")[0]
+    assert f'value="{before["date_to"]}"' in page  # kept as typed
+    _token, secret = ApiToken.issue(world.importer, "test")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/v1/certificates", before)
+    assert response.status_code == 422 and [e["loc"] for e in response.json()["errors"]] == [["query", "date_to"]]
+    same_day = {"date_from": day.isoformat(), "date_to": day.isoformat()}
+    assert coi.number in client.get("/certificates/", same_day).content.decode()
