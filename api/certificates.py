@@ -266,7 +266,9 @@ def acting(request: HttpRequest, membership_id: int | None) -> Membership | None
 @router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
 def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
     params = query.dict()
-    found = certificate_filter(_person(request), params)
+    # The filters read the query string itself (checked by the schema above), so that a parameter given twice
+    # is refused as on the list page rather than read from its last value.
+    found = certificate_filter(_person(request), request.GET)
     if found.refusals:  # a filter that cannot be read is refused at its parameter, never ignored
         raise ValidationError(
             [
@@ -407,7 +409,13 @@ def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     ]
 
 
-@router.get("/lookup/control-bodies", response=list[BodyOut], summary="Control bodies for box 1")
+@router.get(
+    "/lookup/control-bodies",
+    response=list[BodyOut],
+    summary="Control bodies for box 1",
+    description=f"The first {lookups.LIMIT} matching `q` (a code's start, or a name and a head office's country): "
+    "when as many come back, more may match; narrow `q`.",
+)
 def lookup_control_bodies(
     request: HttpRequest,
     q: str = "",
@@ -428,6 +436,12 @@ def lookup_control_bodies(
     ]
 
 
-@router.get("/lookup/operators", response=list[OperatorOut], summary="Operators for boxes 4, 11, 12, 13, RFL")
+@router.get(
+    "/lookup/operators",
+    response=list[OperatorOut],
+    summary="Operators for boxes 4, 11, 12, 13, RFL",
+    description=f"The first {lookups.LIMIT} whose name holds `q` (2 characters at least), in collation order: "
+    "when as many come back, more may match; send more of the name.",
+)
 def lookup_operators(request: HttpRequest, q: str = "", field: str = "exporter") -> list[Operator]:
     return lookups.operators(q, field)

@@ -75,8 +75,8 @@ class StrictIn(Schema):
     def _text(cls, value: Any, info: ValidationInfo) -> Any:
         for text in _texts(value):
             message = refusal(text, multiline=info.field_name in cls.multiline)
-            if message:
-                raise ValueError(message)
+            if message:  # the reason alone, in the caller's language (a ValueError's is prefixed "Value error, ")
+                raise PydanticCustomError("value_error", "{reason}", {"reason": str(message)})
         return value
 
 

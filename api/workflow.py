@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from ninja.errors import ValidationError
 
 from api.certificates import _speak
 from api.schema import Count, Id, StrictIn, column
@@ -182,8 +184,17 @@ def _out(person: Person, coi: Certificate) -> dict[str, Any]:
     }
 
 
-def _quantities(items: list[QuantityIn]) -> dict[int, tuple[Any, Any]]:
-    return {q.line: (q.packages, q.net_weight) for q in items}
+def _quantities(items: list[QuantityIn], where: list[str | int]) -> dict[int, tuple[Any, Any]]:
+    """{line: (packages, net weight)}. A lot sent twice is refused (422 at the second), not read from its last
+    entry with the first ignored."""
+    found: dict[int, tuple[Any, Any]] = {}
+    for index, q in enumerate(items):
+        if q.line in found:
+            raise ValidationError(
+                [{"type": "value_error", "loc": [*where, index, "line"], "msg": _("This lot is given twice.")}]
+            )
+        found[q.line] = (q.packages, q.net_weight)
+    return found
 
 
 @router.get("/{id:coi_id}/steps", response={200: StepOut, **ERRORS}, summary="Status, my steps now, relatives")
@@ -270,7 +281,11 @@ def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
         "point_of_entry_id": payload.point_of_entry,
     }
     new = extracts.initiate_extract(
-        person, coi_id, consignee=payload.consignee, quantities=_quantities(payload.quantities), boxes_9=boxes_9
+        person,
+        coi_id,
+        consignee=payload.consignee,
+        quantities=_quantities(payload.quantities, ["body", "payload", "quantities"]),
+        boxes_9=boxes_9,
     )
     return Status(201, _out(person, new))
 
@@ -286,7 +301,13 @@ def submit_extract(request: HttpRequest, coi_id: int) -> dict[str, Any]:
 @router.post("/{id:coi_id}/split", response={201: list[StepOut], **ERRORS}, summary="Split into endorsed extracts")
 def split(request: HttpRequest, coi_id: int, payload: SplitIn) -> Status:
     person = _person(request)
-    parts = [{"consignee": p.consignee, "quantities": _quantities(p.quantities)} for p in payload.parts]
+    parts = [
+        {
+            "consignee": p.consignee,
+            "quantities": _quantities(p.quantities, ["body", "payload", "parts", i, "quantities"]),
+        }
+        for i, p in enumerate(payload.parts)
+    ]
     made = extracts.split(person, coi_id, parts=parts, place=payload.place, code=payload.code)
     return Status(201, [_out(person, e) for e in made])
 

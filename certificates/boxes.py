@@ -75,6 +75,15 @@ FIELDS_2021_2306 = (
 LINE_FIELDS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
+WEIGHT_DECIMALS = 3  # what a weight column keeps (grams of a kilogram): `certificates.models.WEIGHT`
+
+
+def over_decimals(value: Decimal) -> bool:
+    """More decimals than a weight column keeps, which saving would round away (0.0004 kg, 1.23456 kg): such a
+    weight is refused, never cut. Trailing zeros do not count (1.2000 is 1.2)."""
+    return value.is_finite() and int(value.normalize().as_tuple().exponent) < -WEIGHT_DECIMALS
+
+
 class Reader:
     """Turns typed values into model values, collecting an error per box for what cannot be read."""
 
@@ -287,6 +296,9 @@ class Reader:
             value = None
         if value is None or not value.is_finite() or value < 0 or value >= Decimal("1e11"):
             self.error(box, _("%(label)s: %(raw)s is not a weight.") % {"label": label, "raw": raw})
+            raise _Skip
+        if over_decimals(value):
+            self.error(box, _("%(label)s: %(raw)s has more than 3 decimals.") % {"label": label, "raw": raw})
             raise _Skip
         return value.quantize(Decimal("0.001"))
 

@@ -1,10 +1,11 @@
 """The COI list's filters, one FilterSet (django-filter) for the list page, the API's list and the exports.
 
-Each filter reads one query parameter. A value it cannot read (an unknown status, a wrong date, a country that
-is not a two-letter ISO code, a text longer than 100 characters) is refused, never ignored nor cut: the set then
-matches nothing and `refusals` says why at each parameter (the list page shows it at its field, the API answers
-422, the exports 400). The list is always sorted (`sort`, default the last change first), then newest first; its
-query count does not grow with the number of rows: parties are joined, products prefetched.
+Each filter reads one query parameter, given once. A value it cannot read (an unknown status, a wrong date, a
+country that is not a two-letter ISO code, a text longer than 100 characters or holding a control character, as
+`core.text` refuses it everywhere) is refused, never ignored nor cut: the set then matches nothing and `refusals`
+says why at each parameter (the list page shows it at its field, the API answers 422, the exports 400). The list
+is always sorted (`sort`, default the last change first), then newest first; its query count does not grow with
+the number of rows: parties are joined, products prefetched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -22,6 +24,7 @@ from certificates.boxes import normalise_cn
 from certificates.models import Certificate, Commodity
 from certificates.statuses import COIStatus
 from core.pages import page_or_404
+from core.text import validate_line
 from reference.countries import is_country
 from reference.nomenclature import name_match
 
@@ -42,12 +45,40 @@ def _country_code(value: str) -> None:
         raise ValidationError(_("Give a country by its two-letter ISO code, e.g. MA."), code="country")
 
 
+class CountryField(forms.CharField):
+    """A country code as the lists hold it, in capitals: `ma` is read as `MA` (and shown back chosen as MA)."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).upper()
+
+
+class CountryFilter(django_filters.CharFilter):
+    field_class = CountryField
+
+
+class FilterForm(forms.Form):
+    """The filters' form: a parameter given more than once (`status=a&status=b`) is refused at the parameter,
+    rather than one of its values being read and the others ignored; `date_to` before `date_from` is refused at
+    `date_to` (it would list nothing, as if no COI had been created then)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", ValidationError(_("This date is before the start date."), code="before"))
+        for name in list(self.fields):
+            if hasattr(self.data, "getlist") and len(self.data.getlist(name)) > 1:
+                self.errors.pop(name, None)  # what is wrong is the repetition, whatever each value is
+                self.add_error(name, ValidationError(_("Give this filter once."), code="repeated"))
+        return cleaned
+
+
 class CertificateFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=COIStatus.choices)
-    number = django_filters.CharFilter(method="by_number", max_length=TEXT)
-    party = django_filters.CharFilter(method="by_party", max_length=TEXT)
-    product = django_filters.CharFilter(method="by_product", max_length=TEXT)
-    country = django_filters.CharFilter(method="by_country", validators=[_country_code])
+    number = django_filters.CharFilter(method="by_number", max_length=TEXT, validators=[validate_line])
+    party = django_filters.CharFilter(method="by_party", max_length=TEXT, validators=[validate_line])
+    product = django_filters.CharFilter(method="by_product", max_length=TEXT, validators=[validate_line])
+    country = CountryFilter(method="by_country", validators=[_country_code])
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     sort = django_filters.ChoiceFilter(choices=[(key, key) for key in SORTS], method="sorted_later")
@@ -55,6 +86,7 @@ class CertificateFilter(django_filters.FilterSet):
     class Meta:
         model = Certificate
         fields: list[str] = []
+        form = FilterForm
 
     def by_number(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """Box 3's number or the national reference, in part."""
@@ -79,7 +111,7 @@ class CertificateFilter(django_filters.FilterSet):
 
     def by_country(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """An ISO country code in boxes 7, 8, 9 or 10."""
-        c = value.upper()
+        c = value  # in capitals (`CountryField`)
         return qs.filter(
             Q(export_country=c) | Q(destination_country=c) | Q(release_member_state=c) | Q(origin_countries__contains=c)
         )
@@ -108,8 +140,9 @@ class CertificateFilter(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if value not in (None, ""):
                 values[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        data = self.form.data
         for name in self.form.errors:
-            values[name] = self.form.data.get(name, "")
+            values[name] = ", ".join(data.getlist(name)) if hasattr(data, "getlist") else data.get(name, "")
         values["sort"] = values["sort"] or "updated"
         return values
 
@@ -120,7 +153,9 @@ def certificate_filter(person: Person, params: Any) -> CertificateFilter:
 
 
 def page_of(found: CertificateFilter, page: Any, per_page: int = PER_PAGE) -> Page:
+    """Page `page` of what the filters found; when a filter is refused, the (empty) first page whatever the
+    number asked, so that the page says why rather than "no page N"."""
     qs = found.qs.select_related(
         "exporter", "importer", "first_consignee", "control_body_code__control_body"
     ).prefetch_related("commodities__cn_code")
-    return page_or_404(qs, per_page, page)
+    return page_or_404(qs, per_page, None if found.refusals else page)

@@ -35,9 +35,10 @@ class BodyChoice:
     refusal: str | None
 
 
-def control_bodies(query: str, export_country: str, cn: list[str]) -> list[BodyChoice]:
-    """Box 1: search by code (`MA-BIO-154`) or by name and country of the head office ("ecocert FR"). Each
-    result says why it may not be chosen for this country of export and these products, if it may not."""
+def control_bodies(query: str, export_country: str, cn: list[str], limit: int = LIMIT) -> list[BodyChoice]:
+    """Box 1: search by code (`MA-BIO-154`) or by name and country of the head office ("ecocert FR"), the first
+    `limit`. Each result says why it may not be chosen for this country of export and these products, if it may
+    not."""
     words = query.strip().split()
     if not words:
         return []
@@ -53,7 +54,7 @@ def control_bodies(query: str, export_country: str, cn: list[str]) -> list[BodyC
         qs = qs.filter(Q(control_body__name__icontains=name) | Q(code__istartswith=name))
     categories = product_categories(cn_codes(cn))
     export_country = export_country.strip().upper()[:2]
-    return [BodyChoice(c, ControlBodyRecognised.refusal(c, export_country, categories)) for c in qs[:LIMIT]]
+    return [BodyChoice(c, ControlBodyRecognised.refusal(c, export_country, categories)) for c in qs[:limit]]
 
 
 ACTIVITY_OF_FIELD = {
@@ -64,9 +65,9 @@ ACTIVITY_OF_FIELD = {
 }
 
 
-def operators(query: str, field: str) -> list[Operator]:
-    """Operators by name for boxes 4, 11, 12 and 13 (producer): those with a Valid profile and the activity
-    of the box; for the RFL, operators holding the role at some point of entry."""
+def operators(query: str, field: str, limit: int = LIMIT) -> list[Operator]:
+    """Operators by name for boxes 4, 11, 12 and 13 (producer), the first `limit`: those with a Valid profile
+    and the activity of the box; for the RFL, operators holding the role at some point of entry."""
     query = query.strip()
     if len(query) < 2:
         return []
@@ -75,4 +76,4 @@ def operators(query: str, field: str) -> list[Operator]:
         qs = qs.filter(pk__in=RflGrant.objects.filter(revoked_at__isnull=True).values("operator_id"))
     elif field in ACTIVITY_OF_FIELD:
         qs = qs.filter(activities__kind=ACTIVITY_OF_FIELD[field])
-    return list(qs.order_by("name_key", "pk").distinct()[:LIMIT])  # collation order, before the limit
+    return list(qs.order_by("name_key", "pk").distinct()[:limit])  # collation order, before the limit

@@ -411,18 +411,23 @@ def download(request: HttpRequest, pk: int, document_id: int) -> FileResponse:
 def lookup_operators(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("name", "exporter")
     field = request.GET.get("field", name)
-    return render(
-        request,
-        "certificates/_operator_results.html",
-        {"name": name, "results": lookups.operators(request.GET.get(f"{name}_q", ""), field)},
-    )
+    found = lookups.operators(request.GET.get(f"{name}_q", ""), field, limit=lookups.LIMIT + 1)
+    return render(request, "certificates/_operator_results.html", {"name": name, **_first_found(found)})
+
+
+def _first_found(found: list[Any]) -> dict[str, Any]:
+    """The first results of a search picker, and whether more match (the picker then says so: none left out
+    without a word)."""
+    return {"results": found[: lookups.LIMIT], "more": len(found) > lookups.LIMIT, "shown": lookups.LIMIT}
 
 
 @login_required
 def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
     codes = [str(v) for k, v in request.GET.items() if k.startswith("c-") and k.endswith("-cn")]
-    results = lookups.control_bodies(request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes)
-    return render(request, "certificates/_body_results.html", {"results": results})
+    found = lookups.control_bodies(
+        request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes, limit=lookups.LIMIT + 1
+    )
+    return render(request, "certificates/_body_results.html", _first_found(found))
 
 
 @login_required

@@ -64,7 +64,8 @@ class ControlBodySearchForm(TextFormMixin, CountryFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("country") and not data.get("q"):
+        refused = "country" in self.errors or "q" in self.errors  # given, but refused at its field: said there
+        if not refused and not data.get("country") and not data.get("q"):
             raise forms.ValidationError(_("Give a country or a name."))
         return data
 

@@ -140,3 +140,14 @@ def test_it_refuses_a_number_or_a_flag_sent_as_another_json_type(client: Any, wo
     response = client.patch(f"{URL}/{coi.pk}", {"release_in_batches": True}, content_type="application/json", **headers)
     assert response.status_code == 200, response.content
     assert client.get(f"{URL}?page=1", **headers).status_code == 200
+
+
+def test_it_says_why_a_text_is_refused_in_the_caller_s_language_alone(client: Any, world: Any) -> None:
+    """A text with a control character is refused at its field with the reason as the pages give it, in the
+    caller's language, not prefixed with pydantic's English "Value error, "."""
+    world.importer.language = "fr"
+    world.importer.save(update_fields=["language"])
+    response = client.get(URL, {"number": "COI\x00"}, **auth(world.importer))
+    assert _refused_field(response) == {"number"}
+    message = response.json()["errors"][0]["msg"]
+    assert message.startswith("Le texte contient un caractère de contrôle (U+0000)"), message

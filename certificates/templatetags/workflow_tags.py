@@ -11,7 +11,7 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.page_cache import shared_parts
 from certificates.statuses import COIStatus
-from certificates.workflow.extracts import released_in_parts
+from certificates.workflow.extracts import chosen_consignee, released_in_parts
 from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
 from directory.models import Operator
@@ -105,8 +105,7 @@ def _consignee_chosen(refused: dict[str, Any] | None) -> Operator | None:
     The consignee itself is found by name through the operators' lookup (any of them, not a first few)."""
     if not refused or refused["step"] not in FORMS["form_extract"]:
         return None
-    chosen = str(refused["values"].get("consignee", ""))
-    return Operator.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    return chosen_consignee(refused["values"].get("consignee"))
 
 
 # Boxes whose history values are codes: shown with their names in the reader's language.

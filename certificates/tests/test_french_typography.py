@@ -141,3 +141,28 @@ def test_it_finds_an_extract_s_consignee_by_name_among_hundreds(world: Any) -> N
     results = found.content.decode()
     assert 'name="consignee"' in results
     assert results.index("Établissements Aval, Lyon (France)") < results.index("Ets Aval Sud")
+
+
+def test_it_says_when_more_consignees_match_than_the_picker_shows(world: Any) -> None:
+    """The consignee search shows the first 20 names; when more match, it says so (in French) instead of
+    leaving the others out without a word, and says nothing when all are shown."""
+    names = [f"Zoé Négoce {i:03d}" for i in range(21)]
+    operators = Operator.objects.bulk_create(
+        Operator(name=name, name_key=collation_text(name), country="FR", city="Lyon", address="1 rue", status="valid")
+        for name in names
+    )
+    OperatorActivity.objects.bulk_create(
+        OperatorActivity(operator=o, kind=ActivityKind.OPERATOR, control_body_code=world.ecocert_fr, status="valid")
+        for o in operators
+    )
+    client = Client()
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    lookup = "/certificates/lookup/operators/"
+    query = {"name": "consignee", "field": "first_consignee", "consignee_q": "Zoé Négoce"}
+    results = html.unescape(client.get(lookup, query).content.decode())
+    assert results.count('name="consignee"') == 20
+    assert "Les 20 premiers sont affichés, d’autres correspondent : tapez davantage du nom." in results
+    query["consignee_q"] = "Zoé Négoce 02"
+    results = html.unescape(client.get(lookup, query).content.decode())
+    assert results.count('name="consignee"') == 1 and "premiers sont affichés" not in results

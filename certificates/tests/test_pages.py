@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -89,6 +91,19 @@ def test_it_refuses_a_draft_with_wrong_values_and_keeps_them_at_their_box(client
     page = r.content.decode()
     assert "lots is not a weight" in page and 'value="lots"' in page and "ACME-2026-17" in page
     assert not Certificate.objects.exists()
+
+
+def test_it_refuses_a_weight_with_more_decimals_than_kept_instead_of_rounding_it(client, world):
+    """A gross weight of 1.2345 kg would be stored as 1.235 kg (3 decimals): refused at its box, as typed."""
+    client.force_login(world.importer)
+    r = client.post("/certificates/new/form/", form_post(world, gross_weight="1.2345", action="save"))
+    assert r.status_code == 422
+    page = r.content.decode()
+    assert "1.2345 has more than 3 decimals." in page and 'value="1.2345"' in page
+    assert not Certificate.objects.exists()
+    r = client.post("/certificates/new/form/", form_post(world, gross_weight="1.2340", action="save"))
+    assert "Draft saved." in r.content.decode()  # trailing zeros are not decimals lost
+    assert Certificate.objects.get().gross_weight == Decimal("1.234")
 
 
 def test_it_reports_refusals_at_their_box_in_french(client, world):

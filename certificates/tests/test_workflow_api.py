@@ -158,3 +158,25 @@ def test_replace_flag_and_delete_through_the_api(client, flow):
     r = post(client, f"{deleted.pk}/delete", {"reason": "Twice"}, flow.w.inao_agent)
     assert r.status_code == 200 and r.json()["status"] == "deleted"
     assert client.get(f"{URL}/{deleted.pk}", **auth(flow.w.importer)).status_code == 200
+
+
+def test_it_refuses_a_lot_sent_twice_in_an_extract_or_a_split_at_the_second(client, flow):
+    """Two entries for one lot are refused (422 at the second), not read from the last with the first ignored."""
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    User.objects.filter(pk=flow.w.importer.pk).update(language="fr")
+    lot_a = client.get(f"{URL}/{base.pk}/lots", **auth(flow.w.importer)).json()["lots"][0]["line"]
+    twice = [{"line": lot_a, "packages": 10, "net_weight": "100"}, {"line": lot_a, "packages": 20, "net_weight": "200"}]
+    r = post(client, f"{base.pk}/extract", {"consignee": flow.w.foods.pk, "quantities": twice}, flow.w.importer)
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {
+            "type": "value_error",
+            "loc": ["body", "payload", "quantities", 1, "line"],
+            "msg": "Ce lot est indiqué deux fois.",
+        }
+    ]
+    parts = [{"consignee": flow.w.foods.pk, "quantities": twice}]
+    r = post(client, f"{base.pk}/split", {"parts": parts, "place": "Le Havre", "code": code()}, flow.w.border_agent)
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["errors"]] == [["body", "payload", "parts", 0, "quantities", 1, "line"]]
+    assert not base.extracts.exists()

@@ -83,3 +83,63 @@ def test_a_second_signature_on_the_page_says_who_signed_first(client, flow):
     assert "Box 21 signed by the first consignee" in r.content.decode() or "case 21" in r.content.decode()
     assert coi.signatures.filter(box="21").count() == 1
     assert coi.signatures.count() == 3
+
+
+@pytest.mark.parametrize("typed", ["²", "1_0", "-1", "99999999999999999999999"])
+def test_it_refuses_an_extract_whose_consignee_is_not_an_id_with_the_reason_not_a_500(client, flow, typed):
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    line = base.commodities.first().lines.first()
+    client.force_login(flow.w.importer)
+    r = client.post(
+        f"/certificates/{base.pk}/workflow/extract/",
+        {"consignee": typed, f"packages_{line.pk}": "10", f"weight_{line.pk}": "100"},
+    )
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "Choose the consignee of the extract." in html.replace("&#x27;", "'")
+    assert 'value="10"' in html and 'value="100"' in html  # the quantities typed are kept
+    assert not base.extracts.exists()
+
+
+def test_it_keeps_the_chosen_consignee_when_an_extract_is_refused_for_its_quantity(client, flow):
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    line = base.commodities.first().lines.first()
+    client.force_login(flow.w.importer)
+    r = client.post(
+        f"/certificates/{base.pk}/workflow/extract/",
+        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "999999", f"weight_{line.pk}": "1"},
+    )
+    assert r.status_code == 422
+    picker = r.content.decode().split('id="wf-consignee"')[1].split("</fieldset>")[0]
+    assert f'name="consignee" value="{flow.w.foods.pk}" checked' in picker and flow.w.foods.name in picker
+
+
+@pytest.mark.parametrize("weight", ["NaN", "sNaN", "-Infinity"])
+def test_it_refuses_an_extract_whose_net_weight_is_not_a_number_as_the_api_does(client, flow, weight):
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    line = base.commodities.first().lines.first()
+    client.force_login(flow.w.importer)
+    r = client.post(
+        f"/certificates/{base.pk}/workflow/extract/",
+        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "1", f"weight_{line.pk}": weight},
+    )
+    assert r.status_code == 422  # not a 500
+    assert f"{weight} is not a number." in r.content.decode().replace("&#x27;", "'")
+    assert not base.extracts.exists()
+
+
+def test_it_refuses_an_extract_s_net_weight_with_more_decimals_than_kept(client, flow):
+    """0.0004 kg would be kept as 0 kg (3 decimals): an extract of a lot with no weight. Refused, page and API."""
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    line = base.commodities.first().lines.first()
+    client.force_login(flow.w.importer)
+    r = client.post(
+        f"/certificates/{base.pk}/workflow/extract/",
+        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "1", f"weight_{line.pk}": "0.0004"},
+    )
+    assert r.status_code == 422
+    assert "0.0004 has more than 3 decimals." in r.content.decode()
+    body = {"consignee": flow.w.foods.pk, "quantities": [{"line": line.pk, "packages": 1, "net_weight": "0.0004"}]}
+    r = client.post(f"/api/v1/certificates/{base.pk}/extract", body, content_type="application/json")
+    assert r.status_code == 422 and r.json()["detail"] == "0.0004 has more than 3 decimals."
+    assert not base.extracts.exists()

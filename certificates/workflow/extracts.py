@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from certificates import rules
 from certificates.access import Person, roles_on
+from certificates.boxes import over_decimals
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
@@ -243,11 +244,17 @@ def _build(
     return extract
 
 
+def chosen_consignee(consignee_id: Any) -> Operator | None:
+    """The operator a posted consignee names (its id, digits 0-9 only), or None: empty, not such a number
+    ("²", "1_0", "-1"), or no such operator."""
+    text = str(consignee_id if consignee_id is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return Operator.objects.filter(pk=int(text)).first()
+
+
 def _consignee(base: Certificate, consignee_id: Any) -> Operator:
-    try:
-        consignee = Operator.objects.filter(pk=int(consignee_id)).first()
-    except (TypeError, ValueError):
-        consignee = None
+    consignee = chosen_consignee(consignee_id)
     if consignee is None:
         raise Invalid(_("Choose the consignee of the extract."), code="consignee")
     refusal = rules.PartiesCertified.refusal(
@@ -292,12 +299,19 @@ def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple
 
 
 def _number(raw: Any, kind: type) -> Any:
+    """A typed count (int) or net weight (Decimal, "1,5" read as 1.5); "NaN", "Infinity" and the like are not
+    numbers (refused, as the API's schema refuses them), never compared."""
     if raw in (None, ""):
         return kind(0)
     try:
-        return kind(str(raw).strip().replace(",", "."))
+        value = kind(str(raw).strip().replace(",", "."))
     except (ValueError, InvalidOperation):
+        value = None
+    if value is None or (isinstance(value, Decimal) and not value.is_finite()):
         raise Invalid(_("%(value)s is not a number.") % {"value": raw}, code="quantities")
+    if isinstance(value, Decimal) and over_decimals(value):  # 0.0004 kg would be kept as 0
+        raise Invalid(_("%(value)s has more than 3 decimals.") % {"value": raw}, code="quantities")
+    return value
 
 
 def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decimal]]) -> None:

@@ -36,7 +36,7 @@ def _quantities(post: Any) -> dict[int, tuple[str, str]]:
     """`packages_<line id>` and `weight_<line id>` fields, the lines left empty skipped."""
     found = {}
     for key in post:
-        if key.startswith("packages_") and key[9:].isdigit():
+        if key.startswith("packages_") and key[9:].isascii() and key[9:].isdigit():  # not "packages_²"
             line = int(key[9:])
             packages, weight = post.get(key, "").strip(), post.get(f"weight_{line}", "").strip()
             if packages or weight:

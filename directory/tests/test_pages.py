@@ -207,3 +207,18 @@ def test_it_says_how_many_control_body_entries_match_when_it_shows_only_the_firs
     assert matching > 3
     assert f"Les 3 premières des {matching} entrées sont affichées" in body
     assert body.count('name="codes"') == 3
+
+
+def test_it_says_only_why_a_name_too_long_is_refused_in_the_control_body_search(demo: dict) -> None:
+    """A name of 101 characters is refused at its field; the page does not also ask for a country or a name,
+    which was given."""
+    person = demo["importer@acme-bio.example"]
+    person.language = "fr"
+    person.save()
+    body = client_for(person).get(reverse("directory:control_body_search"), {"q": "a" * 101}).content.decode()
+    assert "au plus 100 caractères (actuellement 101)" in body
+    assert "Indiquez un pays ou un nom." not in body
+    assert (
+        "Indiquez un pays ou un nom."
+        in client_for(person).get(reverse("directory:control_body_search"), {"q": ""}).content.decode()
+    )
