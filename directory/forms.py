@@ -28,8 +28,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CountryField(forms.ChoiceField):
+    """A country among the ISO codes, read in capitals (`ma` is MA, as the COI list reads it)."""
+
     def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
         super().__init__(required=required, choices=[], **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).upper()
 
     def set_choices(self) -> None:
         self.choices = [("", "---------"), *country_choices()]

@@ -222,3 +222,12 @@ def test_it_says_only_why_a_name_too_long_is_refused_in_the_control_body_search(
         "Indiquez un pays ou un nom."
         in client_for(person).get(reverse("directory:control_body_search"), {"q": ""}).content.decode()
     )
+
+
+def test_it_reads_a_lower_case_country_in_the_control_body_search(demo: dict) -> None:
+    client = client_for(demo["importer@acme-bio.example"])
+    upper = client.get(reverse("directory:control_body_search"), {"country": "MA"}).content.decode()
+    lower = client.get(reverse("directory:control_body_search"), {"country": "ma"})
+    assert lower.status_code == 200
+    assert "MA-BIO-154" in upper and "MA-BIO-154" in lower.content.decode()
+    assert 'class="errorlist' not in lower.content.decode()
