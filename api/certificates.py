@@ -263,11 +263,10 @@ def acting(request: HttpRequest, membership_id: int | None) -> Membership | None
     return None
 
 
-@router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
-def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
-    params = query.dict()
-    # The filters read the query string itself (checked by the schema above), so that a parameter given twice
-    # is refused as on the list page rather than read from its last value.
+def read_filters(request: HttpRequest) -> CertificateFilter:
+    """The list's filters over the COIs the caller may see (the list and its CSV/Excel exports). They read the
+    query string itself (checked by `ListQuery`), so that a parameter given twice is refused as on the list page
+    rather than read from its last value. Raises ValidationError (422, each refused parameter in `errors`)."""
     found = certificate_filter(_person(request), request.GET)
     if found.refusals:  # a filter that cannot be read is refused at its parameter, never ignored
         raise ValidationError(
@@ -276,7 +275,12 @@ def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str
                 for name, messages in found.refusals.items()
             ]
         )
-    page = page_of(found, params["page"])
+    return found
+
+
+@router.get("", response=PageOut, summary="The COIs I may see, filtered, sorted, paged")
+def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    page = page_of(read_filters(request), query.dict()["page"])
     return {
         "count": page.paginator.count,
         "page": page.number,

@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from api.certificates import ERRORS, ListQuery, acting
+from api.certificates import ERRORS, ListQuery, acting, read_filters
 from api.schema import Id
 from certificates.access import Person, get_visible
 from certificates.outputs import exports, sps
@@ -69,9 +69,9 @@ def import_sps(request: HttpRequest, acting_for: Id | None = None) -> Status:
 
 @router.get("/export.csv", response={200: None}, summary="The COI list as CSV (same filters as the list)")
 def export_csv(request: HttpRequest, query: Query[ListQuery]) -> StreamingHttpResponse:
-    return exports.csv_response(Person.of(request.user), query.dict())
+    return exports.csv_response(read_filters(request))
 
 
 @router.get("/export.xlsx", response={200: None}, summary="The COI list as Excel (same filters as the list)")
 def export_xlsx(request: HttpRequest, query: Query[ListQuery]) -> FileResponse:
-    return exports.xlsx_response(Person.of(request.user), query.dict())
+    return exports.xlsx_response(read_filters(request))

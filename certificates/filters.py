@@ -94,13 +94,12 @@ class CertificateFilter(django_filters.FilterSet):
 
     def by_party(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         """The exporter, the importer, the first consignee or the control body (name or code), in part."""
-        p = value
         return qs.filter(
-            Q(exporter__name__icontains=p)
-            | Q(importer__name__icontains=p)
-            | Q(first_consignee__name__icontains=p)
-            | Q(control_body_code__code__icontains=p)
-            | Q(control_body_code__control_body__name__icontains=p)
+            Q(exporter__name__icontains=value)
+            | Q(importer__name__icontains=value)
+            | Q(first_consignee__name__icontains=value)
+            | Q(control_body_code__code__icontains=value)
+            | Q(control_body_code__control_body__name__icontains=value)
         )
 
     def by_product(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
@@ -110,20 +109,20 @@ class CertificateFilter(django_filters.FilterSet):
         return qs.filter(Exists(Commodity.objects.filter(match, certificate=OuterRef("pk"))))
 
     def by_country(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
-        """An ISO country code in boxes 7, 8, 9 or 10."""
-        c = value  # in capitals (`CountryField`)
+        """An ISO country code (in capitals, `CountryField`) in boxes 7, 8, 9 or 10."""
         return qs.filter(
-            Q(export_country=c) | Q(destination_country=c) | Q(release_member_state=c) | Q(origin_countries__contains=c)
+            Q(export_country=value)
+            | Q(destination_country=value)
+            | Q(release_member_state=value)
+            | Q(origin_countries__contains=value)
         )
 
     def sorted_later(self, qs: QuerySet[Certificate], name: str, value: str) -> QuerySet[Certificate]:
         return qs  # the order is given once every filter has run (`filter_queryset`)
 
     def filter_queryset(self, queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
-        if self.refusals:
-            return queryset.none().order_by(
-                "-pk"
-            )  # a filter that cannot be read matches nothing, rather than being ignored
+        if self.refusals:  # a filter that cannot be read matches nothing, rather than being ignored
+            return queryset.none().order_by("-pk")
         return super().filter_queryset(queryset).order_by(SORTS[self.chosen["sort"]], "-pk")
 
     @property

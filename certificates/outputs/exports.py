@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from certificates.access import Person
-from certificates.filters import certificate_filter
+from certificates.filters import CertificateFilter
 from certificates.models import Certificate
 from core.text import printable
 
@@ -56,17 +55,16 @@ def columns() -> list[str]:
     return [capfirst(name) for name in names]
 
 
-def export_queryset(person: Person, params: Any) -> QuerySet[Certificate]:
-    """The COIs of the list with the same filters (`certificates/filters.py`), from a QueryDict or a dict."""
-    return (
-        certificate_filter(person, params)
-        .qs.select_related("exporter", "importer", "first_consignee", "control_body_code")
-        .prefetch_related("commodities__cn_code")
+def export_queryset(found: CertificateFilter) -> QuerySet[Certificate]:
+    """The COIs of the list with the same filters (`certificates/filters.py`, read by `certificate_filter`; the
+    caller refuses them first when `found.refusals`)."""
+    return found.qs.select_related("exporter", "importer", "first_consignee", "control_body_code").prefetch_related(
+        "commodities__cn_code"
     )
 
 
-def rows(person: Person, params: Any) -> Iterator[list[Any]]:
-    for coi in export_queryset(person, params).iterator(chunk_size=CHUNK):
+def rows(found: CertificateFilter) -> Iterator[list[Any]]:
+    for coi in export_queryset(found).iterator(chunk_size=CHUNK):
         yield [
             coi.number or "",
             coi.national_reference,
@@ -125,13 +123,13 @@ class _Echo:
         return value
 
 
-def csv_response(person: Person, params: Any) -> StreamingHttpResponse:
+def csv_response(found: CertificateFilter) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
         yield writer.writerow(columns())
-        for row in rows(person, params):
+        for row in rows(found):
             yield writer.writerow([csv_cell(v) for v in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -139,11 +137,11 @@ def csv_response(person: Person, params: Any) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(person: Person, params: Any) -> FileResponse:
+def xlsx_response(found: CertificateFilter) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Certificates"))
     sheet.append(columns())
-    for row in rows(person, params):
+    for row in rows(found):
         sheet.append([xlsx_cell(sheet, v) for v in row])
     # TemporaryFile has no name on disk once closed; FileResponse closes it after streaming.
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115

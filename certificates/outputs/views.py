@@ -6,15 +6,18 @@ the person may not see is a 404, exactly as if it did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from certificates.access import Person, get_visible
-from certificates.filters import certificate_filter
+from certificates.filters import CertificateFilter, certificate_filter
 from certificates.models import Certificate
 from certificates.outputs import dashboard as dashboards
 from certificates.outputs import exports
@@ -64,26 +67,26 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _refused_filters(request: HttpRequest) -> HttpResponse | None:
-    """A list's filter that cannot be read refuses the export (400, why at each parameter) rather than export
-    every COI as if it had not been given."""
-    refusals = certificate_filter(Person.of(request.user), request.GET).refusals
-    if not refusals:
-        return None
-    lines = [f"{name}: {' '.join(messages)}" for name, messages in refusals.items()]
-    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+def _export(request: HttpRequest, respond: Callable[[CertificateFilter], HttpResponseBase]) -> HttpResponseBase:
+    """The list with its filters as a file; a filter that cannot be read refuses the export (400, why at each
+    parameter) rather than export nothing, or every COI, as if it had not been given."""
+    found = certificate_filter(Person.of(request.user), request.GET)
+    if found.refusals:
+        lines = [f"{name}: {' '.join(messages)}" for name, messages in found.refusals.items()]
+        return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+    return respond(found)
 
 
 @require_GET
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    return _refused_filters(request) or exports.csv_response(Person.of(request.user), request.GET)
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, exports.csv_response)
 
 
 @require_GET
 @login_required
-def export_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
-    return _refused_filters(request) or exports.xlsx_response(Person.of(request.user), request.GET)
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, exports.xlsx_response)
 
 
 @require_GET
