@@ -85,15 +85,18 @@ def test_a_second_signature_on_the_page_says_who_signed_first(client, flow):
     assert coi.signatures.count() == 3
 
 
-@pytest.mark.parametrize("typed", ["²", "1_0", "-1", "99999999999999999999999"])
-def test_it_refuses_an_extract_whose_consignee_is_not_an_id_with_the_reason_not_a_500(client, flow, typed):
+def _draft_extract(client, flow, consignee, packages, weight):
+    """The importer posts the extract form of a COI whose part can be released, for its first lot."""
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     line = base.commodities.first().lines.first()
     client.force_login(flow.w.importer)
-    r = client.post(
-        f"/certificates/{base.pk}/workflow/extract/",
-        {"consignee": typed, f"packages_{line.pk}": "10", f"weight_{line.pk}": "100"},
-    )
+    form = {"consignee": consignee, f"packages_{line.pk}": packages, f"weight_{line.pk}": weight}
+    return base, line, client.post(f"/certificates/{base.pk}/workflow/extract/", form)
+
+
+@pytest.mark.parametrize("typed", ["²", "1_0", "-1", "99999999999999999999999"])
+def test_it_refuses_an_extract_whose_consignee_is_not_an_id_with_the_reason_not_a_500(client, flow, typed):
+    base, _line, r = _draft_extract(client, flow, typed, "10", "100")
     assert r.status_code == 422
     html = r.content.decode()
     assert "Choose the consignee of the extract." in html.replace("&#x27;", "'")
@@ -102,27 +105,17 @@ def test_it_refuses_an_extract_whose_consignee_is_not_an_id_with_the_reason_not_
 
 
 def test_it_keeps_the_chosen_consignee_when_an_extract_is_refused_for_its_quantity(client, flow):
-    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
-    line = base.commodities.first().lines.first()
-    client.force_login(flow.w.importer)
-    r = client.post(
-        f"/certificates/{base.pk}/workflow/extract/",
-        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "999999", f"weight_{line.pk}": "1"},
-    )
+    base, _line, r = _draft_extract(client, flow, str(flow.w.foods.pk), "999999", "1")
     assert r.status_code == 422
     picker = r.content.decode().split('id="wf-consignee"')[1].split("</fieldset>")[0]
     assert f'name="consignee" value="{flow.w.foods.pk}" checked' in picker and flow.w.foods.name in picker
+    assert 'value="999999"' in r.content.decode()  # the quantity typed is kept too
+    assert not base.extracts.exists()
 
 
 @pytest.mark.parametrize("weight", ["NaN", "sNaN", "-Infinity"])
 def test_it_refuses_an_extract_whose_net_weight_is_not_a_number_as_the_api_does(client, flow, weight):
-    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
-    line = base.commodities.first().lines.first()
-    client.force_login(flow.w.importer)
-    r = client.post(
-        f"/certificates/{base.pk}/workflow/extract/",
-        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "1", f"weight_{line.pk}": weight},
-    )
+    base, _line, r = _draft_extract(client, flow, str(flow.w.foods.pk), "1", weight)
     assert r.status_code == 422  # not a 500
     assert f"{weight} is not a number." in r.content.decode().replace("&#x27;", "'")
     assert not base.extracts.exists()
@@ -130,13 +123,7 @@ def test_it_refuses_an_extract_whose_net_weight_is_not_a_number_as_the_api_does(
 
 def test_it_refuses_an_extract_s_net_weight_with_more_decimals_than_kept(client, flow):
     """0.0004 kg would be kept as 0 kg (3 decimals): an extract of a lot with no weight. Refused, page and API."""
-    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
-    line = base.commodities.first().lines.first()
-    client.force_login(flow.w.importer)
-    r = client.post(
-        f"/certificates/{base.pk}/workflow/extract/",
-        {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "1", f"weight_{line.pk}": "0.0004"},
-    )
+    base, line, r = _draft_extract(client, flow, str(flow.w.foods.pk), "1", "0.0004")
     assert r.status_code == 422
     assert "0.0004 has more than 3 decimals." in r.content.decode()
     body = {"consignee": flow.w.foods.pk, "quantities": [{"line": line.pk, "packages": 1, "net_weight": "0.0004"}]}
