@@ -26,7 +26,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", "api.directory.router")
 api.add_router("/", "api.reference.router")
 api.add_router("/certificates", "api.sps.router")
-api.add_router("/certificates", "api.union.router")
+api.add_router("/certificates", "api.release.router")
 api.add_router("/certificates", "api.certificates.router")
 api.add_router("/certificates", "api.workflow.router")
 

@@ -22,7 +22,7 @@ from certificates.boxes import as_data
 from certificates.coi_forms import field_description
 from certificates.filters import CertificateFilter, certificate_filter, page_of
 from certificates.models import Certificate, CommodityLine, Container, Document
-from certificates.workflow import steps
+from certificates.workflow import certification
 from core.errors import DomainError
 from core.text import column as text_column
 from directory.access import valid_memberships
@@ -74,7 +74,7 @@ class BoxesIn(StrictIn):
     """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
     Each field's description names its box on each form (1235/2008: boxes 1-21; 2021/2306: boxes 1-31); a
     field of the other form is refused at its box. Boxes 18, 25, 30 and 31 (and 23's verification) are signed
-    through the workflow's steps."""
+    through the workflow's certification."""
 
     national_reference: str | None = _box("national_reference", Certificate)
     control_body_code: str | None = _box("control_body_code", ControlBodyCode, "code")
@@ -335,7 +335,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
 def submit(request: HttpRequest, coi_id: int) -> Any:
     person = _person(request)
     try:
-        coi = steps.submit(person, coi_id)
+        coi = certification.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return _out(person, coi)

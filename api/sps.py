@@ -10,8 +10,8 @@ from ninja import Query, Router, Schema, Status
 from api.certificates import ERRORS, ListQuery, acting, read_filters
 from api.schema import Id
 from certificates.access import Person, get_visible
+from certificates.inputs.sps_import import import_draft
 from certificates.outputs import exports, sps
-from certificates.outputs.sps_import import import_draft
 
 router = Router(tags=["certificates: exchange and exports"])
 XML_BODY = {"requestBody": {"content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}}}

@@ -21,7 +21,7 @@ from api.schema import Count, Id, StrictIn, column
 from certificates.access import Person, get_visible
 from certificates.models import Certificate, Checks, Depletion, Signature
 from certificates.workflow import after_signature, extracts
-from certificates.workflow import steps as coi_steps
+from certificates.workflow import certification as coi_steps
 from certificates.workflow.offer import relatives, steps_for
 
 router = Router(tags=["certificate workflow"])

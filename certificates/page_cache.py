@@ -32,8 +32,8 @@ from django.utils.translation import get_language
 
 from certificates import rules
 from certificates.coi_forms import FormCode, form_of, get_form
-from certificates.coi_forms import render as render_boxes
 from certificates.models import Certificate, Commodity, Document
+from certificates.outputs import box_rows as render_boxes
 from certificates.queries import detail_queryset
 from certificates.workflow.models import HistoryEntry
 from core.compiled import CompiledQuery

@@ -1,6 +1,6 @@
 """What people do to a COI before its certification: create, fill, save as draft, attach documents, copy.
 Pages and the API call these and nothing else; each takes plain arguments and raises domain errors.
-Submitting for certification is the workflow's first step (`certificates/workflow/steps.py`).
+Submitting for certification is the workflow's first step (`certificates/workflow/certification.py`).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BoxData, Reader, as_data, write
 from certificates.coi_forms import FormCode, default_form, foreign_fields, form_of, get_form
-from certificates.coi_forms import rules as form_rules
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
+from certificates.rules import form_2021_2306 as form_rules
 from certificates.statuses import COIRole
 from certificates.workflow import history
 from certificates.workflow.models import Step

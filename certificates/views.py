@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certificates import edit_page as form_page
 from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
 from certificates.coi_forms import FormCode, default_form, form_of, get_form
-from certificates.coi_forms import page as form_page
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
     FormState,
@@ -29,7 +29,7 @@ from certificates.forms import (
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow import steps
+from certificates.workflow import certification
 from core.errors import DomainError, NotFound
 from directory.access import acting_membership
 from reference.countries import country_choices
@@ -188,7 +188,7 @@ def _after_save(
         return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi, status=422)
     if action == "submit":
         try:
-            coi = steps.submit(person, coi.pk)
+            coi = certification.submit(person, coi.pk)
         except services.BoxErrors as exc:
             messages.error(request, exc.message)
             return _render_form(
@@ -290,7 +290,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     _visible_or_404(person, pk)
     try:
-        coi = steps.submit(person, pk)
+        coi = certification.submit(person, pk)
     except services.BoxErrors as exc:
         messages.error(request, exc.message)
         coi = queries.detail_queryset().get(pk=pk)

@@ -12,7 +12,7 @@ from certificates.boxes import BoxData
 from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.services import create_draft
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 from directory.models import Authority, Membership, Operator, PointOfEntry, RflGrant, Status
 from reference.models import CnCode
 

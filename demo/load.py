@@ -1,14 +1,14 @@
 """The whole demo scenario of the guides, in order: the people, the reference lists, the directory, the COIs
 in Draft and Description completed, then a COI in every later status, all on the guides' form (1235/2008);
-then the second scenario on the form in force (2021/2306, `demo/union.py`). Idempotent."""
+then the second scenario on the form in force (2021/2306, `demo/form_2021_2306.py`). Idempotent."""
 
 from __future__ import annotations
 
 from accounts.models import User
 from demo.certificates import load_certificates_demo
 from demo.directory import load_directory_demo
+from demo.form_2021_2306 import load_union_demo
 from demo.people import DEMO_ACCOUNTS, demo_user
-from demo.union import load_union_demo
 from demo.workflow import load_workflow_demo
 from reference.loader import load_base_if_empty
 

@@ -15,8 +15,8 @@ from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.services import create_draft
 from certificates.statuses import COIStatus
-from certificates.workflow import after_signature, extracts, steps
-from certificates.workflow.steps import submit
+from certificates.workflow import after_signature, certification, extracts
+from certificates.workflow.certification import submit
 from demo.certificates import _full_coi, _membership, _operator
 
 IMPORTER, CB = "importer@acme-bio.example", "agent@ecocert.example"
@@ -29,11 +29,11 @@ def person(email: str) -> Person:
 
 
 def sign_18(coi: Certificate) -> Certificate:
-    return steps.sign_box_18(person(CB), coi.pk, place="Agadir", checks=CHECKS)
+    return certification.sign_box_18(person(CB), coi.pk, place="Agadir", checks=CHECKS)
 
 
 def decide(coi: Certificate, decision: str, reason: str = "", who: str = INAO) -> Certificate:
-    return steps.decide(person(who), coi.pk, decision=decision, place="Le Havre", reason=reason)
+    return certification.decide(person(who), coi.pk, decision=decision, place="Le Havre", reason=reason)
 
 
 def verified(coi: Certificate) -> Certificate:
@@ -41,7 +41,7 @@ def verified(coi: Certificate) -> Certificate:
 
 
 def received(coi: Certificate) -> Certificate:
-    return steps.sign_box_21(person(CONSIGNEE), verified(coi).pk, place="Bordeaux")
+    return certification.sign_box_21(person(CONSIGNEE), verified(coi).pk, place="Bordeaux")
 
 
 def batches(coi: Certificate) -> Certificate:
@@ -52,7 +52,7 @@ def batches(coi: Certificate) -> Certificate:
     first = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (100, "2250")})
     extracts.submit_extract(person(IMPORTER), first.pk)
     decide(first, COIStatus.CONSIGNMENT_VERIFIED)
-    steps.sign_box_21(person(CONSIGNEE), first.pk, place="Bordeaux")
+    certification.sign_box_21(person(CONSIGNEE), first.pk, place="Bordeaux")
     second = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_b: (50, "1100")})
     extracts.submit_extract(person(IMPORTER), second.pk)
     extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot_a: (20, "450")})

@@ -39,7 +39,7 @@ class Procedure(models.TextChoices):
         _("Equivalence of a recognised third country, art. 45(1)(b)(iii) and art. 48 of Regulation (EU) 2018/848"),
     )
     # Box 2 of the 2021/2306 form only: ticked by the issuing body, never derived (no data says which bodies
-    # were recognised under art. 57); see `certificates/coi_forms/rules.py`, ProcedureOfBox2.
+    # were recognised under art. 57); see `certificates/rules/form_2021_2306.py`, ProcedureOfBox2.
     EQUIVALENT_CONTROL_BODY = (
         "equivalent_control_body",
         _("Equivalent control authority or control body, art. 45(1)(b)(iii) and art. 57 of Regulation (EU) 2018/848"),

@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.coi_forms import FormCode, form_of, render
+from certificates.coi_forms import FormCode, form_of
 from certificates.models import Certificate
+from certificates.outputs import box_rows
 from certificates.outputs.seal import seal_configured, seal_pdf
-from certificates.outputs.signatures import box18_signed, checks_of, signatures_of
+from certificates.outputs.signed_boxes import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import verification_url
 from certificates.queries import detail_queryset
 from reference.countries import country_name
@@ -77,7 +78,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "printed_at": timezone.localtime(),
         "form": form_of(coi),
         "form_title": form_of(coi).title_for(coi),
-        "rows": render.rows(coi) if coi.form == FormCode.R2021_2306 else [],
+        "rows": box_rows.rows(coi) if coi.form == FormCode.R2021_2306 else [],
     }
 
 

@@ -26,7 +26,7 @@ from certificates import page_cache
 from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
-from certificates.outputs.signatures import box18_signed
+from certificates.outputs.signed_boxes import box18_signed
 from certificates.workflow.models import HistoryEntry
 
 LANGUAGES = ("fr", "en")

@@ -45,7 +45,7 @@ from lxml import etree
 from certificates.boxes import as_data
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.models import Certificate
-from certificates.outputs.signatures import signatures_of
+from certificates.outputs.signed_boxes import signatures_of
 from certificates.queries import detail_queryset
 from core.text import printable
 from directory.models import IdentifierType, Operator

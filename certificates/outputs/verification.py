@@ -20,7 +20,7 @@ from django.utils.http import base36_to_int, int_to_base36
 
 from certificates.coi_forms import form_of
 from certificates.models import Certificate
-from certificates.outputs.signatures import signatures_of
+from certificates.outputs.signed_boxes import signatures_of
 from reference.lists import to_kg
 
 SALT = "opencoi.certificates.outputs.verification"

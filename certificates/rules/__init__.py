@@ -3,7 +3,7 @@ and import: the boxes' rules (`boxes.py`), the parties' (`parties.py`), the acco
 (`documents.py`), what submission runs (`submission.py`) and what each step after submission runs again on
 its own day (`steps.py`). `problems.py` carries refusals at their boxes."""
 
-from certificates.rules.boxes import (
+from certificates.rules.contents import (
     AuthorityOfMemberState,
     ConsigneeOrBatches,
     ContainerNumbersValid,
@@ -20,9 +20,7 @@ from certificates.rules.boxes import (
     product_categories,
 )
 from certificates.rules.documents import DocumentFieldsGiven, DocumentsKept, sniff, upload_refusal
-from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
-from certificates.rules.problems import BoxErrors, Problems, add, merge, require
-from certificates.rules.steps import (
+from certificates.rules.legal_value import (
     ChangeKeepsRules,
     ChecksAcceptable,
     DepartureAfterSubmission,
@@ -38,6 +36,8 @@ from certificates.rules.steps import (
     edit_refusal,
     warnings,
 )
+from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
+from certificates.rules.problems import BoxErrors, Problems, add, merge, require
 from certificates.rules.submission import DRAFT_RULES, SUBMISSION_RULES, draft_problems, submission_problems
 
 __all__ = [

@@ -8,7 +8,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CommodityLine
-from certificates.rules.boxes import coi_categories, coi_date
+from certificates.rules.contents import coi_categories, coi_date
 from certificates.rules.problems import Problems, add
 from directory.models import ActivityKind, Operator, OperatorActivity, Status
 

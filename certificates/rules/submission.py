@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from certificates.models import Certificate
-from certificates.rules.boxes import (
+from certificates.rules.contents import (
     AuthorityOfMemberState,
     ConsigneeOrBatches,
     ContainerNumbersValid,

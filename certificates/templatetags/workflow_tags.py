@@ -8,8 +8,8 @@ from django import template
 
 from certificates.access import Person
 from certificates.coi_forms.choices import Satisfactory
-from certificates.coi_forms.rules import DecisionOfTheForm
 from certificates.page_cache import shared_parts
+from certificates.rules.form_2021_2306 import DecisionOfTheForm
 from certificates.statuses import COIStatus
 from certificates.workflow.extracts import chosen_consignee, released_in_parts
 from certificates.workflow.models import CheckResult

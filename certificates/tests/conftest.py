@@ -11,7 +11,7 @@ from certificates.access import Person
 from certificates.boxes import BoxData
 from certificates.models import Certificate
 from certificates.services import create_draft
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 from directory.models import ActivityKind, Authority, Membership
 from reference.models import CnCode
 from reference.tests.fixtures import cn_codes  # noqa: F401 - the whole shipped CN, for search tests

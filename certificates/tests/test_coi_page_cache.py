@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from certificates import page_cache
 from certificates.services import add_document, remove_document, update_boxes
-from certificates.workflow.steps import record_checks
+from certificates.workflow.certification import record_checks
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from certificates.statuses import COIStatus
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 from core.models import Notice
 from directory.models import Membership, OperatorActivity, RflGrant, Status
 

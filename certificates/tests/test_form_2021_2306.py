@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from certificates import services
 from certificates.coi_forms import FormCode, get_form
-from certificates.coi_forms import union_steps as steps
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts
-from certificates.workflow import steps as workflow_steps
+from certificates.workflow import certification as workflow_steps
+from certificates.workflow import release as steps
 from certificates.workflow.models import Signature
 from core.errors import Conflict, DomainError, Invalid
 

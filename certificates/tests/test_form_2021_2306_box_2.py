@@ -14,8 +14,9 @@ from pypdf import PdfReader
 
 from accounts.models import ApiToken
 from certificates.coi_forms import FormCode
+from certificates.inputs import sps_import
 from certificates.models import Certificate
-from certificates.outputs import sps, sps_import
+from certificates.outputs import sps
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 

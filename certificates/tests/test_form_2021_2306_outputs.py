@@ -14,7 +14,8 @@ from django.utils import translation
 
 from accounts.models import ApiToken
 from certificates.coi_forms import FORMS, FormCode
-from certificates.outputs import sps, sps_import
+from certificates.inputs import sps_import
+from certificates.outputs import sps
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 

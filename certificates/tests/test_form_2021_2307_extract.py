@@ -15,13 +15,13 @@ from django.utils import translation
 from django.utils.html import escape
 
 from certificates.coi_forms import FORMS, FormCode
-from certificates.coi_forms import union_steps as steps
 from certificates.coi_forms.choices import OrganicStatus
 from certificates.models import CommodityLine
 from certificates.outputs.pdf import render_pdf
 from certificates.outputs.seal import check_seal, generate_self_signed
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts
+from certificates.workflow import release as steps
 
 from .workflow_world import code, make_flow
 

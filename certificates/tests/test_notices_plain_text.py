@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 from accounts.signup import send_password_link
 from accounts.tests.factories import UserFactory
 from certificates.statuses import COIRole
-from certificates.workflow.notify import ALL_PARTIES, tell
+from certificates.workflow.step_notices import ALL_PARTIES, tell
 from core.models import Notice, NoticeKind
 from core.notify import notify_message as notify_membership
 from directory.services import WAITING_BODY, WAITING_SUBJECT

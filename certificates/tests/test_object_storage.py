@@ -23,7 +23,7 @@ from certificates.models import Document
 from certificates.outputs import pdf_store
 from certificates.outputs.pdf_store import stored_pdf
 from certificates.services import create_draft
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DOCUMENT_FIELDS = {

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from certificates.outputs import pdf_store
 from certificates.outputs.pdf_store import prerender, stored_pdf
 from certificates.services import create_draft
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from lxml import etree
 
+from certificates.inputs.sps_import import MAX_ITEMS
 from certificates.models import Certificate
 from certificates.outputs import sps
-from certificates.outputs.sps_import import MAX_ITEMS
 
 API = "/api/v1/certificates/import"
 

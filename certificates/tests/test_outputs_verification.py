@@ -68,7 +68,7 @@ def test_a_wrong_or_stale_token_is_a_404(world: Any, client: Any) -> None:
     assert client.get(f"/v/{token[:-1]}{'a' if token[-1] != 'a' else 'b'}").status_code == 404
     assert client.get("/v/zz-notatoken").status_code == 404
     assert certificate_for_token(stale) is not None
-    from certificates.workflow.steps import submit
+    from certificates.workflow.certification import submit
 
     submit(world.person(world.importer), draft.pk)
     assert certificate_for_token(stale) is None  # a printed draft stops verifying once the COI has its number
@@ -143,15 +143,14 @@ def test_it_leads_from_a_2021_2306_pdf_to_its_form_and_status(world: Any, client
 
 
 def test_it_leads_from_an_extract_s_pdf_to_the_extract_its_form_and_status(world: Any, client: Any) -> None:
-    from certificates.coi_forms import union_steps
     from certificates.outputs.pdf import render_pdf
-    from certificates.workflow import extracts
+    from certificates.workflow import extracts, release
 
     flow = _flow(world)
     base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
     extract = extracts.submit_extract(flow.person(world.importer), flow.extract(base, packages=10, weight="200").pk)
     agent = flow.person(world.inao_agent)
-    extract = union_steps.decide_box_30(agent, extract.pk, decision="released_non_organic", place="Le Havre")
+    extract = release.decide_box_30(agent, extract.pk, decision="released_non_organic", place="Le Havre")
     (link,) = _links_of_every_page(render_pdf(extract.pk, "en").content)
     page = client.get(link.removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert extract.number in page and base.number in page

@@ -8,7 +8,7 @@ import pytest
 
 from certificates import rules
 from certificates.services import BoxErrors, update_boxes
-from certificates.workflow.steps import submit
+from certificates.workflow.certification import submit
 from directory.models import ActivityKind, Status
 
 from .conftest import CREATORS

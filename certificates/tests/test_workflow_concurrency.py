@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import translation
 
 from certificates.statuses import COIStatus
-from certificates.workflow import extracts, steps
+from certificates.workflow import certification as steps
+from certificates.workflow import extracts
 from certificates.workflow.models import Signature, Step
 from core.errors import Conflict
 

@@ -23,15 +23,17 @@ from django.db import transaction
 from django.test import Client
 
 from accounts.models import ApiToken
+from certificates import edit_page as form_page
 from certificates import queries, services
 from certificates.access import Person
 from certificates.boxes import as_data
-from certificates.coi_forms import FormCode, form_of, get_form, union_steps
-from certificates.coi_forms import page as form_page
+from certificates.coi_forms import FormCode, form_of, get_form
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes, table
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow import after_signature, extracts
+from certificates.workflow import certification as steps
+from certificates.workflow import release as union_steps
 from core.errors import DomainError
 from directory.models import ActivityKind
 

@@ -14,7 +14,8 @@ from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate
 from certificates.services import BoxErrors, update_boxes
 from certificates.statuses import COIStatus
-from certificates.workflow import after_signature, steps
+from certificates.workflow import after_signature
+from certificates.workflow import certification as steps
 from certificates.workflow import extracts as extract_steps
 from certificates.workflow.models import HistoryEntry, Signature, Step
 from core.errors import Conflict, DomainError, Invalid
@@ -234,7 +235,7 @@ def test_an_extract_is_submitted_endorsed_and_signed_by_its_consignee(flow):
     extract = flow.extract(base)
     importer = flow.person(flow.w.importer)
     with pytest.raises(DomainError):  # the drafting's submission is not an extract's
-        from certificates.workflow.steps import submit
+        from certificates.workflow.certification import submit
 
         submit(importer, extract.pk)
     with pytest.raises(DomainError, match="box 13"):

@@ -12,10 +12,10 @@ from django.utils import timezone
 from accounts.tests.helpers import totp_code
 from accounts.two_factor import activate_totp
 from certificates import services
-from certificates.coi_forms import union_steps
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow import after_signature, extracts, release
+from certificates.workflow import certification as steps
 from directory.models import Authority
 
 from .conftest import World
@@ -107,12 +107,12 @@ class Flow:
     def union_part(self, coi: Certificate, status: str) -> Certificate:
         """A 2021/2306 COI, issued, taken through boxes 25, 30 and 31 to `status`."""
         agent = self.person(self.w.inao_agent)
-        union_steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+        release.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
         decision = status if status in COIStatus.box30_decisions() else COIStatus.RELEASED_ORGANIC
         decision = COIStatus.BASIS_FOR_EXTRACT if status == COIStatus.DEPLETED else decision
         reason = "Batches for two consignees" if decision == COIStatus.BASIS_FOR_EXTRACT else ""
         reason = "Residues above the limit" if decision == COIStatus.CANNOT_BE_RELEASED else reason
-        coi = union_steps.decide_box_30(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
+        coi = release.decide_box_30(agent, coi.pk, decision=decision, place="Le Havre", reason=reason)
         if status == decision:
             return coi
         if status == COIStatus.DEPLETED:
@@ -120,7 +120,7 @@ class Flow:
         if status == COIStatus.OFIS_IRREGULARITY:
             return after_signature.flag_irregularity(agent, coi.pk, description="Residues found")
         assert status == COIStatus.FIRST_CONSIGNEE_SIGNED
-        return union_steps.sign_box_31(self.person(self.w.consignee), coi.pk, in_accordance=True, place="Lyon")
+        return release.sign_box_31(self.person(self.w.consignee), coi.pk, in_accordance=True, place="Lyon")
 
     def sign_18(self, coi: Certificate) -> Certificate:
         return steps.sign_box_18(self.person(self.w.control_body), coi.pk, place="Agadir", checks=CHECKS)

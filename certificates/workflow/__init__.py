@@ -34,7 +34,7 @@ Where the table is silent, this is how it is read (and why):
   go through `services.update_boxes`, which asks the table and writes a "Boxes changed" history entry.
 - What remains of a lot counts every extract but deleted ones: a draft extract reserves its quantities.
 - The rules that give the COI its legal value are checked again at every step that gives it effect, on
-  that day (issue 11; `certificates/rules/steps.py`): box 18 runs every submission rule (box 1 certifies
+  that day (issue 11; `certificates/rules/legal_value.py`): box 18 runs every submission rule (box 1 certifies
   the exporter, every party and producer certified that day), refuses a "Not acceptable" check and, after
   box 17's date of departure, wants the reason; box 20 (or an extract's endorsement) and box 21 check the
   importer and the first consignee; a box edit is refused when it breaks a rule or empties a mandatory box.

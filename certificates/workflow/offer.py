@@ -27,7 +27,7 @@ STEPS: dict[str, Action] = {
     "submit-extract": Action.SUBMIT_EXTRACT,
     "split": Action.SPLIT,
     "deplete": Action.DEPLETE,
-    # Reg. (EU) 2021/2306 (certificates/coi_forms/union_steps.py)
+    # Reg. (EU) 2021/2306 (certificates/workflow/release.py)
     "verify-23": Action.VERIFY_23,
     "sign-25": Action.SIGN_25,
     "decide-30": Action.SIGN_30,

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 
 from certificates import views
 from certificates.access import Person, get_visible
-from certificates.coi_forms import union_steps
 from certificates.models import Certificate
-from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow import after_signature, certification, extracts, release
 from core.errors import DomainError, NotFound
 
 # What a step's view does with the person, the COI's id and the posted form.
@@ -82,13 +81,13 @@ def step_view(message: str, *, show_result: bool = False) -> Callable[[StepActio
 
 @step_view(gettext_noop("Checks recorded."))
 def record_checks(person: Person, pk: int, post: Any) -> Any:
-    return steps.record_checks(person, pk, **_checks(post))
+    return certification.record_checks(person, pk, **_checks(post))
 
 
 @step_view(gettext_noop("Box 18 signed."))
 def sign_18(person: Person, pk: int, post: Any) -> Any:
     checks = _checks(post) if post.get("documentary") else None
-    return steps.sign_box_18(
+    return certification.sign_box_18(
         person,
         pk,
         place=post.get("place", ""),
@@ -100,7 +99,7 @@ def sign_18(person: Person, pk: int, post: Any) -> Any:
 
 @step_view(gettext_noop("Box 20 signed."))
 def decide(person: Person, pk: int, post: Any) -> Any:
-    return steps.decide(
+    return certification.decide(
         person,
         pk,
         decision=post.get("decision", ""),
@@ -113,7 +112,7 @@ def decide(person: Person, pk: int, post: Any) -> Any:
 @step_view(gettext_noop("Box 21 signed."))
 def sign_21(person: Person, pk: int, post: Any) -> Any:
     """Box 21: in order unless `in_order` is posted as "no", then with its `remark`."""
-    return steps.sign_box_21(
+    return certification.sign_box_21(
         person,
         pk,
         place=post.get("place", ""),
@@ -159,17 +158,17 @@ def deplete(person: Person, pk: int, post: Any) -> Any:
     return extracts.deplete(person, pk, note=post.get("note", ""))
 
 
-# The steps of the 2021/2306 form (certificates/coi_forms/union_steps.py) ---------------------------------
+# The steps of the 2021/2306 form (certificates/workflow/release.py) ---------------------------------
 
 
 @step_view(gettext_noop("Box 23 signed: consignment verified before the special customs procedure."))
 def verify_23(person: Person, pk: int, post: Any) -> Any:
-    return union_steps.verify_box_23(person, pk, place=post.get("place", ""), code=_code(post))
+    return release.verify_box_23(person, pk, place=post.get("place", ""), code=_code(post))
 
 
 @step_view(gettext_noop("Box 25 signed."))
 def sign_25(person: Person, pk: int, post: Any) -> Any:
-    return union_steps.sign_box_25(
+    return release.sign_box_25(
         person, pk, documentary=post.get("documentary", ""), selected=post.get("selected", ""),
         place=post.get("place", ""), code=_code(post),
     )  # fmt: skip
@@ -177,7 +176,7 @@ def sign_25(person: Person, pk: int, post: Any) -> Any:
 
 @step_view(gettext_noop("Box 30 signed."))
 def decide_30(person: Person, pk: int, post: Any) -> Any:
-    return union_steps.decide_box_30(
+    return release.decide_box_30(
         person, pk, decision=post.get("decision", ""), reason=post.get("reason", ""), place=post.get("place", ""),
         code=_code(post),
     )  # fmt: skip
@@ -185,7 +184,7 @@ def decide_30(person: Person, pk: int, post: Any) -> Any:
 
 @step_view(gettext_noop("Box 31 signed."))
 def sign_31(person: Person, pk: int, post: Any) -> Any:
-    return union_steps.sign_box_31(
+    return release.sign_box_31(
         person, pk, in_accordance=post.get("in_accordance", ""), remark=post.get("remark", ""),
         place=post.get("place", ""), code=_code(post),
     )  # fmt: skip

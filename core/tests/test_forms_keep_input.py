@@ -16,10 +16,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from certificates.coi_forms import union_steps
 from certificates.statuses import COIStatus
 from certificates.tests.factories import AuthorityFactory, member_of
 from certificates.tests.test_pages import form_post
+from certificates.workflow import release
 from core.tests.security_world import PDF, Scene, build_scene
 from core.tests.urlmap import pages
 from directory.models import Authority, ControlBodyCode
@@ -127,7 +127,7 @@ def _union(s: Scene, status: str, box_25: bool = False) -> Any:
             s.w.form = form
         if box_25:
             agent = s.w.person(s.w.inao_agent)
-            union_steps.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+            release.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
         made[(status, box_25)] = coi
     return made[(status, box_25)]
 

@@ -29,7 +29,8 @@ from certificates.statuses import COIStatus
 from certificates.tests.conftest import World
 from certificates.tests.conftest import world as _world_fixture
 from certificates.tests.workflow_world import Flow, make_flow
-from certificates.workflow import after_signature, extracts, steps
+from certificates.workflow import after_signature, extracts
+from certificates.workflow import certification as steps
 from certificates.workflow.history import BOX_OF_FIELD, snapshot
 from certificates.workflow.models import ExtractQuantity, HistoryEntry
 from core.errors import DomainError

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from certificates.models import Certificate
+from demo.form_2021_2306 import SCENARIOS
 from demo.load import load_demo
-from demo.union import SCENARIOS
 
 
 @pytest.mark.django_db
@@ -15,7 +15,7 @@ def test_it_loads_the_demo_certificates_once():
     load_demo()
     statuses = sorted(
         Certificate.objects.exclude(national_reference__startswith="WF-")
-        .exclude(national_reference__in=SCENARIOS)  # the 2021/2306 scenario (demo/union.py)
+        .exclude(national_reference__in=SCENARIOS)  # the 2021/2306 scenario (demo/form_2021_2306.py)
         .exclude(base__national_reference__in=SCENARIOS)  # and its extracts
         .values_list("status", flat=True)
     )

@@ -3,7 +3,7 @@
 Each rule's `check(coi)` returns the problems it finds as `{box: [message, ...]}` so pages and the API
 show each message at its box, in the reader's language. A draft is saved whatever these say (once it
 has an exporter); `submission_problems` runs them all before "Submit for certification", and the steps
-after it run them again on their own day (`certificates/rules/steps.py`).
+after it run them again on their own day (`certificates/rules/legal_value.py`).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class ProcedureDerived:
     @staticmethod
     def derive(coi: Certificate, typed_allowed: bool = True) -> str:
         """The procedure from box 1 and the products' categories; on the 2021/2306 form, an art. 57 procedure
-        ticked by the issuing body is kept (`typed_allowed`; see coi_forms.rules.ProcedureOfBox2)."""
+        ticked by the issuing body is kept (`typed_allowed`; see rules.form_2021_2306.ProcedureOfBox2)."""
         if typed_allowed and coi.form == "2021/2306" and coi.procedure == Procedure.EQUIVALENT_CONTROL_BODY:
             return coi.procedure
         if coi.control_body_code is None or not coi.pk:

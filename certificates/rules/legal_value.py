@@ -81,7 +81,7 @@ class TransportCompletedLater:
     """Box 17 may be completed later, before arrival (guide 000, 3.1, box 17): while a field of box 17 is empty,
     the issuing control body, the importer and the RFL may fill it until box 20 is signed; a field once filled
     then follows the table (issue 11, rule 6). The guides' form only: on the 2021/2306 form, box 17 is completed
-    by the issuing body within 10 days of issue (`coi_forms.rules.CompletionWithinTenDays`)."""
+    by the issuing body within 10 days of issue (`rules.form_2021_2306.CompletionWithinTenDays`)."""
 
     box = "17"
     FIELDS = ("transport_mode", "transport_identification", "transport_document", "departure_date")

@@ -1,8 +1,8 @@
 """The steps of the Union part of the 2021/2306 COI (boxes 23, 25, 30, 31) and of the 2021/2307 extract
 (its box 12 is signed as box 30, its box 13 as box 31).
 
-Same shape as `certificates/workflow/steps.py`: one transaction, the COI's row locked, the COI's table asked for
-the person's role (`acting_role`: 403 / 409 with the reason), the rules of `coi_forms/rules.py` (422 at their
+Same shape as `certificates/workflow/certification.py`: one transaction, the COI's row locked, the COI's table asked for
+the person's role (`acting_role`: 403 / 409 with the reason), the rules of `rules/form_2021_2306.py` (422 at their
 box), a signature when the box is signed, the status changed in `workflow.status.change_status` (the one place),
 a history entry, the parties told. Boxes 19-22, 24, 26-29 are filled by `services.update_boxes`.
 """
@@ -16,17 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from certificates.access import Person
-from certificates.coi_forms import rules
 from certificates.coi_forms.choices import Satisfactory
 from certificates.matrix import Action
 from certificates.models import Certificate
+from certificates.rules import form_2021_2306 as rules
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
 from certificates.workflow.models import Signature, Step
-from certificates.workflow.notify import ALL_PARTIES, tell
 from certificates.workflow.signatures import sign
 from certificates.workflow.status import change_status
+from certificates.workflow.step_notices import ALL_PARTIES, tell
 from core.errors import Invalid
 
 DECLARATION_23 = gettext_noop("Verification of the consignment prior to the special customs procedure(s).")

@@ -2,7 +2,7 @@
 31; an extract of 2021/2307 signs its boxes 12 and 13 through `decide-30` and `sign-31`), and the two forms'
 box tables.
 
-Each step calls one function of `certificates/coi_forms/union_steps.py`: 404 where the caller may not see the
+Each step calls one function of `certificates/workflow/release.py`: 404 where the caller may not see the
 COI, 403 with the reason when their role may not take the step, 409 when the COI's status no longer allows
 it, 422 with the message at its box when a rule refuses. Signatures need two-factor authentication and a
 current TOTP `code`. Boxes 19-22, 24 and 26-29 are changed with `PATCH /certificates/{id}`.
@@ -18,9 +18,10 @@ from ninja import Field, Router, Schema, Status
 
 from api.schema import StrictIn, column
 from api.workflow import ERRORS, TOTP_TYPED, StepOut, _out, _person
-from certificates.coi_forms import FORMS, FormCode, union_steps
+from certificates.coi_forms import FORMS, FormCode
 from certificates.models import Signature
 from certificates.services import BoxErrors
+from certificates.workflow import release
 
 router = Router(tags=["certificate workflow (2021/2306)"])
 
@@ -96,14 +97,14 @@ def _refused(exc: BoxErrors) -> Status:
 @router.post("/{id:coi_id}/verify-23", response={200: StepOut, **ERRORS}, summary="Box 23: verify (2021/2306)")
 def verify_23(request: HttpRequest, coi_id: int, payload: Verify23In) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, union_steps.verify_box_23(person, coi_id, **payload.dict()))
+    return _out(person, release.verify_box_23(person, coi_id, **payload.dict()))
 
 
 @router.post("/{id:coi_id}/sign-25", response={200: StepOut, **ERRORS}, summary="Box 25: documentary check")
 def sign_25(request: HttpRequest, coi_id: int, payload: Sign25In) -> Any:
     person = _person(request)
     try:
-        return _out(person, union_steps.sign_box_25(person, coi_id, **payload.dict()))
+        return _out(person, release.sign_box_25(person, coi_id, **payload.dict()))
     except BoxErrors as exc:
         return _refused(exc)
 
@@ -111,13 +112,13 @@ def sign_25(request: HttpRequest, coi_id: int, payload: Sign25In) -> Any:
 @router.post("/{id:coi_id}/decide-30", response={200: StepOut, **ERRORS}, summary="Box 30: the decision")
 def decide_30(request: HttpRequest, coi_id: int, payload: Decide30In) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, union_steps.decide_box_30(person, coi_id, **payload.dict()))
+    return _out(person, release.decide_box_30(person, coi_id, **payload.dict()))
 
 
 @router.post("/{id:coi_id}/sign-31", response={200: StepOut, **ERRORS}, summary="Box 31: first consignee")
 def sign_31(request: HttpRequest, coi_id: int, payload: Sign31In) -> dict[str, Any]:
     person = _person(request)
-    return _out(person, union_steps.sign_box_31(person, coi_id, **payload.dict()))
+    return _out(person, release.sign_box_31(person, coi_id, **payload.dict()))
 
 
 def _titles(promise: Any) -> tuple[str, str]:

@@ -277,7 +277,7 @@ class ProcedureOfBox2:
                     "on 31 December 2024: tick the procedure under which the issuing body is recognised now."
                 )
             return None
-        from certificates.rules.boxes import ProcedureDerived
+        from certificates.rules.contents import ProcedureDerived
 
         derived = ProcedureDerived.derive(coi, typed_allowed=False)
         if derived and typed != derived:

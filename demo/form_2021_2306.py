@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from certificates.coi_forms import FormCode
-from certificates.coi_forms import union_steps as union
 from certificates.models import Certificate
 from certificates.services import create_draft, update_boxes
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts
-from certificates.workflow.steps import submit
+from certificates.workflow import release as union
+from certificates.workflow.certification import submit
 from demo.certificates import _full_coi, _membership, _operator
 from demo.workflow import BORDER, CONSIGNEE, IMPORTER, person, sign_18
 
