@@ -331,4 +331,4 @@ class NumberSequence(models.Model):
         return f"{self.country} {self.year}: {self.last}"
 
 
-from certificates.workflow.models import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001
+from certificates.workflow_records import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001

@@ -35,7 +35,7 @@ from certificates.coi_forms import FormCode, form_of, get_form
 from certificates.models import Certificate, Commodity, Document
 from certificates.outputs import box_rows as render_boxes
 from certificates.queries import detail_queryset
-from certificates.workflow.models import HistoryEntry
+from certificates.workflow_records import HistoryEntry
 from core.compiled import CompiledQuery
 
 # The templates rendered into the cache: their text is part of the key, so a new release never shows parts

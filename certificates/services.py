@@ -24,7 +24,7 @@ from certificates.queries import detail_queryset
 from certificates.rules import form_2021_2306 as form_rules
 from certificates.statuses import COIRole
 from certificates.workflow import history
-from certificates.workflow.models import Step
+from certificates.workflow_records import Step
 from core.compiled import CompiledQuery
 from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.text import column as text_column

@@ -43,7 +43,7 @@ class Box:
     signed: bool = False
     read_only: bool = False  # shown, never typed (derived from other boxes)
     part: str = ""  # "issuing" (issued in the third country) or "union" (completed in the Union)
-    # A signed box: the workflow's signature it prints (`workflow.models.Signature.Box`), when not its number
+    # A signed box: the workflow's signature it prints (`workflow_records.Signature.Box`), when not its number
     # (an extract's box 12 is signed as box 30, its box 13 as box 31).
     signature: str = ""
     # A box of lines (13 of the COI, 11 of the extract): the columns printed, in `render.COLUMNS` names.

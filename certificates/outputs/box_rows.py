@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signed_boxes import signatures_of
-from certificates.workflow.models import ExtractQuantity
+from certificates.workflow_records import ExtractQuantity
 from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode

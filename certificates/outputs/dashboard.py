@@ -38,7 +38,7 @@ from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate, CommodityLine
 from certificates.outputs import charts
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 from directory.models import Membership, MembershipKind, RflGrant
 from reference.countries import country_name
 from reference.lists import WeightUnit

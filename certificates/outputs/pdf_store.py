@@ -27,7 +27,7 @@ from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
 from certificates.outputs.signed_boxes import box18_signed
-from certificates.workflow.models import HistoryEntry
+from certificates.workflow_records import HistoryEntry
 
 LANGUAGES = ("fr", "en")
 

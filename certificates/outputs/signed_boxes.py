@@ -1,4 +1,4 @@
-"""Boxes 18 to 21 as the outputs print them, read from the workflow's records (certificates/workflow/models.py).
+"""Boxes 18 to 21 as the outputs print them, read from the workflow's records (certificates/workflow_records.py).
 
 The outputs never write signatures: they read them. Box 18's signature decides whether the PDF is sealed; a
 COI whose status could only be reached after box 18 (e.g. loaded by an older import) counts as signed too.
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow.models import Checks
-from certificates.workflow.models import Signature as SignatureRecord
+from certificates.workflow_records import Checks
+from certificates.workflow_records import Signature as SignatureRecord
 
 # Statuses reached only after the issuing body signed box 18 (guide 000, 3.2).
 AFTER_BOX_18 = frozenset(COIStatus.values) - {COIStatus.DRAFT, COIStatus.DESCRIPTION_COMPLETED}

@@ -22,7 +22,7 @@ from certificates.rules.parties import PartiesCertified
 from certificates.rules.problems import Problems, add, merge
 from certificates.rules.submission import submission_problems
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow.models import CheckResult
+from certificates.workflow_records import CheckResult
 
 EMPTY: tuple[Any, ...] = (None, "", [])
 

@@ -12,8 +12,8 @@ from certificates.page_cache import shared_parts
 from certificates.rules.form_2021_2306 import DecisionOfTheForm
 from certificates.statuses import COIStatus
 from certificates.workflow.extracts import chosen_consignee, released_in_parts
-from certificates.workflow.models import CheckResult
 from certificates.workflow.offer import Relatives, relatives, steps_for
+from certificates.workflow_records import CheckResult
 from directory.models import Operator
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit

@@ -17,7 +17,7 @@ from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import certification as workflow_steps
 from certificates.workflow import release as steps
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 from core.errors import Conflict, DomainError, Invalid
 
 from .workflow_world import make_flow

@@ -12,7 +12,7 @@ from accounts.models import ApiToken, User
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 from core.models import Notice
 from directory.models import ActivityKind
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.outputs.dashboard import build, release_spread
 from certificates.statuses import COIStatus
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 
 
 def released(world: Any, days: float) -> Certificate:

@@ -15,7 +15,7 @@ from certificates.outputs.pdf import render_pdf
 from certificates.outputs.seal import check_seal, generate_self_signed
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 
 
 @pytest.fixture

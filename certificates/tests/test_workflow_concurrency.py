@@ -14,7 +14,7 @@ from django.utils import translation
 from certificates.statuses import COIStatus
 from certificates.workflow import certification as steps
 from certificates.workflow import extracts
-from certificates.workflow.models import Signature, Step
+from certificates.workflow_records import Signature, Step
 from core.errors import Conflict
 
 from .factories import member_of

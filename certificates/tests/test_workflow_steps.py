@@ -17,7 +17,7 @@ from certificates.statuses import COIStatus
 from certificates.workflow import after_signature
 from certificates.workflow import certification as steps
 from certificates.workflow import extracts as extract_steps
-from certificates.workflow.models import HistoryEntry, Signature, Step
+from certificates.workflow_records import HistoryEntry, Signature, Step
 from core.errors import Conflict, DomainError, Invalid
 from core.models import Notice, NoticeKind
 from directory.models import ActivityKind

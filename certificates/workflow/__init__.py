@@ -6,12 +6,13 @@ with the reason when the role may never do it, 409 when the status no longer all
 signed first), applies the change, writes a history entry and queues the notifications. No page and no
 API endpoint assigns a status: they call these functions, and only `status.change_status` assigns one.
 
-Modules: `steps` (submission for certification, the checks, boxes 18, 20 and 21), `after_signature`
-(replacement, OFIS irregularity, deletion), `extracts` (extracts, split, depletion), `guards` (who may act
-now, the COI locked, two-factor), `status` (the one function that assigns a status), `signatures` (box
-signatures and their declarations), `numbering` (box 3), `history` (the history writer), `notify` (who hears
-of a step), `offer` (what the pages and the API offer a person), `views` (the pages' step views), `models`
-(what the workflow keeps beside the boxes).
+Modules: `certification` (submission for certification, the checks, boxes 18, 20 and 21), `release` (the Union
+part of 2021/2306: boxes 23, 25, 30 and 31), `after_signature` (replacement, OFIS irregularity, deletion),
+`extracts` (extracts, split, depletion), `guards` (who may act now, the COI locked, two-factor), `status` (the
+one function that assigns a status), `signatures` (box signatures and their declarations), `numbering` (box 3),
+`history` (the history writer), `step_notices` (who hears of a step), `offer` (what the pages and the API offer
+a person). The pages' step views are `certificates/step_views.py` (a view stands above the workflow) and what
+the workflow keeps beside the boxes is `certificates/workflow_records.py` (models stand below it).
 
 Where the table is silent, this is how it is read (and why):
 - Extracts have rows of their own (`coi-extract-matrix.csv`): drafted by the importer or the RFL of the

@@ -15,10 +15,10 @@ from certificates.models import Certificate, Commodity, CommodityLine, Container
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked
 from certificates.workflow.history import record
-from certificates.workflow.models import Irregularity, Step
 from certificates.workflow.numbering import next_number
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
+from certificates.workflow_records import Irregularity, Step
 from core.errors import Conflict, Invalid
 from core.notify import NoticeKind
 

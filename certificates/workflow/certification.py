@@ -19,7 +19,6 @@ from certificates.services import form_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
-from certificates.workflow.models import CheckResult, Checks, Signature, Step
 from certificates.workflow.numbering import next_number
 from certificates.workflow.signatures import (
     DECLARATION_18,
@@ -30,6 +29,7 @@ from certificates.workflow.signatures import (
 )
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
+from certificates.workflow_records import CheckResult, Checks, Signature, Step
 from core.errors import Conflict, DomainError, Invalid
 
 # Submission for certification ---------------------------------------------------------------------------

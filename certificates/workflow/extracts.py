@@ -28,10 +28,10 @@ from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.after_signature import copy_boxes
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
-from certificates.workflow.models import Depletion, ExtractQuantity, Signature, Step
 from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import tell
+from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
 from core.errors import Conflict, Invalid
 from core.typography import quantity
 from directory.models import ActivityKind, Operator

@@ -14,7 +14,7 @@ from certificates.coi_forms import form_of
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
-from certificates.workflow.models import HistoryEntry, Step
+from certificates.workflow_records import HistoryEntry, Step
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [

@@ -12,7 +12,7 @@ from certificates.access import Person, roles_on, visible_filter
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
 from certificates.workflow.extracts import Lot, is_depleted, lots, released_in_parts
-from certificates.workflow.models import HistoryEntry
+from certificates.workflow_records import HistoryEntry
 
 # Step name (in URLs and the API) -> the table's action that allows it.
 STEPS: dict[str, Action] = {

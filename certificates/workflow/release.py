@@ -23,10 +23,10 @@ from certificates.rules import form_2021_2306 as rules
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
-from certificates.workflow.models import Signature, Step
 from certificates.workflow.signatures import sign
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
+from certificates.workflow_records import Signature, Step
 from core.errors import Invalid
 
 DECLARATION_23 = gettext_noop("Verification of the consignment prior to the special customs procedure(s).")

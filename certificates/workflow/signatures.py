@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop
 from certificates.access import Person
 from certificates.models import Certificate
 from certificates.workflow.history import organisation_of, person_name
-from certificates.workflow.models import Signature
+from certificates.workflow_records import Signature
 from core.errors import Conflict, Invalid
 
 DECLARATION_18 = gettext_noop(

@@ -32,7 +32,7 @@ from certificates.tests.workflow_world import Flow, make_flow
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import certification as steps
 from certificates.workflow.history import BOX_OF_FIELD, snapshot
-from certificates.workflow.models import ExtractQuantity, HistoryEntry
+from certificates.workflow_records import ExtractQuantity, HistoryEntry
 from core.errors import DomainError
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]

@@ -6,7 +6,7 @@ import pytest
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow.models import Step
+from certificates.workflow_records import Step
 from demo.load import load_demo
 
 pytestmark = pytest.mark.django_db
