@@ -43,6 +43,18 @@ COMMON = {
     429: "Too many failed logins: locked out for a while (django-axes)",
 }
 METHODS = {"get", "post", "put", "patch", "delete"}
+UNSAFE = {"post", "put", "patch", "delete"}
+IDEMPOTENCY_KEY = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": (
+        "Optional. A repeat of this request with the same key and the same body returns the first answer "
+        "(header `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused "
+        "(422, code `idempotency_key_reused`). Keys are kept 24 hours, per caller (`api/idempotency.py`)."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
 
 
 class OpenCoiApi(NinjaAPI):
@@ -57,6 +69,8 @@ def declare_common_answers(schema: OpenAPISchema) -> OpenAPISchema:
         for method, operation in operations.items():
             if method in METHODS:
                 _declare(operation)
+            if method in UNSAFE:
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
     return schema
 
 

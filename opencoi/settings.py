@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "core.middleware.RefusalMiddleware",
     # The API refuses query parameters its OpenAPI document does not declare (422).
     "api.middleware.RefuseUnknownQueryParameters",
+    # A state-changing API request with an Idempotency-Key runs once; a repeat gets the first answer.
+    "api.idempotency.IdempotencyKeys",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,0 +1,149 @@
+"""`Idempotency-Key` for every state-changing API operation (issue 26 point 2): a client whose answer was lost
+sends the same request again with the same key and gets the first answer, and nothing is done twice.
+
+- POST, PUT, PATCH and DELETE under `/api/v1/` may carry the header `Idempotency-Key` (1 to 255 visible ASCII
+  characters; a UUID is a good choice). Without it a request runs as before.
+- The first request with a key runs inside one database transaction with the row that keeps its answer
+  (`api.models.IdempotentRequest`): the COI's changes and the kept answer are committed together, or, on a
+  server error (5xx) or a crash, neither (the client may then retry with the same key and the step runs).
+- A repeat with the same key, by the same caller, with the same method, path, query and body: the kept
+  answer (status, body), with the header `Idempotent-Replayed: true`; nothing runs.
+- The same key with another request: 422, `code` `idempotency_key_reused`, at the header.
+- Two requests with one key at the same moment: the second waits for the first (the unique row lock on
+  PostgreSQL) and then gets its answer.
+- 401 answers are not kept (the caller was not known); keys expire after `settings.IDEMPOTENCY_KEY_HOURS`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from api.models import IdempotentRequest
+
+PREFIX = "/api/v1/"
+HEADER = "Idempotency-Key"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+REPLAYED = "Idempotent-Replayed"
+
+
+class _Discard(Exception):
+    """Raised inside the transaction to undo it when the answer must not be kept (a 5xx, a 401)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def hours() -> int:
+    return int(getattr(settings, "IDEMPOTENCY_KEY_HOURS", 24))
+
+
+def caller_of(request: HttpRequest) -> str | None:
+    """Who sends the request, as the kept rows name them: a digest of the Bearer token, or the session's user."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return "token:" + hashlib.sha256(authorization[7:].strip().encode()).hexdigest()[:64]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"session:{user.pk}"
+    return None
+
+
+def fingerprint(request: HttpRequest) -> str:
+    """SHA-256 of the method, path, query and body. A multipart body (an uploaded document) is read through
+    Django's parser (its files may exceed `DATA_UPLOAD_MAX_MEMORY_SIZE`, so `request.body` is not read): its
+    fields and each file's name and bytes, the files rewound for the operation."""
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode() + b"\0")
+    if request.content_type == "multipart/form-data":
+        for name, values in sorted(request.POST.lists()):
+            digest.update(f"{name}={values!r}\0".encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(f"{name}:{upload.name}\0".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _refused(message: str, code: str, status: int = 422) -> JsonResponse:
+    error = {"type": code, "loc": ["header", HEADER], "msg": message}
+    return JsonResponse({"detail": message, "code": code, "errors": [error]}, status=status)
+
+
+def _valid(key: str) -> bool:
+    return 0 < len(key) <= 255 and all(33 <= ord(c) <= 126 for c in key)
+
+
+def _replay(record: IdempotentRequest) -> HttpResponse:
+    response = HttpResponse(bytes(record.body), status=record.status or 200, content_type=record.content_type)
+    response[REPLAYED] = "true"
+    return response
+
+
+class IdempotencyKeys:
+    """The middleware (after authentication): see the module's docstring."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get(HEADER)
+        if key is None or request.method not in UNSAFE or not request.path.startswith(PREFIX):
+            return self.get_response(request)
+        if not _valid(key):
+            return _refused(_("Idempotency-Key: 1 to 255 visible ASCII characters, no spaces."), "invalid")
+        caller = caller_of(request)
+        if caller is None:
+            return self.get_response(request)  # refused as unauthenticated by the operation; nothing to keep
+        return self._once(request, caller, key)
+
+    def _once(self, request: HttpRequest, caller: str, key: str) -> HttpResponse:
+        digest = fingerprint(request)
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        record = IdempotentRequest.objects.create(caller=caller, key=key, fingerprint=digest)
+                except IntegrityError:
+                    return self._seen(caller, key, digest, request)
+                response = self.get_response(request)
+                if response.status_code >= 500 or response.status_code == 401 or response.streaming:
+                    raise _Discard(response)
+                record.status = response.status_code
+                record.content_type = response.get("Content-Type", "")
+                record.body = response.content
+                record.save(update_fields=["status", "content_type", "body"])
+                return response
+        except _Discard as discarded:
+            return discarded.response
+
+    def _seen(self, caller: str, key: str, digest: str, request: HttpRequest) -> HttpResponse:
+        record = IdempotentRequest.objects.get(caller=caller, key=key)
+        if record.created_at < timezone.now() - datetime.timedelta(hours=hours()):
+            record.delete()  # expired: the key is free again
+            return self._once(request, caller, key)
+        if record.fingerprint != digest:
+            return _refused(
+                _("This Idempotency-Key was already used with another request: use a new key for a new request."),
+                "idempotency_key_reused",
+            )
+        return _replay(record)
+
+
+def purge(now: datetime.datetime | None = None) -> int:
+    """Delete the kept answers older than `IDEMPOTENCY_KEY_HOURS`; returns how many."""
+    limit = (now or timezone.now()) - datetime.timedelta(hours=hours())
+    deleted, _detail = IdempotentRequest.objects.filter(created_at__lt=limit).delete()
+    return deleted
