@@ -10,6 +10,7 @@ one widget per field. Signed boxes (18, 20-21 of the guides' form; 18, 23's veri
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.http import QueryDict
 from certificates.coi_forms import Box, CoiForm
 from certificates.coi_forms.choices import EntryKind, Satisfactory
 from certificates.models import Certificate
+from core import clock
 from directory.models import PointOfEntry
 from reference.lists import TransportMode
 
@@ -63,6 +65,7 @@ class Widget:
     label: str
     value: Any
     choices: Any = ()
+    shown: str = ""  # a date and time as a reader reads it, in the site's zone (core.clock)
 
 
 @dataclass
@@ -121,10 +124,12 @@ def sections(
             value = data.get(name)
             if kind == "operators":
                 value = " ".join(str(v) for v in value or [])
-            elif kind == "datetime" and value and hasattr(value, "strftime"):
-                value = value.strftime("%Y-%m-%dT%H:%M")
+            reading = ""
+            if kind == "datetime" and isinstance(value, datetime.datetime):  # stored in UTC, typed in the site's zone
+                reading = clock.zoned(value)
+                value = clock.local(value).strftime("%Y-%m-%dT%H:%M")
             choices = points if kind == "point" else CHOICES.get(name, ())
-            items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices)))
+            items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices, reading)))
         section = BoxSection([box], items, box.key in editable, list(problems.get(box.key, [])))
         for name in names:
             shown.setdefault(name, section)

@@ -8,10 +8,10 @@ the importer and the operator responsible), countries by name, choices by label,
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +19,7 @@ from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.outputs.signed_boxes import signatures_of
 from certificates.workflow_records import ExtractQuantity
+from core import clock
 from core.typography import colon, quantity
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
@@ -153,7 +154,7 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     if name == "gross_weight":
         return [f"{quantity(value)}\u00a0{coi.gross_weight_unit}"] if value is not None else []
     if name == "prior_notification_at":
-        return [formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")] if value else []
+        return [clock.zoned(value)] if value else []
     if name == "containers":
         if box.number == "15":
             return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
@@ -182,6 +183,10 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
         return []
     if value in (None, ""):
         return []
+    if isinstance(value, datetime.datetime):
+        value = clock.zoned(value)
+    elif isinstance(value, datetime.date):  # box 17's date of departure: as the reader writes a day
+        value = clock.day(value)
     title = labels.get(name)
     return [f"{title}{colon()} {value}" if title else str(value)]
 

@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from certificates.filters import CertificateFilter
 from certificates.models import Certificate
+from core import clock
 from core.text import printable
 
 CHUNK = 500
@@ -47,9 +48,10 @@ def columns() -> list[str]:
         _("Country of export"),
         _("Country of destination"),
         _("Member state of release"),
-        _("Created"),
-        _("Submitted"),
-        _("Updated"),
+        # The moments, in the site's zone, which the heading names (a spreadsheet's cell holds no zone).
+        _("Created (%(zone)s)") % {"zone": clock.city()},
+        _("Submitted (%(zone)s)") % {"zone": clock.city()},
+        _("Last change (%(zone)s)") % {"zone": clock.city()},
         _("Form"),
     ]
     return [capfirst(name) for name in names]
@@ -108,8 +110,8 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """Local time without a zone: what a spreadsheet can hold."""
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
+    """The site's time without a zone (what a spreadsheet can hold; the column's heading names the zone)."""
+    return clock.local(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def _filename(ext: str) -> str:

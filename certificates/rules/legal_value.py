@@ -23,6 +23,7 @@ from certificates.rules.problems import Problems, add, merge
 from certificates.rules.submission import submission_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow_records import CheckResult
+from core import clock
 
 EMPTY: tuple[Any, ...] = (None, "", [])
 
@@ -150,7 +151,7 @@ class DepartureAfterSubmission:
             "The date of departure (%(day)s) is before the submission (%(submitted)s): the COI must be issued "
             "before the goods leave."
         )
-        return {self.box: [message % {"day": coi.departure_date.isoformat(), "submitted": submitted.isoformat()}]}
+        return {self.box: [message % {"day": clock.day(coi.departure_date), "submitted": clock.day(submitted)}]}
 
 
 class IssuedBeforeDeparture:
@@ -169,7 +170,7 @@ class IssuedBeforeDeparture:
         return {
             self.box: [
                 _("The goods left on %(day)s (box 17): give the reason for signing box 18 after the departure.")
-                % {"day": coi.departure_date.isoformat()}  # type: ignore[union-attr]
+                % {"day": clock.day(coi.departure_date)}
             ]
         }
 

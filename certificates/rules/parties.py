@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from certificates.models import Certificate, CommodityLine
 from certificates.rules.contents import coi_categories, coi_date
 from certificates.rules.problems import Problems, add
+from core import clock
 from directory.models import ActivityKind, Operator, OperatorActivity, Status
 
 
@@ -67,7 +68,7 @@ class PartiesCertified:
             return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
                 "name": operator.name,
                 "activity": label,
-                "day": day.isoformat(),
+                "day": clock.day(day),
             }
         if categories and not activity.control_body_code.covers(categories):
             return _("%(name)s's control body %(code)s is not recognised for these products.") % {
@@ -126,7 +127,7 @@ class ProducersCertified:
             return _("%(name)s is not certified as “%(activity)s” on %(day)s.") % {
                 "name": producer.name,
                 "activity": label,
-                "day": day.isoformat(),
+                "day": clock.day(day),
             }
         if line.producer_control_body_code_id and activity.control_body_code_id != line.producer_control_body_code_id:
             return _("%(name)s is not certified by %(code)s.") % {

@@ -30,6 +30,7 @@ from certificates.workflow.signatures import (
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
 from certificates.workflow_records import CheckResult, Checks, Signature, Step
+from core import clock
 from core.errors import Conflict, DomainError, Invalid
 
 # Submission for certification ---------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def sign_box_18(
         late = late_reason.strip() if rules.IssuedBeforeDeparture.late(coi) else ""
         sign(person, coi, Signature.Box.ISSUING_BODY, role, place=place, declaration=_(DECLARATION_18), reason=late)
         note = _("Signed after the date of departure (%(day)s): %(reason)s") % {
-            "day": coi.departure_date.isoformat() if coi.departure_date else "",
+            "day": clock.day(coi.departure_date),
             "reason": late,
         }
         change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role, note=note if late else "")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.two_factor import code_is_valid, totp_of
@@ -16,6 +15,7 @@ from certificates.matrix import Action, actions_for
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.history import ROLE_ORDER
+from core import clock
 from core.errors import Conflict, DomainError, Invalid
 
 
@@ -50,7 +50,7 @@ def _last_step(coi: Certificate) -> str:
     return " " + _("%(who)s: “%(step)s” on %(when)s; nothing of yours was changed.") % {
         "who": entry.actor_name,
         "step": entry.get_step_display(),
-        "when": timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M"),
+        "when": clock.zoned(entry.at),
     }
 
 

@@ -3,11 +3,12 @@ quantity grouped by thousands in the reader's language ("9 071,8"); see core.typ
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import template
 
-from core import typography
+from core import clock, typography
 
 register = template.Library()
 
@@ -20,3 +21,28 @@ def colon() -> str:
 @register.filter
 def quantity(value: Decimal | float | int | None) -> str:
     return typography.quantity(value)
+
+
+@register.filter
+def moment(value: datetime.datetime | None) -> str:
+    """`{{ coi.submitted_at|moment }}`: '06/12/2026 à 05:41', in the site's zone (core.clock)."""
+    return clock.moment(value)
+
+
+@register.filter
+def zoned(value: datetime.datetime | None) -> str:
+    """`{{ signature.signed_at|zoned }}`: '06/12/2026 à 05:41 (heure de Paris, UTC+1)' (core.clock)."""
+    return clock.zoned(value)
+
+
+@register.filter
+def day(value: datetime.date | datetime.datetime | None) -> str:
+    """`{{ coi.departure_date|day }}`: '20/12/2026', as the reader writes a day (core.clock)."""
+    return clock.day(value)
+
+
+@register.simple_tag
+def zone(value: datetime.datetime | None = None) -> str:
+    """`{% zone coi.submitted_at %}`: 'heure de Paris, UTC+1', the zone every moment on the page is shown in, with
+    its offset on that moment; `{% zone %}`: 'heure de Paris', for a heading over moments of several seasons."""
+    return clock.zone(value) if value else clock.city()

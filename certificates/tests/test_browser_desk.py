@@ -1,0 +1,80 @@
+"""A day at the desk on the form in force (issue 23), in Chromium, in French: what a French importer and a control
+body read and type on the 2021/2306 form. One test per point of the issue; axe-core stays clean on the pages."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, expect
+
+from accounts.tests.factories import PASSWORD
+from certificates.models import Certificate
+from certificates.statuses import COIStatus
+from certificates.workflow_records import HistoryEntry, Signature
+
+from .workflow_world import make_flow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "core" / "tests" / "vendor" / "axe.min.js"
+SHOTS = Path(settings.BASE_DIR) / "var"
+UTC_MOMENT = datetime.datetime(2026, 12, 6, 3, 41, tzinfo=datetime.UTC)  # 04:41 in Paris
+
+
+def in_french(browser: Browser, base: str, user: Any) -> Page:
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(10000)
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations, as core/tests/test_a11y_pages.py reads them."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"[{v['impact']}] {v['id']}: {[n['target'] for n in v['nodes']][:4]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def issued(world: Any, settings: Any) -> Certificate:
+    """A 2021/2306 COI signed in Agadir (box 18), its box 20 given: every moment at 03:41 UTC."""
+    settings.TIME_ZONE = "Europe/Paris"
+    world.form = "2021/2306"
+    coi = make_flow(world).coi(COIStatus.ISSUING_BODY_SIGNED)
+    Certificate.objects.filter(pk=coi.pk).update(
+        created_at=UTC_MOMENT, submitted_at=UTC_MOMENT, updated_at=UTC_MOMENT, prior_notification_at=UTC_MOMENT
+    )
+    Signature.objects.filter(certificate=coi).update(signed_at=UTC_MOMENT)
+    HistoryEntry.objects.filter(certificate=coi).update(at=UTC_MOMENT)
+    return coi
+
+
+def test_point_1_one_clock_named_on_the_coi_page_and_in_box_20(
+    browser: Browser, live_server: Any, world: Any, issued: Certificate
+) -> None:
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/{issued.pk}/")
+    expect(page.locator("main")).to_contain_text("soumis le 06/12/2026 à 04:41 (heure de Paris, UTC+1)")
+    expect(page.get_by_test_id("box-18")).to_contain_text("Agadir, 06/12/2026 à 04:41 (heure de Paris, UTC+1)")
+    expect(page.get_by_test_id("box-20")).to_contain_text("06/12/2026 à 04:41 (heure de Paris, UTC+1)")
+    expect(page.locator("main")).not_to_contain_text("03:41")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(SHOTS / "desk-coi-page.png"), full_page=True)
+    page.goto(f"{live_server.url}/certificates/{issued.pk}/edit/")
+    expect(page.get_by_label("heure de Paris")).to_have_value("2026-12-06T04:41")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(SHOTS / "desk-edit-page.png"), full_page=True)
