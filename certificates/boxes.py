@@ -369,7 +369,7 @@ def write(coi: Certificate, values: dict[str, Any]) -> None:
 def as_data(coi: Certificate) -> BoxData:
     """The COI's boxes in the shape pages and the API send back (ids and codes, not names). A COI of the
     2021/2306 form also has that form's fields (FIELDS_2021_2306, and per line organic_status and category)."""
-    union = coi.form == "2021/2306"
+    form_2021_2306 = coi.form == "2021/2306"
     data = {
         "national_reference": coi.national_reference,
         "control_body_code": coi.control_body_code.code if coi.control_body_code else "",
@@ -395,7 +395,9 @@ def as_data(coi: Certificate) -> BoxData:
                         "net_weight": line.net_weight,
                         "net_weight_unit": line.net_weight_unit,
                         "producer": line.producer_id,
-                        **({"organic_status": line.organic_status, "category": line.category} if union else {}),
+                        **(
+                            {"organic_status": line.organic_status, "category": line.category} if form_2021_2306 else {}
+                        ),
                     }
                     for line in c.lines.all()
                 ],
@@ -410,7 +412,7 @@ def as_data(coi: Certificate) -> BoxData:
         "transport_document": coi.transport_document,
         "departure_date": coi.departure_date.isoformat() if coi.departure_date else "",
     }
-    if union:
+    if form_2021_2306:
         data.update(_data_2021_2306(coi))
     return data
 

@@ -22,7 +22,7 @@ from reference.lists import DocumentType, PackagingType, TransportMode, WeightUn
 from reference.models import CnCode
 
 SCALARS = [f for f in BOX_OF_FIELD if f not in ("commodities", "containers", "origin_countries", "release_in_batches")]
-UNION_LINE_KEYS = ("organic_status", "category")  # box 13 of 2021/2306 only: posted by that form's page
+FORM_2021_2306_LINE_KEYS = ("organic_status", "category")  # box 13 of 2021/2306 only: posted by that form's page
 LINE_KEYS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
 
 
@@ -48,7 +48,11 @@ def data_from_post(post: QueryDict) -> BoxData:
                 "cn_code": post.get(f"c-{c}-cn", ""),
                 "lines": [
                     {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
-                    | {k: post.get(f"c-{c}-l-{n}-{k}", "") for k in UNION_LINE_KEYS if f"c-{c}-l-{n}-{k}" in post}
+                    | {
+                        k: post.get(f"c-{c}-l-{n}-{k}", "")
+                        for k in FORM_2021_2306_LINE_KEYS
+                        if f"c-{c}-l-{n}-{k}" in post
+                    }
                     for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
                 ],
             }

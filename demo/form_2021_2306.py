@@ -17,8 +17,7 @@ from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.services import create_draft, update_boxes
 from certificates.statuses import COIStatus
-from certificates.workflow import extracts
-from certificates.workflow import release as union
+from certificates.workflow import extracts, release
 from certificates.workflow.certification import submit
 from demo.certificates import _full_coi, _membership, _operator
 from demo.workflow import BORDER, CONSIGNEE, IMPORTER, person, sign_18
@@ -35,11 +34,11 @@ def _issued_and_notified(coi: Certificate) -> Certificate:
 
 
 def _checked(coi: Certificate, documentary: str = "satisfactory") -> Certificate:
-    return union.sign_box_25(person(BORDER), coi.pk, documentary=documentary, selected="no", place="Le Havre")
+    return release.sign_box_25(person(BORDER), coi.pk, documentary=documentary, selected="no", place="Le Havre")
 
 
 def _decide(coi: Certificate, decision: str, reason: str = "") -> Certificate:
-    return union.decide_box_30(person(BORDER), coi.pk, decision=decision, reason=reason, place="Le Havre")
+    return release.decide_box_30(person(BORDER), coi.pk, decision=decision, reason=reason, place="Le Havre")
 
 
 def organic(coi: Certificate) -> Certificate:
@@ -47,7 +46,7 @@ def organic(coi: Certificate) -> Certificate:
 
 
 def received(coi: Certificate) -> Certificate:
-    return union.sign_box_31(person(CONSIGNEE), organic(coi).pk, in_accordance=True, place="Bordeaux")
+    return release.sign_box_31(person(CONSIGNEE), organic(coi).pk, in_accordance=True, place="Bordeaux")
 
 
 def in_conversion(coi: Certificate) -> Certificate:
@@ -61,7 +60,7 @@ def non_organic(coi: Certificate) -> Certificate:
 
 def not_in_accordance(coi: Certificate) -> Certificate:
     coi = non_organic(coi)
-    return union.sign_box_31(
+    return release.sign_box_31(
         person(CONSIGNEE), coi.pk, in_accordance=False, remark="Deux cartons aux scellés déchirés", place="Bordeaux"
     )
 
@@ -82,7 +81,7 @@ def in_part(coi: Certificate) -> Certificate:
     extract = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot.pk: (100, "2250")})
     extracts.submit_extract(person(IMPORTER), extract.pk)
     _decide(extract, COIStatus.RELEASED_ORGANIC)
-    union.sign_box_31(person(CONSIGNEE), extract.pk, in_accordance=True, place="Bordeaux")
+    release.sign_box_31(person(CONSIGNEE), extract.pk, in_accordance=True, place="Bordeaux")
     return base
 
 
@@ -112,7 +111,7 @@ def _data(changes: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def load_union_demo() -> list[Certificate]:
+def load_form_2021_2306_demo() -> list[Certificate]:
     membership = _membership(IMPORTER, "ACME Bio Imports FR")
     if membership is None:
         return []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from accounts.models import User
 from demo.certificates import load_certificates_demo
 from demo.directory import load_directory_demo
-from demo.form_2021_2306 import load_union_demo
+from demo.form_2021_2306 import load_form_2021_2306_demo
 from demo.people import DEMO_ACCOUNTS, demo_user
 from demo.workflow import load_workflow_demo
 from reference.loader import load_base_if_empty
@@ -22,5 +22,5 @@ def load_demo() -> dict[str, User]:
     load_directory_demo(users)
     load_certificates_demo()
     load_workflow_demo()
-    load_union_demo()  # the second scenario, on the 2021/2306 form
+    load_form_2021_2306_demo()  # the second scenario, on the 2021/2306 form
     return users

@@ -31,9 +31,8 @@ from certificates.coi_forms import FormCode, form_of, get_form
 from certificates.matrix import ACTION_BOXES, ALL_BOXES, Action, actions_for, editable_boxes, table
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
-from certificates.workflow import after_signature, extracts
+from certificates.workflow import after_signature, extracts, release
 from certificates.workflow import certification as steps
-from certificates.workflow import release as union_steps
 from core.errors import DomainError
 from directory.models import ActivityKind
 
@@ -226,14 +225,14 @@ def domain_step(person: Person, coi: Certificate, action: Action, fields: dict[s
         ),
         Action.SUBMIT_EXTRACT: lambda: extracts.submit_extract(person, pk),
         Action.DEPLETE: lambda: extracts.deplete(person, pk, note="All batches taken"),
-        Action.VERIFY_23: lambda: union_steps.verify_box_23(person, pk, place="Le Havre"),
-        Action.SIGN_25: lambda: union_steps.sign_box_25(
+        Action.VERIFY_23: lambda: release.verify_box_23(person, pk, place="Le Havre"),
+        Action.SIGN_25: lambda: release.sign_box_25(
             person, pk, documentary="satisfactory", selected="no", place="Le Havre"
         ),
-        Action.SIGN_30: lambda: union_steps.decide_box_30(
+        Action.SIGN_30: lambda: release.decide_box_30(
             person, pk, decision=fields["decision"], reason=fields["reason"], place="Le Havre"
         ),
-        Action.SIGN_31: lambda: union_steps.sign_box_31(person, pk, in_accordance=True, place="Lyon"),
+        Action.SIGN_31: lambda: release.sign_box_31(person, pk, in_accordance=True, place="Lyon"),
     }[action]()
 
 
@@ -331,7 +330,7 @@ def _prepared(flow: Any, coi: Certificate, action: Action) -> bool:
     before box 30 on the 2021/2306 form (the walk checks the table, the order rules have their own tests)."""
     if action == Action.SIGN_30 and coi.form == FormCode.R2021_2306 and coi.base_id is None:
         with contextlib.suppress(DomainError):
-            union_steps.sign_box_25(
+            release.sign_box_25(
                 flow.person(flow.w.inao_agent), coi.pk, documentary="satisfactory", selected="no", place="Le Havre"
             )
     return True

@@ -116,7 +116,7 @@ def _coi(s: Scene, status: str) -> Any:
     return made[status]
 
 
-def _union(s: Scene, status: str, box_25: bool = False) -> Any:
+def _form_2021_2306(s: Scene, status: str, box_25: bool = False) -> Any:
     """A COI of the 2021/2306 form in that status (box 25 signed if asked), made once per test."""
     made = s.__dict__.setdefault("made_2306", {})
     if (status, box_25) not in made:
@@ -220,17 +220,19 @@ FORMS: dict[str, Case] = {
     ),
     "certificates:workflow_verify_23": Case(
         actor=lambda s: s.w.inao_agent,
-        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/verify-23/",
+        url=lambda s: f"/certificates/{_form_2021_2306(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/verify-23/",
         post=lambda s: {"place": "Le Havre", "code": WRONG_CODE},
     ),
     "certificates:workflow_sign_25": Case(
         actor=lambda s: s.w.inao_agent,
-        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/sign-25/",
+        url=lambda s: f"/certificates/{_form_2021_2306(s, COIStatus.ISSUING_BODY_SIGNED).pk}/workflow/sign-25/",
         post=lambda s: {"documentary": "satisfactory", "selected": "yes", "place": "Le Havre", "code": WRONG_CODE},
     ),
     "certificates:workflow_decide_30": Case(
         actor=lambda s: s.w.inao_agent,
-        url=lambda s: f"/certificates/{_union(s, COIStatus.ISSUING_BODY_SIGNED, box_25=True).pk}/workflow/decide-30/",
+        url=lambda s: (
+            f"/certificates/{_form_2021_2306(s, COIStatus.ISSUING_BODY_SIGNED, box_25=True).pk}/workflow/decide-30/"
+        ),
         post=lambda s: {
             "decision": "cannot_be_released",
             "reason": "Résidus de chlorpyriphos",
@@ -240,7 +242,7 @@ FORMS: dict[str, Case] = {
     ),
     "certificates:workflow_sign_31": Case(
         actor=lambda s: s.w.consignee,
-        url=lambda s: f"/certificates/{_union(s, COIStatus.RELEASED_ORGANIC).pk}/workflow/sign-31/",
+        url=lambda s: f"/certificates/{_form_2021_2306(s, COIStatus.RELEASED_ORGANIC).pk}/workflow/sign-31/",
         post=lambda s: {"in_accordance": "no", "remark": "Cartons abîmés", "place": "Lyon", "code": WRONG_CODE},
     ),
     "certificates:workflow_extract": Case(

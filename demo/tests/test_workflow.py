@@ -29,8 +29,8 @@ def test_the_demo_holds_every_status_with_a_real_history():
 
 def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_form():
     load_demo()
-    union = Certificate.objects.filter(form="2021/2306", base__isnull=True)
-    decisions = set(union.values_list("signatures__decision", flat=True)) - {""}
+    on_2021_2306 = Certificate.objects.filter(form="2021/2306", base__isnull=True)
+    decisions = set(on_2021_2306.values_list("signatures__decision", flat=True)) - {""}
     assert set(COIStatus.box30_decisions()) <= decisions
     assert not Certificate.objects.filter(national_reference__startswith="WF-").exclude(form="1235/2008").exists()
     extract = Certificate.objects.get(national_reference="EU2306-PART", base__isnull=False)
