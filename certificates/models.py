@@ -1,7 +1,7 @@
 """The Certificate of Inspection (COI), box by box (guide 000, 3.1), and what hangs off it.
 
 Reference lists (packaging, units, transport, document types) are stored as their codes from
-`reference/lists.py`; their values are checked by `certificates/rules.py` and the services, not by the
+`reference/lists.py`; their values are checked by `certificates/rules/` and the services, not by the
 database, so that a new entry in a list needs no migration here.
 
 Boxes 18, 20 and 21 (signatures), the history of changes and the checks of the issuing body belong to

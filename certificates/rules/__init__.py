@@ -1,7 +1,7 @@
 """The COI's rules, one class per rule (its docstring the rule's text), in one place for every page, API call
-and import: the boxes' rules (`boxes.py`), the parties' (`parties.py`), the accompanying documents'
+and import: the boxes' contents (`contents.py`), the parties' (`parties.py`), the accompanying documents'
 (`documents.py`), what submission runs (`submission.py`) and what each step after submission runs again on
-its own day (`steps.py`). `problems.py` carries refusals at their boxes."""
+its own day (`legal_value.py`). `problems.py` carries refusals at their boxes."""
 
 from certificates.rules.contents import (
     AuthorityOfMemberState,

@@ -1,7 +1,7 @@
 """The rules of Reg. (EU) 2021/2306 and 2021/2307 that the guides' form does not have, one class per rule.
 
 Each class names its source and has `box`; `problem(...)` returns the message, in the reader's language, or
-None. The steps of `certificates/coi_forms/steps.py` and the box edits of `certificates/services.py` ask them
+None. The steps of `certificates/workflow/release.py` and the box edits of `certificates/services.py` ask them
 on the server, for pages, the API and imports alike. Readings chosen where the text leaves room are marked
 "Reading".
 """

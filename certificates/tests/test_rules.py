@@ -1,4 +1,4 @@
-"""Each business rule of the COI, with a case that passes and one that fails (certificates/rules.py)."""
+"""Each business rule of the COI, with a case that passes and one that fails (certificates/rules/)."""
 
 from __future__ import annotations
 
