@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,8 +17,6 @@ def client_ip(request: HttpRequest) -> str | None:
     """The address a lockout counts failures for (AXES_CLIENT_IP_CALLABLE): the same as allauth's rate
     limits, read through the trusted proxy depth (`accounts.adapter.AccountAdapter.get_client_ip`); None
     for a request without any (a test client's login)."""
-    from allauth.account.adapter import get_adapter
-
     try:
         return get_adapter(request).get_client_ip(request)
     except PermissionDenied:

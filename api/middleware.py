@@ -11,14 +11,14 @@ from functools import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from api.api import api
+
 PREFIX = "/api/v1"
 
 
 @cache
 def _declared() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
     """(path pattern, method, declared query parameter names) of every operation, from the OpenAPI document."""
-    from api.api import api
-
     found = []
     for path, methods in api.get_openapi_schema()["paths"].items():
         pattern = re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$")

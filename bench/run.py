@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
 PY = str(ROOT / ".venv" / "bin" / "python")
 LOCUST = str(ROOT / ".venv-bench" / "bin" / "locust")
@@ -48,8 +50,6 @@ def with_database(url: str, name: str) -> str:
 
 def ensure_database(server_url: str, name: str) -> bool:
     """Create the database if missing; True when it already held generated data."""
-    import psycopg
-
     with psycopg.connect(server_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 MISSING_SECRET_KEY = "SECRET_KEY must be set when DEBUG is off."
 
@@ -20,7 +21,5 @@ def secret_key_set(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 def refuse_without_secret_key() -> None:
     """For the WSGI/ASGI entry points, which run no system check."""
-    from django.core.exceptions import ImproperlyConfigured
-
     if getattr(settings, "SECRET_KEY_MISSING", False):
         raise ImproperlyConfigured(MISSING_SECRET_KEY)

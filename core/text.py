@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import re
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Field
 from django.utils.translation import gettext as _
+
+from core.errors import Invalid
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -75,8 +80,6 @@ class TextFormMixin:
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        from django import forms
-
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
                 multiline = isinstance(field.widget, forms.Textarea)
@@ -90,8 +93,6 @@ GUARDED_APPS = {"accounts", "core", "reference", "directory", "certificates", "a
 
 def column(model: type, name: str) -> tuple[str, int | None]:
     """A text column's label and length: `column(CommodityLine, "trade_name")` -> ("trade name", 200)."""
-    from django.db.models import Field
-
     field = model._meta.get_field(name)  # type: ignore[attr-defined]  # a Django model class
     assert isinstance(field, Field)
     return str(field.verbose_name), field.max_length
@@ -105,10 +106,6 @@ def refuse_bad_text(sender: type, instance: object, raw: bool = False, **kwargs:
     """pre_save receiver: refuse (core.errors.Invalid, 422) a text field over its column or holding a refused
     character, naming the field, so that nothing is stored cut or unreadable whatever path wrote it.
     Inputs check the same before this (at their field, in the person's language); this is the backstop."""
-    from django.db import models
-
-    from core.errors import Invalid
-
     meta = sender._meta  # type: ignore[attr-defined]
     if raw or meta.app_label not in GUARDED_APPS:
         return

@@ -21,6 +21,7 @@ from certificates.outputs.signed_boxes import signatures_of
 from certificates.workflow_records import ExtractQuantity
 from core import clock
 from core.typography import colon, quantity
+from directory.models import ActivityKind
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
 from reference.procedures import Procedure
@@ -194,8 +195,6 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
 def splitting_control_body(extract: Any) -> Any:
     """Box 4 of the extract: the control body certifying the operator who split the consignment (the extract's
     creator, the importer or the operator responsible) as an importer; None when it has no such certification."""
-    from directory.models import ActivityKind
-
     operator = extract.creator_operator
     if operator is None:
         return None

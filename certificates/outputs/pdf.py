@@ -44,7 +44,7 @@ def qr_data_uri(url: str) -> str:
 
 def render_pdf(coi_id: int, language: str) -> CoiPdf:
     """The PDF of a COI in `language`; sealed when box 18 is signed and the deployment has a seal."""
-    import weasyprint  # imported here: loading pango is slow and only PDFs need it
+    import weasyprint  # noqa: PLC0415  # imported here: loading pango is slow and only PDFs need it
 
     coi = detail_queryset().get(pk=coi_id)
     with translation.override(language):

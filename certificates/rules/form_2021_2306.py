@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms.choices import Satisfactory
+from certificates.rules.contents import ProcedureDerived
 from certificates.statuses import COIStatus
+from reference import procedures
+from reference.procedures import Procedure
 
 TEN_DAYS = datetime.timedelta(days=10)
 
@@ -264,21 +267,17 @@ class ProcedureOfBox2:
 
     @staticmethod
     def problem(coi: Any, typed: str, today: datetime.date | None = None) -> str | None:
-        from reference.procedures import EQUIVALENT_CONTROL_BODIES_UNTIL, Procedure
-
         if not typed:
             return None
         if typed not in Procedure.of_form_2021_2306():
             return _("Tick one of the four procedures of box 2.")
         if typed == Procedure.EQUIVALENT_CONTROL_BODY:
-            if (today or timezone.localdate()) >= EQUIVALENT_CONTROL_BODIES_UNTIL:
+            if (today or timezone.localdate()) >= procedures.EQUIVALENT_CONTROL_BODIES_UNTIL:
                 return _(
                     "The recognitions of control bodies for equivalence (art. 57 of Regulation (EU) 2018/848) ended "
                     "on 31 December 2024: tick the procedure under which the issuing body is recognised now."
                 )
             return None
-        from certificates.rules.contents import ProcedureDerived
-
         derived = ProcedureDerived.derive(coi, typed_allowed=False)
         if derived and typed != derived:
             return _(

@@ -20,6 +20,7 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.matrix import Action
 from certificates.models import Certificate
 from certificates.rules import form_2021_2306 as rules
+from certificates.services import BoxErrors
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
@@ -82,8 +83,6 @@ def sign_box_25(
         selected_flag = str(selected).lower() in ("1", "true", "on", "yes")
         problems = rules.IssuedPartComplete.problems(coi)
         if problems:
-            from certificates.services import BoxErrors
-
             raise BoxErrors(problems, _("The COI cannot be checked yet: see the boxes marked."))
         coi.documentary_check = documentary
         coi.selected_for_checks = selected_flag and documentary == Satisfactory.SATISFACTORY
