@@ -7,4 +7,8 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the PDF pre-rendering to each new history entry (Django's place for signal receivers).
-        from certificates.outputs import pdf_store  # noqa: F401
+        # Registers the seal's `check --deploy` warnings.
+        from certificates.outputs import (
+            pdf_store,  # noqa: F401
+            seal_checks,  # noqa: F401
+        )

@@ -331,9 +331,28 @@ LOGGING = {
 
 SITE_NAME = _("OpenCOI")
 
-# The electronic seal of PDFs (PAdES). `make demo` generates a self-signed pair here.
+# The electronic seal of PDFs (PAdES B-LT, certificates.outputs.seal; docs/deploy.md). The key lives in a
+# PKCS#11 token (an HSM, a cloud HSM; SoftHSM in `make demo`): SEAL_PKCS11_MODULE is the token's PKCS#11
+# library. Without it the seal signs from SEAL_KEY_FILE, for trials only (`check --deploy` warns).
+SEAL_PKCS11_MODULE = os.environ.get("SEAL_PKCS11_MODULE", "")
+SEAL_PKCS11_TOKEN_LABEL = os.environ.get("SEAL_PKCS11_TOKEN_LABEL", "")
+SEAL_PKCS11_KEY_LABEL = os.environ.get("SEAL_PKCS11_KEY_LABEL", "")
+SEAL_PKCS11_PIN = os.environ.get("SEAL_PKCS11_PIN", "")
+SEAL_PKCS11_PIN_FILE = os.environ.get("SEAL_PKCS11_PIN_FILE", "")
 SEAL_KEY_FILE = Path(os.environ.get("SEAL_KEY_FILE", VAR_DIR / "seal" / "seal.key"))
+# The seal's certificate and its issuing CAs (PEM).
 SEAL_CERT_FILE = Path(os.environ.get("SEAL_CERT_FILE", VAR_DIR / "seal" / "seal.crt"))
+SEAL_CHAIN_FILE = os.environ.get("SEAL_CHAIN_FILE", "")
+# The roots a seal and its timestamps must chain to (PEM; the qualified trust service's and the TSA's).
+SEAL_TRUST_ROOTS_FILE = os.environ.get("SEAL_TRUST_ROOTS_FILE", "")
+# The RFC 3161 time-stamping authority (a qualified one in production), and its credentials if it asks.
+SEAL_TSA_URL = os.environ.get("SEAL_TSA_URL", "")
+SEAL_TSA_USERNAME = os.environ.get("SEAL_TSA_USERNAME", "")
+SEAL_TSA_PASSWORD = os.environ.get("SEAL_TSA_PASSWORD", "")
+SEAL_TSA_TIMEOUT = int(os.environ.get("SEAL_TSA_TIMEOUT", "10"))
+# `manage.py seal_archive_timestamps` re-stamps a stored PDF this many days before its last timestamp's
+# certificate expires (PAdES B-LTA).
+SEAL_ARCHIVE_MARGIN_DAYS = int(os.environ.get("SEAL_ARCHIVE_MARGIN_DAYS", "365"))
 # Render each new version of a COI's PDF in the task queue after every workflow step.
 PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
 

@@ -12,6 +12,11 @@ need_debs=()
 [ -x /usr/bin/chromium ] || need_debs+=(chromium)
 command -v pdftotext >/dev/null || need_debs+=(poppler-utils)
 command -v msgfmt >/dev/null || need_debs+=(gettext)
+# The seal's tests: its key in SoftHSM2; pdfsig (poppler-utils) checks the seal with an NSS database that
+# certutil (libnss3-tools) makes; openssl checks the timestamp token.
+[ -f /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null || need_debs+=(softhsm2)
+command -v certutil >/dev/null || need_debs+=(libnss3-tools)
+command -v openssl >/dev/null || need_debs+=(openssl)
 [ -n "${DATABASE_URL:-}" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_debs+=(postgresql)
 if [ ${#need_debs[@]} -gt 0 ]; then
   step "installing Debian packages: ${need_debs[*]}"

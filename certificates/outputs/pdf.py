@@ -1,7 +1,8 @@
 """The COI as a PDF laid out like the official form: boxes 1 to 21 in order, box 13 as a table over as many
 pages as it needs, the signatures, the status, a QR code and short URL to the public verification on every
 page; in the reader's language. HTML through WeasyPrint (DejaVu through fontconfig); sealed once box 18 is
-signed (certificates.outputs.seal, PAdES), so any PDF reader shows whether it was altered.
+signed (certificates.outputs.seal, PAdES B-LT), so any PDF reader shows whether it was altered, and the public
+page whether it is the latest version (the seal signs `document_version`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from certificates.models import Certificate
 from certificates.outputs import box_rows
 from certificates.outputs.seal import seal_configured, seal_pdf
 from certificates.outputs.signed_boxes import box18_signed, checks_of, signatures_of
-from certificates.outputs.verification import verification_url
+from certificates.outputs.verification import document_version, verification_url
 from certificates.queries import detail_queryset
 from reference.countries import country_name
 from reference.lists import PackagingType, TransportMode
@@ -54,7 +55,7 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
         sealed = box18_signed(coi, signatures) and seal_configured()
         if sealed:
             reason = _("Extract %(number)s") if coi.base_id else _("Certificate of inspection %(number)s")
-            document = seal_pdf(document, reason=reason % {"number": coi.number})
+            document = seal_pdf(document, reason=reason % {"number": coi.number}, version=document_version(coi))
     name = (coi.number or f"draft-{coi.pk}").replace(".", "-")
     return CoiPdf(content=document, filename=f"{name}.pdf", sealed=sealed)
 

@@ -32,8 +32,11 @@ from certificates.workflow_records import HistoryEntry
 LANGUAGES = ("fr", "en")
 
 
+ROOT = "coi-pdf"  # one folder per COI under it (manage.py seal_archive_timestamps walks them)
+
+
 def _folder(coi_id: int) -> str:
-    return f"coi-pdf/{coi_id}"
+    return f"{ROOT}/{coi_id}"
 
 
 def _name(coi: Certificate, language: str) -> str:
@@ -64,7 +67,7 @@ def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
 def _replace(coi: Certificate, name: str, content: bytes) -> None:
     folder = _folder(coi.pk)
     language = name.rsplit("/", 1)[1].split("-", 1)[0]
-    for old in _files(folder):
+    for old in files(folder):
         if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
             default_storage.delete(f"{folder}/{old}")
     if default_storage.exists(name):
@@ -73,7 +76,7 @@ def _replace(coi: Certificate, name: str, content: bytes) -> None:
     default_storage.save(name, ContentFile(content))
 
 
-def _files(folder: str) -> list[str]:
+def files(folder: str) -> list[str]:
     """The files of a folder of the store; none when it does not exist (an object store has no folders to test
     for, only names sharing a prefix)."""
     try:

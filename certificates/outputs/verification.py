@@ -46,6 +46,16 @@ def certificate_for_token(token: str) -> Certificate | None:
     return coi
 
 
+def document_version(coi: Certificate) -> str:
+    """The version of the COI a PDF shows, as the seal signs it in the PDF (/OpenCOIVersion): the COI's
+    public token and an HMAC of its last change, last step, status and number, so the public page can tell a
+    PDF of the latest version from an older one without storing them all ("<token>.<16 hex>")."""
+    last_step = coi.history.order_by("-pk").values_list("pk", flat=True).first()
+    state = f"{coi.updated_at.isoformat()}|{last_step}|{coi.status}|{coi.number}"
+    digest = salted_hmac(SALT + ".version", state, algorithm="sha256").hexdigest()[:16]
+    return f"{public_token(coi)}.{digest}"
+
+
 def verification_url(coi: Certificate) -> str:
     """The short absolute URL printed on every page of the PDF and in its QR code."""
     return settings.SITE_URL + reverse("outputs:verify", args=[public_token(coi)])
