@@ -241,7 +241,7 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
         "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
-        "problems": problems if problems is not None else rules.warnings(coi),
+        "problems": problems if problems is not None else rules.at_boxes(coi, rules.warnings(coi)),
     }
 
 

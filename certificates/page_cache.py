@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from certificates import rules
-from certificates.coi_forms import FormCode, form_of, get_form
+from certificates.coi_forms import form_of
 from certificates.models import Certificate, Commodity, Document
 from certificates.outputs import box_rows as render_boxes
 from certificates.queries import detail_queryset
@@ -136,7 +136,7 @@ def render_parts(pk: int) -> dict[str, str]:
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
     # Box 17's warning depends on the COI alone (its submission and departure dates).
-    warnings = {} if coi.is_draft else form_of(coi).renumber(rules.warnings(coi), get_form(FormCode.R1235_2008))
+    warnings = {} if coi.is_draft else rules.at_boxes(coi, rules.warnings(coi))
     rows = render_boxes.rows(coi)  # every box under its number and title from the COI's form's table
     for row in rows:
         row.notes = warnings.get(row.box.key, [])

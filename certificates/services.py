@@ -5,6 +5,7 @@ Submitting for certification is the workflow's first step (`certificates/workflo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,11 +18,12 @@ from django.utils.translation import gettext_lazy
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import BoxData, Reader, as_data, write
-from certificates.coi_forms import FormCode, default_form, foreign_fields, form_of, get_form
+from certificates.coi_forms import default_form, foreign_fields, form_of, get_form
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.rules import form_2021_2306 as form_rules
+from certificates.rules.problems import FieldProblems, Given
 from certificates.statuses import COIRole
 from certificates.workflow import history
 from certificates.workflow_records import Step
@@ -151,24 +153,25 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         values, errors = _read(data, box_of_field)
         if errors:
             raise BoxErrors(errors, str(NOT_SAVED))
-        refusals = form_rules.edit_refusals(coi, {box_of_field[f] for f in values}, roles, values)
+        given = Given(values=values, roles=frozenset(roles))
+        refusals = rules.at_boxes(coi, form_rules.edit_refusals(coi, given))
         rules.require(refusals, _("These boxes cannot change now: see the boxes marked."))
-        warned = form_rules.edit_warnings(coi, values)
+        warned = rules.at_boxes(coi, form_rules.edit_warnings(coi, given))
         if coi.is_draft:
             return _update_draft(coi, values, warned)
-        before, before_problems = history.snapshot(coi), _guide_problems(_fresh(coi), rules.submission_problems)
+        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
         _store(coi, values)
         after_coi = _fresh(coi)
         after = as_data(after_coi)
         refusal = rules.edit_refusal(
+            coi,
             before,
             after,
             before_problems,
-            _guide_problems(after_coi, rules.submission_problems),
+            rules.submission_problems(after_coi),
             box_17_by_table="17" in editable_boxes(coi, roles),
         )
-        refusal = coi_form.renumber(refusal, get_form(FormCode.R1235_2008))
-        rules.require(refusal, _("The change was not saved: see the boxes marked."))
+        rules.require(rules.at_boxes(coi, refusal), _("The change was not saved: see the boxes marked."))
         history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
     return coi, rules.merge(warned, form_problems(coi, rules.submission_problems), form_problems(coi, rules.warnings))
@@ -196,19 +199,9 @@ def _refuse_foreign(coi_form: Any, data: BoxData) -> None:
         )
 
 
-def form_problems(coi: Certificate, check: Any) -> rules.Problems:
-    """The rules' problems (`certificates/rules/` writes them at the guides' box numbers), at the boxes of
-    the COI's form (`_guide_problems`)."""
-    return form_of(coi).renumber(_guide_problems(coi, check), get_form(FormCode.R1235_2008))
-
-
-def _guide_problems(coi: Certificate, check: Any) -> rules.Problems:
-    """`check(coi)` at the guides' box numbers. On the 2021/2306 form box 24 (first consignee) may stay empty
-    at issue: the importer gives it before verification (Art. 4(1)(b) of 2021/2307), so an empty one reads as
-    the guides' "in batches"."""
-    if coi.form == FormCode.R2021_2306:
-        coi.release_in_batches = not coi.first_consignee_id
-    return check(coi)
+def form_problems(coi: Certificate, check: Callable[[Certificate], FieldProblems]) -> rules.Problems:
+    """`check(coi)`'s problems (per field) at the boxes of the COI's form (`rules.at_boxes`)."""
+    return rules.at_boxes(coi, check(coi))
 
 
 def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[dict[str, Any], rules.Problems]:
@@ -220,7 +213,8 @@ def _read(data: BoxData, box_of_field: dict[str, str] | None = None) -> tuple[di
 def _store(coi: Certificate, values: dict[str, Any]) -> rules.Problems:
     """Write the values, then what follows from them: box 8 from a new exporter or left to "the exporter's"
     (empty: guide 000, box 8, "automatiquement renseigné ... pour correspondre à la case 4"), box 10 from box
-    12, box 2 (on 2021/2306 the ticked procedure when `form_rules.ProcedureOfBox2` allows it, derived otherwise).
+    12, box 2 (`rules.ProcedureOfBox2.settle`: on 2021/2306 the ticked procedure when it is allowed, derived
+    otherwise).
     Returns the refusal of a ticked procedure, at box 2 (the procedure is then left as it was)."""
     typed = values.pop("procedure", None)
     exporter = values.get("exporter")
@@ -231,12 +225,9 @@ def _store(coi: Certificate, values: dict[str, Any]) -> rules.Problems:
         values["export_country"] = exporter.country if exporter is not None else ""
     write(coi, values)
     coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
-    problem = form_rules.ProcedureOfBox2.problem(coi, typed) if typed else None
-    if typed is not None and not problem:
-        coi.procedure = typed  # "" or a procedure that box 1 and the products give: derived below
-    coi.procedure = rules.ProcedureDerived.derive(coi)
+    problems = rules.ProcedureOfBox2.settle(coi, typed)
     coi.save(update_fields=["destination_country", "procedure", "updated_at"])
-    return {form_rules.ProcedureOfBox2.box: [problem]} if problem else {}
+    return rules.at_boxes(coi, problems)
 
 
 def _fresh(coi: Certificate) -> Certificate:

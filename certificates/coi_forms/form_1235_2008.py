@@ -57,7 +57,16 @@ BOXES = (
     ),  # fmt: skip
     Box("13", "13", _("Description of products"), ("commodities",), CREATORS, until_status=ISSUED, part="issuing"),
     Box("14", "14", _("Container number"), ("containers",), CREATORS, until_status=ISSUED, optional=True),
-    Box("15", "15", _("Seal number"), ("containers",), CREATORS, until_status=ISSUED, optional=True),
+    Box(
+        "15",
+        "15",
+        _("Seal number"),
+        ("containers",),
+        CREATORS,
+        until_status=ISSUED,
+        optional=True,
+        also_holds=("seals",),
+    ),
     Box("16", "16", _("Total gross weight"), ("gross_weight", "gross_weight_unit"), CREATORS, until_status=ISSUED),
     Box(
         "17",
@@ -76,6 +85,7 @@ BOXES = (
         ISSUED,
         signed=True,
         part="issuing",
+        also_holds=("late_reason",),
     ),  # fmt: skip
     Box(
         "20",
@@ -87,6 +97,7 @@ BOXES = (
         "consignment_verified",
         signed=True,
         part="union",
+        also_holds=("reason",),
     ),  # fmt: skip
     Box(
         "21",
@@ -98,6 +109,7 @@ BOXES = (
         "first_consignee_signed",
         signed=True,
         part="union",
+        also_holds=("remark",),
     ),  # fmt: skip
 )
 

@@ -17,6 +17,8 @@ responsible for the consignment presents it for the importer, as the guides' res
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from certificates.coi_forms.table import HERE, Box, CoiForm, FormCode
@@ -87,7 +89,7 @@ BOXES = (
         columns=("status", "cn", "trade_name", "category", "packages", "lot", "net_weight"),
     ),  # fmt: skip
     Box("14", "14", _("Container number"), ("containers",), CREATORS, optional=True, part="issuing"),
-    Box("15", "15", _("Seal number"), ("containers",), CREATORS, optional=True, part="issuing"),
+    Box("15", "15", _("Seal number"), ("containers",), CREATORS, optional=True, part="issuing", also_holds=("seals",)),
     Box(
         "16",
         "16",
@@ -116,6 +118,7 @@ BOXES = (
         ISSUED,
         signed=True,
         part="issuing",
+        also_holds=("late_reason",),
     ),  # fmt: skip
     Box(
         "19",
@@ -255,6 +258,7 @@ BOXES = (
         DECIDED,
         signed=True,
         part="union",
+        also_holds=("reason",),
     ),  # fmt: skip
     Box(
         "31",
@@ -266,6 +270,7 @@ BOXES = (
         "first_consignee_signed",
         signed=True,
         part="union",
+        also_holds=("remark",),
     ),  # fmt: skip
 )
 
@@ -315,6 +320,7 @@ EXTRACT_BOXES = (
         DECIDED,
         signed=True,
         signature="30",
+        also_holds=("reason",),
     ),  # fmt: skip
     Box(
         "13",
@@ -326,6 +332,7 @@ EXTRACT_BOXES = (
         "first_consignee_signed",
         signed=True,
         signature="31",
+        also_holds=("remark",),
     ),  # fmt: skip
 )
 
@@ -358,4 +365,5 @@ FORM = CoiForm(
     ),
     pdf_template="certificates/outputs/pdf_2021_2306.html",
     line_fields=("organic_status", "category"),
+    completion_window=datetime.timedelta(days=10),
 )

@@ -3,6 +3,7 @@ a form's code, a box, and a form (its boxes and its who-may-do-what CSVs). See t
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +49,10 @@ class Box:
     signature: str = ""
     # A box of lines (13 of the COI, 11 of the extract): the columns printed, in `render.COLUMNS` names.
     columns: tuple[str, ...] = ()
+    # What else the box holds, by name, for the rules' problems about it to land here (`CoiForm.box_of`): a part
+    # of a field printed in another box (box 15: the containers' "seals"), what a signer gives with a signature
+    # and is kept with it (box 18's "late_reason", box 30's "reason", box 21's and 31's "remark").
+    also_holds: tuple[str, ...] = ()
 
     @property
     def signature_box(self) -> str:
@@ -66,6 +71,9 @@ class CoiForm:
     extract_title: Promise | str = ""
     pdf_template: str = "certificates/outputs/pdf.html"
     line_fields: tuple[str, ...] = ()  # what box 13 asks per line beyond the guides' (trade name, lot, ...)
+    # Art. 5(3) of 2021/2306: how long after issue the issuing body may still complete boxes 13, 16 and 17
+    # (rules.form_2021_2306.CompletionWithinTenDays); None on the guides' form.
+    completion_window: datetime.timedelta | None = None
     notes: tuple[str, ...] = field(default=())
 
     @cached_property
@@ -116,16 +124,20 @@ class CoiForm:
         box = self.by_key.get(key)
         return str(box.title) if box else key
 
-    def renumber(self, problems: dict[str, list[str]], source: CoiForm) -> dict[str, list[str]]:
-        """Problems keyed by the boxes of `source` (the guides' form, in which `certificates/rules/` writes
-        them), keyed by this form's boxes instead: a box goes where its first field went."""
-        if source is self:
-            return problems
-        out: dict[str, list[str]] = {}
-        for key, messages in problems.items():
-            box = source.by_key.get(key)
-            target = key
-            if box is not None and box.fields and box.fields[0] in self.box_of_field:
-                target = self.box_of_field[box.fields[0]]
-            out.setdefault(target, []).extend(messages)
-        return out
+    def box_of(self, name: str) -> str | None:
+        """The key of the box holding that field (`box_of_field`) or anything else it holds (`Box.also_holds`); None for
+        a name this form has no box for."""
+        found = self.box_of_field.get(name)
+        if found is None:
+            found = next((box.key for box in self.boxes if name in box.also_holds), None)
+        return found
+
+    def fields_beside(self, name: str) -> tuple[str, ...]:
+        """The fields of the box holding that field (empty when no box holds it)."""
+        key = self.box_of_field.get(name)
+        return self.by_key[key].fields if key is not None else ()
+
+    def number_of(self, name: str) -> str:
+        """The printed number of the box holding that field ("" when none holds it, or the box has no number)."""
+        key = self.box_of(name)
+        return self.by_key[key].number if key is not None else ""

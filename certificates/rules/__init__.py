@@ -1,7 +1,9 @@
 """The COI's rules, one class per rule (its docstring the rule's text), in one place for every page, API call
-and import: the boxes' contents (`contents.py`), the parties' (`parties.py`), the accompanying documents'
-(`documents.py`), what submission runs (`submission.py`) and what each step after submission runs again on
-its own day (`legal_value.py`). `problems.py` carries refusals at their boxes."""
+and import, in one convention (`problems.py`): `Rule.check(coi, given)` returns problems per field, and
+`at_boxes(coi, problems)` places them at the boxes of the COI's own form. The boxes' rules (`contents.py`),
+box 2's (`procedure.py`), the parties' (`parties.py`), the accompanying documents' (`documents.py`), what
+submission runs (`submission.py`), what each step after submission runs again on its own day
+(`legal_value.py`), and the rules only the 2021/2306 form has (`form_2021_2306.py`)."""
 
 from certificates.rules.contents import (
     AuthorityOfMemberState,
@@ -12,7 +14,6 @@ from certificates.rules.contents import (
     GrossWeightCoversNetWeights,
     LinesComplete,
     MandatoryBoxes,
-    ProcedureDerived,
     SingleOriginForSingleLot,
     cn_categories,
     coi_categories,
@@ -37,11 +38,27 @@ from certificates.rules.legal_value import (
     warnings,
 )
 from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
-from certificates.rules.problems import BoxErrors, Problems, add, merge, require
+from certificates.rules.problems import (
+    NOTHING,
+    BoxErrors,
+    FieldProblems,
+    Given,
+    Problems,
+    Rule,
+    add,
+    at_boxes,
+    box_number,
+    check_all,
+    merge,
+    refuse,
+    require,
+)
+from certificates.rules.procedure import ProcedureOfBox2
 from certificates.rules.submission import DRAFT_RULES, SUBMISSION_RULES, draft_problems, submission_problems
 
 __all__ = [
     "DRAFT_RULES",
+    "NOTHING",
     "SUBMISSION_RULES",
     "AuthorityOfMemberState",
     "BoxErrors",
@@ -54,7 +71,9 @@ __all__ = [
     "DepartureAfterSubmission",
     "DocumentFieldsGiven",
     "DocumentsKept",
+    "FieldProblems",
     "FirstConsigneeDeclaration",
+    "Given",
     "GrossWeightCoversNetWeights",
     "IssuedBeforeDeparture",
     "IssuerCertifiesExporter",
@@ -63,16 +82,20 @@ __all__ = [
     "MandatoryNeverEmptied",
     "PartiesCertified",
     "Problems",
-    "ProcedureDerived",
+    "ProcedureOfBox2",
     "ProducersCertified",
     "ReplacementProtects",
+    "Rule",
     "SingleOriginForSingleLot",
     "TransportCompletedLater",
     "add",
+    "at_boxes",
     "box_18_problems",
     "box_20_problems",
     "box_21_problems",
+    "box_number",
     "boxes_open_to",
+    "check_all",
     "cn_categories",
     "coi_categories",
     "coi_date",
@@ -80,6 +103,7 @@ __all__ = [
     "edit_refusal",
     "merge",
     "product_categories",
+    "refuse",
     "require",
     "sniff",
     "submission_problems",

@@ -7,17 +7,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Document
-from certificates.rules.problems import Problems, add
+from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, add
 from reference.lists import DOCUMENT_FIELD_LABELS, mandatory_fields
 
 
-class DocumentFieldsGiven:
-    """Accompanying documents: each one in force (not withdrawn) has the mandatory fields of its type."""
+class DocumentFieldsGiven(Rule):
+    """Accompanying documents: each one in force (not withdrawn) has the mandatory fields of its type (at
+    "documents": no box holds them)."""
 
-    box = "documents"
-
-    def check(self, coi: Certificate) -> Problems:
-        problems: Problems = {}
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
+        problems: FieldProblems = {}
         for document in coi.documents.all():
             if document.withdrawn_at is not None:
                 continue
@@ -25,7 +24,7 @@ class DocumentFieldsGiven:
                 if not getattr(document, field):
                     add(
                         problems,
-                        self.box,
+                        "documents",
                         _("%(doc)s: “%(field)s” missing.") % {"doc": document, "field": DOCUMENT_FIELD_LABELS[field]},
                     )
         return problems

@@ -1,9 +1,10 @@
 """The rules of Reg. (EU) 2021/2306 and 2021/2307 that the guides' form does not have, one class per rule.
 
-Each class names its source and has `box`; `problem(...)` returns the message, in the reader's language, or
-None. The steps of `certificates/workflow/release.py` and the box edits of `certificates/services.py` ask them
-on the server, for pages, the API and imports alike. Readings chosen where the text leaves room are marked
-"Reading".
+Each is a `Rule` (`certificates/rules/problems.py`): `check(coi, given)` returns its problems per field, in the
+reader's language; the steps of `certificates/workflow/release.py` (`problems.refuse`: 422 at the box) and the
+box edits of `certificates/services.py` (`edit_refusals`, `edit_warnings`) ask them on the server, for pages, the
+API and imports alike. Messages that name a box take its number from the COI's form (`problems.box_number`).
+Readings chosen where the text leaves room are marked "Reading".
 """
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
-from certificates.rules.contents import ProcedureDerived
+from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number, check_all
+from certificates.rules.procedure import ProcedureOfBox2
 from certificates.statuses import COIStatus
-from reference import procedures
-from reference.procedures import Procedure
-
-TEN_DAYS = datetime.timedelta(days=10)
 
 
 def issued_at(coi: Any) -> datetime.datetime | None:
@@ -32,284 +31,265 @@ def box_signed(coi: Any, box: str) -> bool:
     return any(s.box == box for s in coi.signatures.all())
 
 
-class CompletionWithinTenDays:
+def _edited_beside(coi: Any, given: Given, name: str) -> bool:
+    """Whether the edit changes a field of the box holding `name` on the COI's form."""
+    return bool(set(given.values) & set(form_of(coi).fields_beside(name)))
+
+
+class CompletionWithinTenDays(Rule):
     """Art. 5(3), second subparagraph, of 2021/2306: after issue, the issuing body may still complete the number
     of packages (box 13), boxes 16 and 17 and the supporting documents within 10 days of issue, and in any case
     before the authority verifies the COI (box 25) and decides (box 30). Reading: the whole of box 13 stays open
-    to it in that window (the guide's "parts of box 13")."""
+    to it in that window (the guide's "parts of box 13"). The form's table says how long the window is
+    (`CoiForm.completion_window`; none on the guides' form, whose box 17 is completed later instead)."""
 
-    boxes = frozenset({"13", "16", "17"})
+    FIELDS = ("commodities", "gross_weight", "transport_mode")  # one field of each of boxes 13, 16 and 17
 
-    @classmethod
-    def problem(cls, coi: Any, boxes: set[str], roles: set[str], now: datetime.datetime | None = None) -> str | None:
-        if coi.status != COIStatus.ISSUING_BODY_SIGNED or not (boxes & cls.boxes) or "control_body" not in roles:
-            return None
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        window = form_of(coi).completion_window
+        if (
+            window is None
+            or coi.status != COIStatus.ISSUING_BODY_SIGNED
+            or "control_body" not in given.roles
+            or not any(_edited_beside(coi, given, name) for name in self.FIELDS)
+        ):
+            return {}
+        boxes = {"b13": box_number(coi, "commodities"), "b16": box_number(coi, "gross_weight")}
+        boxes["b17"] = box_number(coi, "transport_mode")
         if box_signed(coi, "25") or box_signed(coi, "30"):
-            return _("The competent authority has checked this COI (box 25): boxes 13, 16 and 17 can no longer change.")
+            message = _(
+                "The competent authority has checked this COI (box %(b25)s): boxes %(b13)s, %(b16)s and %(b17)s can "
+                "no longer change."
+            ) % {**boxes, "b25": box_number(coi, "documentary_check")}
+            return {"commodities": [message]}
         issued = issued_at(coi)
-        if issued and (now or timezone.now()) > issued + TEN_DAYS:
-            return _("Over 10 days since the COI was issued: boxes 13, 16 and 17 can no longer change.")
-        return None
+        if issued and (given.now or timezone.now()) > issued + window:
+            message = _(
+                "Over 10 days since the COI was issued: boxes %(b13)s, %(b16)s and %(b17)s can no longer change."
+            )
+            return {"commodities": [message % boxes]}
+        return {}
 
 
-class BorderPostUntilArrival:
+class BorderPostUntilArrival(Rule):
     """Box 10 (Annex, Part II, note to box 10): the importer or its representative may update the border control
     post or point of release before the consignment arrives. Reading: it has arrived once the authority has
     recorded its documentary check (box 25)."""
 
-    box = "10"
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if (
+            _edited_beside(coi, given, "point_of_entry")
+            and coi.status == COIStatus.ISSUING_BODY_SIGNED
+            and box_signed(coi, "25")
+        ):
+            message = _("The consignment has arrived (box %(b25)s is signed): box %(b10)s can no longer change.") % {
+                "b25": box_number(coi, "documentary_check"),
+                "b10": box_number(coi, "point_of_entry"),
+            }
+            return {"point_of_entry": [message]}
+        return {}
 
-    @classmethod
-    def problem(cls, coi: Any, boxes: set[str]) -> str | None:
-        if cls.box in boxes and coi.status == COIStatus.ISSUING_BODY_SIGNED and box_signed(coi, "25"):
-            return _("The consignment has arrived (box 25 is signed): box 10 can no longer change.")
-        return None
+
+def working_day_before(arrival: datetime.datetime) -> datetime.datetime:
+    """One working day before the arrival (working days skip Saturdays and Sundays only)."""
+    moment = arrival - datetime.timedelta(days=1)
+    while moment.weekday() >= 5:  # Saturday, Sunday
+        moment -= datetime.timedelta(days=1)
+    return moment
 
 
-class PriorNotificationInTime:
+class PriorNotificationInTime(Rule):
     """Box 20, Art. 3 of 2021/2307 and Implementing Reg. 2019/1013: the prior notification reaches the authority
     at least one working day before the estimated arrival; a border control post facing logistical constraints
-    may accept at least four hours. Reading: less than four hours is refused; four hours to one working day is
-    kept with a warning that the post must accept it."""
+    may accept at least four hours. Reading: less than four hours is refused (this rule); four hours to one
+    working day is kept with a warning (`PriorNotificationUnderOneWorkingDay`)."""
 
-    box = "20"
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        arrival = given.values.get("prior_notification_at")
+        if arrival is not None and arrival - (given.now or timezone.now()) < datetime.timedelta(hours=4):
+            message = _("The prior notification must reach the authority at least four hours before the arrival.")
+            return {"prior_notification_at": [message]}
+        return {}
 
-    @staticmethod
-    def working_day_before(arrival: datetime.datetime) -> datetime.datetime:
-        moment = arrival - datetime.timedelta(days=1)
-        while moment.weekday() >= 5:  # Saturday, Sunday
-            moment -= datetime.timedelta(days=1)
-        return moment
 
-    @classmethod
-    def refusal(cls, arrival: datetime.datetime | None, now: datetime.datetime | None = None) -> str | None:
-        now = now or timezone.now()
-        if arrival is not None and arrival - now < datetime.timedelta(hours=4):
-            return _("The prior notification must reach the authority at least four hours before the arrival.")
-        return None
+class PriorNotificationUnderOneWorkingDay(Rule):
+    """Box 20 (see `PriorNotificationInTime`): a prior notification less than one working day before the arrival
+    is kept, with a warning that only a border control post with logistical constraints may accept it."""
 
-    @classmethod
-    def warning(cls, arrival: datetime.datetime | None, now: datetime.datetime | None = None) -> str | None:
-        now = now or timezone.now()
-        if arrival is not None and now > cls.working_day_before(arrival):
-            return _(
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        arrival = given.values.get("prior_notification_at")
+        if arrival is not None and (given.now or timezone.now()) > working_day_before(arrival):
+            message = _(
                 "Less than one working day before the arrival: only a border control post with logistical "
                 "constraints may accept this prior notification."
             )
-        return None
+            return {"prior_notification_at": [message]}
+        return {}
 
 
-class IssuedPartComplete:
+class IssuedPartComplete(Rule):
     """Art. 5(3) of 2021/2306: before the authority verifies (box 25) and decides (box 30), the number of packages
     of every line of box 13, box 16 and box 17 are complete."""
 
-    box = "13"
-
-    @classmethod
-    def problems(cls, coi: Any) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        out: FieldProblems = {}
         if any(line.packages is None for line in coi.lines()):
-            out["13"] = [_("Give the number of packages of every line before the authority's checks.")]
+            out["commodities"] = [_("Give the number of packages of every line before the authority's checks.")]
         if coi.gross_weight is None:
-            out["16"] = [_("Give the total gross weight before the authority's checks.")]
+            out["gross_weight"] = [_("Give the total gross weight before the authority's checks.")]
         if not coi.transport_mode or not coi.transport_identification:
-            out["17"] = [_("Give the means of transport before the authority's checks.")]
+            out["transport_mode"] = [_("Give the means of transport before the authority's checks.")]
         return out
 
 
-class SelectedNeedsIdentityAndPhysicalChecks:
+class SelectedNeedsIdentityAndPhysicalChecks(Rule):
     """Boxes 25 and 29 (Art. 6(1) of 2021/2306): a consignment selected for identity and physical checks gets
     their results in box 29 (and a test result when a laboratory test was made) before the decision of box 30."""
 
-    box = "29"
-
-    @classmethod
-    def problem(cls, coi: Any) -> str | None:
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         if not coi.selected_for_checks:
-            return None
+            return {}
         if not coi.identity_check or not coi.physical_check:
-            return _("The consignment was selected: record the identity and physical checks in box 29 first.")
+            message = _("The consignment was selected: record the identity and physical checks in box %(box)s first.")
+            return {"identity_check": [message % {"box": box_number(coi, "identity_check")}]}
         if coi.laboratory_test and not coi.laboratory_result:
-            return _("Record the result of the laboratory test in box 29 first.")
-        return None
+            message = _("Record the result of the laboratory test in box %(box)s first.")
+            return {"laboratory_result": [message % {"box": box_number(coi, "laboratory_result")}]}
+        return {}
 
 
-class DocumentaryCheckBeforeDecision:
+class DocumentaryCheckBeforeDecision(Rule):
     """Box 25 before box 30 (Art. 6(1) of 2021/2306: documentary checks on every consignment). An extract
     (2021/2307) is endorsed on its own box 12: no box 25."""
 
-    box = "25"
-
-    @classmethod
-    def problem(cls, coi: Any) -> str | None:
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         if coi.base_id is None and not box_signed(coi, "25"):
-            return _("Record the documentary check (box 25) before the decision.")
-        return None
+            message = _("Record the documentary check (box %(box)s) before the decision.")
+            return {"documentary_check": [message % {"box": box_number(coi, "documentary_check")}]}
+        return {}
 
 
-class FailedDocumentaryCheckForcesRefusal:
+class FailedDocumentaryCheckForcesRefusal(Rule):
     """Annex, Part II, note to box 25: if the documentary check is not satisfactory, box 30 must be completed.
     Reading: the consignment then cannot be released as organic or in-conversion, nor in part; box 30 is the
     next and only step (no identity or physical check, no transfer)."""
 
-    box = "30"
     allowed = (COIStatus.RELEASED_NON_ORGANIC, COIStatus.CANNOT_BE_RELEASED)
 
-    @classmethod
-    def problem(cls, coi: Any, decision: str) -> str | None:
-        if coi.documentary_check == Satisfactory.NOT_SATISFACTORY and decision not in cls.allowed:
-            return _(
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if coi.documentary_check == Satisfactory.NOT_SATISFACTORY and given.decision not in self.allowed:
+            message = _(
                 "The documentary check is not satisfactory: the decision can only be “To be released as "
                 "non-organic” or “Cannot be released for free circulation”."
             )
-        return None
+            return {"decision": [message]}
+        return {}
 
 
-class DecisionOfTheForm:
+class DecisionOfTheForm(Rule):
     """Box 30 of 2021/2306 offers five decisions; box 12 of the extract (2021/2307) four, without "part of the
     consignment can be released"."""
 
-    box = "30"
-
-    @classmethod
-    def choices(cls, coi: Any) -> list[str]:
+    @staticmethod
+    def choices(coi: Any) -> list[str]:
         decisions = COIStatus.box30_decisions()
         return [d for d in decisions if d != COIStatus.BASIS_FOR_EXTRACT] if coi.base_id else decisions
 
-    @classmethod
-    def problem(cls, coi: Any, decision: str) -> str | None:
-        if decision not in cls.choices(coi):
-            return (
-                _("Choose one of the decisions of box 30.")
-                if not coi.base_id
-                else _("Choose one of the four decisions of box 12 of the extract.")
-            )
-        return None
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if given.decision in self.choices(coi):
+            return {}
+        if not coi.base_id:
+            message = _("Choose one of the decisions of box %(box)s.") % {"box": box_number(coi, "decision")}
+        else:
+            number = next(b.number for b in form_of(coi).boxes_for(coi) if "decision" in b.fields)
+            message = _("Choose one of the four decisions of box %(box)s of the extract.") % {"box": number}
+        return {"decision": [message]}
 
 
-class InformationForRefusalOrPart:
+class InformationForRefusalOrPart(Rule):
     """Box 30 (and extract box 12): the additional information is mandatory for "cannot be released" and "part
     of the consignment can be released"."""
 
-    box = "30"
-
-    @classmethod
-    def problem(cls, decision: str, reason: str) -> str | None:
-        if decision in (COIStatus.CANNOT_BE_RELEASED, COIStatus.BASIS_FOR_EXTRACT) and not reason.strip():
-            return _("Give the additional information this decision requires.")
-        return None
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if given.decision in (COIStatus.CANNOT_BE_RELEASED, COIStatus.BASIS_FOR_EXTRACT) and not given.reason.strip():
+            return {"reason": [_("Give the additional information this decision requires.")]}
+        return {}
 
 
-class FirstConsigneeBeforeRelease:
+class FirstConsigneeBeforeRelease(Rule):
     """Box 24 (Art. 4(1)(b) of 2021/2307): the importer gives the first consignee if the issuing body has not,
     before verification and endorsement. Reading: a release of the whole consignment needs it (box 31 is its
     declaration); "part can be released" and "cannot be released" do not."""
 
-    box = "24"
-
-    @classmethod
-    def problem(cls, coi: Any, decision: str) -> str | None:
-        if decision in COIStatus.releases() and not coi.first_consignee_id:
-            return _("Give the first consignee (box 24) before the consignment is released.")
-        return None
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if given.decision in COIStatus.releases() and not coi.first_consignee_id:
+            message = _("Give the first consignee (box %(box)s) before the consignment is released.")
+            return {"first_consignee": [message % {"box": box_number(coi, "first_consignee")}]}
+        return {}
 
 
-class DeclarationAfterRelease:
+class DeclarationAfterRelease(Rule):
     """Box 31 only after a decision that releases the consignment (box 30: organic, in-conversion or
     non-organic); the matrix holds it, this rule says why to whoever asks on another status."""
 
-    box = "31"
-
-    @classmethod
-    def problem(cls, coi: Any) -> str | None:
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         if coi.status not in COIStatus.releases():
-            return _("Box 31 is signed only after box 30 released the consignment.")
-        return None
+            message = _("Box %(b31)s is signed only after box %(b30)s released the consignment.") % {
+                "b31": box_number(coi, "consignee_in_accordance"),
+                "b30": box_number(coi, "decision"),
+            }
+            return {"consignee_in_accordance": [message]}
+        return {}
 
 
-class RemarkWhenNotInAccordance:
+class RemarkWhenNotInAccordance(Rule):
     """Box 31 (and extract box 13): "not in accordance" with point 6 of Annex III to 2018/848. Reading: the first
     consignee then says why, in a remark."""
 
-    box = "31"
-
-    @classmethod
-    def problem(cls, in_accordance: bool, remark: str) -> str | None:
-        if not in_accordance and not remark.strip():
-            return _("Say in a remark what is not in accordance.")
-        return None
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if not given.in_accordance and not given.remark.strip():
+            return {"remark": [_("Say in a remark what is not in accordance.")]}
+        return {}
 
 
-class SpecialProcedureNamed:
+class SpecialProcedureNamed(Rule):
     """Box 23: the authority verifies a consignment before a special customs procedure only when the importer
     ticked customs warehousing or inward processing and gave the customs declaration reference (Art. 7(1))."""
 
-    box = "23"
-
-    @classmethod
-    def problem(cls, coi: Any) -> str | None:
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        number = {"box": box_number(coi, "customs_warehousing")}
         if not (coi.customs_warehousing or coi.inward_processing):
-            return _("Box 23 names no special customs procedure: there is nothing to verify.")
+            message = _("Box %(box)s names no special customs procedure: there is nothing to verify.") % number
+            return {"customs_warehousing": [message]}
         if not coi.customs_declaration_reference:
-            return _("Box 23 needs the customs declaration reference number first.")
-        return None
-
-
-class ProcedureOfBox2:
-    """Box 2 of 2021/2306: the issuing body ticks one of four procedures of Reg. (EU) 2018/848 (Annex, Part I):
-    compliance (Art. 46), equivalent third country (Art. 48), equivalent control authority or body (Art. 57),
-    trade agreement (Art. 47). Arts 46, 47 and 48 follow from box 1 and the products' categories, as on the guides'
-    form (`reference.procedures.procedure_for`): a ticked one must be that one. Art. 57 is a choice of the issuing
-    body (its code may be recognised under both Art. 46 and Art. 57), possible only while the Art. 57
-    recognitions ran (until 31 December 2024). Left empty, box 2 is derived."""
-
-    box = "2"
-
-    @staticmethod
-    def problem(coi: Any, typed: str, today: datetime.date | None = None) -> str | None:
-        if not typed:
-            return None
-        if typed not in Procedure.of_form_2021_2306():
-            return _("Tick one of the four procedures of box 2.")
-        if typed == Procedure.EQUIVALENT_CONTROL_BODY:
-            if (today or timezone.localdate()) >= procedures.EQUIVALENT_CONTROL_BODIES_UNTIL:
-                return _(
-                    "The recognitions of control bodies for equivalence (art. 57 of Regulation (EU) 2018/848) ended "
-                    "on 31 December 2024: tick the procedure under which the issuing body is recognised now."
-                )
-            return None
-        derived = ProcedureDerived.derive(coi, typed_allowed=False)
-        if derived and typed != derived:
-            return _(
-                "Box 1 and the products give %(procedure)s: tick that one, or the equivalent control body (art. 57)."
-            ) % {"procedure": Procedure(derived).label}
-        return None
-
-
-def edit_refusals(coi: Any, boxes: set[str], roles: set[str], values: dict[str, Any]) -> dict[str, list[str]]:
-    """What a box edit on a 2021/2306 COI may not do now, at its box (nothing of the edit is then stored)."""
-    if coi.form != "2021/2306":
+            message = _("Box %(box)s needs the customs declaration reference number first.") % number
+            return {"customs_declaration_reference": [message]}
         return {}
-    found: dict[str, list[str]] = {}
-    for box, message in (
-        ("13", CompletionWithinTenDays.problem(coi, boxes, roles)),
-        ("10", BorderPostUntilArrival.problem(coi, boxes)),
-        (
-            "20",
-            PriorNotificationInTime.refusal(values.get("prior_notification_at"))
-            if "prior_notification_at" in values
-            else None,
-        ),
-        ("2", ProcedureOfBox2.problem(coi, values.get("procedure") or "")),
-    ):
-        if message:
-            found.setdefault(box, []).append(message)
-    return found
 
 
-def edit_warnings(coi: Any, values: dict[str, Any]) -> dict[str, list[str]]:
+# What each step asks, in order (a step refuses on the first that finds a problem: `problems.refuse`).
+VERIFY_23 = (SpecialProcedureNamed(),)
+SIGN_25 = (IssuedPartComplete(),)
+DECIDE_30 = (
+    DecisionOfTheForm(),
+    DocumentaryCheckBeforeDecision(),
+    FailedDocumentaryCheckForcesRefusal(),
+    SelectedNeedsIdentityAndPhysicalChecks(),
+    InformationForRefusalOrPart(),
+    FirstConsigneeBeforeRelease(),
+)
+SIGN_31_STATUS = (DeclarationAfterRelease(),)
+SIGN_31 = (RemarkWhenNotInAccordance(),)
+# A box edit (`services.update_boxes`): refused whole on any of these; then warned.
+EDIT_REFUSALS = (CompletionWithinTenDays(), BorderPostUntilArrival(), PriorNotificationInTime(), ProcedureOfBox2())
+EDIT_WARNINGS = (PriorNotificationUnderOneWorkingDay(),)
+
+
+def edit_refusals(coi: Any, given: Given) -> FieldProblems:
+    """What a box edit may not do now, per field (nothing of the edit is then stored)."""
+    return check_all(coi, EDIT_REFUSALS, given)
+
+
+def edit_warnings(coi: Any, given: Given) -> FieldProblems:
     """What a stored edit should make its author look at again."""
-    if coi.form != "2021/2306" or "prior_notification_at" not in values:
-        return {}
-    message = PriorNotificationInTime.warning(values["prior_notification_at"])
-    return {"20": [message]} if message else {}
+    return check_all(coi, EDIT_WARNINGS, given)

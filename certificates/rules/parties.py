@@ -9,27 +9,25 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CommodityLine
 from certificates.rules.contents import coi_categories, coi_date
-from certificates.rules.problems import Problems, add
+from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, add
 from core import clock
 from directory.models import ActivityKind, Operator, OperatorActivity, Status
 
 
-class IssuerCertifiesExporter:
+class IssuerCertifiesExporter(Rule):
     """Box 1: the issuing control body is the body that certifies the exporter of box 4: the exporter's Organic
     Exporter activity names that very code (guide 000, 3.1, box 1: "l'organisme ... qui contrôle
     l'exportateur"; Reg. (EU) 2018/848, art. 45(1)(b)(iii)). That the activity is valid that day is
     `PartiesCertified`'s check at box 4."""
 
-    box = "1"
-
-    def check(self, coi: Certificate) -> Problems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.control_body_code is None or coi.exporter is None:
             return {}
         activity = next((a for a in coi.exporter.activities.all() if a.kind == ActivityKind.EXPORTER), None)
         if activity is None or activity.control_body_code_id == coi.control_body_code_id:
             return {}
         return {
-            self.box: [
+            "control_body_code": [
                 _("%(code)s does not certify the exporter %(exporter)s: its control body is %(its)s.")
                 % {
                     "code": coi.control_body_code.code,
@@ -40,20 +38,21 @@ class IssuerCertifiesExporter:
         }
 
 
-class PartiesCertified:
-    """Boxes 4, 11 and 12: the exporter, the importer and the first consignee have a Valid profile with the
-    matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on the day of the step
-    by a control body whose recognition covers the products. `boxes` narrows the check to some parties: box 20
-    and box 21 check the importer and the first consignee, an extract's endorsement its consignee (box 12)."""
+class PartiesCertified(Rule):
+    """Boxes 4, 11 and 12 (2021/2306: 5, 12 and 24): the exporter, the importer and the first consignee have a
+    Valid profile with the matching activity (Organic Exporter, Organic Importer, Organic Operator), certified on
+    the day of the step by a control body whose recognition covers the products. `parties` narrows the check to
+    some of them: box 20 and box 21 check the importer and the first consignee, an extract's endorsement its
+    consignee."""
 
     PARTIES = (
-        ("4", "exporter", ActivityKind.EXPORTER),
-        ("11", "importer", ActivityKind.IMPORTER),
-        ("12", "first_consignee", ActivityKind.OPERATOR),
+        ("exporter", ActivityKind.EXPORTER),
+        ("importer", ActivityKind.IMPORTER),
+        ("first_consignee", ActivityKind.OPERATOR),
     )
 
-    def __init__(self, boxes: tuple[str, ...] = ("4", "11", "12")) -> None:
-        self.boxes = boxes
+    def __init__(self, parties: tuple[str, ...] = ("exporter", "importer", "first_consignee")) -> None:
+        self.parties = parties
 
     @staticmethod
     def refusal(operator: Operator, kind: str, day: datetime.date, categories: set[str]) -> str | None:
@@ -77,25 +76,23 @@ class PartiesCertified:
             }
         return None
 
-    def check(self, coi: Certificate) -> Problems:
-        problems: Problems = {}
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
+        problems: FieldProblems = {}
         day, categories = coi_date(coi), coi_categories(coi)
-        for box, field, kind in self.PARTIES:
-            operator = getattr(coi, field) if box in self.boxes else None
+        for field, kind in self.PARTIES:
+            operator = getattr(coi, field) if field in self.parties else None
             if operator is not None:
                 reason = self.refusal(operator, kind, day, categories)
                 if reason:
-                    add(problems, box, reason)
+                    add(problems, field, reason)
         return problems
 
 
-class ProducersCertified:
+class ProducersCertified(Rule):
     """Boxes 5, 6 and 13: each producer / processor of box 13 has a Valid profile and an Organic Producer /
     Processor activity certified on the day of the step by the control body its line names."""
 
-    box = "13"
-
-    def check(self, coi: Certificate) -> Problems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         lines = [line for line in coi.lines() if line.producer_id]
         activities = {
             a.operator_id: a
@@ -103,7 +100,7 @@ class ProducersCertified:
                 operator_id__in={line.producer_id for line in lines}, kind=ActivityKind.PRODUCER
             )
         }
-        problems: Problems = {}
+        problems: FieldProblems = {}
         day, seen = coi_date(coi), set()
         for line in lines:
             key = (line.producer_id, line.producer_control_body_code_id)
@@ -112,7 +109,7 @@ class ProducersCertified:
             seen.add(key)
             reason = self.refusal(line, activities.get(line.producer_id or 0), day)
             if reason:
-                add(problems, self.box, reason)
+                add(problems, "commodities", reason)
         return problems
 
     @staticmethod

@@ -1,30 +1,99 @@
-"""Problems found by the rules, at their boxes, and the refusal that carries them to pages and the API."""
+"""The rules' one convention, and the refusal that carries their problems to pages and the API.
+
+A rule is a class (its docstring the rule's text, with its source) with one method, `check(coi, given)`, that
+returns what it finds per FIELD: `{field: [message, ...]}`, in the reader's language, empty when the rule holds.
+A field is a name of the forms' box tables (`Box.fields`, or `Box.inputs` for what a signer gives with a
+signature: box 18's `late_reason`, box 30's `reason`, ...); a few problems are about no field and keep their own
+key ("documents", "checks", "delete"). `given` carries what the step brings beside the COI (`Given`).
+
+`at_boxes(coi, problems)` places them at the boxes of the COI's own form (its table says which box holds each
+field): `{box key: [message, ...]}`, the shape `BoxErrors` carries and pages and the API show. No rule knows box
+numbers; a message that names a box asks `box_number(coi, field)`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
+from certificates.coi_forms import form_of
 from core.errors import Invalid
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
-# {box: [message, ...]}: "1" to "21" as the form numbers its boxes, "documents", "checks", "file", ...
+# {field: [message, ...]}: what rules find, by field of the box tables (see the module's docstring).
+FieldProblems = dict[str, list[str]]
+# {box key: [message, ...]}: the same placed on a form ("1" to "31", "rfl", ...; "documents", "checks", "file").
 Problems = dict[str, list[str]]
 
 
-def add(problems: Problems, box: str, message: str) -> None:
-    problems.setdefault(box, []).append(message)
+@dataclass(frozen=True)
+class Given:
+    """What a step brings beside the COI, for the rules that read it.
+
+    values: a box edit's new values, by field (`certificates.boxes` names); roles: the acting person's roles on
+    the COI (`COIRole` values); decision: box 30's (or box 20's) decision, a `COIStatus` value; reason: what the
+    signer gives with it (box 18: why signed after the departure; box 30: the additional information);
+    in_order (box 21) / in_accordance (box 31) and remark: the first consignee's declaration; now: the moment of
+    the step (`timezone.now()` when None)."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    roles: frozenset[str] = frozenset()
+    decision: str = ""
+    reason: str = ""
+    in_order: bool = True
+    in_accordance: bool = True
+    remark: str = ""
+    now: datetime.datetime | None = None
 
 
-def merge(*many: Problems) -> Problems:
-    out: Problems = {}
+NOTHING = Given()
+
+
+class Rule:
+    """A rule of the COI (subclass it; its docstring is the rule's text and source)."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        """What the rule finds on this COI, per field; `{}` when it holds."""
+        raise NotImplementedError
+
+
+def add(problems: dict[str, list[str]], key: str, message: str) -> None:
+    problems.setdefault(key, []).append(message)
+
+
+def merge(*many: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     for problems in many:
-        for box, messages in problems.items():
-            out.setdefault(box, []).extend(messages)
+        for key, messages in problems.items():
+            out.setdefault(key, []).extend(messages)
     return out
+
+
+def check_all(coi: Any, rules: Iterable[Rule], given: Given = NOTHING) -> FieldProblems:
+    """Every rule's problems, per field, in the rules' order."""
+    return merge(*(rule.check(coi, given) for rule in rules))
+
+
+def at_boxes(coi: Any, problems: FieldProblems) -> Problems:
+    """Problems per field placed at the boxes of the COI's own form (`CoiForm.box_of`): `{box key: [...]}`,
+    in the order found; a key that is no field of the form ("documents", "checks") stays as it is."""
+    table = form_of(coi)
+    out: Problems = {}
+    for name, messages in problems.items():
+        out.setdefault(table.box_of(name) or name, []).extend(messages)
+    return out
+
+
+def box_number(coi: Any, name: str) -> str:
+    """The printed number of the box holding that field on the COI's form ("5" for the exporter on 2021/2306,
+    "4" on the guides' form)."""
+    return form_of(coi).number_of(name)
 
 
 class BoxErrors(Invalid):
@@ -38,6 +107,15 @@ class BoxErrors(Invalid):
 
 
 def require(problems: Problems, message: str | _StrPromise, *, status: int | None = None) -> None:
-    """Raise `BoxErrors` with the problems when there are any: how a step refuses (nothing is changed)."""
+    """Raise `BoxErrors` with the problems (placed at boxes) when there are any: how a step refuses (nothing is
+    changed)."""
     if problems:
         raise BoxErrors(problems, message, status=status)
+
+
+def refuse(coi: Any, rules: Iterable[Rule], given: Given = NOTHING) -> None:
+    """The step's rules in their order: the first that finds a problem refuses the step with its first message
+    (`Invalid`, 422, code "box_<box>" at the box of the COI's form holding the field)."""
+    for rule in rules:
+        for box, messages in at_boxes(coi, rule.check(coi, given)).items():
+            raise Invalid(messages[0], code=f"box_{box}")

@@ -16,7 +16,7 @@ from certificates.rules.contents import (
 )
 from certificates.rules.documents import DocumentFieldsGiven
 from certificates.rules.parties import IssuerCertifiesExporter, PartiesCertified, ProducersCertified
-from certificates.rules.problems import Problems, merge
+from certificates.rules.problems import FieldProblems, check_all
 
 SUBMISSION_RULES = (
     MandatoryBoxes(),
@@ -37,9 +37,10 @@ SUBMISSION_RULES = (
 DRAFT_RULES = tuple(r for r in SUBMISSION_RULES if not isinstance(r, MandatoryBoxes | LinesComplete))
 
 
-def submission_problems(coi: Certificate) -> Problems:
-    return merge(*(rule.check(coi) for rule in SUBMISSION_RULES))
+def submission_problems(coi: Certificate) -> FieldProblems:
+    """Every rule of submission, per field (`problems.at_boxes` places them on the COI's form)."""
+    return check_all(coi, SUBMISSION_RULES)
 
 
-def draft_problems(coi: Certificate) -> Problems:
-    return merge(*(rule.check(coi) for rule in DRAFT_RULES))
+def draft_problems(coi: Certificate) -> FieldProblems:
+    return check_all(coi, DRAFT_RULES)

@@ -154,7 +154,9 @@ def delete(person: Person, pk: int, *, reason: str) -> Certificate:
         if not reason.strip():
             raise Invalid(_("Give the reason for deleting this COI."), code="reason")
         rules.require(
-            rules.ReplacementProtects().check(coi, "delete"), _("This COI cannot be deleted now."), status=409
+            rules.at_boxes(coi, rules.ReplacementProtects("delete").check(coi)),
+            _("This COI cannot be deleted now."),
+            status=409,
         )
         change_status(person, coi, COIStatus.DELETED, Step.DELETE, role=role, note=reason.strip())
         tell(

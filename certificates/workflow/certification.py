@@ -211,8 +211,10 @@ def decide(
         role = acting_role(person, coi, Action.SIGN_20)
         require_two_factor(person, code)
         _check_decision(coi, decision, reason)
-        rules.require(rules.ReplacementProtects().check(coi), _("Box 20 cannot be signed now."), status=409)
-        rules.require(rules.box_20_problems(coi, decision), _("Box 20 cannot be signed: see the boxes marked."))
+        replacement = rules.at_boxes(coi, rules.ReplacementProtects().check(coi))
+        rules.require(replacement, _("Box 20 cannot be signed now."), status=409)
+        uncertified = rules.at_boxes(coi, rules.box_20_problems(coi, decision))
+        rules.require(uncertified, _("Box 20 cannot be signed: see the boxes marked."))
         label = COIStatus(decision).label
         sign(
             person,
@@ -260,7 +262,7 @@ def sign_box_21(
         role = acting_role(person, coi, Action.SIGN_21)
         require_two_factor(person, code)
         rules.require(
-            rules.box_21_problems(coi, in_order=in_order, remark=remark),
+            rules.at_boxes(coi, rules.box_21_problems(coi, in_order=in_order, remark=remark)),
             _("Box 21 cannot be signed: see the boxes marked."),
         )
         remark = "" if in_order else remark.strip()

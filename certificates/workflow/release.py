@@ -20,7 +20,7 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.matrix import Action
 from certificates.models import Certificate
 from certificates.rules import form_2021_2306 as rules
-from certificates.services import BoxErrors
+from certificates.rules.problems import Given, at_boxes, check_all, refuse, require
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
@@ -44,18 +44,13 @@ IN_ACCORDANCE = gettext_noop("in accordance")
 NOT_IN_ACCORDANCE = gettext_noop("not in accordance")
 
 
-def _refuse(box: str, message: str | None) -> None:
-    if message:
-        raise Invalid(message, code=f"box_{box}")
-
-
 def verify_box_23(person: Person, pk: int, *, place: str, code: str | None = None) -> Certificate:
     """Box 23: the authority verifies the consignment before the special customs procedure (Art. 7 of 2021/2306)."""
     with transaction.atomic():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.VERIFY_23)
         require_two_factor(person, code)
-        _refuse("23", rules.SpecialProcedureNamed.problem(coi))
+        refuse(coi, rules.VERIFY_23)
         sign(person, coi, Signature.Box.CUSTOMS_VERIFICATION, role, place=place, declaration=_(DECLARATION_23))
         record(person, coi, Step.VERIFY_23, role=role, old_status=coi.status)
         tell(
@@ -81,9 +76,8 @@ def sign_box_25(
         if selected in (None, ""):
             raise Invalid(_("Say whether the consignment is selected for identity and physical checks."), code="box_25")
         selected_flag = str(selected).lower() in ("1", "true", "on", "yes")
-        problems = rules.IssuedPartComplete.problems(coi)
-        if problems:
-            raise BoxErrors(problems, _("The COI cannot be checked yet: see the boxes marked."))
+        problems = at_boxes(coi, check_all(coi, rules.SIGN_25))
+        require(problems, _("The COI cannot be checked yet: see the boxes marked."))
         coi.documentary_check = documentary
         coi.selected_for_checks = selected_flag and documentary == Satisfactory.SATISFACTORY
         coi.save(update_fields=["documentary_check", "selected_for_checks", "updated_at"])
@@ -121,12 +115,7 @@ def decide_box_30(
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_30)
         require_two_factor(person, code)
-        _refuse("30", rules.DecisionOfTheForm.problem(coi, decision))
-        _refuse("25", rules.DocumentaryCheckBeforeDecision.problem(coi))
-        _refuse("30", rules.FailedDocumentaryCheckForcesRefusal.problem(coi, decision))
-        _refuse("29", rules.SelectedNeedsIdentityAndPhysicalChecks.problem(coi))
-        _refuse("30", rules.InformationForRefusalOrPart.problem(decision, reason))
-        _refuse("24", rules.FirstConsigneeBeforeRelease.problem(coi, decision))
+        refuse(coi, rules.DECIDE_30, Given(decision=decision, reason=reason))
         label = COIStatus(decision).label
         sign(
             person, coi, Signature.Box.DECISION, role, place=place,
@@ -147,11 +136,11 @@ def sign_box_31(
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_31)
         require_two_factor(person, code)
-        _refuse("31", rules.DeclarationAfterRelease.problem(coi))
+        refuse(coi, rules.SIGN_31_STATUS)
         if in_accordance in (None, ""):
             raise Invalid(_("Say whether the consignment is in accordance or not."), code="box_31")
         accordance = in_accordance is True or str(in_accordance).lower() in ("1", "true", "on", "yes")
-        _refuse("31", rules.RemarkWhenNotInAccordance.problem(accordance, remark))
+        refuse(coi, rules.SIGN_31, Given(in_accordance=accordance, remark=remark))
         coi.consignee_in_accordance = accordance
         coi.save(update_fields=["consignee_in_accordance", "updated_at"])
         words = _(IN_ACCORDANCE) if accordance else _(NOT_IN_ACCORDANCE)
