@@ -5,14 +5,22 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= 10000
 
-.PHONY: install demo serve test worker bench messages lock clean
+.PHONY: install install-test demo serve test worker bench messages lock clean
 
+# What runs (make serve, make demo): requirements.lock only.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+# What the checks need besides (pytest, Playwright, moto, schemathesis, mypy, ruff...): requirements-test.lock.
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.lock
+	$(PY) -m pip install --quiet -r requirements.lock -r requirements-test.lock
 	touch $@
 
 demo: install
@@ -24,7 +32,7 @@ serve: install
 worker: install
 	$(PY) manage.py db_worker
 
-test: install
+test: install-test
 	./scripts/test.sh
 
 bench: install
@@ -33,9 +41,9 @@ bench: install
 messages: install
 	./scripts/messages.sh
 
-# Re-pin after changing pyproject.toml's dependencies.
-lock: install
-	$(PY) -m pip freeze --exclude-editable | grep -v '^opencoi' > requirements.lock
+# Re-pin after changing pyproject.toml's dependencies: splits what is installed into the two locks.
+lock: install-test
+	$(PY) -m pip freeze --exclude-editable | grep -v '^opencoi' | $(PY) scripts/lock.py
 
 clean:
 	rm -rf $(VENV) var/static

@@ -4,10 +4,10 @@
 # PIP_AUDIT_STRICT=1 makes a found vulnerability fail the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=$(timeout 120 .venv/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --progress-spinner off 2>&1)
+out=$(timeout 120 .venv/bin/pip-audit --requirement requirements.lock --requirement requirements-test.lock --no-deps --disable-pip --progress-spinner off 2>&1)
 status=$?
 if [ $status -eq 0 ]; then
-  echo "pip-audit: no known vulnerabilities in requirements.lock"
+  echo "pip-audit: no known vulnerabilities in requirements.lock and requirements-test.lock"
 elif echo "$out" | grep -qiE "connection|resolve|network|timed out|Max retries|HTTPSConnectionPool|unreachable"; then
   echo "pip-audit: the vulnerability service could not be reached; dependencies NOT audited this run."
 else
