@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,6 +24,30 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("No such object, or not one you may see."), "code": "not_found"}, status=404)
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An uncaught error. The database unreachable (restarting, failed over, its connections exhausted:
+    `OperationalError`, `InterfaceError`) is a 503 with `Retry-After`: nothing was changed, the same request may
+    be sent again in a few seconds (with its `Idempotency-Key` for the API); JSON under /api/, a short page
+    elsewhere, both drawn without the database. Any other error stays Django's 500."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, (OperationalError, InterfaceError)):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
+        return defaults.server_error(request)
+    message = _("The service is briefly unavailable: nothing was changed. Try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+    else:
+        title = escape(_("Briefly unavailable"))
+        response = HttpResponse(
+            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body><main><h1>{title}</h1><p>{escape(message)}</p></main></body></html>",
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -120,6 +120,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'opencoi.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request uses it: after a database restart the next request
+        # reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

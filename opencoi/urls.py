@@ -29,3 +29,4 @@ urlpatterns = [
 # permission-checked views (certificates:download, outputs:pdf) read them, for the COI's parties.
 
 handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"
