@@ -20,6 +20,7 @@ from django.utils.http import base36_to_int, int_to_base36
 
 from certificates.coi_forms import form_of
 from certificates.models import Certificate
+from certificates.outputs.seal import SealCheck, check_seal
 from certificates.outputs.signed_boxes import signatures_of
 from reference.lists import to_kg
 
@@ -135,3 +136,28 @@ def _products(coi: Certificate) -> list[PublicProduct]:
         )
         products.append(PublicProduct(commodity.cn_code.formatted, commodity.cn_code.path, total))
     return products
+
+
+@dataclass(frozen=True)
+class SealReport:
+    """What the public page says of one PDF's seal: `check` (certificates.outputs.seal.SealCheck, read from
+    the PDF itself), whether the PDF is of this COI, and whether it is the COI's latest version."""
+
+    source: str  # "stored": the latest PDF the system holds; "upload": a file the visitor gave
+    check: SealCheck
+    of_this_coi: bool
+    latest: bool
+
+    @property
+    def valid(self) -> bool:
+        return self.check.valid and self.of_this_coi
+
+
+def seal_report(coi: Certificate, pdf: bytes, *, source: str) -> SealReport:
+    """Check the seal of `pdf` for the COI's public page (ETSI EN 319 142-1 PAdES; the version the seal signs
+    is certificates.outputs.verification.document_version)."""
+    check = check_seal(pdf)
+    of_this = check.version.startswith(public_token(coi) + ".")
+    return SealReport(
+        source=source, check=check, of_this_coi=of_this, latest=of_this and check.version == document_version(coi)
+    )

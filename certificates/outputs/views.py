@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates.access import Person, get_visible
 from certificates.filters import CertificateFilter, certificate_filter
@@ -22,11 +23,14 @@ from certificates.models import Certificate
 from certificates.outputs import dashboard as dashboards
 from certificates.outputs import exports
 from certificates.outputs.pdf_store import stored_pdf
-from certificates.outputs.verification import certificate_for_token, public_view
+from certificates.outputs.seal import SealError, seal_configured
+from certificates.outputs.signed_boxes import box18_signed
+from certificates.outputs.verification import certificate_for_token, public_view, seal_report
 from core.errors import NotFound
 from directory.access import acting_membership
 
 LANGUAGES = ("fr", "en")
+MAX_CHECKED_PDF = 20 * 1024 * 1024  # bytes: a COI's PDF is well under 1 MB
 
 
 def _visible(request: HttpRequest, pk: int) -> Certificate:
@@ -48,10 +52,11 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @never_cache
 def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public, no login: what a border officer sees after scanning the QR code of a printed COI."""
+    """Public, no login: what a border officer sees after scanning the QR code of a printed COI, with the
+    seal of the latest PDF the system holds checked, or (POST, field `pdf`) the seal of a PDF they upload."""
     coi = certificate_for_token(token)
     if coi is None:
         raise Http404
@@ -62,7 +67,26 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         .prefetch_related("commodities__cn_code", "commodities__lines")
         .get(pk=coi.pk)
     )
-    response = render(request, "certificates/outputs/verify.html", {"view": public_view(coi)})
+    context: dict[str, object] = {"view": public_view(coi), "upload_error": ""}
+    if request.method == "POST":
+        upload = request.FILES.get("pdf")
+        if upload is None:
+            context["upload_error"] = _("Choose the PDF file to check.")
+        elif upload.size is not None and upload.size > MAX_CHECKED_PDF:
+            context["upload_error"] = _("This file is larger than 20 MB: it is not a certificate's PDF.")
+        else:
+            context["report"] = seal_report(coi, upload.read(), source="upload")
+    elif box18_signed(coi) and seal_configured():
+        language = translation.get_language() or "fr"
+        try:
+            document = stored_pdf(coi, language[:2] if language[:2] in LANGUAGES else "fr")
+        except SealError:
+            context["seal_unavailable"] = True
+        else:
+            context["report"] = seal_report(coi, document.content, source="stored")
+    response = render(
+        request, "certificates/outputs/verify.html", context, status=400 if context["upload_error"] else 200
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
