@@ -82,6 +82,7 @@ class CertificateFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     sort = django_filters.ChoiceFilter(choices=[(key, key) for key in SORTS], method="sorted_later")
+    qs: QuerySet[Certificate]  # django-filter's property (its package ships no types): what the filters found
 
     class Meta:
         model = Certificate
@@ -123,7 +124,8 @@ class CertificateFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
         if self.refusals:  # a filter that cannot be read matches nothing, rather than being ignored
             return queryset.none().order_by("-pk")
-        return super().filter_queryset(queryset).order_by(SORTS[self.chosen["sort"]], "-pk")
+        found: QuerySet[Certificate] = super().filter_queryset(queryset)
+        return found.order_by(SORTS[self.chosen["sort"]], "-pk")
 
     @property
     def refusals(self) -> dict[str, list[str]]:
@@ -151,7 +153,7 @@ def certificate_filter(person: Person, params: Any) -> CertificateFilter:
     return CertificateFilter(params, queryset=visible_certificates(person))
 
 
-def page_of(found: CertificateFilter, page: Any, per_page: int = PER_PAGE) -> Page:
+def page_of(found: CertificateFilter, page: Any, per_page: int = PER_PAGE) -> Page[Certificate]:
     """Page `page` of what the filters found; when a filter is refused, the (empty) first page whatever the
     number asked, so that the page says why rather than "no page N"."""
     qs = found.qs.select_related(

@@ -331,4 +331,12 @@ class NumberSequence(models.Model):
         return f"{self.country} {self.year}: {self.last}"
 
 
-from certificates.workflow_records import Checks, Depletion, ExtractQuantity, HistoryEntry, Irregularity, Signature  # noqa: E402, F401, I001
+# The workflow's records belong to this app; importers may take them from here (explicit re-exports).
+from certificates.workflow_records import (  # noqa: E402, I001
+    Checks as Checks,
+    Depletion as Depletion,
+    ExtractQuantity as ExtractQuantity,
+    HistoryEntry as HistoryEntry,
+    Irregularity as Irregularity,
+    Signature as Signature,
+)

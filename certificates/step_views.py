@@ -44,7 +44,7 @@ def _quantities(post: Any) -> dict[int, tuple[str, str]]:
 
 
 def _code(post: Any) -> str:
-    return post.get("code", "").strip()
+    return str(post.get("code", "")).strip()
 
 
 def step_view(message: str, *, show_result: bool = False) -> Callable[[StepAction], Callable[..., HttpResponse]]:

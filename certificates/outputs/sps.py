@@ -120,7 +120,8 @@ def build(coi_id: int) -> bytes:
     root = etree.Element(rsm("SPSCertificate"), nsmap=NSMAP)
     _exchanged_document(etree.SubElement(root, rsm("SPSExchangedDocument")), coi)
     _consignment(etree.SubElement(root, rsm("SPSConsignment")), coi)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return xml
 
 
 def _exchanged_document(doc: etree._Element, coi: Certificate) -> None:
