@@ -44,6 +44,10 @@ class Step(models.TextChoices):
     DELETE = "delete", _("Deleted")
     DOCUMENT_ADDED = "document_added", _("Document attached")
     DOCUMENT_WITHDRAWN = "document_withdrawn", _("Document withdrawn")
+    # The customs exchange (Implementing Reg. (EU) 2024/2145, Arts 6 to 8; the `customs` app writes them).
+    CUSTOMS_WRITE_OFF = "customs_write_off", _("Written off by a customs declaration")
+    CUSTOMS_RESTORATION = "customs_restoration", _("Restored after a customs declaration")
+    CUSTOMS_MANUAL = "customs_manual", _("Quantity changed by hand")
 
 
 class Checks(models.Model):

@@ -117,6 +117,9 @@ class Authority(Address):
         COMPETENT = "competent", _("Competent authority")
         ENTRY = "entry", _("Authority at a point of entry")
         COMMISSION = "commission", _("European Commission")
+        # A customs office (Reg. (EU) 2024/2145): its staff are validated as every authority's, by the Commission;
+        # its office code and what it may see of a COI are the customs app's (`customs/models.py`).
+        CUSTOMS = "customs", _("Customs office")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "directory",
     "certificates",
     "api",
+    "customs",
     "demo",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.api import api
 from certificates.help import form_2021_2306_help, statuses_help
 from core import views as core_views
+from customs.api import api as customs_api
 
 admin.site.site_header = "OpenCOI"
 # The admin logs people in through the same pages as the site (lockout, two-factor), never its own form.
@@ -14,6 +15,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The customs exchange (Reg. (EU) 2024/2145): its own API, tokens and OpenAPI document (customs/README.md).
+    path("api/customs/v1/", customs_api.urls),
+    path("customs/", include("customs.urls")),
     # Our own sign-up replaces allauth's; the rest of the account pages are allauth's.
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

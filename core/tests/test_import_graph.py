@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import grimp
 
-PACKAGES = ("core", "reference", "accounts", "directory", "certificates", "api", "demo", "bench")
+PACKAGES = ("core", "reference", "accounts", "directory", "certificates", "api", "customs", "demo", "bench")
 
 
 def circles(graph: grimp.ImportGraph) -> list[list[str]]:

@@ -1,0 +1,341 @@
+"""Quantity management of Implementing Reg. (EU) 2024/2145: every function here changes what remains of a document,
+under one transaction holding the row lock of each document it touches (taken in the order of their ids, so two
+declarations quoting the same documents never wait on each other in a circle).
+
+- `declare` (Art. 6): each item of a declaration writes off its net weight against the document's lines of its CN
+  code, in box-13 order, all items or none, never more than remains, whatever the concurrency;
+- `restore` (Art. 6(4) and Art. 7): an invalidation, or goods not released, gives back exactly what the items had
+  written off, once: the same invalidation twice restores once;
+- `amend` (Art. 7): each amended item gives back what it wrote off and writes off its new quantity, at once;
+- `adjust` (Art. 8): a customs office, or the document's competent authority, writes off or restores a quantity
+  of one line by hand, with its reason; a restoration never gives a line more than its own net weight.
+
+Each change writes a history entry of the COI (`Step.CUSTOMS_*`): a new version of its page and PDF.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate, HistoryEntry
+from certificates.workflow_records import Step
+from core.typography import quantity
+from customs import documents
+from customs.documents import Document
+from customs.models import CustomsClient, CustomsOffice, DeclarationItem, Movement, Restoration
+from customs.rules import (
+    CoversCnCode,
+    DocumentExists,
+    ImporterMatches,
+    Refusal,
+    Refused,
+    StatusAllowsRelease,
+    WithinRemaining,
+    cn_matches,
+)
+
+ZERO = documents.ZERO
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls the exchange: a customs office, through one of its machine clients or one of its staff."""
+
+    office: CustomsOffice
+    client: CustomsClient | None = None
+    user: Any = None
+
+    @property
+    def name(self) -> str:
+        who = self.client.name if self.client else (self.user.get_full_name() or self.user.email if self.user else "")
+        return f"{who} ({self.office.code})" if who else self.office.code
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a declaration quoting one document: CN code (8 digits, or 10 of TARIC), net weight in kg."""
+
+    number: int
+    document: str
+    cn_code: str
+    net_weight: Decimal
+
+
+# Check availability (Art. 5) ------------------------------------------------------------------------------
+
+
+def refusals(doc: Document, eori: str, items: Sequence[tuple[str, Decimal]]) -> list[Refusal]:
+    """Why the document cannot be relied on for these (CN code, net weight) items of that importer; [] if it can.
+    Items of the same CN code add up."""
+    found = [r for r in [StatusAllowsRelease.refusal(doc.coi, doc.customs_status)] if r]
+    found += [r for r in [ImporterMatches.refusal(doc.coi, eori, doc.importer_eoris)] if r]
+    asked: dict[str, Decimal] = {}
+    codes = [lot.cn_code for lot in doc.lots]
+    for i, (cn_code, weight) in enumerate(items):
+        refusal = CoversCnCode.refusal(doc.coi, cn_code, codes, i)
+        if refusal:
+            found.append(refusal)
+            continue
+        asked[cn_code] = asked.get(cn_code, ZERO) + weight
+        refusal = WithinRemaining.refusal(doc.coi, cn_code, asked[cn_code], doc.left_for(cn_code), i)
+        if refusal:
+            found.append(refusal)
+    return found
+
+
+def available(reference: str, eori: str, items: Sequence[tuple[str, Decimal]]) -> tuple[Document | None, list[Refusal]]:
+    coi = documents.find(reference)
+    if coi is None:
+        return None, [Refusal(DocumentExists.code, str(DocumentExists.message(reference)))]
+    doc = documents.document(coi)
+    return doc, refusals(doc, eori, items)
+
+
+# Automatic quantity management (Art. 6) -------------------------------------------------------------------
+
+
+def declare(
+    caller: Caller,
+    *,
+    mrn: str,
+    importer_eori: str,
+    items: Sequence[Item],
+    request_id: str,
+    declared_at: datetime.datetime | None = None,
+    contingency: bool = False,
+) -> list[DeclarationItem]:
+    """Write off every item, or none (Refused, with the item's position)."""
+    with transaction.atomic():
+        locked = _lock_documents(item.document for item in items)
+        written = _write_off(caller, locked, mrn, importer_eori, items, request_id, declared_at, contingency)
+    return written
+
+
+def _write_off(
+    caller: Caller,
+    locked: dict[str, Certificate],
+    mrn: str,
+    importer_eori: str,
+    items: Sequence[Item],
+    request_id: str,
+    declared_at: datetime.datetime | None,
+    contingency: bool,
+) -> list[DeclarationItem]:
+    docs: dict[str, Document] = {}
+    for i, item in enumerate(items):
+        coi = locked.get(item.document)
+        if coi is None:
+            raise Refused(DocumentExists.message(item.document), code=DocumentExists.code, status=404, item=i)
+        doc = docs.get(item.document) or documents.document(coi)
+        docs[item.document] = doc
+        if DeclarationItem.objects.filter(
+            mrn=mrn, item_number=item.number, certificate=coi, restored_at__isnull=True
+        ).exists():
+            raise Refused(
+                _("Item %(item)s of declaration %(mrn)s has already written off %(number)s.")
+                % {"item": item.number, "mrn": mrn, "number": coi.number},
+                code="item_already_written_off",
+                item=i,
+            )
+        found = refusals(doc, importer_eori, [(item.cn_code, item.net_weight)])
+        if found:
+            raise Refused(found[0].detail, code=found[0].code, item=i)
+    now = timezone.now()
+    written = []
+    for item in items:
+        doc = docs[item.document]
+        row = DeclarationItem.objects.create(
+            office=caller.office, client=caller.client, user=caller.user, mrn=mrn, item_number=item.number,
+            certificate=doc.coi, cn_code=item.cn_code, net_weight=item.net_weight, importer_eori=importer_eori,
+            declared_at=declared_at or now, recorded_at=now, request_id=request_id, contingency=contingency,
+        )  # fmt: skip
+        _take(caller, doc, row, now)
+        written.append(row)
+    for doc in {id(d): d for d in docs.values()}.values():
+        mine = [w for w in written if w.certificate_id == doc.coi.pk]
+        note = "; ".join(
+            f"MRN {w.mrn} item {w.item_number}: {w.net_weight.normalize():f} kg of {w.cn_code}" for w in mine
+        )
+        _history(caller, doc.coi, Step.CUSTOMS_WRITE_OFF, note + (" (contingency)" if contingency else ""))
+    return written
+
+
+def _take(caller: Caller, doc: Document, row: DeclarationItem, at: datetime.datetime) -> None:
+    """The item's weight from the document's lines of its CN code, first lots first; `doc` is kept up to date,
+    so the next item of the same declaration sees what this one took."""
+    wanted = row.net_weight
+    for lot in doc.lots:
+        if wanted <= 0:
+            break
+        if not cn_matches(row.cn_code, lot.cn_code) or lot.remaining <= 0:
+            continue
+        taken = min(wanted, lot.remaining)
+        Movement.objects.create(
+            certificate=doc.coi, line=lot.line, kind=Movement.Kind.WRITE_OFF, net_weight=taken, item=row, at=at,
+            office=caller.office, user=caller.user, actor_name=caller.name,
+        )  # fmt: skip
+        lot.remaining -= taken
+        wanted -= taken
+    assert wanted == 0, "checked by WithinRemaining under the lock"
+
+
+# Post-clearance amendment or invalidation (Art. 7), goods not released (Art. 6(4)) --------------------------
+
+
+def restore(
+    caller: Caller, *, mrn: str, because: str, item_numbers: Iterable[int] | None = None
+) -> list[DeclarationItem]:
+    """Give back what the declaration's items (all, or those numbered) had written off; those already restored
+    are left alone, so the same invalidation twice restores once. NotFound-like Refused when the declaration
+    never wrote anything off here."""
+    numbers = None if item_numbers is None else set(item_numbers)
+    with transaction.atomic():
+        items = _items_of(caller, mrn, numbers)
+        _lock(sorted({i.certificate_id for i in items}))
+        restored = _give_back(caller, items, because, timezone.now())
+    return restored
+
+
+def amend(caller: Caller, *, mrn: str, importer_eori: str, items: Sequence[Item], request_id: str) -> dict[str, Any]:
+    """Each amended item (by number and document) gives back what it wrote off and writes off its new net
+    weight (0: nothing), all at once or nothing; items not sent are left as they are."""
+    with transaction.atomic():
+        previous = [
+            row
+            for row in _items_of(caller, mrn, {i.number for i in items}, active_only=True)
+            if any(row.item_number == i.number and row.certificate.number == i.document for i in items)
+        ]
+        locked = _lock_documents([i.document for i in items])
+        now = timezone.now()
+        restored = _give_back(caller, previous, Restoration.AMENDMENT, now)
+        new = _write_off(
+            caller, locked, mrn, importer_eori, [i for i in items if i.net_weight > 0], request_id, None, False
+        )
+    return {"restored": restored, "written_off": new}
+
+
+def _items_of(
+    caller: Caller, mrn: str, numbers: set[int] | None, *, active_only: bool = False
+) -> list[DeclarationItem]:
+    """The declaration's items written off by an office of the caller's Member State (the MRN is that State's)."""
+    qs = DeclarationItem.objects.filter(mrn=mrn, office__authority__country=caller.office.member_state)
+    if numbers is not None:
+        qs = qs.filter(item_number__in=numbers)
+    if not qs.exists() and not active_only:
+        raise Refused(
+            _("Declaration %(mrn)s has written nothing off here.") % {"mrn": mrn},
+            code="declaration_not_found",
+            status=404,
+        )
+    if active_only:
+        qs = qs.filter(restored_at__isnull=True)
+    return list(qs.select_related("certificate"))
+
+
+def _give_back(
+    caller: Caller, items: list[DeclarationItem], because: str, at: datetime.datetime
+) -> list[DeclarationItem]:
+    # Read again under the documents' locks: a concurrent invalidation may have restored them meanwhile.
+    fresh = list(
+        DeclarationItem.objects.filter(pk__in=[i.pk for i in items], restored_at__isnull=True)
+        .select_related("certificate")
+        .prefetch_related("movements")
+    )
+    by_coi: dict[int, list[DeclarationItem]] = {}
+    for row in fresh:
+        for taken in [m for m in row.movements.all() if m.kind == Movement.Kind.WRITE_OFF]:
+            Movement.objects.create(
+                certificate_id=row.certificate_id, line_id=taken.line_id, kind=Movement.Kind.RESTORATION,
+                net_weight=taken.net_weight, item=row, at=at, office=caller.office, user=caller.user,
+                actor_name=caller.name, reason=str(Restoration(because).label),
+            )  # fmt: skip
+        row.restored_at = at
+        row.restored_because = because
+        row.save(update_fields=["restored_at", "restored_because"])
+        by_coi.setdefault(row.certificate_id, []).append(row)
+    for rows in by_coi.values():
+        note = "; ".join(f"MRN {r.mrn} item {r.item_number}: {r.net_weight.normalize():f} kg ({because})" for r in rows)
+        _history(caller, rows[0].certificate, Step.CUSTOMS_RESTORATION, note)
+    return fresh
+
+
+# Manual quantity management (Art. 8) ----------------------------------------------------------------------
+
+
+def adjust(
+    coi_pk: int,
+    line_pk: int,
+    *,
+    direction: str,
+    net_weight: Decimal,
+    reason: str,
+    office: CustomsOffice | None = None,
+    user: Any = None,
+    actor_name: str,
+    organisation: str,
+) -> Movement:
+    """Write off (direction "write_off") or restore ("restore") `net_weight` kg of one line by hand, with the
+    reason (required). Refused (409) beyond what remains, or beyond the line's own net weight."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Give the reason of the change."), code="reason_required", status=422)
+    if net_weight <= 0:
+        raise Refused(_("The net weight must be more than 0 kg."), code="invalid_quantity", status=422)
+    with transaction.atomic():
+        coi = _lock([coi_pk])[0]
+        doc = documents.document(coi)
+        lot = next((lot for lot in doc.lots if lot.line.pk == line_pk), None)
+        if lot is None:
+            raise Refused(_("This document has no such line."), code="line_not_found", status=404)
+        if direction == "write_off" and net_weight > lot.remaining:
+            raise Refused(
+                _("Only %(left)s kg remain of this line.") % {"left": quantity(lot.remaining)},
+                code=WithinRemaining.code,
+            )
+        if direction == "restore" and net_weight > lot.written_off:
+            raise Refused(
+                _("Only %(taken)s kg of this line were written off: no more can be restored.")
+                % {"taken": quantity(lot.written_off)},
+                code="restoration_exceeds_written_off",
+            )
+        kind = Movement.Kind.MANUAL_WRITE_OFF if direction == "write_off" else Movement.Kind.MANUAL_RESTORATION
+        movement = Movement.objects.create(
+            certificate=coi, line=lot.line, kind=kind, net_weight=net_weight, office=office, user=user,
+            actor_name=actor_name, reason=reason,
+        )  # fmt: skip
+        HistoryEntry.objects.create(
+            certificate=coi, actor=user if getattr(user, "pk", None) else None, actor_name=actor_name,
+            organisation=organisation, step=Step.CUSTOMS_MANUAL, old_status=coi.status, new_status=coi.status,
+            note=f"{direction} {net_weight.normalize():f} kg, {lot.cn_code} {lot.line.lot_number}: {reason}".strip(),
+        )  # fmt: skip
+    return movement
+
+
+# Locks and history ----------------------------------------------------------------------------------------
+
+
+def _lock_documents(references: Iterable[str]) -> dict[str, Certificate]:
+    """The documents of these numbers, each row locked (in id order), by number; unknown numbers are absent."""
+    refs = {r.strip() for r in references}
+    ids = sorted(c.pk for c in (documents.find(r) for r in refs) if c is not None)
+    return {coi.number or "": coi for coi in _lock(ids)}
+
+
+def _lock(ids: list[int]) -> list[Certificate]:
+    return list(Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+
+
+def _history(caller: Caller, coi: Certificate, step: str, note: str) -> None:
+    HistoryEntry.objects.create(
+        certificate=coi, actor=caller.user if getattr(caller.user, "pk", None) else None,
+        actor_name=caller.name, organisation=str(caller.office), step=step, old_status=coi.status,
+        new_status=coi.status, note=note[:5000],
+    )  # fmt: skip
