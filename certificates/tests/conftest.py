@@ -27,6 +27,7 @@ from .factories import (
     member_of,
     rfl_grant,
 )
+from .seal_pki import pki_seal, trial_pki  # noqa: F401 - the seal's trial PKI and SoftHSM token, once per process
 
 
 @dataclass

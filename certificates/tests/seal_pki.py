@@ -1,7 +1,8 @@
 """Fixtures of the seal's tests: the trial PKI (a CA, OCSP, CRLs and a TSA served on loopback, certomancer)
 and the seal's key in SoftHSM2, made once per test process; `pki_seal` points the seal settings at them.
 
-Import the fixtures where they are used: `from certificates.tests.seal_pki import pki_seal, trial_pki`.
+certificates/tests/conftest.py imports the fixtures once (two definitions would make two tokens in one process,
+and the second would end the first one's sessions).
 """
 
 from __future__ import annotations

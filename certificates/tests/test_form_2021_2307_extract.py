@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from certificates.coi_forms import FORMS, FormCode
 from certificates.coi_forms.choices import OrganicStatus
 from certificates.models import CommodityLine
 from certificates.outputs.pdf import render_pdf
-from certificates.outputs.seal import check_seal, generate_self_signed
+from certificates.outputs.seal import check_seal
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts
 from certificates.workflow import release as steps
@@ -36,11 +35,9 @@ def flow(world):
 
 
 @pytest.fixture
-def seal_files(tmp_path: Path, settings: Any) -> Path:
-    key, cert = tmp_path / "seal.key", tmp_path / "seal.crt"
-    generate_self_signed(key, cert, common_name="OpenCOI test seal")
-    settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = key, cert
-    return cert
+def seal_files(pki_seal):
+    """The seal of the trial PKI: key in SoftHSM2, timestamped, validation data embedded (PAdES B-LT)."""
+    return pki_seal
 
 
 def pdftotext(pdf: bytes, *options: str) -> str:

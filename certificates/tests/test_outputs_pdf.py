@@ -12,18 +12,17 @@ from pypdf import PdfReader
 
 from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
-from certificates.outputs.seal import check_seal, generate_self_signed
+from certificates.outputs.seal import check_seal
+from certificates.outputs.trial_pki import TrialPki
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
 from certificates.workflow_records import Signature
 
 
 @pytest.fixture
-def seal_files(tmp_path: Path, settings: Any) -> Path:
-    key, cert = tmp_path / "seal.key", tmp_path / "seal.crt"
-    generate_self_signed(key, cert, common_name="OpenCOI test seal")
-    settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = key, cert
-    return cert
+def seal_files(pki_seal: TrialPki) -> TrialPki:
+    """The seal of the trial PKI: key in SoftHSM2, timestamped, validation data embedded (B-LT)."""
+    return pki_seal
 
 
 def text_of(pdf: bytes) -> str:
@@ -97,7 +96,8 @@ def test_it_seals_once_box_18_is_signed(world: Any, seal_files: Path) -> None:
     assert document.sealed
     check = check_seal(document.content)
     assert check.sealed and check.intact and check.trusted
-    assert "OpenCOI test seal" in check.signer
+    assert check.valid and check.timestamped and check.revocation_ok  # PAdES B-LT
+    assert "OpenCOI trial seal" in check.signer
     text = text_of(document.content)
     for shown in ("Élodie Certif", "ECOCERT SA (MA-BIO-154)", "Agadir", "We declare the consignment organic."):
         assert shown in text, shown
@@ -110,6 +110,19 @@ def test_it_shows_a_changed_byte_breaks_the_seal(world: Any, seal_files: Path) -
     position = sealed.index(b"/Type /Page") + 2
     sealed[position] ^= 0x01
     assert not check_seal(bytes(sealed)).intact
+
+
+def test_it_seals_every_later_version_with_its_own_version(world: Any, seal_files: Path) -> None:
+    coi = signed_18(world)
+    first = check_seal(render_pdf(coi.pk, "en").content)
+    Signature.objects.create(
+        certificate=coi, box="20", signer=world.border_agent, signer_name="Bruno Douane", organisation="Douane",
+        place="Le Havre", declaration="Checked.",
+    )  # fmt: skip
+    Certificate.objects.filter(pk=coi.pk).update(status=COIStatus.CONSIGNMENT_VERIFIED)
+    later = check_seal(render_pdf(coi.pk, "en").content)
+    assert first.valid and later.valid
+    assert first.version != later.version
 
 
 def test_the_pdf_page_is_for_the_cois_parties_only(world: Any, client: Any, seal_files: Path) -> None:

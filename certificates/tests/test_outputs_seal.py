@@ -21,9 +21,7 @@ from weasyprint import HTML
 from certificates.outputs import seal
 from certificates.outputs.seal import SealError, add_archive_timestamp, check_seal, generate_self_signed, seal_pdf
 from certificates.outputs.trial_pki import TrialPki
-from certificates.tests.seal_pki import ocsp_response, pdfsig, pki_seal, trial_pki, use_seal, with_dss
-
-__all__ = ["pki_seal", "trial_pki"]  # fixtures
+from certificates.tests.seal_pki import ocsp_response, pdfsig, use_seal, with_dss
 
 LATER = datetime.datetime(2091, 1, 1, tzinfo=datetime.UTC)  # after seal-revoked-later's revocation (2090)
 

@@ -16,10 +16,7 @@ from certificates.outputs.pdf_store import stored_pdf
 from certificates.outputs.trial_pki import TrialPki
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
-from certificates.tests.seal_pki import pki_seal, trial_pki
 from certificates.workflow_records import Signature
-
-__all__ = ["pki_seal", "trial_pki"]  # fixtures
 
 
 @pytest.fixture(autouse=True)
