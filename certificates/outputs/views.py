@@ -46,7 +46,17 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF in the reader's language (or ?lang=fr / ?lang=en, e.g. for a border officer abroad)."""
     coi = _visible(request, pk)
     language = request.GET.get("lang") or translation.get_language() or "fr"
-    document = stored_pdf(coi, language[:2] if language[:2] in LANGUAGES else "fr")
+    try:
+        document = stored_pdf(coi, language[:2] if language[:2] in LANGUAGES else "fr")
+    except SealError:
+        # The TSA, an OCSP responder or the token did not answer: no unsealed copy of a signed COI is handed out.
+        message = _(
+            "The PDF cannot be sealed right now (time-stamping or revocation service unreachable). "
+            "Try again in a few minutes."
+        )
+        unavailable = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        unavailable["Retry-After"] = "60"
+        return unavailable
     response = HttpResponse(document.content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.filename}"'
     return response

@@ -100,3 +100,14 @@ def test_it_says_it_in_french(world: Any, client: Any, pki_seal: TrialPki) -> No
     coi = _sealed_coi(world)
     page = _upload(client, coi, _tampered(stored_pdf(coi, "fr").content), language="fr")
     assert "Le PDF vérifié :" in page and "le cachet n’est PAS valide." in page
+
+
+def test_it_answers_503_instead_of_an_unsealed_pdf_when_the_tsa_is_down(
+    world: Any, client: Any, pki_seal: TrialPki, settings: Any
+) -> None:
+    coi = _sealed_coi(world)
+    settings.SEAL_TSA_URL = "http://127.0.0.1:9/tsa"  # nothing listens there
+    client.force_login(world.importer)
+    response = client.get(f"/certificates/{coi.pk}/pdf?lang=en")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "The PDF cannot be sealed right now" in response.content.decode()
