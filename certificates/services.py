@@ -32,7 +32,7 @@ from core.errors import Conflict, DomainError, Invalid, NotFound
 from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
-from directory.models import ActivityKind, Membership, MembershipKind, Operator, OperatorActivity
+from directory.models import ActivityKind, Membership, MembershipKind, OperatorActivity
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
 
@@ -52,17 +52,24 @@ _activity_kinds = CompiledQuery(
 )
 
 
+def creating(membership: Membership | None) -> Membership:
+    """The membership a person creates a COI through: a valid one of an operator or a control body; DomainError
+    (403) otherwise."""
+    if membership is None or not membership.is_valid or membership.kind == MembershipKind.AUTHORITY:
+        raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
+    return membership
+
+
 def creator_role(membership: Membership | None) -> str:
     """The role a person creates a COI as: the control body, or the importer or exporter they work for.
 
     An operator with only one of the two activities creates as that one; with both (or neither recorded),
     an operator in the EU creates as importer and one outside as exporter.
     """
-    if membership is None or not membership.is_valid or membership.kind == MembershipKind.AUTHORITY:
-        raise DomainError(_("Only an importer, an exporter or the exporter's control body creates a COI."))
+    membership = creating(membership)
     if membership.kind == MembershipKind.CONTROL_BODY:
         return COIRole.CONTROL_BODY
-    operator: Operator = membership.operator  # type: ignore[assignment]  # creator_role: an operator's membership here
+    operator = membership.held_operator
     kinds = set(_activity_kinds(operator.pk))
     if ActivityKind.IMPORTER in kinds and ActivityKind.EXPORTER not in kinds:
         return COIRole.IMPORTER
@@ -76,14 +83,15 @@ def creator_role(membership: Membership | None) -> str:
 def prefill(person: Person, membership: Membership | None) -> BoxData:
     """What a new COI starts with: box 4 for an exporter, box 11 for an importer, box 1 for a control body
     user certifying for one code only, box 8 from the exporter."""
-    role = creator_role(membership)
+    member = creating(membership)
+    role = creator_role(member)
     data: BoxData = {}
     if role == COIRole.EXPORTER:
-        data.update(exporter=membership.operator_id, export_country=membership.operator.country)  # type: ignore[union-attr]  # an exporter's membership holds its operator
+        data.update(exporter=member.held_operator.pk, export_country=member.held_operator.country)
     elif role == COIRole.IMPORTER:
-        data["importer"] = membership.operator_id  # type: ignore[union-attr]  # an importer's membership holds its operator
+        data["importer"] = member.held_operator.pk
     elif len(person.control_body_codes) == 1:
-        data["control_body_code"] = membership.control_body_code.code  # type: ignore[union-attr]  # a control body's membership holds its code
+        data["control_body_code"] = member.held_control_body_code.code
     return data
 
 
@@ -93,7 +101,8 @@ def create_draft(
     """Save a new draft once the exporter is chosen (box 4; box 5 of 2021/2306), on `form` ("1235/2008" or
     "2021/2306"; by default `settings.COI_FORM_DEFAULT`). Returns the COI and what could not be stored or is
     wrong."""
-    role = creator_role(membership)
+    member = creating(membership)
+    role = creator_role(member)
     coi_form = get_form(form or default_form())
     _refuse_foreign(coi_form, data)
     values, errors = _read({**prefill(person, membership), **data}, coi_form.typed_box_of_field)
@@ -106,8 +115,8 @@ def create_draft(
         form=coi_form.code,
         creator=person.user,
         creator_role=role,
-        creator_operator=membership.operator if role != COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # an operator's membership holds its operator
-        creator_control_body_code=membership.control_body_code if role == COIRole.CONTROL_BODY else None,  # type: ignore[union-attr]  # a control body's membership holds its code
+        creator_operator=member.held_operator if role != COIRole.CONTROL_BODY else None,
+        creator_control_body_code=member.held_control_body_code if role == COIRole.CONTROL_BODY else None,
     )
     with transaction.atomic():
         coi.save()

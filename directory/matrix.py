@@ -120,14 +120,14 @@ def standing(user: object, memberships: Iterable[Membership] | None = None) -> S
     codes: set[int] = set()
     admin_of: set[int] = set()
     for m in valid_memberships(user) if memberships is None else memberships:
-        if m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMPETENT:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
-            competent.add(m.authority.country)  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
-        elif m.kind == MembershipKind.AUTHORITY and m.authority.kind == Authority.Kind.COMMISSION:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+        if m.kind == MembershipKind.AUTHORITY and m.held_authority.kind == Authority.Kind.COMPETENT:
+            competent.add(m.held_authority.country)
+        elif m.kind == MembershipKind.AUTHORITY and m.held_authority.kind == Authority.Kind.COMMISSION:
             commission = True
-        elif m.kind == MembershipKind.CONTROL_BODY and m.control_body_code.active:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
-            codes.add(m.control_body_code_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
-        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.operator.status == Status.VALID:  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
-            admin_of.add(m.operator_id)  # type: ignore[arg-type]  # the membership's kind says which organisation it holds
+        elif m.kind == MembershipKind.CONTROL_BODY and m.held_control_body_code.active:
+            codes.add(m.held_control_body_code.pk)
+        elif m.kind == MembershipKind.OPERATOR and m.is_admin and m.held_operator.status == Status.VALID:
+            admin_of.add(m.held_operator.pk)
     return Standing(
         getattr(user, "pk", None),
         frozenset(competent & EU_MEMBER_STATES),
@@ -168,7 +168,7 @@ def membership_subject(membership: Membership) -> str:
         return Subject.UNCOVERED_CONTROL_BODY_PERSON
     if membership.kind == MembershipKind.AUTHORITY:
         return Subject.AUTHORITY_PERSON
-    if is_member_state(membership.operator.country):  # type: ignore[union-attr]  # the membership's kind says which organisation it holds
+    if is_member_state(membership.held_operator.country):
         return Subject.EU_OPERATOR_PERSON
     return Subject.THIRD_COUNTRY_OPERATOR_PERSON
 
@@ -282,7 +282,7 @@ def deciders_of(membership: Membership) -> QuerySet[Membership]:
     """The Valid memberships from which someone may decide this request (to tell them it waits)."""
     valid = Membership.objects.filter(status=Status.VALID).exclude(user_id=membership.user_id)
     if membership_subject(membership) == Subject.CONTROL_BODY_PERSON:
-        country = membership.control_body_code.country  # type: ignore[union-attr]  # a control body person's
+        country = membership.held_control_body_code.country
         return valid.filter(
             kind=MembershipKind.AUTHORITY, authority__kind=Authority.Kind.COMPETENT, authority__country=country
         ).select_related("user")

@@ -6,7 +6,7 @@ Rules that decide who validates what live in `directory/matrix.py`; actions in `
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -261,6 +261,10 @@ class MembershipKind(models.TextChoices):
     AUTHORITY = "authority", _("Authority")
 
 
+# What a membership holds: the organisation of its kind.
+_Held = TypeVar("_Held", Operator, ControlBodyCode, Authority)
+
+
 class Membership(models.Model):
     """A person's request to act for one organisation, and its decision.
 
@@ -321,10 +325,31 @@ class Membership(models.Model):
         return self.operator or self.control_body_code or self.authority  # type: ignore[return-value]  # exactly one of the three is set (the membership's kind)
 
     @property
+    def held_operator(self) -> Operator:
+        """The operator of an operator's membership. ValueError on another kind: the database's constraint keeps
+        exactly the key of the membership's kind set, so asking another is a fault of the caller."""
+        return self._held(self.operator, MembershipKind.OPERATOR)
+
+    @property
+    def held_control_body_code(self) -> ControlBodyCode:
+        """The control body code of a control body's membership (ValueError on another kind)."""
+        return self._held(self.control_body_code, MembershipKind.CONTROL_BODY)
+
+    @property
+    def held_authority(self) -> Authority:
+        """The authority of an authority's membership (ValueError on another kind)."""
+        return self._held(self.authority, MembershipKind.AUTHORITY)
+
+    def _held(self, organisation: _Held | None, kind: str) -> _Held:
+        if organisation is None or self.kind != kind:
+            raise ValueError(f"membership {self.pk} is of kind {self.kind}, not {kind}")
+        return organisation
+
+    @property
     def organisation_name(self) -> str:
         if self.control_body_code:
             return f"{self.control_body_code.control_body.name} ({self.control_body_code.code})"
-        return self.organisation.name  # type: ignore[union-attr]  # not a code here: an operator or authority
+        return self.held_operator.name if self.kind == MembershipKind.OPERATOR else self.held_authority.name
 
     @property
     def is_valid(self) -> bool:

@@ -129,9 +129,9 @@ def operator_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("The operator %(name)s and your request are sent to its validator.")
-                % {"name": membership.operator.name},  # type: ignore[union-attr]  # an operator's membership
+                % {"name": membership.held_operator.name},
             )
-            for warning in membership.operator.eori_warnings:  # type: ignore[union-attr]  # an operator's membership
+            for warning in membership.held_operator.eori_warnings:
                 messages.warning(request, warning)
             return redirect("directory:roles")
     context = {"form": form, "identifiers": identifiers, "activities": activities, "contact": contact}
