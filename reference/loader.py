@@ -31,6 +31,9 @@ from reference.nomenclature import categories_for, fold, normalise_code, search_
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "cn"
 CHAPTERS_FILE = DATA_DIR / "chapters.csv"
+# The EU's nomenclature, every line in force with its indentation, the non-coded dash lines included ("- Cashew
+# nuts" between 0801 and its leaves "In shell" / "Shelled"), in English and French (SOURCE.md there).
+NOMENCLATURE_FILE = DATA_DIR / "cn_nomenclature_lines.csv"
 LEVELS = (2, 4, 6, 8)
 BATCH = 500
 
@@ -106,6 +109,28 @@ def shipped_entries(year: int) -> dict[str, Entry]:
                 fr = row["heading_description_fr"] or row["subheading6_description_fr"] or row["description_fr"]
                 entries[heading] = Entry(heading, _clean(en), _clean(fr))
     return {code: entry for code, entry in entries.items() if in_scope(code)}
+
+
+@functools.cache
+def nomenclature_paths() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each eight-digit code of the shipped nomenclature -> its texts from the heading down to its own, in English
+    and in French: ('Coconuts, Brazil nuts and cashew nuts, …', 'Cashew nuts', 'Shelled') for 0801 32 00.
+
+    A line's parents are the nearest lines above it with fewer dashes, up to its heading (the file lists the
+    lines in the nomenclature's order: goods code, then suffix, 10 for a dash line without a code of its own)."""
+    paths: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    above: list[tuple[str, ...]] = []  # the open lines, by number of dashes: 0 is the heading
+    with open(NOMENCLATURE_FILE, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            level, dashes = int(row["level"]), int(row["dashes"])
+            if level < 4:
+                continue
+            # '|' is the nomenclature's no-break space ("30|% by weight", "100|kg").
+            texts = tuple(_clean(row[f"description_{lang}"].replace("|", "\u00a0")) for lang in ("en", "fr"))
+            above = [texts] if level == 4 and dashes == 0 else [*above[:dashes], texts]
+            if row["suffix"] == "80":  # a line with a code of its own (10: a dash line without one)
+                paths[row["goods_code"][:8]] = (tuple(t[0] for t in above), tuple(t[1] for t in above))
+    return paths
 
 
 def _clean(text: str | None) -> str:
@@ -280,17 +305,32 @@ def path_text(cn: CnCode, known: dict[str, CnCode], language: str) -> str:
     """Heading, six-digit subheading (if loaded) and the code's own text, joined as the language writes a colon
     ("Noix de coco, … décortiquées : sans coques"); a text equal to the one before it is said once. French texts
     get the French spaces before ; : ! ? (a narrow no-break space, a no-break one before a colon)."""
-    ancestors = [known.get(cn.code[:n]) for n in (4, 6) if n < cn.level]
     texts: list[str] = []
-    for node in [*ancestors, cn]:
-        if node is None or (cn.in_force and not node.in_force):  # a code in force reads through codes in force
-            continue
-        text = (node.description_fr or node.description_en) if language == "fr" else node.description_en
+    for text in _path_texts(cn, known, language):
         if text and (not texts or fold(texts[-1]) != fold(text)):
             texts.append(text)
     joined = PATH_SEPARATOR[language].join(texts)
     joined = joined[:1].upper() + joined[1:]
     return french_spacing(joined) if language == "fr" else joined
+
+
+def _path_texts(cn: CnCode, known: dict[str, CnCode], language: str) -> list[str]:
+    """The texts from the heading to the code: heading, six-digit subheading and the code's own text as loaded,
+    with the nomenclature's lines between the heading and the code (its dash lines: "Cashew nuts") for a code it
+    has; the heading's and the code's texts stay those loaded (an EU yearly file, an edit)."""
+    ancestors = [known.get(cn.code[:n]) for n in (4, 6) if n < cn.level]
+    nodes = [node for node in [*ancestors, cn] if node is not None and (node.in_force or not cn.in_force)]
+    texts = [
+        (node.description_fr or node.description_en) if language == "fr" else node.description_en for node in nodes
+    ]
+    official = nomenclature_paths().get(cn.code) if cn.level == 8 else None
+    if official is None or len(texts) < 2 or nodes[0].level != 4:
+        return texts
+    english, french = official
+    between = list((french if language == "fr" else english)[1:-1])
+    if language == "fr" and not cn.description_fr:  # no French text loaded: the lines between say it in English
+        between = list(english[1:-1])
+    return [texts[0], *between, texts[-1]]
 
 
 def french_spacing(text: str) -> str:

@@ -15,6 +15,7 @@ from accounts.tests.factories import PASSWORD
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow_records import HistoryEntry, Signature
+from reference.loader import load_base
 
 from .workflow_world import make_flow
 
@@ -78,3 +79,20 @@ def test_point_1_one_clock_named_on_the_coi_page_and_in_box_20(
     expect(page.get_by_label("heure de Paris")).to_have_value("2026-12-06T04:41")
     assert serious_violations(page) == []
     page.screenshot(path=str(SHOTS / "desk-edit-page.png"), full_page=True)
+
+
+def test_point_4_every_product_is_named_in_its_path(browser: Browser, live_server: Any, world: Any) -> None:
+    load_base()
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/new/")
+    page.locator("#q").fill("noix de cajou")
+    page.get_by_role("button", name="Rechercher").click()
+    for code, product in [
+        ("08012100", "Noix du Brésil\u00a0: en coques"),
+        ("08012200", "Noix du Brésil\u00a0: sans coques"),
+        ("08013100", "Noix de cajou\u00a0: en coques"),
+        ("08013200", "Noix de cajou\u00a0: sans coques"),
+    ]:
+        result = page.locator("label.check", has=page.locator(f"input[name=cn][value='{code}']"))
+        expect(result).to_contain_text(product)
+    assert serious_violations(page) == []

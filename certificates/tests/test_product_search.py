@@ -19,7 +19,7 @@ def french_importer(world):
     return world.importer
 
 
-CASHEW_FR = "0801 32 00 Noix de coco, noix du Brésil et noix de cajou, fraîches ou sèches, même sans leurs coques ou décortiquées\u00a0: sans coques"  # noqa: E501
+CASHEW_FR = "0801 32 00 Noix de coco, noix du Brésil et noix de cajou, fraîches ou sèches, même sans leurs coques ou décortiquées\u00a0: Noix de cajou\u00a0: sans coques"  # noqa: E501
 
 
 @pytest.mark.parametrize(
@@ -59,8 +59,9 @@ def test_it_shows_the_full_path_in_french_where_a_product_is_picked_and_shown(
 def test_it_searches_in_english_for_an_english_reader(client: Client, world, cn_codes: LoadResult) -> None:
     client.force_login(world.importer)
     page = client.get("/certificates/lookup/products/", {"new_cn_q": "cashew"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Shelled" in (
-        page.content.decode()
+    assert (
+        "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Cashew nuts: Shelled"
+        in (page.content.decode())
     )
     page = client.get("/certificates/lookup/products/", {"new_cn_q": "cajou"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "0801" not in page.content.decode()

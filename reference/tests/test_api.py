@@ -22,10 +22,10 @@ def test_it_searches_cn_codes(client_in: Client, cn_codes: LoadResult) -> None:
     cashew = next(c for c in found if c["code"] == "08013200")
     assert cashew["formatted"] == "0801 32 00" and cashew["description"] == "sans coques"
     assert cashew["full_description"].startswith("Noix de coco, noix du Brésil et noix de cajou")
-    assert cashew["full_description"].endswith("décortiquées\u00a0: sans coques")
+    assert cashew["full_description"].endswith("décortiquées\u00a0: Noix de cajou\u00a0: sans coques")
     english = client_in.get("/api/v1/reference/cn", {"q": "0801 32", "lang": "en"}).json()
     assert english[0]["description"] == "Shelled" and english[0]["categories"] == "A"
-    assert english[0]["full_description"].endswith("whether or not shelled or peeled: Shelled")
+    assert english[0]["full_description"].endswith("whether or not shelled or peeled: Cashew nuts: Shelled")
 
 
 def test_it_browses_a_code_with_its_children(client_in: Client, cn_codes: LoadResult) -> None:

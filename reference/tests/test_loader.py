@@ -32,7 +32,7 @@ def test_it_shows_the_path_in_the_readers_language(cn_codes: LoadResult) -> None
     with translation.override("fr"):
         assert cashew.path == (
             "Noix de coco, noix du Brésil et noix de cajou, fraîches ou sèches, même sans leurs coques ou "
-            "décortiquées\u00a0: sans coques"
+            "décortiquées\u00a0: Noix de cajou\u00a0: sans coques"
         )
         assert str(cashew).startswith("0801 32 00 Noix de coco")
         # Heading, six-digit subheading and leaf; French spaces before ';' and ':'.
@@ -40,10 +40,11 @@ def test_it_shows_the_path_in_the_readers_language(cn_codes: LoadResult) -> None
         assert coffee.startswith("Café, même torréfié ou décaféiné\u202f; coques") and coffee.endswith(
             "\u00a0: non décaféiné"
         )
-        assert CnCode.objects.get(code="20079910").path.count("\u00a0: ") == 2
+        jam = CnCode.objects.get(code="20079910").path  # heading, the dash lines between, leaf
+        assert "\u00a0: autres\u00a0: d'une teneur en sucres excédant 30\u00a0% en poids\u00a0: Purées" in jam
     with translation.override("en"):
         assert cashew.path == (
-            "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Shelled"
+            "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Cashew nuts: Shelled"
         )
     # A heading without its own text upstream is named by its only code, and said once.
     assert CnCode.objects.get(code="04090000").path_fr == "Miel naturel"
@@ -86,5 +87,8 @@ def test_an_edited_description_reaches_the_paths_and_the_search(cn_codes: LoadRe
     CnCode.objects.filter(code="0801").update(description_fr="Noix de coco, du Brésil et de cajou")
     assert refresh_paths() == CnCode.objects.filter(code__startswith="0801").count()
     with translation.override("fr"):
-        assert CnCode.objects.get(code="08013200").path == "Noix de coco, du Brésil et de cajou\u00a0: sans coques"
+        assert (
+            CnCode.objects.get(code="08013200").path
+            == "Noix de coco, du Brésil et de cajou\u00a0: Noix de cajou\u00a0: sans coques"
+        )
     assert refresh_paths() == 0

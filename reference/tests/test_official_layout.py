@@ -25,9 +25,9 @@ def test_it_updates_in_place_and_retires_what_the_new_year_lacks(cn_codes: LoadR
     assert new.selectable and new.parent.code == "080133" and new.categories == "A"
     other = CnCode.objects.get(code="08011900")
     assert other.path_en == (
-        "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Other"
+        "Coconuts, Brazil nuts and cashew nuts, fresh or dried, whether or not shelled or peeled: Coconuts: Other"
     )
-    assert other.path_fr.endswith("décortiquées\u00a0: Autres")
+    assert other.path_fr.endswith("décortiquées\u00a0: Noix de coco\u00a0: Autres")  # the dash line between
     coffee = CnCode.objects.get(code="09011100")
     assert not coffee.in_force and not coffee.selectable  # absent from the file: kept, no longer offered
     assert result.retired > 100 and result.created == 5  # the six-digit 080119, 080131-080133, and 08013300
