@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from demo.certificates import load_certificates_demo
+from demo.customs import load_customs_demo
 from demo.directory import load_directory_demo
 from demo.form_2021_2306 import load_form_2021_2306_demo
 from demo.people import DEMO_ACCOUNTS, demo_user
@@ -23,4 +24,5 @@ def load_demo() -> dict[str, User]:
     load_certificates_demo()
     load_workflow_demo()
     load_form_2021_2306_demo()  # the second scenario, on the 2021/2306 form
+    load_customs_demo()  # the customs exchange writes two of them off (Reg. (EU) 2024/2145)
     return users

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from demo.customs import issue_demo_token
 from demo.load import load_demo
 from demo.people import DEMO_ACCOUNTS
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo scenario loaded. One login per role:"))
         for email, role, _name, _signs in DEMO_ACCOUNTS:
             self.stdout.write(f"  {role:<42} {email}")
+        self.stdout.write(
+            f"  {'customs exchange (machine client, FR000690)':<42} token {issue_demo_token()}  (/api/customs/v1/docs)"
+        )
         self.stdout.write(
             f"Password: {settings.DEMO_PASSWORD}   TOTP secret (signing accounts): {settings.DEMO_TOTP_SECRET}"
         )
