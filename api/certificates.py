@@ -22,6 +22,7 @@ from certificates.boxes import as_data
 from certificates.coi_forms import field_description
 from certificates.filters import CertificateFilter, certificate_filter, page_of
 from certificates.models import Certificate, CommodityLine, Container, Document
+from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow import certification
 from core.errors import DomainError
 from core.text import column as text_column
@@ -158,10 +159,14 @@ class CertificateOut(Schema):
     my_roles: list[str]
     editable_boxes: list[str]
     problems: dict[str, list[str]] = {}
+    # 2021/2306, box 20: when the prior notification was first given (lateness is judged on it) and last changed.
+    prior_notification_first_given_at: datetime | None = None
+    prior_notification_last_changed_at: datetime | None = None
 
 
 class SummaryOut(Schema):
     id: int
+    form: str = Field(description="The form the COI follows: 1235/2008 (boxes 1-21) or 2021/2306 (boxes 1-31)")
     number: str | None
     status: str
     exporter: str | None
@@ -241,7 +246,11 @@ def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None
         "documents": list(coi.documents.all()),
         "my_roles": sorted(roles),
         "editable_boxes": sorted(rules.boxes_open_to(coi, roles)),
-        "problems": problems if problems is not None else rules.at_boxes(coi, rules.warnings(coi)),
+        "problems": problems
+        if problems is not None
+        else rules.at_boxes(coi, rules.merge(rules.warnings(coi), form_rules.warnings(coi))),
+        "prior_notification_first_given_at": coi.prior_notified_at,
+        "prior_notification_last_changed_at": coi.prior_notification_changed_at,
     }
 
 
@@ -288,6 +297,7 @@ def list_certificates(request: HttpRequest, query: Query[ListQuery]) -> dict[str
         "results": [
             {
                 "id": c.pk,
+                "form": c.form,
                 "number": c.number,
                 "status": c.status,
                 "exporter": c.exporter.name if c.exporter else None,

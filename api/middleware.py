@@ -50,3 +50,35 @@ class RefuseUnknownQueryParameters:
                 body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": errors}
                 return JsonResponse(body, status=422)
         return self.get_response(request)
+
+
+# What a JSON error answer says for the statuses Django (not the API) may answer with under /api/v1/.
+ERROR_ANSWERS = {
+    400: ("bad_request", lambda: _("The request cannot be read.")),
+    403: ("forbidden", lambda: _("You may not do this.")),
+    404: ("not_found", lambda: _("No such object, or not one you may see.")),
+    405: ("method_not_allowed", lambda: _("This method is not allowed here.")),
+    413: ("too_large", lambda: _("The request is too large.")),
+    500: ("server_error", lambda: _("The server could not answer: the request was not completed.")),
+}
+
+
+class JsonAnswersUnderApi:
+    """Every answer under /api/v1/ is JSON, as the OpenAPI document declares: an error answer that Django
+    itself gives in HTML (its 404 page for a path no route takes, `/api/v1/certificates/-1` or `.../1%0A`,
+    with DEBUG on as without; its 400, 403 and 500 pages) becomes `{"detail": ..., "code": ...}` with the same
+    status. Files the API serves on purpose (documents, exports) are answers of 200 and left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(f"{PREFIX}/") or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        code, message = ERROR_ANSWERS.get(
+            response.status_code, ERROR_ANSWERS[500 if response.status_code >= 500 else 400]
+        )
+        return JsonResponse({"detail": message(), "code": code}, status=response.status_code)

@@ -213,7 +213,7 @@ def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
             "organisation": e.organisation,
             "role": e.role,
             "step": e.step,
-            "step_label": str(e.get_step_display()),
+            "step_label": e.title_on(coi),
             "old_status": e.old_status,
             "new_status": e.new_status,
             "changes": e.changes,
@@ -275,11 +275,7 @@ def decide(request: HttpRequest, coi_id: int, payload: DecideIn) -> dict[str, An
 @router.post("/{id:coi_id}/extract", response={201: StepOut, **ERRORS}, summary="Draft an extract of some lots")
 def extract(request: HttpRequest, coi_id: int, payload: ExtractIn) -> Status:
     person = _person(request)
-    boxes_9 = {
-        "release_member_state": payload.release_member_state,
-        "validating_authority_id": payload.validating_authority,
-        "point_of_entry_id": payload.point_of_entry,
-    }
+    boxes_9 = payload.dict(include={"release_member_state", "validating_authority", "point_of_entry"})
     new = extracts.initiate_extract(
         person,
         coi_id,

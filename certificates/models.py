@@ -98,7 +98,13 @@ class Certificate(models.Model):
         _("border control post or point of release"), max_length=15, choices=EntryKind.choices, blank=True
     )
     prior_notification_at = models.DateTimeField(_("estimated arrival (prior notification)"), null=True, blank=True)
-    prior_notified_at = models.DateTimeField(_("prior notification given"), null=True, blank=True)
+    # Box 20 (2021/2307 Art. 3): when the notice was first given and the arrival it then announced (lateness is
+    # judged on them, never cured by a later change), and when it was last changed.
+    prior_notified_at = models.DateTimeField(_("prior notification first given"), null=True, blank=True)
+    prior_notification_first_arrival = models.DateTimeField(
+        _("estimated arrival first notified"), null=True, blank=True
+    )
+    prior_notification_changed_at = models.DateTimeField(_("prior notification last changed"), null=True, blank=True)
     transfer_requested = models.BooleanField(_("transfer to a control point requested"), default=False)
     requested_control_point = models.ForeignKey(
         PointOfEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -35,6 +35,7 @@ from certificates.coi_forms import form_of
 from certificates.models import Certificate, Commodity, Document
 from certificates.outputs import box_rows as render_boxes
 from certificates.queries import detail_queryset
+from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow_records import HistoryEntry
 from core.compiled import CompiledQuery
 
@@ -136,7 +137,7 @@ def render_parts(pk: int) -> dict[str, str]:
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
     # Box 17's warning depends on the COI alone (its submission and departure dates).
-    warnings = {} if coi.is_draft else rules.at_boxes(coi, rules.warnings(coi))
+    warnings = {} if coi.is_draft else rules.at_boxes(coi, rules.merge(rules.warnings(coi), form_rules.warnings(coi)))
     rows = render_boxes.rows(coi)  # every box under its number and title from the COI's form's table
     for row in rows:
         row.notes = warnings.get(row.box.key, [])

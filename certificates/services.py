@@ -126,12 +126,16 @@ def create_draft(
 
 
 def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certificate:
-    """A new draft from any COI the person may see, on that COI's form: every box but the number, signatures,
-    containers, seals, transport and documents."""
+    """A new draft from any COI the person may see, on that COI's form: every box of that form filled before
+    issue (`CoiForm.all_boxes`) but the number, containers, seals, transport and documents. Nothing of the
+    Union part of a 2021/2306 COI (boxes 19-23, 25-31: that consignment's notice, checks and decision) and no
+    field of the other form (the guides' "in batches") is carried over."""
     source = _fresh(get_visible(person, pk))
-    data = as_data(source)
+    coi_form = form_of(source)
+    kept = {name for key in coi_form.all_boxes for name in coi_form.by_key[key].fields}
+    data = {name: value for name, value in as_data(source).items() if name in kept}
     for field in ("containers", "transport_mode", "transport_identification", "transport_document", "departure_date"):
-        data.pop(field)
+        data.pop(field, None)
     coi, _problems = create_draft(person, membership, data, form=source.form)  # its boxes are that form's
     Certificate.objects.filter(pk=coi.pk).update(copied_from=source)
     coi.copied_from = source
@@ -166,6 +170,8 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         refusals = rules.at_boxes(coi, form_rules.edit_refusals(coi, given))
         rules.require(refusals, _("These boxes cannot change now: see the boxes marked."))
         warned = rules.at_boxes(coi, form_rules.edit_warnings(coi, given))
+        if "prior_notification_at" in values:
+            form_rules.PriorNotificationKept.note(coi, values["prior_notification_at"])
         if coi.is_draft:
             return _update_draft(coi, values, warned)
         before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
@@ -183,7 +189,12 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         rules.require(rules.at_boxes(coi, refusal), _("The change was not saved: see the boxes marked."))
         history.record_edit(person, coi, roles, before, after)
     coi = _fresh(coi)
-    return coi, rules.merge(warned, form_problems(coi, rules.submission_problems), form_problems(coi, rules.warnings))
+    return coi, rules.merge(
+        warned,
+        form_problems(coi, rules.submission_problems),
+        form_problems(coi, rules.warnings),
+        rules.at_boxes(coi, form_rules.warnings(coi)),
+    )
 
 
 def _update_draft(

@@ -47,11 +47,14 @@ def _code(post: Any) -> str:
     return str(post.get("code", "")).strip()
 
 
-def step_view(message: str, *, show_result: bool = False) -> Callable[[StepAction], Callable[..., HttpResponse]]:
+def step_view(
+    message: str, *, show_result: bool = False, on_extract: str = ""
+) -> Callable[[StepAction], Callable[..., HttpResponse]]:
     """Make one step's page from its action `(person, COI id, posted form) -> what the step returns`: a POST by
     a logged-in person; 404 where the COI is not visible; a refusal shows the COI's page with the step's form
     as typed and the reason, with its status; success says `message` (translated when shown) and goes back to
-    the COI, or to the new COI the step made when `show_result`."""
+    the COI, or to the new COI the step made when `show_result`; `on_extract` is the message on an extract of
+    2021/2307 (which signs its boxes 12 and 13 through the steps of boxes 30 and 31)."""
 
     def decorate(action: StepAction) -> Callable[..., HttpResponse]:
         @login_required
@@ -66,7 +69,8 @@ def step_view(message: str, *, show_result: bool = False) -> Callable[[StepActio
                 # Back to the COI's page, styled and whole, the step's form as typed and the reason at its field.
                 name = request.path.rstrip("/").rsplit("/", 1)[-1]  # the step's name, as in offer.STEPS
                 return views.detail_page(request, pk, refused={"step": name, "values": request.POST, "error": exc})
-            messages.success(request, _(message))
+            extract = isinstance(result, Certificate) and bool(result.base_id)
+            messages.success(request, _(on_extract if on_extract and extract else message))
             if show_result and isinstance(result, Certificate):
                 return redirect("certificates:detail", pk=result.pk)
             return redirect("certificates:detail", pk=pk)
@@ -174,7 +178,7 @@ def sign_25(person: Person, pk: int, post: Any) -> Any:
     )  # fmt: skip
 
 
-@step_view(gettext_noop("Box 30 signed."))
+@step_view(gettext_noop("Box 30 signed."), on_extract=gettext_noop("Box 12 of the extract signed."))
 def decide_30(person: Person, pk: int, post: Any) -> Any:
     return release.decide_box_30(
         person, pk, decision=post.get("decision", ""), reason=post.get("reason", ""), place=post.get("place", ""),
@@ -182,7 +186,7 @@ def decide_30(person: Person, pk: int, post: Any) -> Any:
     )  # fmt: skip
 
 
-@step_view(gettext_noop("Box 31 signed."))
+@step_view(gettext_noop("Box 31 signed."), on_extract=gettext_noop("Box 13 of the extract signed."))
 def sign_31(person: Person, pk: int, post: Any) -> Any:
     return release.sign_box_31(
         person, pk, in_accordance=post.get("in_accordance", ""), remark=post.get("remark", ""),

@@ -7,6 +7,8 @@ Imported at the end of `certificates/models.py`, so they belong to the `certific
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -106,6 +108,29 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"{self.box}: {self.signer_name}"
 
+    def title_on(self, coi: Any) -> str:
+        """The signed box's title as that COI's form numbers it: an extract of 2021/2307 signs its boxes 12
+        and 13 as "30" and "31", and calls them 12 and 13."""
+        if is_extract_of_2021_2307(coi) and self.box in EXTRACT_BOX_TITLES:
+            return str(EXTRACT_BOX_TITLES[self.box])
+        return str(self.get_box_display())
+
+
+def is_extract_of_2021_2307(coi: Any) -> bool:
+    """An extract with the model of its own (Annex to 2021/2307): an extract of a 2021/2306 COI."""
+    return bool(getattr(coi, "base_id", None)) and getattr(coi, "form", "") == "2021/2306"
+
+
+# What an extract of 2021/2307 calls the boxes it signs as "30" and "31", and the steps that sign them.
+EXTRACT_BOX_TITLES = {
+    Signature.Box.DECISION: _("Box 12 of the extract: declaration of the competent authority"),
+    Signature.Box.CONSIGNEE_2306: _("Box 13 of the extract: declaration of the consignee of the batch"),
+}
+EXTRACT_STEP_TITLES = {
+    Step.SIGN_30: _("Box 12 of the extract signed: decision"),
+    Step.SIGN_31: _("Box 13 of the extract signed by the consignee of the batch"),
+}
+
 
 class HistoryEntry(models.Model):
     """One step of a COI's life: who, for which organisation, when, what, the boxes changed and a note."""
@@ -131,6 +156,12 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.actor_name}"
+
+    def title_on(self, coi: Any) -> str:
+        """The step's name as that COI's form numbers its boxes (an extract of 2021/2307: boxes 12 and 13)."""
+        if is_extract_of_2021_2307(coi) and self.step in EXTRACT_STEP_TITLES:
+            return str(EXTRACT_STEP_TITLES[self.step])
+        return str(self.get_step_display())
 
 
 class ExtractQuantity(models.Model):

@@ -155,7 +155,7 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     if name == "gross_weight":
         return [f"{quantity(value)}\u00a0{coi.gross_weight_unit}"] if value is not None else []
     if name == "prior_notification_at":
-        return [clock.zoned(value)] if value else []
+        return _prior_notification(coi, value)
     if name == "containers":
         if box.number == "15":
             return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
@@ -260,4 +260,17 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
         if box.signed:
             row.signature = signatures.get(box.signature_box)
         out.append(row)
+    return out
+
+
+def _prior_notification(coi: Any, arrival: Any) -> list[str]:
+    """Box 20: the estimated arrival, when the notice was first given and when it was last changed."""
+    if not arrival:
+        return []
+    out = [clock.zoned(arrival)]
+    if coi.prior_notified_at:
+        out.append(f"{_('First given')}{colon()} {clock.zoned(coi.prior_notified_at)}")
+    changed = coi.prior_notification_changed_at
+    if changed and changed != coi.prior_notified_at:
+        out.append(f"{_('Last changed')}{colon()} {clock.zoned(changed)}")
     return out

@@ -20,6 +20,7 @@ from certificates.coi_forms.choices import Satisfactory
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number, check_all
 from certificates.rules.procedure import ProcedureOfBox2
 from certificates.statuses import COIStatus
+from core import clock
 
 
 def issued_at(coi: Any) -> datetime.datetime | None:
@@ -114,10 +115,13 @@ class PriorNotificationInTime(Rule):
 
 class PriorNotificationUnderOneWorkingDay(Rule):
     """Box 20 (see `PriorNotificationInTime`): a prior notification less than one working day before the arrival
-    is kept, with a warning that only a border control post with logistical constraints may accept it."""
+    is kept, with a warning that only a border control post with logistical constraints may accept it. This rule
+    judges a change of a notice already given; the first notice's lateness is `FirstNoticeLate`'s, kept."""
 
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         arrival = given.values.get("prior_notification_at")
+        if coi.prior_notified_at is None:
+            return {}  # the first notice: `FirstNoticeLate` keeps and shows its lateness
         if arrival is not None and (given.now or timezone.now()) > working_day_before(arrival):
             message = _(
                 "Less than one working day before the arrival: only a border control post with logistical "
@@ -125,6 +129,50 @@ class PriorNotificationUnderOneWorkingDay(Rule):
             )
             return {"prior_notification_at": [message]}
         return {}
+
+
+class PriorNotificationKept:
+    """Box 20 (Art. 3 of 2021/2307): the moment the notice was first given and the arrival it then announced are
+    kept (`Certificate.prior_notified_at`, `prior_notification_first_arrival`), with the moment of its last change
+    (`prior_notification_changed_at`); pages, the PDF and the API show them."""
+
+    @staticmethod
+    def note(coi: Any, arrival: datetime.datetime | None, now: datetime.datetime | None = None) -> None:
+        """Record on `coi` (not saved) that box 20 now announces `arrival`."""
+        if arrival == coi.prior_notification_at:
+            return
+        now = now or timezone.now()
+        if coi.prior_notified_at is None and arrival is not None:
+            coi.prior_notified_at, coi.prior_notification_first_arrival = now, arrival
+        coi.prior_notification_changed_at = now
+
+
+class PriorNotificationNeverWithdrawn(Rule):
+    """Box 20: a prior notification once given may be changed (a new estimated arrival), never withdrawn: the
+    authority and the importer's control body were told of the consignment (Art. 3 of 2021/2307)."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        emptied = "prior_notification_at" in given.values and given.values["prior_notification_at"] is None
+        if emptied and coi.prior_notified_at:
+            message = _("The prior notification was given: it may be changed, never withdrawn.")
+            return {"prior_notification_at": [message]}
+        return {}
+
+
+class FirstNoticeLate(Rule):
+    """Box 20: lateness is judged on the first notice (its moment and the arrival it announced): a notice first
+    given less than one working day before that arrival stays flagged whatever later changes announce (a warning:
+    a border control post with logistical constraints may have accepted it)."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        first, arrival = coi.prior_notified_at, coi.prior_notification_first_arrival
+        if coi.form != "2021/2306" or first is None or arrival is None or first <= working_day_before(arrival):
+            return {}
+        message = _(
+            "The prior notification was first given on %(given)s for an arrival on %(arrival)s, less than one "
+            "working day before it: only a border control post with logistical constraints may accept it."
+        ) % {"given": clock.zoned(first), "arrival": clock.zoned(arrival)}
+        return {"prior_notification_at": [message]}
 
 
 class IssuedPartComplete(Rule):
@@ -281,8 +329,16 @@ DECIDE_30 = (
 SIGN_31_STATUS = (DeclarationAfterRelease(),)
 SIGN_31 = (RemarkWhenNotInAccordance(),)
 # A box edit (`services.update_boxes`): refused whole on any of these; then warned.
-EDIT_REFUSALS = (CompletionWithinTenDays(), BorderPostUntilArrival(), PriorNotificationInTime(), ProcedureOfBox2())
+EDIT_REFUSALS = (
+    CompletionWithinTenDays(),
+    BorderPostUntilArrival(),
+    PriorNotificationInTime(),
+    PriorNotificationNeverWithdrawn(),
+    ProcedureOfBox2(),
+)
 EDIT_WARNINGS = (PriorNotificationUnderOneWorkingDay(),)
+# What the COI's page, its PDF and the API flag without refusing anything (beside `legal_value.warnings`).
+WARNINGS = (FirstNoticeLate(),)
 
 
 def edit_refusals(coi: Any, given: Given) -> FieldProblems:
@@ -293,3 +349,8 @@ def edit_refusals(coi: Any, given: Given) -> FieldProblems:
 def edit_warnings(coi: Any, given: Given) -> FieldProblems:
     """What a stored edit should make its author look at again."""
     return check_all(coi, EDIT_WARNINGS, given)
+
+
+def warnings(coi: Any) -> FieldProblems:
+    """What a 2021/2306 COI's page, PDF and API answer flag, per field: a prior notification first given late."""
+    return check_all(coi, WARNINGS)

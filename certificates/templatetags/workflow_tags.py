@@ -114,6 +114,12 @@ LABELLED_FIELDS: dict[str, type] = {"transport_mode": TransportMode, "gross_weig
 
 
 @register.filter
+def title_on(item: Any, coi: Any) -> str:
+    """`{{ signature|title_on:coi }}`, `{{ entry|title_on:coi }}`: its name as the COI's form numbers its boxes."""
+    return str(item.title_on(coi))
+
+
+@register.filter
 def history_value(value: str, field: str) -> str:
     """A changed value of the history as the reader reads it: 'MA TN' -> 'Maroc, Tunisie', 'vessel' -> 'Navire'.
     The history keeps codes (it is written once, read in every language); other values are shown as written."""

@@ -21,7 +21,8 @@ from django.utils.translation import gettext_noop
 
 from certificates import rules
 from certificates.access import Person, roles_on
-from certificates.boxes import over_decimals
+from certificates.boxes import Reader, over_decimals
+from certificates.coi_forms import form_of
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
@@ -92,7 +93,10 @@ def initiate_extract(
     quantities: Quantities,
     boxes_9: dict[str, Any] | None = None,
 ) -> Certificate:
-    """The importer or the RFL drafts an extract of some lots of the base for one consignee."""
+    """The importer or the RFL drafts an extract of some lots of the base for one consignee. `boxes_9`: the
+    extract's point of release, its member state and authority (box 9 of the guides' form, box 8 of the 2021/2307
+    extract) as ids and a country code, as a box edit reads them: one that does not exist is refused at that box
+    (`rules.BoxErrors`, 422), nothing drafted."""
     with transaction.atomic():
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.INITIATE_EXTRACT)
@@ -228,9 +232,9 @@ def _build(
     extract.first_consignee = consignee
     extract.release_in_batches = False
     extract.destination_country = consignee.country
-    for field in ("release_member_state", "validating_authority_id", "point_of_entry_id"):
-        if boxes_9.get(field):
-            setattr(extract, field, boxes_9[field])
+    for field, value in _read_boxes_9(base, boxes_9).items():
+        if value:
+            setattr(extract, field, value)
     _copy_lots(extract, taken)
     extract.save()
     record(
@@ -242,6 +246,21 @@ def _build(
         note=_("Extract of COI %(number)s.") % {"number": base.number} + " " + _taken_note(extract),
     )
     return extract
+
+
+BOXES_9 = ("release_member_state", "validating_authority", "point_of_entry")
+
+
+def _read_boxes_9(base: Certificate, given: dict[str, Any]) -> dict[str, Any]:
+    """The extract's own point of release (guides' box 9, 2021/2307 box 8), read by the box reader: an id
+    that names no authority or point of entry, or an unknown country, is refused at that box (never stored)."""
+    coi_form = form_of(base)
+    boxes = coi_form.extract_boxes or coi_form.boxes
+    box = next(b.key for b in boxes if "point_of_entry" in b.fields)
+    reader = Reader(dict.fromkeys(BOXES_9, box))
+    values = reader.read({name: given[name] for name in BOXES_9 if given.get(name) not in (None, "")})
+    rules.require(reader.errors, _("The extract was not drafted: see the boxes marked."))
+    return values
 
 
 def chosen_consignee(consignee_id: Any) -> Operator | None:

@@ -49,7 +49,7 @@ def _last_step(coi: Certificate) -> str:
         return ""
     return " " + _("%(who)s: “%(step)s” on %(when)s; nothing of yours was changed.") % {
         "who": entry.actor_name,
-        "step": entry.get_step_display(),
+        "step": entry.title_on(coi),
         "when": clock.zoned(entry.at),
     }
 

@@ -104,6 +104,17 @@ DECISION_TITLES = {
     COIStatus.CANNOT_BE_RELEASED: gettext_noop("COI %(number)s: cannot be released for free circulation (box 30)"),
     COIStatus.BASIS_FOR_EXTRACT: gettext_noop("COI %(number)s: part of the consignment can be released (box 30)"),
 }
+# An extract of 2021/2307 decides in its box 12 (recorded as box 30) and is declared in its box 13.
+EXTRACT_DECISION_TITLES = {
+    COIStatus.RELEASED_ORGANIC: gettext_noop("Extract %(number)s: to be released as organic (box 12)"),
+    COIStatus.RELEASED_IN_CONVERSION: gettext_noop("Extract %(number)s: to be released as in-conversion (box 12)"),
+    COIStatus.RELEASED_NON_ORGANIC: gettext_noop("Extract %(number)s: to be released as non-organic (box 12)"),
+    COIStatus.CANNOT_BE_RELEASED: gettext_noop("Extract %(number)s: the batch cannot be released (box 12)"),
+}
+DECLARATION_12 = gettext_noop(
+    "The extract covers the batch described, obtained by splitting the consignment of the certificate of "
+    "inspection of box 3. Decision: %(decision)s."
+)
 
 
 def decide_box_30(
@@ -117,13 +128,16 @@ def decide_box_30(
         require_two_factor(person, code)
         refuse(coi, rules.DECIDE_30, Given(decision=decision, reason=reason))
         label = COIStatus(decision).label
+        extract = bool(coi.base_id)
         sign(
             person, coi, Signature.Box.DECISION, role, place=place,
-            declaration=_(DECLARATION_30) % {"decision": label}, decision=decision, reason=reason.strip(),
+            declaration=_(DECLARATION_12 if extract else DECLARATION_30) % {"decision": label}, decision=decision,
+            reason=reason.strip(),
         )  # fmt: skip
         change_status(person, coi, decision, Step.SIGN_30, role=role, note=reason.strip())
         parties = ALL_PARTIES if decision in COIStatus.releases() else ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}
-        tell(coi, parties, DECISION_TITLES[decision], reason.strip(), actor=person.user)  # type: ignore[index]
+        titles = EXTRACT_DECISION_TITLES if extract else DECISION_TITLES
+        tell(coi, parties, titles[decision], reason.strip(), actor=person.user)  # type: ignore[index]
     return coi
 
 
@@ -149,10 +163,16 @@ def sign_box_31(
             declaration=_(DECLARATION_31) % {"accordance": words}, reason=remark.strip(),
         )  # fmt: skip
         change_status(person, coi, COIStatus.FIRST_CONSIGNEE_SIGNED, Step.SIGN_31, role=role, note=remark.strip())
-        title = (
-            gettext_noop("COI %(number)s: the first consignee declared the consignment in accordance (box 31)")
-            if accordance
-            else gettext_noop("COI %(number)s: the first consignee declared the consignment NOT in accordance (box 31)")
-        )
+        title = _DECLARED[(bool(coi.base_id), accordance)]
         tell(coi, ALL_PARTIES - {COIRole.FIRST_CONSIGNEE}, title, remark.strip(), actor=person.user)
     return coi
+
+
+_DECLARED = {
+    (False, True): gettext_noop("COI %(number)s: the first consignee declared the consignment in accordance (box 31)"),
+    (False, False): gettext_noop(
+        "COI %(number)s: the first consignee declared the consignment NOT in accordance (box 31)"
+    ),
+    (True, True): gettext_noop("Extract %(number)s: the consignee declared the batch in accordance (box 13)"),
+    (True, False): gettext_noop("Extract %(number)s: the consignee declared the batch NOT in accordance (box 13)"),
+}
