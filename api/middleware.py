@@ -78,7 +78,6 @@ class JsonAnswersUnderApi:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        code, message = ERROR_ANSWERS.get(
-            response.status_code, ERROR_ANSWERS[500 if response.status_code >= 500 else 400]
-        )
+        fallback = ERROR_ANSWERS[500 if response.status_code >= 500 else 400]
+        code, message = ERROR_ANSWERS.get(response.status_code, fallback)
         return JsonResponse({"detail": message(), "code": code}, status=response.status_code)

@@ -122,11 +122,11 @@ def is_extract_of_2021_2307(coi: Any) -> bool:
 
 
 # What an extract of 2021/2307 calls the boxes it signs as "30" and "31", and the steps that sign them.
-EXTRACT_BOX_TITLES = {
+EXTRACT_BOX_TITLES: dict[str, Any] = {
     Signature.Box.DECISION: _("Box 12 of the extract: declaration of the competent authority"),
     Signature.Box.CONSIGNEE_2306: _("Box 13 of the extract: declaration of the consignee of the batch"),
 }
-EXTRACT_STEP_TITLES = {
+EXTRACT_STEP_TITLES: dict[str, Any] = {
     Step.SIGN_30: _("Box 12 of the extract signed: decision"),
     Step.SIGN_31: _("Box 13 of the extract signed by the consignee of the batch"),
 }

@@ -269,8 +269,10 @@ def _prior_notification(coi: Any, arrival: Any) -> list[str]:
         return []
     out = [clock.zoned(arrival)]
     if coi.prior_notified_at:
-        out.append(f"{_('First given')}{colon()} {clock.zoned(coi.prior_notified_at)}")
+        first = _("First given")
+        out.append(f"{first}{colon()} {clock.zoned(coi.prior_notified_at)}")
     changed = coi.prior_notification_changed_at
     if changed and changed != coi.prior_notified_at:
-        out.append(f"{_('Last changed')}{colon()} {clock.zoned(changed)}")
+        last = _("Last changed")
+        out.append(f"{last}{colon()} {clock.zoned(changed)}")
     return out
