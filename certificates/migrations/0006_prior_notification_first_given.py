@@ -23,7 +23,7 @@ def from_history(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0004_coi_form_2021_2306"),
+        ("certificates", "0005_alter_historyentry_step"),
     ]
 
     operations = [
