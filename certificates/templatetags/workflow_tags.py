@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 
 from certificates.access import Person
+from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
 from certificates.page_cache import shared_parts
 from certificates.rules.form_2021_2306 import DecisionOfTheForm
@@ -39,6 +40,7 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "coi": coi,
+        "form": form_of(coi),  # the numbers of the boxes its texts name
         "parts": parts or shared_parts(coi),
         "steps": steps,
         "relatives": found,
@@ -133,3 +135,10 @@ def history_value(value: str, field: str) -> str:
         except ValueError:
             return value
     return value
+
+
+@register.filter
+def box_number(form: Any, field: str) -> str:
+    """`{{ form|box_number:"exporter" }}`: the number of the box holding that field on this COI's form ("5" on the
+    form of Reg. (EU) 2021/2306, "4" on the guides' form), so that a text naming a box names the right one."""
+    return str(form.number_of(field)) if form is not None else ""

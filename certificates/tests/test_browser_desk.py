@@ -96,3 +96,17 @@ def test_point_4_every_product_is_named_in_its_path(browser: Browser, live_serve
         result = page.locator("label.check", has=page.locator(f"input[name=cn][value='{code}']"))
         expect(result).to_contain_text(product)
     assert serious_violations(page) == []
+
+
+def test_point_3_a_text_naming_a_box_takes_its_number_from_the_coi_form(
+    browser: Browser, live_server: Any, world: Any, settings: Any
+) -> None:
+    settings.COI_FORM_DEFAULT = "2021/2306"
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
+    expect(page.locator("#box-5 h2")).to_contain_text("Case 5")
+    expect(page.locator(".actions")).to_contain_text("dès que l'exportateur (case 5) est choisi")
+    settings.COI_FORM_DEFAULT = "1235/2008"
+    page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
+    expect(page.locator(".actions")).to_contain_text("dès que l'exportateur (case 4) est choisi")
+    assert serious_violations(page) == []
