@@ -5,3 +5,11 @@ class CustomsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customs"
     verbose_name = "Customs exchange (Reg. (EU) 2024/2145)"
+
+    def ready(self) -> None:
+        # The PDF of a COI nothing remains of says so (certificates.outputs.notes: certificates imports no app above).
+        from certificates.outputs.notes import PDF_NOTES
+        from customs.documents import depleted_note
+
+        if depleted_note not in PDF_NOTES:
+            PDF_NOTES.append(depleted_note)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CommodityLine, Signature
 from certificates.statuses import COIStatus
@@ -116,3 +117,12 @@ def document(coi: Certificate) -> Document:
     box = Signature.Box.DECISION if coi.form == "2021/2306" else Signature.Box.AUTHORITY
     decision = coi.signatures.filter(box=box).values_list("decision", flat=True).first() or ""
     return Document(coi, lots, [e.upper().replace(" ", "") for e in eoris], decision)
+
+
+def depleted_note(coi: Certificate) -> list[str]:
+    """The PDF's note once customs has written off everything the document covers (a COI, or an extract)."""
+    if not allows_release(coi) or not coi.customs_movements.exists():
+        return []
+    if not document(coi).depleted:
+        return []
+    return [_("Depleted for customs: nothing remains to be released under this document (Reg. (EU) 2024/2145).")]

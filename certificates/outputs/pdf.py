@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from certificates.coi_forms import FormCode, form_of
 from certificates.models import Certificate
 from certificates.outputs import box_rows
+from certificates.outputs.notes import pdf_notes
 from certificates.outputs.seal import seal_configured, seal_pdf
 from certificates.outputs.signed_boxes import box18_signed, checks_of, signatures_of
 from certificates.outputs.verification import document_version, verification_url
@@ -80,6 +81,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "form": form_of(coi),
         "form_title": form_of(coi).title_for(coi),
         "rows": box_rows.rows(coi) if coi.form == FormCode.R2021_2306 else [],
+        "notes": pdf_notes(coi),
     }
 
 

@@ -132,3 +132,21 @@ def test_a_restoration_still_works_after_box_31(exchange, released, flow):
     exchange.declare(mrn(16), (released.number, CASHEW, "100"))
     release.sign_box_31(flow.person(flow.w.consignee), released.pk, in_accordance=True, place="Lyon")
     assert exchange.post(f"/declarations/{mrn(16)}/invalidation", {}).json()["restored"]
+
+
+def test_the_pdf_of_a_depleted_coi_says_so(exchange, released, settings):
+    import io
+
+    from pypdf import PdfReader
+
+    from certificates.outputs.pdf import render_pdf
+
+    def text() -> str:
+        pdf = render_pdf(released.pk, "en").content
+        return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", " ")
+
+    exchange.declare(mrn(50), (released.number, CASHEW, "15000"))
+    assert "depleted for customs" not in text().lower()
+    exchange.declare(mrn(51), (released.number, CASHEW, "800"))
+    # The PDF shows it in capitals, as the draft's mark.
+    assert "depleted for customs: nothing remains to be released under this document" in text().lower()
