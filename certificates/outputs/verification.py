@@ -104,8 +104,13 @@ def public_view(coi: Certificate) -> PublicView:
     body = coi.control_body_code
     coi_form = form_of(coi)
     dates = {box: s.signed_at for box, s in signatures_of(coi).items()}
+    # A box is named by its title in the form's table, whatever part of it is signed (box 23: "Special customs
+    # procedures", the verification being one of its parts), as the form and the COI page name it.
+    titles: dict[str, str] = {}
+    for box in coi_form.boxes_for(coi):
+        titles.setdefault(box.number, str(box.title))
     signed = [
-        SignedBox(box.number, str(box.title), dates.get(box.signature_box))
+        SignedBox(box.number, titles[box.number], dates.get(box.signature_box))
         for box in coi_form.boxes_for(coi)
         if box.signed and box.number
     ]

@@ -13,10 +13,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from accounts.tests.factories import PASSWORD
 from certificates.models import Certificate
+from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
 from certificates.workflow_records import HistoryEntry, Signature
 from reference.loader import load_base
 
+from .test_outputs_pdf import text_of
 from .workflow_world import make_flow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,3 +112,23 @@ def test_point_3_a_text_naming_a_box_takes_its_number_from_the_coi_form(
     page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
     expect(page.locator(".actions")).to_contain_text("dès que l'exportateur (case 4) est choisi")
     assert serious_violations(page) == []
+
+
+def test_point_7_a_french_reader_reads_french_dates_titles_and_colons(
+    browser: Browser, live_server: Any, world: Any, issued: Certificate
+) -> None:
+    Certificate.objects.filter(pk=issued.pk).update(departure_date=datetime.date(2026, 12, 20))
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/{issued.pk}/")
+    expect(page.get_by_test_id("box-17")).to_contain_text("20/12/2026")
+    expect(page.get_by_test_id("box-17")).not_to_contain_text("2026-12-20")
+    expect(page.locator("main")).to_contain_text("soumis le 06/12/2026 à 04:41")
+    pdf = page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf")
+    text = text_of(pdf.body())
+    assert "Statut\u00a0:" in text and "Statut:" not in text
+    assert "20/12/2026" in text and "2026-12-20" not in text
+    public = browser.new_context(locale="fr-FR").new_page()
+    public.goto(f"{live_server.url}/v/{public_token(issued)}")
+    expect(public.locator("main")).to_contain_text("Case 23\u00a0: Procédures douanières particulières")
+    expect(public.locator("main")).not_to_contain_text("Vérification de l'envoi avant")
+    assert serious_violations(public) == []
