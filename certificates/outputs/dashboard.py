@@ -38,7 +38,7 @@ from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate, CommodityLine
 from certificates.outputs import charts
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow_records import Signature
+from certificates.workflow_records import HistoryEntry, Signature, Step
 from directory.models import Membership, MembershipKind, RflGrant
 from reference.countries import country_name
 from reference.lists import WeightUnit
@@ -96,6 +96,7 @@ class Board:
     swatches: list[SafeString] = field(default_factory=list)
     forms: list[FormCount] = field(default_factory=list)
     form: str = ""  # the form the board is limited to ("" for both)
+    customs: list[tuple[str, int]] = field(default_factory=list)  # customs' operations by step (Reg. 2024/2145)
 
 
 def _ids(pk: int | None) -> list[int]:
@@ -151,7 +152,24 @@ def build(user: Any, membership: Membership, form: str = "") -> Board:
         swatches=[charts.legend_swatch(i) for i in range(len(series))],
         forms=forms,
         form=form,
+        customs=customs_operations(qs),
     )
+
+
+CUSTOMS_STEPS = (Step.CUSTOMS_WRITE_OFF, Step.CUSTOMS_RESTORATION, Step.CUSTOMS_MANUAL)
+
+
+def customs_operations(qs: QuerySet[Certificate]) -> list[tuple[str, int]]:
+    """How many write-offs, restorations and manual changes customs' exchange made on these COIs (one query; the
+    history entries the `customs` app writes, Implementing Reg. (EU) 2024/2145 Arts 6 to 8)."""
+    counts = dict(
+        HistoryEntry.objects.filter(certificate__in=qs.values("pk"), step__in=CUSTOMS_STEPS)
+        .values("step")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("step", "n")
+    )
+    return [(str(step.label), counts.get(step, 0)) for step in CUSTOMS_STEPS] if counts else []
 
 
 def per_form(qs: QuerySet[Certificate], selected: str) -> list[FormCount]:

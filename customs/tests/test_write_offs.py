@@ -150,3 +150,19 @@ def test_the_pdf_of_a_depleted_coi_says_so(exchange, released, settings):
     exchange.declare(mrn(51), (released.number, CASHEW, "800"))
     # The PDF shows it in capitals, as the draft's mark.
     assert "depleted for customs: nothing remains to be released under this document" in text().lower()
+
+
+def test_the_dashboard_counts_customs_operations(exchange, released, flow):
+    from django.test import Client
+
+    exchange.declare(mrn(60), (released.number, CASHEW, "100"), (released.number, CASHEW, "50"))
+    exchange.declare(mrn(61), (released.number, CASHEW, "10"))
+    exchange.post(f"/declarations/{mrn(60)}/invalidation", {})
+    page = Client()
+    page.force_login(flow.w.importer)
+    flow.w.importer.language = "en"
+    flow.w.importer.save(update_fields=["language"])
+    html = page.get("/dashboard/").content.decode()
+    assert "Customs operations" in html
+    assert '<th scope="row">Written off by a customs declaration</th><td>2</td>' in html
+    assert '<th scope="row">Restored after a customs declaration</th><td>1</td>' in html
