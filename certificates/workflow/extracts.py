@@ -21,8 +21,9 @@ from django.utils.translation import gettext_noop
 
 from certificates import rules
 from certificates.access import Person, roles_on
-from certificates.boxes import Reader, over_decimals
+from certificates.boxes import Reader
 from certificates.coi_forms import form_of
+from certificates.fields import over_decimals
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from certificates.access import Person
 from certificates.coi_forms.choices import Satisfactory
+from certificates.fields import is_true
 from certificates.matrix import Action
 from certificates.models import Certificate
 from certificates.rules import form_2021_2306 as rules
@@ -75,7 +76,7 @@ def sign_box_25(
             raise Invalid(_("Choose the result of the documentary checks."), code="box_25")
         if selected in (None, ""):
             raise Invalid(_("Say whether the consignment is selected for identity and physical checks."), code="box_25")
-        selected_flag = str(selected).lower() in ("1", "true", "on", "yes")
+        selected_flag = is_true(selected)
         problems = at_boxes(coi, check_all(coi, rules.SIGN_25))
         require(problems, _("The COI cannot be checked yet: see the boxes marked."))
         coi.documentary_check = documentary
@@ -153,7 +154,7 @@ def sign_box_31(
         refuse(coi, rules.SIGN_31_STATUS)
         if in_accordance in (None, ""):
             raise Invalid(_("Say whether the consignment is in accordance or not."), code="box_31")
-        accordance = in_accordance is True or str(in_accordance).lower() in ("1", "true", "on", "yes")
+        accordance = is_true(in_accordance)
         refuse(coi, rules.SIGN_31, Given(in_accordance=accordance, remark=remark))
         coi.consignee_in_accordance = accordance
         coi.save(update_fields=["consignee_in_accordance", "updated_at"])
