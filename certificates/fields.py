@@ -26,7 +26,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from certificates.coi_forms import FORMS, CoiForm
 from certificates.models import Certificate, CommodityLine, Container
+from core import clock
 from core.converters import MAX_ID
 from core.text import refusal, too_long
 from core.typography import colon, quantity
@@ -232,6 +233,9 @@ class Date(Kind):
         value = getattr(obj, row.name)
         return value.isoformat() if value else ""
 
+    def text(self, value: Any, obj: Any, row: Row) -> str:
+        return clock.day(value) if value else ""  # as the reader writes a day (core.clock)
+
 
 class Moment(Kind):
     """A date and time ("2026-12-03T14:30", "2026-12-03 14:30"), in the site's time zone unless it says."""
@@ -253,7 +257,7 @@ class Moment(Kind):
         return timezone.make_aware(value) if timezone.is_naive(value) else value
 
     def text(self, value: Any, obj: Any, row: Row) -> str:
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else ""
+        return clock.zoned(value) if value else ""
 
 
 class Country(Kind):
@@ -464,6 +468,10 @@ class Row:
     def data(self, obj: Any) -> Any:
         """The stored value in the shape pages and the API send (`certificates.boxes.BoxData`)."""
         return self.kind.data(obj, self)
+
+    def text(self, obj: Any) -> str:
+        """The value alone as printed ("9,071.8 kg", "Organic"), in the active language; "" when not given."""
+        return self.kind.text(getattr(obj, self.name), obj, self)
 
     def lines(self, obj: Any) -> list[str]:
         """The value as printed on the COI page and the PDF, in the active language (none when not given)."""
