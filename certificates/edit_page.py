@@ -4,8 +4,9 @@ Each box becomes a section headed by its number and its title in the reader's la
 another box already shows, box 15's seals beside box 14's containers, is headed in that box's section), holding
 one widget per field. Signed boxes (18, 20-21 of the guides' form; 18, 23's verification, 25, 30, 31 of
 2021/2306) are steps of the workflow panel, not fields of this page. Fields are drawn by name in
-`certificates/_box_field.html`; the fields only the 2021/2306 form has (box 6's traders, 10's kind, 19-23,
-26-29) by a generic widget per kind (`WIDGETS`). Posted values of those are read back by `fields_from_post`.
+`certificates/_box_field.html` (`DRAWN_BY_NAME`); every other field people type (those only the 2021/2306 form
+has: box 6's traders, 10's kind, 19-23, 26-29; and any field added to the field table) by the generic widget of
+its kind (`WIDGETS`, from `certificates/fields.py`). Posted values of those are read back by `fields_from_post`.
 """
 
 from __future__ import annotations
@@ -17,45 +18,28 @@ from typing import Any
 from django.http import QueryDict
 
 from certificates.coi_forms import Box, CoiForm
-from certificates.coi_forms.choices import EntryKind, Satisfactory
-from certificates.models import Certificate
+from certificates.fields import COI_FIELDS, FIELDS, typed_rows
 from core import clock
 from directory.models import PointOfEntry
-from reference.lists import TransportMode
 
+# The fields `_box_field.html` draws by name: the guides' boxes, whose markup holds searches and pickers (box 1's
+# control body, the operators of boxes 4, 11, 12 and RFL, box 13's products and lines), lists (box 7's countries,
+# boxes 14/15's containers), box 3's number beside the reference, box 2's procedure and the help each gives.
+# Every other field of the field table is typed through the generic widget of its kind (`Row.widget`).
+DRAWN_BY_NAME = frozenset(
+    {
+        "products", "control_body_code", "procedure", "national_reference", "exporter", "importer",
+        "first_consignee", "rfl", "producers", "producer_control_bodies", "origin_countries", "export_country",
+        "release_member_state", "validating_authority", "point_of_entry", "destination_country",
+        "release_in_batches", "commodities", "containers", "gross_weight", "gross_weight_unit", "transport_mode",
+        "transport_identification", "transport_document", "departure_date",
+    }
+)  # fmt: skip
 # Field -> widget: "flag" (checkbox), "yesno" (Yes / No / not answered), "choice", "point", "datetime", "text",
 # "operator" (an operator's id), "operators" (ids separated by spaces), "code" (a control body code).
-WIDGETS: dict[str, str] = {
-    "traders": "operators",
-    "point_of_entry_kind": "choice",
-    "prior_notification_at": "datetime",
-    "transfer_requested": "flag",
-    "requested_control_point": "point",
-    "customs_warehousing": "flag",
-    "inward_processing": "flag",
-    "customs_operator": "operator",
-    "customs_operator_control_body": "code",
-    "customs_information": "text",
-    "customs_declaration_reference": "text",
-    "transfer_to_control_point": "yesno",
-    "control_point": "point",
-    "transfer_transport_mode": "choice",
-    "transfer_transport_identification": "text",
-    "transfer_transport_document": "text",
-    "identity_check": "choice",
-    "physical_check": "choice",
-    "laboratory_test": "yesno",
-    "laboratory_result": "choice",
-}
-CHOICES: dict[str, Any] = {
-    "point_of_entry_kind": EntryKind.choices,
-    "transfer_transport_mode": TransportMode.choices,
-    "identity_check": Satisfactory.choices,
-    "physical_check": Satisfactory.choices,
-    "laboratory_result": Satisfactory.choices,
-}
-# Fields drawn inside another field's widget: the unit beside the gross weight.
-INSIDE = ("gross_weight_unit",)
+WIDGETS: dict[str, str] = {row.name: row.widget for row in typed_rows() if row.name not in DRAWN_BY_NAME}
+# Fields drawn inside another field's widget: a unit beside its quantity.
+INSIDE = tuple(row.unit for row in COI_FIELDS if row.unit)
 
 
 @dataclass
@@ -119,8 +103,8 @@ def sections(
                 continue
             if kind == "point" and points is None:
                 points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
-            model_field = Certificate._meta.get_field(name)
-            label = str(getattr(model_field, "verbose_name", name))
+            row = FIELDS[name]
+            label = row.label
             value = data.get(name)
             if kind == "operators":
                 value = " ".join(str(v) for v in value or [])
@@ -128,7 +112,7 @@ def sections(
             if kind == "datetime" and isinstance(value, datetime.datetime):  # stored in UTC, typed in the site's zone
                 reading = clock.zoned(value)
                 value = clock.local(value).strftime("%Y-%m-%dT%H:%M")
-            choices = points if kind == "point" else CHOICES.get(name, ())
+            choices = points if kind == "point" else (row.choices.choices if row.choices else ())
             items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices, reading)))
         section = BoxSection([box], items, box.key in editable, list(problems.get(box.key, [])))
         for name in names:

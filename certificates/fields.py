@@ -601,6 +601,12 @@ def typed_fields(coi_form: CoiForm) -> tuple[Row, ...]:
     return tuple(row for row in COI_FIELDS if row.name in coi_form.typed_box_of_field)
 
 
+def typed_rows() -> tuple[Row, ...]:
+    """The rows of the fields people type on some form (not derived, not set by a signature or the system)."""
+    typed = set().union(*(f.typed_box_of_field for f in FORMS.values()))
+    return tuple(row for row in COI_FIELDS if row.name in typed)
+
+
 def only_on(code: str) -> tuple[Row, ...]:
     """The rows of the fields only the form of that code has in its typed boxes ("2021/2306": boxes 6, 10's
     kind, 19-23, 26-29)."""
