@@ -16,49 +16,73 @@ from ninja.files import UploadedFile
 from pydantic import create_model
 
 from api.schema import CN_TYPED, Count, Id, Page, StrictIn, TextIn, column, refuse_unknown_form_fields
+from certificates import fields as ft
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
-from certificates.coi_forms import field_description
+from certificates.coi_forms import FORMS, field_description
 from certificates.filters import CertificateFilter, certificate_filter, page_of
-from certificates.models import Certificate, CommodityLine, Container, Document
+from certificates.models import Certificate, Container, Document
 from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow import certification
 from core.errors import DomainError
-from core.text import column as text_column
 from directory.access import valid_memberships
 from directory.models import ControlBodyCode, Membership, Operator
 
 router = Router(tags=["certificates"])
 
 
-def _box(name: str, model: Any = None, column_name: str = "") -> Any:
-    """An optional field, its description naming the box that holds it on each form (the forms' tables); a text
-    field (`model` given) as long as its database column at most (`model.column_name`, by default `name`)."""
-    if model is None:
-        return Field(None, description=field_description(name))
-    length = text_column(model, column_name or name)[1]
-    return Field(None, max_length=length, description=field_description(name))
+def _annotation(row: ft.Row) -> Any:
+    """The schema type of a field of that kind (one per kind: `certificates/fields.py`); a text (a code, a
+    choice, a country) as long as its column at most."""
+    kind = row.kind
+    if isinstance(kind, ft.Text | ft.Choice | ft.Country | ft.Body):
+        column = ControlBodyCode._meta.get_field("code") if isinstance(kind, ft.Body) else row.model_field
+        return Annotated[str, Field(max_length=column.max_length)]
+    return KIND_TYPES[type(kind)]
 
 
-class LineIn(StrictIn):
-    trade_name: str = column(CommodityLine, "trade_name")
-    lot_number: str = column(CommodityLine, "lot_number")
-    packages: Count | None = None
-    packaging_type: str = column(CommodityLine, "packaging_type")
-    net_weight: Decimal | None = None
-    net_weight_unit: str = column(CommodityLine, "net_weight_unit", "kg")
-    producer: Id | None = None
-    organic_status: str = Field(
-        "",
-        max_length=text_column(CommodityLine, "organic_status")[1],
-        description="2021/2306, box 13: organic or in_conversion",
-    )
-    category: str = Field(
-        "",
-        max_length=text_column(CommodityLine, "category")[1],
-        description="2021/2306, box 13: category a-g of Art. 35(7) of Reg. (EU) 2018/848",
-    )
+KIND_TYPES: dict[type[ft.Kind], Any] = {
+    ft.Flag: bool,
+    ft.YesNo: bool,
+    ft.Weight: Decimal,
+    ft.Count: Count,
+    ft.Date: date,
+    ft.Moment: datetime,
+    ft.Reference: Id,
+    ft.References: list[Id],
+    ft.Countries: list[Annotated[str, Field(max_length=2)]],
+}
+
+
+def _described(row: ft.Row, where: str) -> str:
+    """Where the field is, and for a choice the values it takes."""
+    if row.choices is not None:
+        return f"{where}; one of: {', '.join(row.choices.values)}"
+    return where
+
+
+def _line_where(row: ft.Row) -> str:
+    codes = [code for code, coi_form in FORMS.items() if row.name in coi_form.line_fields]
+    return f"{', '.join(codes)}, box 13" if codes else "box 13"
+
+
+def _line_in() -> type[StrictIn]:
+    """A line of box 13, from the line rows: texts and choices "" when not sent (a unit: its default, kg)."""
+    fields: dict[str, Any] = {}
+    for row in ft.LINE_FIELDS:
+        if isinstance(row.kind, ft.Text | ft.Choice):
+            default = row.default if row.default is not None else ""
+            fields[row.name] = (_annotation(row), Field(default, description=_described(row, _line_where(row))))
+        else:
+            fields[row.name] = (_annotation(row) | None, Field(None, description=_line_where(row)))
+    return create_model("LineIn", __base__=StrictIn, **fields)
+
+
+if TYPE_CHECKING:  # for mypy, schemas like any other; for ninja, the fields read from the field table
+    LineIn = StrictIn
+else:
+    LineIn = _line_in()
 
 
 class CommodityIn(StrictIn):
@@ -71,56 +95,30 @@ class ContainerIn(StrictIn):
     seals: str = column(Container, "seals")
 
 
-class BoxesIn(StrictIn):
-    """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
+NESTED: dict[str, Any] = {"commodities": list[CommodityIn], "containers": list[ContainerIn]}
+BOXES_IN_DOC = """Only the fields sent change. Operators, authorities and points of entry by id; control bodies by code.
     Each field's description names its box on each form (1235/2008: boxes 1-21; 2021/2306: boxes 1-31); a
     field of the other form is refused at its box. Boxes 18, 25, 30 and 31 (and 23's verification) are signed
     through the workflow's certification."""
 
-    national_reference: str | None = _box("national_reference", Certificate)
-    control_body_code: str | None = _box("control_body_code", ControlBodyCode, "code")
-    # 2021/2306 only: compliance, recognised_third_country, equivalent_control_body (art. 57), trade_agreement;
-    # empty: derived from box 1 and the products.
-    procedure: str | None = _box("procedure", Certificate)
-    exporter: Id | None = _box("exporter")
-    origin_countries: list[Annotated[str, Field(max_length=2)]] | None = _box("origin_countries")
-    export_country: str | None = _box("export_country", Certificate)
-    release_member_state: str | None = _box("release_member_state", Certificate)
-    validating_authority: Id | None = _box("validating_authority")
-    point_of_entry: Id | None = _box("point_of_entry")
-    importer: Id | None = _box("importer")
-    rfl: Id | None = _box("rfl")
-    first_consignee: Id | None = _box("first_consignee")
-    release_in_batches: bool | None = _box("release_in_batches")
-    commodities: list[CommodityIn] | None = _box("commodities")
-    containers: list[ContainerIn] | None = _box("containers")
-    gross_weight: Decimal | None = _box("gross_weight")
-    gross_weight_unit: str | None = _box("gross_weight_unit", Certificate)
-    transport_mode: str | None = _box("transport_mode", Certificate)
-    transport_identification: str | None = _box("transport_identification", Certificate)
-    transport_document: str | None = _box("transport_document", Certificate)
-    departure_date: date | None = _box("departure_date")
-    # Reg. (EU) 2021/2306 only.
-    traders: list[Id] | None = _box("traders")
-    point_of_entry_kind: str | None = _box("point_of_entry_kind", Certificate)
-    prior_notification_at: datetime | None = _box("prior_notification_at")
-    transfer_requested: bool | None = _box("transfer_requested")
-    requested_control_point: Id | None = _box("requested_control_point")
-    customs_warehousing: bool | None = _box("customs_warehousing")
-    inward_processing: bool | None = _box("inward_processing")
-    customs_operator: Id | None = _box("customs_operator")
-    customs_operator_control_body: str | None = _box("customs_operator_control_body", ControlBodyCode, "code")
-    customs_information: str | None = _box("customs_information", Certificate)
-    customs_declaration_reference: str | None = _box("customs_declaration_reference", Certificate)
-    transfer_to_control_point: bool | None = _box("transfer_to_control_point")
-    control_point: Id | None = _box("control_point")
-    transfer_transport_mode: str | None = _box("transfer_transport_mode", Certificate)
-    transfer_transport_identification: str | None = _box("transfer_transport_identification", Certificate)
-    transfer_transport_document: str | None = _box("transfer_transport_document", Certificate)
-    identity_check: str | None = _box("identity_check", Certificate)
-    physical_check: str | None = _box("physical_check", Certificate)
-    laboratory_test: bool | None = _box("laboratory_test")
-    laboratory_result: str | None = _box("laboratory_result", Certificate)
+
+def _boxes_in() -> type[StrictIn]:
+    """Every field people type on some form (`typed_rows`), optional, typed by its kind, its description naming
+    its box on each form (the forms' tables)."""
+    fields: dict[str, Any] = {
+        row.name: (
+            (NESTED[row.name] if isinstance(row.kind, ft.Nested) else _annotation(row)) | None,
+            Field(None, description=_described(row, field_description(row.name))),
+        )
+        for row in ft.typed_rows()
+    }
+    return create_model("BoxesIn", __base__=StrictIn, __doc__=BOXES_IN_DOC, **fields)
+
+
+if TYPE_CHECKING:
+    BoxesIn = StrictIn
+else:
+    BoxesIn = _boxes_in()
 
 
 class CreateIn(BoxesIn):

@@ -44,6 +44,7 @@ from lxml import etree
 
 from certificates.boxes import as_data
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
+from certificates.fields import COI_FIELDS
 from certificates.models import Certificate
 from certificates.outputs.signed_boxes import signatures_of
 from certificates.queries import detail_queryset
@@ -77,12 +78,8 @@ NOTE_PROCEDURE = "PROCEDURE"
 NOTE_BATCHES = "RELEASE_IN_BATCHES"
 NOTE_FORM = "COI_FORM"  # "1235/2008" or "2021/2306" (certificates/coi_forms/)
 NOTE_2021_2306 = "COI_2021_2306:"  # + a field of the 2021/2306 form that SPS has no element for
-# The 2021/2306 fields carried as notes: the portable ones (no database ids).
-NOTE_FIELDS = (
-    "point_of_entry_kind", "transport_document", "prior_notification_at", "transfer_requested",
-    "customs_warehousing", "inward_processing", "customs_operator_control_body", "customs_information",
-    "customs_declaration_reference",
-)  # fmt: skip
+# The 2021/2306 fields carried as notes: those the field table marks (`Row.sps_note`; portable: no database ids).
+NOTE_FIELDS = tuple(row.name for row in COI_FIELDS if row.sps_note)
 PARTIES = ("exporter", "importer", "first_consignee", "rfl")
 
 
