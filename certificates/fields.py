@@ -332,7 +332,8 @@ class Reference(Kind):
     widget = "reference"  # the row's: "operator", "point", "authority" (`Row.widget`)
 
     def data(self, obj: Any, row: Row) -> int | None:
-        return getattr(obj, f"{row.name}_id")
+        pk: int | None = getattr(obj, f"{row.name}_id")
+        return pk
 
     def text(self, value: Any, obj: Any, row: Row) -> str:
         if value is None:
@@ -445,7 +446,8 @@ class Row:
     @property
     def target(self) -> type[models.Model]:
         """The model a field of ids names (an operator, an authority, a point of entry)."""
-        return self.model_field.related_model
+        related: type[models.Model] = self.model_field.related_model
+        return related
 
     @property
     def widget(self) -> str:
