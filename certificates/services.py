@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certificates import rules
 from certificates.access import Person, get_visible, roles_on
@@ -26,6 +26,7 @@ from certificates.rules import form_2021_2306 as form_rules
 from certificates.rules.problems import FieldProblems, Given
 from certificates.statuses import COIRole
 from certificates.workflow import history
+from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Step
 from core.compiled import CompiledQuery
 from core.errors import Conflict, DomainError, Invalid, NotFound
@@ -188,6 +189,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         )
         rules.require(rules.at_boxes(coi, refusal), _("The change was not saved: see the boxes marked."))
         history.record_edit(person, coi, roles, before, after)
+        _withdraw_reopened(person, coi, roles, before, after)
     coi = _fresh(coi)
     return coi, rules.merge(
         warned,
@@ -195,6 +197,23 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         form_problems(coi, rules.warnings),
         rules.at_boxes(coi, form_rules.warnings(coi)),
     )
+
+
+WITHDRAWN_23 = gettext_noop(
+    "COI %(number)s: box 10 changed, the verification of box 23 is withdrawn: verify the consignment again"
+)
+
+
+def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData) -> None:
+    """A covered box the law lets the operator still change (box 10 until arrival) withdraws the verification
+    that covered it (`form_rules.SignedBoxesStay`, `REOPENS`): its signature goes, the history says so after the
+    edit, and the authorities are told."""
+    changed = {c["box"] for c in history.diff(before, after, form_of(coi).typed_box_of_field)}
+    for box in form_rules.SignedBoxesStay.withdrawn(coi, changed):
+        coi.signatures.filter(box=box).delete()
+        note = _("Box 10 changed: the verification of box 23 is withdrawn.")
+        history.record(person, coi, Step.EDIT, role=history.role_of(roles), old_status=coi.status, note=note)
+        tell(coi, {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}, WITHDRAWN_23, note, actor=person.user)
 
 
 def _update_draft(

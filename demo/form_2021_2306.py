@@ -33,8 +33,17 @@ def _issued_and_notified(coi: Certificate) -> Certificate:
     return coi
 
 
-def _checked(coi: Certificate, documentary: str = "satisfactory") -> Certificate:
-    return release.sign_box_25(person(BORDER), coi.pk, documentary=documentary, selected="no", place="Le Havre")
+def _checked(coi: Certificate, documentary: str = "satisfactory", **box_29: Any) -> Certificate:
+    """Box 25 by the border control post; with `box_29` the consignment is selected and its identity, physical
+    and laboratory checks recorded (the decision then follows them: `rules.FailedCheckExcludesOrganicRelease`)."""
+    selected = "yes" if box_29 else "no"
+    coi = release.sign_box_25(person(BORDER), coi.pk, documentary=documentary, selected=selected, place="Le Havre")
+    if box_29:
+        coi, _problems = update_boxes(person(BORDER), coi.pk, box_29)
+    return coi
+
+
+SATISFACTORY = {"identity_check": "satisfactory", "physical_check": "satisfactory"}
 
 
 def _decide(coi: Certificate, decision: str, reason: str = "") -> Certificate:
@@ -42,7 +51,8 @@ def _decide(coi: Certificate, decision: str, reason: str = "") -> Certificate:
 
 
 def organic(coi: Certificate) -> Certificate:
-    return _decide(_checked(_issued_and_notified(coi)), COIStatus.RELEASED_ORGANIC)
+    checks = {**SATISFACTORY, "laboratory_test": "yes", "laboratory_result": "satisfactory"}
+    return _decide(_checked(_issued_and_notified(coi), **checks), COIStatus.RELEASED_ORGANIC)
 
 
 def received(coi: Certificate) -> Certificate:
@@ -54,8 +64,10 @@ def in_conversion(coi: Certificate) -> Certificate:
 
 
 def non_organic(coi: Certificate) -> Certificate:
-    reason = "Allégations d’étiquetage non justifiées"
-    return _decide(_checked(_issued_and_notified(coi)), COIStatus.RELEASED_NON_ORGANIC, reason)
+    """A laboratory result not satisfactory (box 29): released as non-organic."""
+    checks = {**SATISFACTORY, "laboratory_test": "yes", "laboratory_result": "not_satisfactory"}
+    reason = "Résidus de chlorpyriphos au-dessus de la limite"
+    return _decide(_checked(_issued_and_notified(coi), **checks), COIStatus.RELEASED_NON_ORGANIC, reason)
 
 
 def not_in_accordance(coi: Certificate) -> Certificate:
@@ -72,7 +84,9 @@ def refused(coi: Certificate) -> Certificate:
 
 def in_part(coi: Certificate) -> Certificate:
     """Part can be released: one extract submitted by the importer, endorsed, its consignee's box 13 signed."""
-    base = _decide(_checked(_issued_and_notified(coi)), COIStatus.BASIS_FOR_EXTRACT, "Lot SOF-2026-032 held back")
+    checked = _checked(_issued_and_notified(coi), identity_check="satisfactory", physical_check="not_satisfactory")
+    held = "Lot SOF-2026-032 held back: its physical check failed"
+    base = _decide(checked, COIStatus.BASIS_FOR_EXTRACT, held)
     commodity = base.commodities.first()
     lot = commodity.lines.first() if commodity is not None else None
     if lot is None:
@@ -80,7 +94,7 @@ def in_part(coi: Certificate) -> Certificate:
     foods = _operator("ACME Bio Foods FR")
     extract = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot.pk: (100, "2250")})
     extracts.submit_extract(person(IMPORTER), extract.pk)
-    _decide(extract, COIStatus.RELEASED_ORGANIC)
+    _decide(extract, COIStatus.RELEASED_ORGANIC, "Lot SOF-2026-031, not the lot that failed the physical check")
     release.sign_box_31(person(CONSIGNEE), extract.pk, in_accordance=True, place="Bordeaux")
     return base
 

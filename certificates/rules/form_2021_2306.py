@@ -13,10 +13,13 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
+from certificates.rules.legal_value import ReplacementProtects
+from certificates.rules.parties import PartiesCertified
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number, check_all
 from certificates.rules.procedure import ProcedureOfBox2
 from certificates.statuses import COIStatus
@@ -315,6 +318,194 @@ class SpecialProcedureNamed(Rule):
         return {}
 
 
+# Issue 22, point 1: the decision follows from the checks -----------------------------------------------------
+
+# Box 29's results, by field, and how a refusal names each check.
+CHECKS_OF_BOX_29 = ("identity_check", "physical_check", "laboratory_result")
+
+
+def check_names() -> dict[str, str]:
+    return {
+        "documentary_check": _("the documentary check (box 25)"),
+        "identity_check": _("the identity check (box 29)"),
+        "physical_check": _("the physical check (box 29)"),
+        "laboratory_result": _("the laboratory test result (box 29)"),
+    }
+
+
+def failed_checks(coi: Any) -> list[str]:
+    """The checks not satisfactory (fields of boxes 25 and 29) of the COI, or of its base for an extract."""
+    source = coi.base if coi.base_id else coi
+    fields = ("documentary_check", *CHECKS_OF_BOX_29)
+    return [f for f in fields if getattr(source, f) == Satisfactory.NOT_SATISFACTORY]
+
+
+class FailedCheckExcludesOrganicRelease(Rule):
+    """Arts 6(1) and 6(3) of 2021/2306, Annex notes to boxes 29 and 30: an identity or physical check or a
+    laboratory result not satisfactory (box 29) excludes a release as organic or in-conversion of what it
+    concerns; box 30 then offers what the law allows: "to be released as non-organic", "cannot be released" or,
+    where only some lots failed, "part of the consignment can be released" (the additional information, mandatory
+    for it, says which). Reading: box 29 speaks of the whole consignment, so a batch split from it (2021/2307, box
+    12) is released as organic or in-conversion only by the authority's explicit choice, its reason (that the
+    batch is not what failed) given in the additional information, kept in the history and printed on the PDF.
+    (A failed documentary check: `FailedDocumentaryCheckForcesRefusal`, no part either.)"""
+
+    EXCLUDED = (COIStatus.RELEASED_ORGANIC, COIStatus.RELEASED_IN_CONVERSION)
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        failed = [f for f in failed_checks(coi) if f != "documentary_check" or coi.base_id]
+        if given.decision not in self.EXCLUDED or not failed:
+            return {}
+        names = capfirst(", ".join(check_names()[f] for f in failed))
+        if coi.base_id:
+            if given.reason.strip():
+                return {}  # the authority's explicit choice, with its reason
+            message = _(
+                "%(checks)s of the consignment is not satisfactory: the batch is released as organic or "
+                "in-conversion only if you say in the additional information why it is not concerned; otherwise "
+                "choose “To be released as non-organic” or “Cannot be released for free circulation”."
+            )
+        else:
+            message = _(
+                "%(checks)s is not satisfactory: the consignment cannot be released as organic or in-conversion. "
+                "Choose “To be released as non-organic”, “Cannot be released for free circulation” or, where only "
+                "some lots failed, “Part of the consignment can be released” (say which in the additional "
+                "information)."
+            )
+        return {"decision": [message % {"checks": names}]}
+
+
+class ResultNeedsItsTest(Rule):
+    """Box 29: a test result follows "Laboratory test: Yes"; a check that was not done is recorded as not done (left
+    empty), never as satisfactory. Reading: box 29 is filled only for a consignment that box 25 selected for
+    identity and physical checks (Art. 6(1)); otherwise nothing of it is recorded."""
+
+    FIELDS = ("identity_check", "physical_check", "laboratory_test", "laboratory_result")
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if not set(given.values) & set(self.FIELDS):
+            return {}
+
+        def now(name: str) -> Any:
+            return given.values[name] if name in given.values else getattr(coi, name)
+
+        if any(now(f) for f in self.FIELDS) and not coi.selected_for_checks:
+            message = _(
+                "Box %(b25)s did not select the consignment for identity and physical checks: box %(b29)s stays empty."
+            )
+            boxes = {"b25": box_number(coi, "documentary_check"), "b29": box_number(coi, "identity_check")}
+            return {"identity_check": [message % boxes]}
+        if now("laboratory_result") and now("laboratory_test") is not True:
+            message = _("A test result needs its laboratory test: tick “Laboratory test: Yes” first.")
+            return {"laboratory_result": [message]}
+        return {}
+
+
+# Issue 22, point 2: what an authority has checked stays as checked -------------------------------------------
+
+# Each signature or verification of the Union part (the box it is signed in; an extract's boxes 12 and 13 are
+# signed as "30" and "31") and the boxes it covers, by number on the COI's form. After it, a change to a covered
+# box is refused at that box (`SignedBoxesStay`) unless the law lets the operator still change it: then the change
+# withdraws the verification (`REOPENS`: box 10 until arrival). The statuses close the rest: box 18 leaves only
+# the boxes the law keeps open (10 to the importer until arrival; 13, 16, 17 to the issuing body for 10 days,
+# `CompletionWithinTenDays`), box 30 moves the COI out of "issuing body signed", box 31 out of the releases.
+SIGNATURE_COVERS: dict[str, tuple[str, ...]] = {
+    "18": tuple(str(n) for n in range(1, 18)),
+    "23": ("10", "23"),
+    "25": ("10", "13", "14", "15", "16", "17", "19", "20", "21", "22"),
+    "29": ("29",),  # a result recorded stays; an empty check may still be recorded
+    "30": (*(str(n) for n in range(1, 18)), *(str(n) for n in range(19, 30))),
+    "31": ("30", "31"),
+    "extract 12": tuple(str(n) for n in range(1, 12)),
+    "extract 13": ("12", "13"),
+}
+REOPENS = frozenset({("23", "10")})
+# Covered boxes whose refusal after box 25 another rule words (`BorderPostUntilArrival`, `CompletionWithinTenDays`).
+WORDED_ELSEWHERE = frozenset({"10", "13", "16", "17"})
+
+
+class SignedBoxesStay(Rule):
+    """Issue 22, point 2: after box 23's verification or box 25's documentary check, a box they cover
+    (`SIGNATURE_COVERS`) is refused at that box, unless the law lets it change (`REOPENS`, then `withdrawn` names
+    the verification the change withdraws). A result recorded in box 29 stays as recorded."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if coi.form != "2021/2306" or coi.base_id:
+            return {}
+        table, signed = form_of(coi), {s.box for s in coi.signatures.all()}
+        out: FieldProblems = {}
+        for name in given.values:
+            box = table.box_of(name)
+            number = table.by_key[box].number if box in table.by_key else ""
+            for signature in ("23", "25"):
+                covered = number in SIGNATURE_COVERS[signature] and (signature, number) not in REOPENS
+                if signature in signed and covered and not (signature == "25" and number in WORDED_ELSEWHERE):
+                    message = _("Box %(signature)s is signed: box %(box)s, which it covers, can no longer change.")
+                    out.setdefault(name, []).append(message % {"signature": signature, "box": number})
+                    break
+            recorded = getattr(coi, name, "") if name in CHECKS_OF_BOX_29 else ""
+            if recorded and given.values[name] != recorded:
+                out.setdefault(name, []).append(_("A result recorded in box 29 stays as recorded."))
+        return out
+
+    @staticmethod
+    def withdrawn(coi: Any, changed_boxes: set[str]) -> list[str]:
+        """The verifications a stored change withdraws: signed, covering a box the law lets change."""
+        signed = {s.box for s in coi.signatures.all()}
+        return sorted(signature for signature, box in REOPENS if signature in signed and box in changed_boxes)
+
+
+# Issue 22, point 3: every step of the Union part checks the parties and the time rules on its day -------------
+
+
+class PartiesCertifiedOnTheDay(Rule):
+    """Boxes 23, 25, 30 and 31 (an extract's 12 and 13), on the day each is signed, as the guides' boxes 20 and 21
+    since issue 11: the importer (box 12) and the first consignee (box 24; an extract: the consignee of the batch,
+    its box 10) hold a Valid profile and are certified that day by a body recognised for the products. Box 30
+    checks them for a decision that gives the COI effect (a release, or part released), not to refuse it."""
+
+    EFFECTIVE = (*COIStatus.releases(), COIStatus.BASIS_FOR_EXTRACT)
+
+    def __init__(self, step: str) -> None:
+        self.step = step
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if self.step == "30" and given.decision not in self.EFFECTIVE:
+            return {}
+        return PartiesCertified(("first_consignee",) if coi.base_id else ("importer", "first_consignee")).check(coi)
+
+
+class NoticeBeforeControl(Rule):
+    """Box 25 (Art. 3 of 2021/2307): the prior notification of box 20 precedes the consignment's arrival, so the
+    documentary check is recorded only once box 20 is given."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if coi.base_id is None and coi.prior_notification_at is None:
+            message = _("Box %(box)s (prior notification) is not given: the documentary check comes after it.")
+            return {"prior_notification_at": [message % {"box": box_number(coi, "prior_notification_at")}]}
+        return {}
+
+
+class ReplacementPending(Rule):
+    """Every step of the Union part: while a replacement of the COI is open, the replacement is the one with legal
+    value (`legal_value.ReplacementProtects`, issue 11 rule 8), refused at the step's box."""
+
+    def __init__(self, at: str) -> None:
+        self.at = at
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        return {} if coi.base_id else ReplacementProtects(self.at).check(coi, given)
+
+
+# What each step of the Union part runs on its day (one table; `workflow/release.py` asks it at every step).
+ON_THE_DAY: dict[str, tuple[Rule, ...]] = {
+    "23": (PartiesCertifiedOnTheDay("23"), ReplacementPending("customs_warehousing")),
+    "25": (PartiesCertifiedOnTheDay("25"), ReplacementPending("documentary_check"), NoticeBeforeControl()),
+    "30": (PartiesCertifiedOnTheDay("30"), ReplacementPending("decision")),
+    "31": (PartiesCertifiedOnTheDay("31"), ReplacementPending("consignee_in_accordance")),
+}
+
+
 # What each step asks, in order (a step refuses on the first that finds a problem: `problems.refuse`).
 VERIFY_23 = (SpecialProcedureNamed(),)
 SIGN_25 = (IssuedPartComplete(),)
@@ -325,6 +516,7 @@ DECIDE_30 = (
     SelectedNeedsIdentityAndPhysicalChecks(),
     InformationForRefusalOrPart(),
     FirstConsigneeBeforeRelease(),
+    FailedCheckExcludesOrganicRelease(),
 )
 SIGN_31_STATUS = (DeclarationAfterRelease(),)
 SIGN_31 = (RemarkWhenNotInAccordance(),)
@@ -334,6 +526,8 @@ EDIT_REFUSALS = (
     BorderPostUntilArrival(),
     PriorNotificationInTime(),
     PriorNotificationNeverWithdrawn(),
+    ResultNeedsItsTest(),
+    SignedBoxesStay(),
     ProcedureOfBox2(),
 )
 EDIT_WARNINGS = (PriorNotificationUnderOneWorkingDay(),)

@@ -86,8 +86,19 @@ def at_boxes(coi: Any, problems: FieldProblems) -> Problems:
     table = form_of(coi)
     out: Problems = {}
     for name, messages in problems.items():
-        out.setdefault(table.box_of(name) or name, []).extend(messages)
+        out.setdefault(_extract_box(coi, table, name) or table.box_of(name) or name, []).extend(messages)
     return out
+
+
+# What a signer gives in the COI's boxes 30 and 31, which an extract of 2021/2307 signs as its boxes 12 and 13.
+SIGNED_IN = {"decision": "30", "reason": "30", "consignee_in_accordance": "31", "remark": "31"}
+
+
+def _extract_box(coi: Any, table: Any, name: str) -> str | None:
+    """On an extract with its own model, the box it signs in place of the COI's 30 or 31 (12 or 13)."""
+    if not (getattr(coi, "base_id", None) and table.extract_boxes and name in SIGNED_IN):
+        return None
+    return next((b.key for b in table.extract_boxes if b.signature_box == SIGNED_IN[name]), None)
 
 
 def box_number(coi: Any, name: str) -> str:

@@ -85,12 +85,16 @@ def record(
     )
 
 
+def role_of(roles: set[str]) -> str:
+    """The role a person with these roles on the COI acts as in its history."""
+    return next((r for r in ROLE_ORDER if r in roles), "")
+
+
 def record_edit(person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData) -> None:
     """A box edit after submission: the history keeps each changed field with its old and new value."""
     changes = diff(before, after, form_of(coi).typed_box_of_field)
     if changes:
-        role = next((r for r in ROLE_ORDER if r in roles), "")
-        record(person, coi, Step.EDIT, role=role, old_status=coi.status, changes=changes)
+        record(person, coi, Step.EDIT, role=role_of(roles), old_status=coi.status, changes=changes)
 
 
 def document_step(person: Person, coi: Certificate, document: Document, step: str) -> None:

@@ -45,6 +45,13 @@ IN_ACCORDANCE = gettext_noop("in accordance")
 NOT_IN_ACCORDANCE = gettext_noop("not in accordance")
 
 
+def _on_the_day(coi: Certificate, step: str, given: Given | None = None) -> None:
+    """The rules every step of the Union part runs on its day (`rules.ON_THE_DAY`): the parties certified, no
+    replacement open, box 20 before box 25. Refused at their boxes (422), nothing signed."""
+    problems = at_boxes(coi, check_all(coi, rules.ON_THE_DAY[step], given or Given()))
+    require(problems, _("This step cannot be signed today: see the boxes marked."))
+
+
 def verify_box_23(person: Person, pk: int, *, place: str, code: str | None = None) -> Certificate:
     """Box 23: the authority verifies the consignment before the special customs procedure (Art. 7 of 2021/2306)."""
     with transaction.atomic():
@@ -52,6 +59,7 @@ def verify_box_23(person: Person, pk: int, *, place: str, code: str | None = Non
         role = acting_role(person, coi, Action.VERIFY_23)
         require_two_factor(person, code)
         refuse(coi, rules.VERIFY_23)
+        _on_the_day(coi, "23")
         sign(person, coi, Signature.Box.CUSTOMS_VERIFICATION, role, place=place, declaration=_(DECLARATION_23))
         record(person, coi, Step.VERIFY_23, role=role, old_status=coi.status)
         tell(
@@ -77,6 +85,7 @@ def sign_box_25(
         if selected in (None, ""):
             raise Invalid(_("Say whether the consignment is selected for identity and physical checks."), code="box_25")
         selected_flag = is_true(selected)
+        _on_the_day(coi, "25")
         problems = at_boxes(coi, check_all(coi, rules.SIGN_25))
         require(problems, _("The COI cannot be checked yet: see the boxes marked."))
         coi.documentary_check = documentary
@@ -128,6 +137,7 @@ def decide_box_30(
         role = acting_role(person, coi, Action.SIGN_30)
         require_two_factor(person, code)
         refuse(coi, rules.DECIDE_30, Given(decision=decision, reason=reason))
+        _on_the_day(coi, "30", Given(decision=decision, reason=reason))
         label = COIStatus(decision).label
         extract = bool(coi.base_id)
         sign(
@@ -156,6 +166,7 @@ def sign_box_31(
             raise Invalid(_("Say whether the consignment is in accordance or not."), code="box_31")
         accordance = is_true(in_accordance)
         refuse(coi, rules.SIGN_31, Given(in_accordance=accordance, remark=remark))
+        _on_the_day(coi, "31")
         coi.consignee_in_accordance = accordance
         coi.save(update_fields=["consignee_in_accordance", "updated_at"])
         words = _(IN_ACCORDANCE) if accordance else _(NOT_IN_ACCORDANCE)

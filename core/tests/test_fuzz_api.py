@@ -4,6 +4,9 @@ with positive and negative data (half the cases aimed at real COIs, documents, o
 rather than random ids). No answer is a server error, every status code, content type, header and body is
 one the operation declares, invalid data is refused and valid data accepted.
 
+Issue 22, point 5: as the border authority and the first consignee too, aimed at an issued COI of the form in force
+(its Union part's steps, boxes 23-31), with fewer examples each.
+
 Then the done-when of issue 12: after the fuzzing (30 examples per operation, positive and negative, as the importer; a
 third of that as the control body, whose answers go through the same schema and checks and differ only by who may act),
 every COI is still visible to its parties, and boxes 1, 4, 11 and 13 are what they were, or exactly what the
@@ -31,6 +34,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from accounts.models import ApiToken
 from certificates.access import roles_on
 from certificates.models import Certificate
+from certificates.statuses import COIStatus
 from core.tests.security_world import Scene, build_scene, rolled_back
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]
@@ -38,6 +42,8 @@ pytestmark = [pytest.mark.once, pytest.mark.django_db]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 # The second actor exercises the same operations and checks; what changes is only who is refused: fewer examples.
 SECOND_ACTOR_EXAMPLES = max(5, EXAMPLES // 3)
+# The border authority and the first consignee (issue 22): fewer still, on the Union part's COI.
+UNION_ACTOR_EXAMPLES = max(4, EXAMPLES // 6)
 KEPT_BOXES = ("1", "4", "11", "13")
 
 
@@ -164,6 +170,12 @@ def test_it_answers_within_the_schema_and_keeps_every_coi_whole(scene: Scene, sc
     w = scene.w
     actors = {"importer": (w.importer, scene.importer_token)}
     actors["control body"] = (w.control_body, ApiToken.issue(w.control_body, "fuzz")[1])
+    # Issue 22, point 5: the Union part's actors too, aimed at an issued COI of the form in force (boxes 19-31).
+    actors["border authority"] = (w.border_agent, ApiToken.issue(w.border_agent, "fuzz")[1])
+    actors["first consignee"] = (w.consignee, ApiToken.issue(w.consignee, "fuzz")[1])
+    w.form, form = "2021/2306", w.form
+    union = scene.flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    w.form = form
     client = Client()
     before = {
         coi.pk: _boxes_seen_by(client, token, coi.pk)
@@ -177,11 +189,18 @@ def test_it_answers_within_the_schema_and_keeps_every_coi_whole(scene: Scene, sc
     # The real objects as they are before the fuzzing: the importer's own membership is the one to aim at, even
     # once the fuzzing had their request to act for another organisation accepted (they then have two).
     real = _real_ids(scene)
-    for (_user, token), examples in zip(actors.values(), (EXAMPLES, SECOND_ACTOR_EXAMPLES), strict=True):
-        _fuzz(schema, token, real, figures, examples)
+    union_real = {**real, "coi_id": union.pk}
+    plan = (
+        (real, EXAMPLES),
+        (real, SECOND_ACTOR_EXAMPLES),
+        (union_real, UNION_ACTOR_EXAMPLES),
+        (union_real, UNION_ACTOR_EXAMPLES),
+    )
+    for (_user, token), (aimed, examples) in zip(actors.values(), plan, strict=True):
+        _fuzz(schema, token, aimed, figures, examples)
     print(f"\nschemathesis, every check ({len(_checks())}), as {' and '.join(actors)}: {figures}")
 
-    assert figures.operations >= 2 * 40
+    assert figures.operations >= 4 * 40
     assert figures.failures == Counter(), "\n\n".join(figures.examples)
     lost = []
     for coi in Certificate.objects.all():

@@ -38,3 +38,22 @@ def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_
     not_in_accordance = Certificate.objects.get(national_reference="EU2306-NOT-IN-ACCORDANCE")
     assert not_in_accordance.consignee_in_accordance is False
     assert not_in_accordance.signatures.get(box="31").reason == "Deux cartons aux scellés déchirés"
+
+
+def test_the_demo_s_2021_2306_decisions_follow_their_checks():
+    """Issue 22: each box-30 decision of the demo comes from the checks that lead to it."""
+    load_demo()
+
+    def coi(reference: str) -> Certificate:
+        return Certificate.objects.get(national_reference=reference, base__isnull=True)
+
+    organic, non_organic, part = coi("EU2306-ORGANIC"), coi("EU2306-NON-ORGANIC"), coi("EU2306-PART")
+    assert (organic.status, organic.laboratory_result) == (COIStatus.RELEASED_ORGANIC, "satisfactory")
+    assert (non_organic.status, non_organic.laboratory_result) == (COIStatus.RELEASED_NON_ORGANIC, "not_satisfactory")
+    assert (coi("EU2306-REFUSED").status, coi("EU2306-REFUSED").documentary_check) == (
+        COIStatus.CANNOT_BE_RELEASED,
+        "not_satisfactory",
+    )
+    assert part.physical_check == "not_satisfactory" and part.signatures.get(box="30").reason
+    extract = Certificate.objects.get(national_reference="EU2306-PART", base__isnull=False)
+    assert "not the lot that failed" in extract.signatures.get(box="30").reason
