@@ -131,6 +131,13 @@ def _prior_notification(coi: Any, box: Box) -> list[str]:
 
 # What a box prints that is derived from the COI (its number, its lines' producers, its base), laid out across
 # two boxes (containers and seals) or with a record of its own (box 20's notice), rather than one field's value.
+def _point_of_entry(coi: Any, box: Box) -> list[str]:
+    """Box 10's post, or a word saying none is chosen (not a bare kind and country)."""
+    if coi.point_of_entry_id is None:
+        return [_("No point of entry chosen.")]
+    return FIELDS["point_of_entry"].lines(coi)
+
+
 DERIVED: dict[str, Callable[[Any, Box], list[str]]] = {
     "base_number": _base_number,
     "splitting_control_body": _splitting_control_body,
@@ -139,6 +146,7 @@ DERIVED: dict[str, Callable[[Any, Box], list[str]]] = {
     "producer_control_bodies": _producer_control_bodies,
     "containers": _containers,
     "prior_notification_at": _prior_notification,  # with the notice's own record (first given, last changed)
+    "point_of_entry": _point_of_entry,
 }
 
 

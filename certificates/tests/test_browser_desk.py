@@ -132,3 +132,17 @@ def test_point_7_a_french_reader_reads_french_dates_titles_and_colons(
     expect(public.locator("main")).to_contain_text("Case 23\u00a0: Procédures douanières particulières")
     expect(public.locator("main")).not_to_contain_text("Vérification de l'envoi avant")
     assert serious_violations(public) == []
+
+
+def test_point_6_box_10_offers_the_only_post_and_says_when_none_is_chosen(
+    browser: Browser, live_server: Any, world: Any, settings: Any
+) -> None:
+    settings.COI_FORM_DEFAULT = "2021/2306"
+    world.form = "2021/2306"
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
+    expect(page.locator("#point_of_entry")).to_have_value(str(world.le_havre.pk))  # the only post: offered
+    draft = world.draft(point_of_entry=None)
+    page.goto(f"{live_server.url}/certificates/{draft.pk}/")
+    expect(page.get_by_test_id("box-10")).to_contain_text("Aucun point d'entrée choisi.")
+    assert serious_violations(page) == []
