@@ -29,6 +29,7 @@ api.add_router("/certificates", "api.sps.router")
 api.add_router("/certificates", "api.release.router")
 api.add_router("/certificates", "api.certificates.router")
 api.add_router("/certificates", "api.workflow.router")
+api.add_router("/certificates", "api.steps.router")
 
 
 @api.exception_handler(DomainError)

@@ -38,6 +38,7 @@ from certificates.coi_forms import FormCode, get_form
 from certificates.models import Certificate, CommodityLine
 from certificates.outputs import charts
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow.steps import STEPS
 from certificates.workflow_records import HistoryEntry, Signature, Step
 from directory.models import Membership, MembershipKind, RflGrant
 from reference.countries import country_name
@@ -51,16 +52,8 @@ NOT_SHIPPED = [COIStatus.DRAFT, COIStatus.DELETED, COIStatus.REPLACED]
 
 
 def pending_actions() -> dict[matrix.Action, str]:
-    """The steps that wait for someone, on either form (2021/2306: boxes 25, 30 and 31; an extract's 12 and 13)."""
-    return {
-        matrix.Action.SIGN_18: _("Sign box 18"),
-        matrix.Action.SIGN_20: _("Sign box 20"),
-        matrix.Action.SIGN_21: _("Sign box 21"),
-        matrix.Action.SIGN_25: _("Sign box 25 (documentary check)"),
-        matrix.Action.SIGN_30: _("Sign box 30 (decision)"),
-        matrix.Action.SIGN_31: _("Sign box 31 (first consignee)"),
-        matrix.Action.INITIATE_EXTRACT: _("Initiate an extract"),
-    }
+    """The steps that wait for someone, on either form: those declared with a `todo` (`workflow/steps.py`)."""
+    return {step.action: str(step.todo) for step in STEPS.values() if step.todo}
 
 
 @dataclass
@@ -321,10 +314,7 @@ def pending_for(person: Person, qs: QuerySet[Certificate]) -> tuple[list[Pending
     count = found.count()
     rows = found.select_related("point_of_entry", "exporter", "importer").order_by("-updated_at")[:20]
     # An extract of 2021/2306 signs its own boxes 12 and 13 (recorded as boxes 30 and 31).
-    of_extract = {
-        matrix.Action.SIGN_30: _("Sign box 12 of the extract (decision)"),
-        matrix.Action.SIGN_31: _("Sign box 13 of the extract (consignee)"),
-    }
+    of_extract = {step.action: str(step.todo_on_extract) for step in STEPS.values() if step.todo_on_extract}
     pending = []
     for coi in rows:
         roles = roles_on(person, coi)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from certificates.access import Person
 from certificates.coi_forms import form_of
@@ -14,6 +16,7 @@ from certificates.rules.form_2021_2306 import DecisionOfTheForm
 from certificates.statuses import COIStatus
 from certificates.workflow.extracts import chosen_consignee, released_in_parts
 from certificates.workflow.offer import Relatives, relatives, steps_for
+from certificates.workflow.steps import STEPS, Kind, WorkflowStep
 from certificates.workflow_records import CheckResult
 from directory.models import Operator
 from reference.countries import country_name
@@ -35,7 +38,9 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "refusal": refused["error"].message if refused is not None and not at_code else "",
         # A refusal by the rules (`rules.BoxErrors`) also says what is wrong at each box.
         "refusal_boxes": getattr(refused["error"], "problems", None) if refused is not None else None,
-        **{key: _typed(refused, names) for key, names in FORMS.items()},
+        "step_forms": step_forms(steps, coi, refused),
+        # Each offered step's URL, for the forms that post to several (`urls.sign_18`, `urls.checks`).
+        "urls": {s.replace("-", "_"): reverse(f"certificates:{STEPS[s].url_name}", args=[coi.pk]) for s in steps},
         "lot_rows": _lot_rows(found.lots, refused),
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
@@ -61,17 +66,39 @@ def _alone(coi: Any) -> bool:
     return not (named_by_others or coi.base_id or coi.replaces_id or released_in_parts(coi))
 
 
-# The panel's forms (template name -> the steps they post to).
-FORMS = {
-    "form_18": {"checks", "sign-18"},
-    "form_20": {"decide"},
-    "form_21": {"sign-21"},
-    "form_23": {"verify-23"},
-    "form_25": {"sign-25"},
-    "form_30": {"decide-30"},
-    "form_31": {"sign-31"},
-    "form_extract": {"extract", "split"},
-}
+@dataclass
+class StepForm:
+    """One form of the panel: its template (steps that share one form, as the checks and box 18, share it),
+    the step it is first drawn for, its URL, its inputs with what was typed, and the refusal when it was refused."""
+
+    templates: tuple[str, str]  # its own, then the generic form
+    step: WorkflowStep
+    url: str
+    typed: dict[str, Any]
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def step_forms(steps: list[str], coi: Any, refused: dict[str, Any] | None) -> list[StepForm]:
+    """The panel's forms for the steps offered, in the steps' order, each template once."""
+    forms: dict[str, StepForm] = {}
+    for slug in steps:
+        step = STEPS[slug]
+        template = step.templates[0]
+        if template in forms:
+            continue
+        sharing = {s.slug for s in STEPS.values() if s.templates[0] == template}
+        typed = _typed(refused, sharing)
+        values = typed.get("values", {})
+        inputs = [{**vars(i), "typed": values.get(i.name, "")} for i in step.all_inputs() if i.kind not in COMPOSITE]
+        url = reverse(f"certificates:{step.url_name}", args=[coi.pk])
+        forms[template] = StepForm(step.templates, step, url, typed, inputs)
+    return list(forms.values())
+
+
+# Inputs the generic form cannot draw (a step that has one names its own template).
+COMPOSITE = {Kind.CONSIGNEE, Kind.QUANTITIES, Kind.CHECKS, Kind.PARTS, Kind.BOXES_9}
+# The steps whose form takes lots (an extract, a split): their refused form shows its lots and consignee as typed.
+LOT_FORMS = {s.slug for s in STEPS.values() if any(i.kind in (Kind.QUANTITIES, Kind.PARTS) for i in s.inputs)}
 
 
 def _typed(refused: dict[str, Any] | None, steps: set[str]) -> dict[str, Any]:
@@ -83,7 +110,7 @@ def _typed(refused: dict[str, Any] | None, steps: set[str]) -> dict[str, Any]:
 
 
 def _lot_rows(lots: list[Any], refused: dict[str, Any] | None) -> list[dict[str, Any]]:
-    typed = refused["values"] if refused and refused["step"] in FORMS["form_extract"] else {}
+    typed = refused["values"] if refused and refused["step"] in LOT_FORMS else {}
     return [
         {
             "lot": lot,
@@ -105,7 +132,7 @@ def _decisions(coi: Any) -> list[tuple[str, str]]:
 def _consignee_chosen(refused: dict[str, Any] | None) -> Operator | None:
     """The consignee chosen in a refused extract or split form, shown chosen again (everything typed is kept).
     The consignee itself is found by name through the operators' lookup (any of them, not a first few)."""
-    if not refused or refused["step"] not in FORMS["form_extract"]:
+    if not refused or refused["step"] not in LOT_FORMS:
         return None
     return chosen_consignee(refused["values"].get("consignee"))
 

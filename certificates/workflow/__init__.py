@@ -6,7 +6,8 @@ with the reason when the role may never do it, 409 when the status no longer all
 signed first), applies the change, writes a history entry and queues the notifications. No page and no
 API endpoint assigns a status: they call these functions, and only `status.change_status` assigns one.
 
-Modules: `certification` (submission for certification, the checks, boxes 18, 20 and 21), `release` (the Union
+Modules: `steps` (every step declared once: the pages, their URLs, the offer and the API's routes are drawn
+from it), `certification` (submission for certification, the checks, boxes 18, 20 and 21), `release` (the Union
 part of 2021/2306: boxes 23, 25, 30 and 31), `after_signature` (replacement, OFIS irregularity, deletion),
 `extracts` (extracts, split, depletion), `guards` (who may act now, the COI locked, two-factor), `status` (the
 one function that assigns a status), `signatures` (box signatures and their declarations), `numbering` (box 3),

@@ -4,45 +4,34 @@ relatives (its base, its extracts with what remains of each lot, what it replace
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from certificates.access import Person, roles_on, visible_filter
-from certificates.matrix import Action, allowed
+from certificates.coi_forms import form_of
+from certificates.matrix import allowed
 from certificates.models import Certificate
 from certificates.workflow.extracts import Lot, is_depleted, lots, released_in_parts
+from certificates.workflow.steps import STEPS as ALL_STEPS
 from certificates.workflow_records import HistoryEntry
 
-# Step name (in URLs and the API) -> the table's action that allows it.
-STEPS: dict[str, Action] = {
-    "checks": Action.SIGN_18,
-    "sign-18": Action.SIGN_18,
-    "decide": Action.SIGN_20,
-    "sign-21": Action.SIGN_21,
-    "replace": Action.REPLACE,
-    "flag": Action.FLAG_OFIS,
-    "delete": Action.DELETE,
-    "extract": Action.INITIATE_EXTRACT,
-    "submit-extract": Action.SUBMIT_EXTRACT,
-    "split": Action.SPLIT,
-    "deplete": Action.DEPLETE,
-    # Reg. (EU) 2021/2306 (certificates/workflow/release.py)
-    "verify-23": Action.VERIFY_23,
-    "sign-25": Action.SIGN_25,
-    "decide-30": Action.SIGN_30,
-    "sign-31": Action.SIGN_31,
-}
+# The steps' names, in the order of the COI's life (their declarations: `certificates/workflow/steps.py`).
+STEPS: tuple[str, ...] = tuple(ALL_STEPS)
 
 
 def steps_for(person: Person, coi: Certificate) -> list[str]:
+    """The names of the steps the table lets this person take on this COI now, on its form, but those a step's
+    `offered_unless` withholds (a depleted base offers no extract; a COI being replaced, no second replacement)."""
     roles = roles_on(person, coi)
-    steps = [step for step, action in STEPS.items() if allowed(coi, roles, action)]
-    if {"extract", "split", "deplete"} & set(steps) and is_depleted(coi):
-        steps = [s for s in steps if s not in ("extract", "split", "deplete")]
-    if "replace" in steps and Certificate.objects.filter(replaces=coi).exists():
-        steps.remove("replace")
-    return steps
+    code = form_of(coi).code
+    allowed_now = [s for s in ALL_STEPS.values() if code in s.forms and allowed(coi, roles, s.action)]
+    withheld: dict[Callable[[Certificate], bool], bool] = {}  # each question asked once
+    for s in allowed_now:
+        if s.offered_unless is not None and s.offered_unless not in withheld:
+            withheld[s.offered_unless] = s.offered_unless(coi)
+    return [s.slug for s in allowed_now if not (s.offered_unless and withheld[s.offered_unless])]
 
 
 @dataclass
