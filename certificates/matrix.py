@@ -1,11 +1,11 @@
 """Who may do what to a COI, in each status: seed 000's table 3.3 as data.
 
-`coi-edit-matrix.csv` beside this module is the spec's table, copied verbatim; this module reads it
+`coi_forms/coi-1235-2008-matrix.csv` is the spec's table, copied verbatim; this module reads it
 into `(status, role) -> set of Action`. Pages (which buttons and fields to offer), the API and the
 workflow all ask `allowed(...)`; the tests walk the whole table.
 
-An extract (a COI with a base) is not in the guide's table: `coi-extract-matrix.csv`, in the same format,
-gives its rows where they differ (drafted by the importer or the RFL, submitted for endorsement, endorsed
+An extract (a COI with a base) is not in the guide's table: `coi_forms/coi-1235-2008-extract-matrix.csv`, in the
+same format, gives its rows where they differ (drafted by the importer or the RFL, submitted for endorsement, endorsed
 by the authority in box 20: the issuing body never signs it); its other rows are the table's. Pass the
 COI itself instead of its status and the right table is read. See `certificates/workflow/__init__.py`.
 
@@ -27,11 +27,11 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from certificates.coi_forms import FormCode, form_of, get_form
+from certificates.coi_forms import HERE, FormCode, form_of, get_form
 from certificates.statuses import COIRole, COIStatus
 
-MATRIX_CSV = Path(__file__).with_name("coi-edit-matrix.csv")
-EXTRACT_CSV = Path(__file__).with_name("coi-extract-matrix.csv")
+MATRIX_CSV = HERE / "coi-1235-2008-matrix.csv"
+EXTRACT_CSV = HERE / "coi-1235-2008-extract-matrix.csv"
 
 
 class Action(models.TextChoices):

@@ -16,7 +16,7 @@ from certificates import edit_page as form_page
 from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
 from certificates.boxes import as_data
-from certificates.coi_forms import FormCode, default_form, form_of, get_form
+from certificates.coi_forms import default_form, form_of, get_form
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
     FormState,
@@ -35,7 +35,6 @@ from directory.access import acting_membership
 from reference.countries import country_choices
 from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
-from reference.procedures import Procedure
 
 STRUCTURE_ACTIONS = (
     "add_commodity",
@@ -223,9 +222,7 @@ def _render_form(
 ) -> HttpResponse:
     problems = problems or {}
     coi_form = form_of(coi) if coi is not None else get_form(default_form())
-    procedures = (
-        [(p.value, p.label) for p in Procedure.of_form_2021_2306()] if coi_form.code == FormCode.R2021_2306 else []
-    )
+    procedures = rules.ProcedureOfBox2.choices(coi_form)
     return render(
         request,
         "certificates/form.html",

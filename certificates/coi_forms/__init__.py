@@ -1,7 +1,8 @@
 """The two forms of the COI, each one data table: its boxes and its who-may-do-what table.
 
 - "1235/2008": the form of Reg. (EC) No 1235/2008 (boxes 1-21) that the French guides describe, with the
-  guide's table 3.3 (`certificates/coi-edit-matrix.csv`, extracts `certificates/coi-extract-matrix.csv`).
+  guide's table 3.3 (`coi-1235-2008-matrix.csv` beside this module, extracts
+  `coi-1235-2008-extract-matrix.csv`).
   See `form_1235_2008.py`.
 - "2021/2306": the model of the Annex to Delegated Reg. (EU) 2021/2306 (boxes 1-31), in force for every COI
   issued since 1 January 2022, with its table `coi-2021-2306-matrix.csv` beside this module, in the same

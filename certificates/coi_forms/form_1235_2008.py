@@ -1,8 +1,8 @@
 """The guides' form: the COI of Reg. (EC) No 1235/2008, Annex V (boxes 1-21), as seed 000 section 3.1 reads it.
 
-Who may do what in each status is the guide's table 3.3, `certificates/coi-edit-matrix.csv` (extracts:
-`certificates/coi-extract-matrix.csv`). Box 19 (customs warehousing / inward processing of the old model) is
-not carried: the guides leave it out.
+Who may do what in each status is the guide's table 3.3, `coi-1235-2008-matrix.csv` beside this
+module (extracts: `coi-1235-2008-extract-matrix.csv`). Box 19 (customs warehousing / inward processing of the old
+model) is not carried: the guides leave it out.
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ FORM = CoiForm(
     code=FormCode.R1235_2008,
     title=_("Certificate of inspection for imports of products from organic production into the European Union"),
     boxes=BOXES,
-    matrix_csv=HERE.parent / "coi-edit-matrix.csv",
-    extract_matrix_csv=HERE.parent / "coi-extract-matrix.csv",
+    matrix_csv=HERE / "coi-1235-2008-matrix.csv",
+    extract_matrix_csv=HERE / "coi-1235-2008-extract-matrix.csv",
     statuses=STATUSES,
+    transport_completed_later=True,
 )

@@ -5,7 +5,7 @@ Part I of the Annex gives the boxes, Part II the notes on who fills each; Arts 4
 2021/2307 the steps. Boxes 1-18 are completed by the issuing control body or authority in the third country
 (Art. 5(1)); the importer, the exporter or that body may pre-fill boxes 1-17 and 24 (TRACES help). Boxes 19-31
 are completed in the Union. Who may do what in each status: `coi-2021-2306-matrix.csv` beside this module
-(same format as the guide's `coi-edit-matrix.csv`).
+(same format as the guide's `coi-1235-2008-matrix.csv`).
 
 Field mapping to the guides' form where the box is the same thing: box 1 control_body_code, 2 procedure,
 3 national_reference (the number is given by the system), 4 and 7 derived from box 13 as the guides' 5 and 6,

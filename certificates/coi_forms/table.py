@@ -74,6 +74,8 @@ class CoiForm:
     # Art. 5(3) of 2021/2306: how long after issue the issuing body may still complete boxes 13, 16 and 17
     # (rules.form_2021_2306.CompletionWithinTenDays); None on the guides' form.
     completion_window: datetime.timedelta | None = None
+    # Guide 000, 3.1, box 17: box 17 may be completed later, before arrival (rules.TransportCompletedLater).
+    transport_completed_later: bool = False
     notes: tuple[str, ...] = field(default=())
 
     @cached_property

@@ -19,7 +19,7 @@ from lxml import etree
 from certificates import rules
 from certificates.access import Person
 from certificates.boxes import BoxData, normalise_cn
-from certificates.coi_forms import FormCode
+from certificates.coi_forms import FORMS, FormCode, form_of
 from certificates.models import Certificate
 from certificates.outputs.sps import (
     CN_SYSTEM,
@@ -110,6 +110,7 @@ class SpsReader:
         self.problems: list[Problem] = []
         self.refused = False  # a problem that refuses the whole document (nothing is stored)
         self.form = ""  # the document's COI_FORM note, read before the consignment
+        self.coi_form = form_of(None)  # its form (the guides' when none is named; an unknown one is refused)
 
     def problem(self, element: etree._Element | str, message: str, box: str = "") -> None:
         path = element if isinstance(element, str) else path_of(element)
@@ -157,11 +158,12 @@ class SpsReader:
             data["national_reference"] = notes[NOTE_NATIONAL_REFERENCE][1]
         form = notes.get(NOTE_FORM, (None, ""))[1]
         self.form = form
+        self.coi_form = FORMS.get(form) or form_of(None)
         if form:
             data["form"] = form
-        if form != "2021/2306":
+        if "release_in_batches" in self.coi_form.box_of_field:  # the guides' box 12 tick
             data["release_in_batches"] = notes.get(NOTE_BATCHES, (None, ""))[1].lower() == "true"
-        elif notes.get(NOTE_PROCEDURE, (None, ""))[1]:  # box 2 of 2021/2306: the issuing body's tick
+        elif rules.ProcedureOfBox2.typed_on(self.coi_form) and notes.get(NOTE_PROCEDURE, (None, ""))[1]:
             data["procedure"] = notes[NOTE_PROCEDURE][1]
         for subject, (_note, content) in notes.items():
             if subject.startswith(NOTE_2021_2306) and subject[len(NOTE_2021_2306) :] in NOTE_FIELDS:
@@ -307,7 +309,7 @@ class SpsReader:
         net = trade.find(ram("NetWeightMeasure"))
         if net is not None:
             line["net_weight"], line["net_weight_unit"] = self.measure(net, "13")
-        if self.form == FormCode.R2021_2306:
+        if self.coi_form.line_fields:  # box 13 of 2021/2306: organic status and category per line
             line.update(self.line_classifications(trade))
         return line
 

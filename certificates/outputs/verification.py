@@ -96,6 +96,7 @@ class PublicView:
     products: list[PublicProduct] = field(default_factory=list)
     signed_boxes: list[SignedBox] = field(default_factory=list)
     base_number: str = ""
+    extract_model: bool = False  # an extract of a form with an extract model of its own (2021/2307)
 
 
 def public_view(coi: Certificate) -> PublicView:
@@ -119,6 +120,7 @@ def public_view(coi: Certificate) -> PublicView:
         form_code=coi_form.code,
         form_title=coi_form.title_for(coi),
         is_extract=bool(coi.base_id),
+        extract_model=bool(coi.base_id) and coi_form.has_extract_model(),
         base_number=(coi.base.number or "") if coi.base is not None else "",
         status=coi.status,
         status_label=str(coi.get_status_display()),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.boxes import BoxData
-from certificates.coi_forms import FormCode, form_of
+from certificates.coi_forms import form_of
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate
 from certificates.rules.parties import PartiesCertified
@@ -98,7 +98,7 @@ class TransportCompletedLater:
         """Whether box 17 is open to these roles beyond the table: an empty field, before box 20."""
         return (
             coi.base_id is None
-            and coi.form == FormCode.R1235_2008
+            and form_of(coi).transport_completed_later
             and coi.status in self.STATUSES
             and bool(self.ROLES & set(roles))
             and any(getattr(coi, f) in EMPTY for f in self.FIELDS)

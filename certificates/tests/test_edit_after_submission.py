@@ -1,5 +1,5 @@
 """The edit page after submission offers only the boxes the who-may-change-what table allows the person
-(certificates/coi-edit-matrix.csv), every other box read-only, and never answers "Saved" while dropping a
+(certificates/coi_forms/coi-1235-2008-matrix.csv), every other box read-only, and never answers "Saved" while dropping a
 change: a change to a box the person may not change is refused at that box and nothing is saved."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ def test_it_draws_the_table_from_the_workflow_table() -> None:
     client = Client()
     client.cookies["django_language"] = "en"
     html = client.get("/help/statuses/").content.decode()
-    # From coi-edit-matrix.csv: the first consignee signs box 21 when the consignment is verified.
+    # From coi_forms/coi-1235-2008-matrix.csv: the first consignee signs box 21 when the consignment is verified.
     assert "Sign box 21" in html
     assert "Initiate an extract of a lot" in html
 

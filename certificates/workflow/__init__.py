@@ -16,8 +16,8 @@ a person). The pages' step views are `certificates/step_views.py` (a view stands
 the workflow keeps beside the boxes is `certificates/workflow_records.py` (models stand below it).
 
 Where the table is silent, this is how it is read (and why):
-- Extracts have rows of their own (`coi-extract-matrix.csv`): drafted by the importer or the RFL of the
-  base (boxes 9 and 12 and the quantities), submitted for endorsement (status Description completed),
+- Extracts have rows of their own (`coi_forms/coi-1235-2008-extract-matrix.csv`): drafted by the importer or the RFL
+  of the base (boxes 9 and 12 and the quantities), submitted for endorsement (status Description completed),
   endorsed by the validating or the entry authority in box 20 (Consignment verified, Released as
   conventional or Not released: never Basis for extract), then signed in box 21 by their consignee. The
   issuing body signed the base; it does not sign each extract again.

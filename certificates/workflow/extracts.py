@@ -189,7 +189,7 @@ def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
         if is_depleted(base):
             raise Conflict(_("This COI has already been marked as depleted."))
         Depletion.objects.create(certificate=base, by=person.user, note=note.strip())
-        if base.form == "2021/2306":  # customs sees the status "Depleted" (2024/2145, Annex I)
+        if COIStatus.DEPLETED in form_of(base).statuses:  # 2021/2306: customs sees "Depleted" (2024/2145, Annex I)
             change_status(person, base, COIStatus.DEPLETED, Step.DEPLETE, role=role, note=note.strip())
         else:
             record(person, base, Step.DEPLETE, role=role, old_status=base.status, note=note.strip())
