@@ -7,7 +7,7 @@ on and a current TOTP `code`), its inputs and their kinds, the COI forms it exis
 is done, its one-line API summary and its help text. From `STEPS`:
 
 - the pages' URLs `/certificates/<id>/workflow/<slug>/` (named `certificates:workflow_<slug with _>`) and one
-  named view per step (`certificates/workflow/views.py`), which reads the posted form by the inputs' kinds;
+  named view per step (`certificates/step_views.py`), which reads the posted form by the inputs' kinds;
 - what a person is offered (`certificates/workflow/offer.py`), on pages and in the API;
 - the API's routes `POST /api/v1/certificates/{id}/<api_path>` with their bodies and OpenAPI descriptions
   (`api/steps.py`); two steps may share one API path, the body's `box` saying which (`sign`: boxes 18 and 21);
@@ -42,7 +42,8 @@ NOTE_LENGTH = 5000  # texts stored without a column limit (history notes, irregu
 
 
 class Kind(StrEnum):
-    """How an input is typed: read from a page's form (`workflow/views.py`) and from an API body (`api/steps.py`)."""
+    """How an input is typed: read from a page's form (`certificates/step_views.py`) and from an API body
+    (`api/steps.py`)."""
 
     TEXT = "text"  # a text, as typed (the function strips it)
     CHOICE = "choice"  # one of `choices` (the API lists them; a page posts the value)
