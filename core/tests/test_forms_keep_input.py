@@ -359,6 +359,9 @@ NO_TYPED_INPUT: dict[str, str] = {
     "help_form_2021_2306": GET_ONLY,
     "core:notices": "ticks only (email opt-outs), none of which can be wrong",
     "outputs:verify": GET_ONLY,
+    # Its form (Art. 8 manual quantity management) needs a released COI with customs lines, which this scene has
+    # not: that what is typed is kept on a refusal is tested in customs/tests/test_manual_records_contingency.py.
+    "customs:quantities": "tested with its own world (customs/tests/test_manual_records_contingency.py)",
     "outputs:dashboard": SEARCH,
     "outputs:export_csv": GET_ONLY,
     "outputs:export_xlsx": GET_ONLY,

@@ -30,7 +30,7 @@ PUBLIC = {
     "accounts:set_language",
 }
 PUBLIC_PREFIXES = ("account_", "mfa_authenticate")  # allauth's login, logout, password reset and 2FA stage
-SKIPPED_PREFIXES = ("admin:", "api:", "django.", "static")  # the admin (its own checks) and the API (below)
+SKIPPED_PREFIXES = ("admin:", "api:", "customs_api:", "django.", "static")  # the admin (its own checks), the APIs
 
 
 @dataclass(frozen=True)
