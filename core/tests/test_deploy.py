@@ -27,7 +27,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_it_passes_check_deploy_with_production_settings() -> None:
+def test_it_passes_check_deploy_with_production_settings(tmp_path: Path) -> None:
+    (tmp_path / "pin").write_text("1234")
+    (tmp_path / "roots.pem").write_text("-----BEGIN CERTIFICATE-----\n")
     result = _manage(
         "check",
         "--deploy",
@@ -37,6 +39,13 @@ def test_it_passes_check_deploy_with_production_settings() -> None:
         SECRET_KEY=secrets.token_urlsafe(60),
         SITE_URL="https://coi.example.eu",
         ALLOWED_HOSTS="coi.example.eu",
+        # The seal as production has it: a key in a token, a qualified TSA, the trust service's roots.
+        SEAL_PKCS11_MODULE="/usr/lib/softhsm/libsofthsm2.so",
+        SEAL_PKCS11_TOKEN_LABEL="OpenCOI seal",
+        SEAL_PKCS11_KEY_LABEL="seal",
+        SEAL_PKCS11_PIN_FILE=str(tmp_path / "pin"),
+        SEAL_TSA_URL="https://tsa.example.eu/rfc3161",
+        SEAL_TRUST_ROOTS_FILE=str(tmp_path / "roots.pem"),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
