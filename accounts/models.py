@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.tokens import SecretToken
 
 
 class UserManager(BaseUserManager["User"]):
@@ -67,51 +66,30 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         return self.filter(revoked_at__isnull=True, user__is_active=True)
 
 
-class ApiToken(models.Model):
-    """A personal API token. Only its SHA-256 is stored; the secret is shown once."""
+class ApiToken(SecretToken):
+    """A person's API token (`core.tokens.SecretToken`: only its SHA-256 is stored; the secret is shown once)."""
 
     PREFIX = "oc_"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    hint = models.CharField(max_length=12, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SecretToken.Meta):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.hint}…)"
-
-    @staticmethod
-    def hash(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
         """Create a token and return it with its secret, which is never stored."""
-        secret = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=cls.hash(secret), hint=secret[:10])
-        return token, secret
+        return cls.issue_token(name, user=user)
+
+    @classmethod
+    def usable(cls) -> ApiTokenQuerySet:
+        return cls.objects.active().select_related("user")
 
     @classmethod
     def authenticate(cls, secret: str) -> User | None:
-        token = cls.objects.active().select_related("user").filter(key_hash=cls.hash(secret)).first()
-        if token is None:
-            return None
-        now = timezone.now()
-        # Write the last use at most once a minute: a busy script should not write on every call.
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
-
-    def revoke(self) -> None:
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
+        """The person whose active token this is, or None (revoked, unknown, or the person deactivated)."""
+        token = cls.find(secret)
+        return token.user if token else None

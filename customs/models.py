@@ -17,8 +17,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.models import Certificate, CommodityLine
+from core.tokens import SecretToken
 from directory.models import Authority
 from reference.countries import is_member_state
 
@@ -72,56 +71,33 @@ class CustomsOffice(models.Model):
             raise ValidationError({"code": _("A customs office code starts with its Member State's two letters.")})
 
 
-class CustomsClient(models.Model):
-    """A system calling the exchange for one office. Its secret is shown once when issued."""
+class CustomsClient(SecretToken):
+    """A system calling the exchange for one office (`core.tokens.SecretToken`: its secret is shown once when
+    issued, only its SHA-256 is stored)."""
 
     PREFIX = "occ_"
 
     office = models.ForeignKey(CustomsOffice, on_delete=models.CASCADE, related_name="clients")
-    name = models.CharField(_("name"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    hint = models.CharField(max_length=12, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
-    class Meta:
+    class Meta(SecretToken.Meta):
         verbose_name = _("customs machine client")
         verbose_name_plural = _("customs machine clients")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.hint}…)"
-
-    @staticmethod
-    def hash(secret: str) -> str:
-        return hashlib.sha256(secret.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, office: CustomsOffice, name: str, by: object = None) -> tuple[CustomsClient, str]:
+    def issue(cls, office: CustomsOffice, name: str, by: Any = None) -> tuple[CustomsClient, str]:
         """Create a client and return it with its secret, which is never stored."""
-        secret = cls.PREFIX + secrets.token_urlsafe(32)
-        client = cls.objects.create(
-            office=office, name=name, key_hash=cls.hash(secret), hint=secret[:10], created_by=by
-        )
-        return client, secret
+        return cls.issue_token(name, office=office, created_by=by)
+
+    @classmethod
+    def usable(cls) -> models.QuerySet[CustomsClient]:
+        return super().usable().select_related("office__authority")
 
     @classmethod
     def authenticate(cls, secret: str) -> CustomsClient | None:
-        client = (
-            cls.objects.select_related("office__authority")
-            .filter(key_hash=cls.hash(secret), revoked_at__isnull=True)
-            .first()
-        )
-        if client is None:
-            return None
-        now = timezone.now()
-        if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
-            cls.objects.filter(pk=client.pk).update(last_used_at=now)
-        return client
+        return cls.find(secret)
 
 
 class Restoration(models.TextChoices):
