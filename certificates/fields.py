@@ -10,7 +10,8 @@ printed when that differs from its kind's way. The rest is read, not repeated:
 - who may write it in each status: the matrix, through that box (`writable`).
 
 Readers (`certificates/boxes.py`), the edit page (`edit_page.py`), the boxes as printed (`outputs/box_rows.py`),
-the API's schemas (`api/certificates.py`) and the SPS notes (`outputs/sps.py`) are derived from these rows:
+the API's schemas (`api/certificates.py`), the SPS notes (`outputs/sps.py`) and the exports' columns
+(`outputs/exports.py`, `Kind.cell`) are derived from these rows:
 adding a field is one row here, its model field and a migration (and its box's name in the form's table).
 
 One parser per value kind (`Kind.parse`): a typed value (a page's string, a script's number or id) in, the
@@ -99,6 +100,11 @@ class Kind:
         prefix = row.printed_label(self.labelled)
         return [f"{prefix}{colon()} {text}" if prefix else text]
 
+    def cell(self, obj: Any, row: Row) -> Any:
+        """The value in a spreadsheet's cell (the exports, `outputs/exports.py`): its printed text by default;
+        numbers, days and times as such; parties by name, control bodies by code (never a query per cell)."""
+        return self.text(getattr(obj, row.name), obj, row)
+
     labelled: ClassVar[bool] = False  # printed after its label by default (a choice, a yes/no)
 
 
@@ -128,6 +134,9 @@ class Flag(Kind):
         if not getattr(obj, row.name):
             return []
         return [str(row.printed)] if row.printed else [f"{row.label}{colon()} {_('yes')}"]
+
+    def cell(self, obj: Any, row: Row) -> str:
+        return _("yes") if getattr(obj, row.name) else _("no")
 
 
 class YesNo(Kind):
@@ -197,6 +206,11 @@ class Weight(Kind):
     def text(self, value: Any, obj: Any, row: Row) -> str:
         return "" if value is None else f"{quantity(value)}\u00a0{getattr(obj, row.unit)}"
 
+    def cell(self, obj: Any, row: Row) -> Decimal | None:
+        """The number alone: its unit is the next column (the unit's row)."""
+        value: Decimal | None = getattr(obj, row.name)
+        return value
+
 
 class Count(Kind):
     """A whole number of things (packages), 0 to 2,000,000,000."""
@@ -210,6 +224,10 @@ class Count(Kind):
             value = -1
         if value < 0 or value > MAX_COUNT:
             raise Refused(_("%(label)s: %(raw)s is not a number of packages.") % {"label": label, "raw": raw})
+        return value
+
+    def cell(self, obj: Any, row: Row) -> int | None:
+        value: int | None = getattr(obj, row.name)
         return value
 
 
@@ -236,6 +254,10 @@ class Date(Kind):
     def text(self, value: Any, obj: Any, row: Row) -> str:
         return clock.day(value) if value else ""  # as the reader writes a day (core.clock)
 
+    def cell(self, obj: Any, row: Row) -> datetime.date | None:
+        value: datetime.date | None = getattr(obj, row.name)
+        return value
+
 
 class Moment(Kind):
     """A date and time ("2026-12-03T14:30", "2026-12-03 14:30"), in the site's time zone unless it says."""
@@ -258,6 +280,10 @@ class Moment(Kind):
 
     def text(self, value: Any, obj: Any, row: Row) -> str:
         return clock.zoned(value) if value else ""
+
+    def cell(self, obj: Any, row: Row) -> datetime.datetime | None:
+        """The site's time without a zone (what a spreadsheet's cell holds; the column's heading names the zone)."""
+        return local_moment(getattr(obj, row.name))
 
 
 class Country(Kind):
@@ -344,6 +370,12 @@ class Reference(Kind):
             return f"{value.name} ({value.code})"
         return str(value.name)
 
+    def cell(self, obj: Any, row: Row) -> str:
+        value = getattr(obj, row.name)
+        if value is None:
+            return ""
+        return f"{value.name} ({value.code})" if isinstance(value, PointOfEntry) else str(value.name)
+
 
 class References(Kind):
     """Several operators (box 6 of 2021/2306), ids as a list or a string separated by spaces or commas."""
@@ -359,6 +391,9 @@ class References(Kind):
 
     def lines(self, obj: Any, row: Row) -> list[str]:
         return [party(o, row.eori) for o in getattr(obj, row.name).all()]
+
+    def cell(self, obj: Any, row: Row) -> str:
+        return "; ".join(str(o.name) for o in getattr(obj, row.name).all())
 
 
 class Body(Kind):
@@ -385,6 +420,9 @@ class Body(Kind):
         """code, name (head office's country)."""
         return f"{value.code} {value.control_body.name} ({country_name(value.control_body.country)})" if value else ""
 
+    def cell(self, obj: Any, row: Row) -> str:
+        return str(self.data(obj, row))
+
 
 class Nested(Kind):
     """A list of rows of another table (box 13's commodities and lines, boxes 14/15's containers): read by
@@ -398,6 +436,21 @@ class Nested(Kind):
     def lines(self, obj: Any, row: Row) -> list[str]:
         return []
 
+    def cell(self, obj: Any, row: Row) -> str:
+        """Each row's `Row.item` ("cn_code.code": box 13's CN codes), separated by spaces."""
+        return " ".join(str(_attribute(item, row.item)) for item in getattr(obj, row.name).all())
+
+
+def _attribute(obj: Any, path: str) -> Any:
+    for name in path.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def local_moment(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """The site's time without a zone (what a spreadsheet can hold), to the second; None for None."""
+    return clock.local(moment).replace(tzinfo=None, microsecond=0) if moment else None
+
 
 # The rows ---------------------------------------------------------------------------------------------------
 
@@ -409,7 +462,8 @@ class Row:
     target: for a field of ids that is not a foreign key (a many-to-many), its model; eori: an operator printed
     with its EORI number; printed: the label printed before the value when it is not the model's (`""` for
     none; a tick-box: its whole line when ticked); signed: the box's signature prints it, not its lines; sps_note:
-    carried in SPS XML as an `IncludedSPSNote` (no SPS element holds it; only portable values, no ids)."""
+    carried in SPS XML as an `IncludedSPSNote` (no SPS element holds it; only portable values, no ids); item: for a
+    list of rows (box 13, boxes 14/15), what an export's cell gives of each ("cn_code.code", "number")."""
 
     name: str
     kind: Kind
@@ -420,6 +474,7 @@ class Row:
     printed: str | Promise | None = None
     signed: bool = False
     sps_note: bool = False
+    item: str = ""
 
     def __post_init__(self) -> None:
         if self.choices is None and getattr(self.model_field, "choices", None):
@@ -479,6 +534,10 @@ class Row:
         """The value as printed on the COI page and the PDF, in the active language (none when not given)."""
         return [] if self.signed else self.kind.lines(obj, self)
 
+    def cell(self, obj: Any) -> Any:
+        """The value in an export's cell (`Kind.cell`): text, a number, a day, or the site's time without zone."""
+        return self.kind.cell(obj, self)
+
     def box_on(self, coi_form: CoiForm) -> str | None:
         """The key of the box holding the field on that form (its box table), None when the form has none."""
         return coi_form.box_of_field.get(self.name)
@@ -535,8 +594,8 @@ COI_FIELDS: tuple[Row, ...] = (
     Row("rfl", REFERENCE, eori=True),
     Row("first_consignee", REFERENCE),
     Row("release_in_batches", FLAG, printed=gettext_lazy("For release for free circulation in batches")),
-    Row("commodities", NESTED),
-    Row("containers", NESTED),
+    Row("commodities", NESTED, item="cn_code.code"),
+    Row("containers", NESTED, item="number"),
     Row("gross_weight", WEIGHT, unit="gross_weight_unit"),
     Row("gross_weight_unit", UNIT, choices=WeightUnit),
     Row("transport_mode", CHOICE, choices=TransportMode, printed=""),
@@ -601,6 +660,12 @@ LINE: dict[str, Row] = {row.name: row for row in LINE_FIELDS}
 def typed_fields(coi_form: CoiForm) -> tuple[Row, ...]:
     """The rows of the fields people type on that form (its box table's typed boxes), in the table's order."""
     return tuple(row for row in COI_FIELDS if row.name in coi_form.typed_box_of_field)
+
+
+def boxed_rows() -> tuple[Row, ...]:
+    """The rows of the fields a box of some form holds (typed, derived or signed), in the table's order: the
+    exports' columns (`outputs/exports.py`)."""
+    return tuple(row for row in COI_FIELDS if any(row.box_on(f) for f in FORMS.values()))
 
 
 def typed_rows() -> tuple[Row, ...]:

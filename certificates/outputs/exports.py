@@ -1,5 +1,9 @@
 """Exports of a COI list to CSV and Excel: the same filters as the page (certificates/filters.py), streamed.
 
+The columns are the field table's rows (`certificates/fields.py`): a field added there, in a box of a form,
+is a column here. Each heading names the field and its box on each form that has it; each COI's cells are
+its own form's (empty for a field its form has no box for), given by the field's kind (`Kind.cell`).
+
 Every value is written as text, never as a formula: CSV cells starting with `=`, `+`, `-`, `@`, tab or
 carriage return get a leading apostrophe (OWASP, "CSV Injection"), which spreadsheet programs show as text;
 Excel cells holding text are typed as strings (`t="s"`), which Excel never evaluates, so the value is kept
@@ -13,7 +17,6 @@ temporary file that is then streamed and removed.
 from __future__ import annotations
 
 import csv
-import datetime
 import tempfile
 from collections.abc import Iterator
 from typing import Any
@@ -26,64 +29,73 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from certificates.coi_forms import FORMS, CoiForm, form_of
+from certificates.fields import Body, Moment, Nested, Reference, References, Row, boxed_rows, local_moment
 from certificates.filters import CertificateFilter
 from certificates.models import Certificate
 from core import clock
 from core.text import printable
+from core.typography import colon
 
 CHUNK = 500
+
+
+def heading(row: Row) -> str:
+    """A field's column heading: its label and, for each form that has it, its box there ("Exporter: 1235/2008,
+    box 4; 2021/2306, box 5"); a time's heading names the site's zone (the cell holds none)."""
+    label = capfirst(row.label)
+    if isinstance(row.kind, Moment):
+        label = _("%(label)s (%(zone)s)") % {"label": label, "zone": clock.city()}
+    where = [_where(code, coi_form, row) for code, coi_form in FORMS.items() if row.box_on(coi_form)]
+    return f"{label}{colon()} {'; '.join(where)}"
+
+
+def _where(code: str, coi_form: CoiForm, row: Row) -> str:
+    number = coi_form.number_of(row.name)
+    return _("%(form)s, box %(number)s") % {"form": code, "number": number} if number else code
 
 
 def columns() -> list[str]:
     names = [
         _("COI number"),
-        _("National reference number"),
+        *(heading(row) for row in boxed_rows()),
         _("Status"),
-        _("Issuing control body"),
-        _("Exporter"),
-        _("Importer"),
-        _("First consignee"),
-        _("CN codes"),
-        _("Countries of origin"),
-        _("Country of export"),
-        _("Country of destination"),
-        _("Member state of release"),
+        _("Form"),
         # The moments, in the site's zone, which the heading names (a spreadsheet's cell holds no zone).
         _("Created (%(zone)s)") % {"zone": clock.city()},
         _("Submitted (%(zone)s)") % {"zone": clock.city()},
         _("Last change (%(zone)s)") % {"zone": clock.city()},
-        _("Form"),
     ]
     return [capfirst(name) for name in names]
 
 
 def export_queryset(found: CertificateFilter) -> QuerySet[Certificate]:
     """The COIs of the list with the same filters (`certificates/filters.py`, read by `certificate_filter`; the
-    caller refuses them first when `found.refusals`)."""
-    return found.qs.select_related("exporter", "importer", "first_consignee", "control_body_code").prefetch_related(
-        "commodities__cn_code"
-    )
+    caller refuses them first when `found.refusals`), with what the field rows print fetched per chunk."""
+    fields = boxed_rows()
+    joined = [row.name for row in fields if isinstance(row.kind, (Reference, Body))]
+    listed = [_prefetch(row) for row in fields if isinstance(row.kind, (References, Nested))]
+    return found.qs.select_related(*joined).prefetch_related(*listed)
+
+
+def _prefetch(row: Row) -> str:
+    """A list's prefetch, with what its cell reads of each item ("commodities__cn_code")."""
+    return "__".join([row.name, *row.item.split(".")[:-1]])
 
 
 def rows(found: CertificateFilter) -> Iterator[list[Any]]:
+    """A line per COI: each field as its own form has it (empty where its form has no box for the field)."""
+    fields = boxed_rows()
     for coi in export_queryset(found).iterator(chunk_size=CHUNK):
+        coi_form = form_of(coi)
         yield [
             coi.number or "",
-            coi.national_reference,
+            *(row.cell(coi) if row.box_on(coi_form) else "" for row in fields),
             str(coi.get_status_display()),
-            coi.control_body_code.code if coi.control_body_code else "",
-            coi.exporter.name if coi.exporter else "",
-            coi.importer.name if coi.importer else "",
-            coi.first_consignee.name if coi.first_consignee else "",
-            " ".join(c.cn_code.code for c in coi.commodities.all()),
-            coi.origin_countries,
-            coi.export_country,
-            coi.destination_country,
-            coi.release_member_state,
-            _local(coi.created_at),
-            _local(coi.submitted_at),
-            _local(coi.updated_at),
             coi.form,
+            local_moment(coi.created_at),
+            local_moment(coi.submitted_at),
+            local_moment(coi.updated_at),
         ]
 
 
@@ -107,11 +119,6 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
     cell = WriteOnlyCell(sheet, value=printable(value))
     cell.data_type = "s"
     return cell
-
-
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """The site's time without a zone (what a spreadsheet can hold; the column's heading names the zone)."""
-    return clock.local(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def _filename(ext: str) -> str:
