@@ -12,6 +12,8 @@ sends the same request again with the same key and gets the first answer, and no
 - Two requests with one key at the same moment: the second waits for the first (the unique row lock on
   PostgreSQL) and then gets its answer.
 - 401 answers are not kept (the caller was not known); keys expire after `settings.IDEMPOTENCY_KEY_HOURS`.
+- `once` is the one path of every kept answer: the customs exchange's `request_id` (`customs/exchange.py`) is kept
+  by it too, in the same table, keyed per customs office (`customs:<office id>`), and never expires.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,13 +36,27 @@ PREFIX = "/api/v1/"
 HEADER = "Idempotency-Key"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLAYED = "Idempotent-Replayed"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An answer kept with its key: its status, content type and body (bytes)."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+class KeyReused(Exception):
+    """The key was already used by this caller for another request (another fingerprint)."""
 
 
 class _Discard(Exception):
     """Raised inside the transaction to undo it when the answer must not be kept (a 5xx, a 401)."""
 
-    def __init__(self, response: HttpResponse) -> None:
-        self.response = response
+    def __init__(self, result: object) -> None:
+        self.result = result
 
 
 def hours() -> int:
@@ -86,10 +104,61 @@ def _valid(key: str) -> bool:
     return 0 < len(key) <= 255 and all(33 <= ord(c) <= 126 for c in key)
 
 
-def _replay(record: IdempotentRequest) -> HttpResponse:
-    response = HttpResponse(bytes(record.body), status=record.status or 200, content_type=record.content_type)
-    response[REPLAYED] = "true"
-    return response
+def once(
+    caller: str,
+    key: str,
+    digest: str,
+    run: Callable[[], T],
+    keep: Callable[[T], Kept | None],
+    *,
+    expires: bool = True,
+) -> T | Kept:
+    """The one path of every kept answer (this middleware's `Idempotency-Key`, the customs exchange's
+    `request_id`): `run()` once per (caller, key), inside one transaction with the row that keeps its answer,
+    `keep(result)` (None: keep nothing, and undo the transaction).
+
+    Returns `run()`'s result the first time; afterwards the `Kept` answer (nothing runs again). A concurrent
+    copy waits on the first's row (the unique index) and then gets its answer. Raises `KeyReused` when the key
+    was used with another `digest`. A key whose row `expires` is free again after `IDEMPOTENCY_KEY_HOURS`; an
+    exception raised by `run()` undoes everything and keeps nothing, so a retry runs again."""
+    while True:
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        record = IdempotentRequest.objects.create(
+                            caller=caller, key=key, fingerprint=digest, expires=expires
+                        )
+                except IntegrityError:
+                    seen = _seen(caller, key, digest)
+                    if seen is None:
+                        continue  # expired and deleted: the key is free again
+                    return seen
+                result = run()
+                kept = keep(result)
+                if kept is None:
+                    raise _Discard(result)
+                record.status, record.content_type, record.body = kept.status, kept.content_type, kept.body
+                record.save(update_fields=["status", "content_type", "body"])
+                return result
+        except _Discard as discarded:
+            return discarded.result  # type: ignore[return-value]  # run()'s own result, given back unkept
+
+
+def _seen(caller: str, key: str, digest: str) -> Kept | None:
+    record = IdempotentRequest.objects.get(caller=caller, key=key)
+    if record.expires and record.created_at < timezone.now() - datetime.timedelta(hours=hours()):
+        record.delete()
+        return None
+    if record.fingerprint != digest:
+        raise KeyReused(key)
+    return Kept(record.status or 200, record.content_type, bytes(record.body))
+
+
+def _kept(response: HttpResponse) -> Kept | None:
+    if response.status_code >= 500 or response.status_code == 401 or response.streaming:
+        return None
+    return Kept(response.status_code, response.get("Content-Type", ""), response.content)
 
 
 class IdempotencyKeys:
@@ -107,43 +176,22 @@ class IdempotencyKeys:
         caller = caller_of(request)
         if caller is None:
             return self.get_response(request)  # refused as unauthenticated by the operation; nothing to keep
-        return self._once(request, caller, key)
-
-    def _once(self, request: HttpRequest, caller: str, key: str) -> HttpResponse:
-        digest = fingerprint(request)
         try:
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        record = IdempotentRequest.objects.create(caller=caller, key=key, fingerprint=digest)
-                except IntegrityError:
-                    return self._seen(caller, key, digest, request)
-                response = self.get_response(request)
-                if response.status_code >= 500 or response.status_code == 401 or response.streaming:
-                    raise _Discard(response)
-                record.status = response.status_code
-                record.content_type = response.get("Content-Type", "")
-                record.body = response.content
-                record.save(update_fields=["status", "content_type", "body"])
-                return response
-        except _Discard as discarded:
-            return discarded.response
-
-    def _seen(self, caller: str, key: str, digest: str, request: HttpRequest) -> HttpResponse:
-        record = IdempotentRequest.objects.get(caller=caller, key=key)
-        if record.created_at < timezone.now() - datetime.timedelta(hours=hours()):
-            record.delete()  # expired: the key is free again
-            return self._once(request, caller, key)
-        if record.fingerprint != digest:
+            answer = once(caller, key, fingerprint(request), lambda: self.get_response(request), _kept)
+        except KeyReused:
             return _refused(
                 _("This Idempotency-Key was already used with another request: use a new key for a new request."),
                 "idempotency_key_reused",
             )
-        return _replay(record)
+        if isinstance(answer, Kept):
+            replayed = HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+            replayed[REPLAYED] = "true"
+            return replayed
+        return answer
 
 
 def purge(now: datetime.datetime | None = None) -> int:
     """Delete the kept answers older than `IDEMPOTENCY_KEY_HOURS`; returns how many."""
     limit = (now or timezone.now()) - datetime.timedelta(hours=hours())
-    deleted, _detail = IdempotentRequest.objects.filter(created_at__lt=limit).delete()
+    deleted, _detail = IdempotentRequest.objects.filter(created_at__lt=limit, expires=True).delete()
     return deleted

@@ -13,7 +13,8 @@ class IdempotentRequest(models.Model):
     of the method, path, query and body, so that the same key with another request is refused. The row is
     written in the same transaction as the request's own changes (`api.idempotency`): either both are kept
     or neither. Kept `settings.IDEMPOTENCY_KEY_HOURS` (24 by default), then purged
-    (`manage.py purge_idempotency_keys`)."""
+    (`manage.py purge_idempotency_keys`), unless it never `expires` (the customs exchange's request ids, caller
+    `customs:<office id>`, `customs/exchange.py`)."""
 
     caller = models.CharField(max_length=80)
     key = models.CharField(max_length=255)
@@ -22,6 +23,8 @@ class IdempotentRequest(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(default=b"")
     created_at = models.DateTimeField(auto_now_add=True)
+    # False for the customs exchange's request ids: a contingency's records may be replayed days later.
+    expires = models.BooleanField(default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["caller", "key"], name="one_answer_per_caller_and_key")]

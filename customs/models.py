@@ -11,8 +11,9 @@
   restoration, or a manual change with its reason (Art. 8). What remains of a line is its net weight less its
   write-offs plus its restorations (`customs.quantities.remaining`).
 - `CustomsRecord`: additional information customs enters for a document (Art. 9), amended or deleted later.
-- `ExchangeRequest`: the answer given to each request id, so that a retry after a lost answer gets the same
-  answer and never writes off twice.
+
+The answer given to each request id (a retry after a lost answer gets the same answer and never writes off twice)
+is kept by the API's one mechanism of kept answers, `api.models.IdempotentRequest` (`customs/exchange.py`).
 """
 
 from __future__ import annotations
@@ -206,21 +207,3 @@ class CustomsRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mrn}: {self.text[:40]}"
-
-
-class ExchangeRequest(models.Model):
-    """The answer given to one request id of one office: a retry gets it again, nothing is done twice."""
-
-    office = models.ForeignKey(CustomsOffice, on_delete=models.CASCADE, related_name="+")
-    request_id = models.CharField(max_length=64)
-    operation = models.CharField(max_length=40)
-    fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField()
-    answer = models.JSONField()
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["office", "request_id"], name="customs_request_once")]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.operation}"
