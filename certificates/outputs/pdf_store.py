@@ -4,8 +4,11 @@ WeasyPrint needs about half a second for the form; a COI changes a handful of ti
 printed far more often (importer, forwarder, border post, consignee). The stored file is named by an HMAC
 (keyed by SECRET_KEY) of the COI's version (last change, status, seal), so a change makes a new file and the
 old ones are removed, and no one without the key can compute a file's name.
-After each workflow step (each new history entry), once its transaction is committed, the task queue renders
-both languages ahead (`prerender`), so even the first print after a step is a read.
+After each workflow step (each new history entry) the task queue renders both languages ahead (`prerender`),
+so even the first print after a step is a read. With the database task queue (production's) the task row is
+written in the step's own transaction: committed with the step or not at all, so a server killed right after
+the commit cannot lose it (issue 26); with a queue outside the database, it is enqueued once the step is
+committed, never before.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
-from django_tasks import task
+from django_tasks import task, task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 from certificates import page_cache
 from certificates.models import Certificate
@@ -104,8 +108,18 @@ def prerender_later(coi_id: int) -> None:
         prerender.enqueue(coi_id)
 
 
+def _queued_with_the_step() -> bool:
+    """Whether the queue keeps its tasks in the database the steps write to (so in their transaction)."""
+    return isinstance(task_backends[prerender.backend], DatabaseBackend)
+
+
 @receiver(post_save, sender=HistoryEntry, dispatch_uid="prerender_after_step")
 def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **kwargs: Any) -> None:
-    """A new history entry is a new version of the COI: render its PDFs once the step is committed."""
-    if created:
+    """A new history entry is a new version of the COI: its PDFs are rendered after the step (queued in the
+    step's transaction with the database queue, once it is committed with another)."""
+    if not created:
+        return
+    if _queued_with_the_step():
+        prerender_later(instance.certificate_id)
+    else:
         transaction.on_commit(partial(prerender_later, instance.certificate_id))
