@@ -11,9 +11,15 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken
+from certificates.access import Person, roles_on
+from certificates.models import Certificate
+from certificates.statuses import COIRole
 from customs.models import CustomsClient, CustomsOffice
 from customs.quantities import Caller
 from directory.models import Authority, Status
+
+# Art. 8: the authorities that may change a COI's quantities by hand, besides customs.
+MANAGERS = frozenset({COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY})
 
 
 def office_of(user: Any) -> CustomsOffice | None:
@@ -30,6 +36,18 @@ def office_of(user: Any) -> CustomsOffice | None:
         .order_by("code")
         .first()
     )
+
+
+def competent_authority(person: Person, coi: Certificate) -> Authority | None:
+    """The authority on whose behalf the person may write off or restore the COI's quantities by hand (Art. 8):
+    the COI's validating authority (box 22's) or the authority of its point of entry (box 10's), when the
+    person is Valid staff of it; None for anybody else (its parties included). The one place of this rule, for
+    the COI's customs page and the exchange's `POST /documents/{reference}/manual`."""
+    if not roles_on(person, coi) & MANAGERS:
+        return None
+    named = [coi.validating_authority_id, coi.point_of_entry.authority_id if coi.point_of_entry else None]
+    pk = next((a for a in named if a is not None and a in person.authorities), None)
+    return Authority.objects.filter(pk=pk).first() if pk else None
 
 
 class ExchangeToken(HttpBearer):

@@ -1,13 +1,15 @@
 """The customs side of EU CSW-CERTEX for OpenCOI (Implementing Reg. (EU) 2024/2145, Arts 5 to 11), at
 /api/customs/v1/ (OpenAPI: /api/customs/v1/openapi.json). `Authorization: Bearer <token>`: a machine client's
-token (`manage.py customs_client`), or the personal token of a customs office's Valid staff.
+token (`manage.py customs_client`, or the office's page of machine clients), or the personal token of a customs
+office's Valid staff; for manual quantity management (Art. 8) also the personal token of the COI's validating
+authority's or point of entry authority's Valid staff.
 
 Every operation carries a `request_id` (`customs/exchange.py`). A refusal answers `{"detail", "code", "item"}`:
 `code` for the machine (the `customs/rules.py` codes: document_not_found, status_not_releasable, depleted,
 importer_mismatch, cn_code_not_covered, quantity_exceeds_remaining, item_already_written_off,
 declaration_not_found, request_id_reused, line_not_found, restoration_exceeds_written_off, reason_required,
-record_not_found, not_customs), `detail` for the person (French or English, `Accept-Language`), `item` the position of
-the declaration's item it concerns.
+reason_too_long, record_not_found, not_customs, not_competent_authority, invalid), `detail` for the person
+(French or English, `Accept-Language`), `item` the position of the declaration's item it concerns.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from ninja.errors import AuthenticationError, ValidationError
 from api.api import auth_error, unreadable_body, validation_error
 from api.openapi import OpenCoiApi
 from api.schema import TextIn
+from certificates.access import Person, visible_certificates
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from core.errors import DomainError
 from customs import documents, quantities
-from customs.access import ExchangeToken
+from customs.access import ExchangeToken, competent_authority
 from customs.documents import Document
 from customs.exchange import once
 from customs.models import CustomsRecord, DeclarationItem, Movement, Restoration
@@ -56,6 +59,7 @@ from customs.schemas import (
     RecordOut,
     RequestId,
 )
+from directory.models import Authority
 
 api = OpenCoiApi(
     title="OpenCOI customs exchange (EU CSW-CERTEX, Reg. (EU) 2024/2145)",
@@ -84,7 +88,7 @@ api.add_exception_handler(AuthenticationError, auth_error)  # type: ignore[arg-t
 api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]  # ninja's stub wants the class too
 
 
-def answered(who: Caller, request_id: str, operation: str, payload: Any, run: Any) -> Status:
+def answered(who: Caller | Any, request_id: str, operation: str, payload: Any, run: Any) -> Status:
     """The answer of `run()`, given once per request id (`customs.exchange.once`)."""
     return Status(*once(who, request_id, operation, payload, run))
 
@@ -177,13 +181,18 @@ def check_availability(request: HttpRequest, body: AvailabilityIn) -> dict[str, 
 
 @router.get("/documents/{reference}", response={200: DocumentOut, 404: ProblemOut}, summary="One document")
 def get_document(request: HttpRequest, reference: str, request_id: RequestId) -> dict[str, Any]:
-    """The document of that number as customs sees it (404 `document_not_found`)."""
-    caller(request)
-    coi = documents.find(reference)
-    if coi is None:
-        raise Refused(_("No COI or extract has the number %(reference)s.") % {"reference": reference},
-                      code="document_not_found", status=404)  # fmt: skip
-    return document_out(documents.document(coi))
+    """The document of that number as customs sees it (404 `document_not_found`); also to the document's
+    competent authority (Art. 8: its lines' ids, for `POST /documents/{reference}/manual`), 403 `not_customs` to
+    anybody else who sees it."""
+    if getattr(request, "customs_caller", None) is None:
+        try:
+            coi, _authority = _managed(request.user, reference)
+        except Refused as refused:
+            if refused.code == "not_competent_authority":
+                caller(request)
+            raise
+        return document_out(documents.document(coi))
+    return document_out(documents.document(_document(reference)))
 
 
 class ListQuery(TextIn):
@@ -282,23 +291,65 @@ def _invalidate(who: Caller, mrn: str, request_id: str, reason: str, numbers: li
 @router.post("/documents/{reference}/manual", response={201: MovementOut, **REFUSALS, 422: ProblemOut},
              summary="Manual quantity management (Art. 8)")  # fmt: skip
 def manual(request: HttpRequest, reference: str, body: ManualIn) -> Any:
-    """The office writes off or restores `net_weight` kg of one line by hand, under its responsibility, with its
-    reason. 409 beyond what remains (or, restoring, beyond what was written off)."""
-    who = caller(request)
+    """A customs office, or the document's competent authority (its validating authority or the authority of
+    its point of entry, by one of its Valid staff's personal token: `customs.access.competent_authority`), writes
+    off or restores `net_weight` kg of one line by hand, under its responsibility, with its reason. Refusals:
+    422 `reason_required` (empty or spaces only), `reason_too_long`, `invalid` (a field missing or invalid, at
+    it in `errors`); 404 `document_not_found` (also for a person who may not see it), `line_not_found`;
+    403 `not_competent_authority` (a person who sees the COI but is not its authority); 409
+    `quantity_exceeds_remaining`, `restoration_exceeds_written_off`, `request_id_reused`. The request id is kept
+    per office (customs) or per person (an authority)."""
     payload = {"document": reference, **body.model_dump(mode="json")}
-    return answered(who, body.request_id, "manual", payload, lambda: _manual(who, reference, body))
+    who: Caller | None = getattr(request, "customs_caller", None)
+    if who is not None:
+        office = who
+
+        def run() -> tuple[int, dict[str, Any]]:
+            coi = _document(reference)
+            movement = quantities.adjust(
+                coi.pk, body.line, direction=body.direction, net_weight=body.net_weight, reason=body.reason,
+                office=office.office, user=office.user, actor_name=office.name, organisation=str(office.office),
+            )  # fmt: skip
+            return 201, movement_out(body.request_id, movement)
+
+        return answered(who, body.request_id, "manual", payload, run)
+    user = request.user
+    coi, authority = _managed(user, reference)
+
+    def run_for_authority() -> tuple[int, dict[str, Any]]:
+        movement = quantities.adjust(
+            coi.pk, body.line, direction=body.direction, net_weight=body.net_weight, reason=body.reason, user=user,
+            actor_name=user.get_full_name() or user.email, organisation=authority.name,  # type: ignore[union-attr]  # authenticated
+        )  # fmt: skip
+        return 201, movement_out(body.request_id, movement)
+
+    return answered(user, body.request_id, "manual", payload, run_for_authority)
 
 
-def _manual(who: Caller, reference: str, body: ManualIn) -> tuple[int, dict[str, Any]]:
+def _document(reference: str) -> Certificate:
     coi = documents.find(reference)
     if coi is None:
         raise Refused(_("No COI or extract has the number %(reference)s.") % {"reference": reference},
                       code="document_not_found", status=404)  # fmt: skip
-    movement = quantities.adjust(
-        coi.pk, body.line, direction=body.direction, net_weight=body.net_weight, reason=body.reason,
-        office=who.office, user=who.user, actor_name=who.name, organisation=str(who.office),
-    )  # fmt: skip
-    return 201, movement_out(body.request_id, movement)
+    return coi
+
+
+def _managed(user: Any, reference: str) -> tuple[Certificate, Authority]:
+    """The document and the authority the person changes it for (Art. 8); the same 404 as an unknown number
+    when the person may not see it, 403 when they see it but are not its competent authority."""
+    coi = documents.find(reference)
+    person = Person.of(user)
+    if coi is None or not visible_certificates(person).filter(pk=coi.pk).exists():
+        raise Refused(_("No COI or extract has the number %(reference)s.") % {"reference": reference},
+                      code="document_not_found", status=404)  # fmt: skip
+    authority = competent_authority(person, coi)
+    if authority is None:
+        raise Refused(
+            _("Only a customs office, or the COI's validating authority or the authority of its point of entry, "
+              "may change its quantities by hand."),
+            code="not_competent_authority", status=403,
+        )  # fmt: skip
+    return coi, authority
 
 
 def movement_out(request_id: str, movement: Movement) -> dict[str, Any]:

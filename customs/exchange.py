@@ -29,9 +29,12 @@ def fingerprint(operation: str, payload: Any) -> str:
     return hashlib.sha256(json.dumps([operation, payload], sort_keys=True, default=str).encode()).hexdigest()
 
 
-def caller_key(caller: Caller) -> str:
-    """Whose request ids these are: the office's (all its machine clients and staff share them)."""
-    return f"customs:{caller.office.pk}"
+def caller_key(caller: Caller | Any) -> str:
+    """Whose request ids these are: a customs office's (all its machine clients and staff share them), or, for
+    an authority's person calling the exchange (Art. 8), that person's."""
+    if isinstance(caller, Caller):
+        return f"customs:{caller.office.pk}"
+    return f"person:{caller.pk}"
 
 
 def _keep(answer: Answer) -> Kept:
@@ -39,8 +42,9 @@ def _keep(answer: Answer) -> Kept:
     return Kept(status, JSON, json.dumps(body, default=str).encode())
 
 
-def once(caller: Caller, request_id: str, operation: str, payload: Any, run: Callable[[], Answer]) -> Answer:
-    """`run()` once per request id of the caller's office; its (status, answer) kept with it."""
+def once(caller: Caller | Any, request_id: str, operation: str, payload: Any, run: Callable[[], Answer]) -> Answer:
+    """`run()` once per request id of the caller (a customs office's `Caller`, or an authority's person, a User);
+    its (status, answer) kept with it."""
     try:
         result = kept_once(caller_key(caller), request_id, fingerprint(operation, payload), run, _keep, expires=False)
     except KeyReused:

@@ -270,6 +270,17 @@ def _give_back(
 # Manual quantity management (Art. 8) ----------------------------------------------------------------------
 
 
+def reason_refused(reason: str) -> Refused | None:
+    """A manual change gives its reason (Art. 8: under the responsibility of who changes it), 1 to 1000
+    characters once its surrounding spaces are trimmed: 422 `reason_required` or `reason_too_long`."""
+    reason = reason.strip()
+    if not reason:
+        return Refused(_("Give the reason of the change."), code="reason_required", status=422)
+    if len(reason) > 1000:
+        return Refused(_("The reason is at most 1000 characters long."), code="reason_too_long", status=422)
+    return None
+
+
 def adjust(
     coi_pk: int,
     line_pk: int,
@@ -283,10 +294,11 @@ def adjust(
     organisation: str,
 ) -> Movement:
     """Write off (direction "write_off") or restore ("restore") `net_weight` kg of one line by hand, with the
-    reason (required). Refused (409) beyond what remains, or beyond the line's own net weight."""
+    reason (required, `reason_refused`). Refused (409) beyond what remains, or beyond the line's own net weight."""
+    refused = reason_refused(reason)
+    if refused:
+        raise refused
     reason = reason.strip()
-    if not reason:
-        raise Refused(_("Give the reason of the change."), code="reason_required", status=422)
     if net_weight <= 0:
         raise Refused(_("The net weight must be more than 0 kg."), code="invalid_quantity", status=422)
     with transaction.atomic():

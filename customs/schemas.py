@@ -83,7 +83,11 @@ class ManualIn(StrictIn):
     line: Id
     direction: Literal["write_off", "restore"]
     net_weight: Kg
-    reason: str = Field(..., min_length=1, max_length=1000)
+    reason: str = Field(
+        ...,
+        max_length=1000,
+        description="why, under the changer's responsibility (Art. 8); empty or spaces only: 422 reason_required",
+    )
 
 
 class RecordIn(StrictIn):

@@ -12,15 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from certificates.access import Person, get_visible, roles_on
+from certificates.access import Person, get_visible
 from certificates.models import Certificate
-from certificates.statuses import COIRole, COIStatus
+from certificates.statuses import COIStatus
 from core.errors import DomainError, NotFound
 from customs import documents, quantities
+from customs.access import competent_authority
 from customs.models import CustomsRecord, Movement
 from directory.models import Authority
-
-MANAGERS = {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}
 
 
 def _visible(request: HttpRequest, pk: int) -> tuple[Person, Certificate]:
@@ -34,14 +33,15 @@ def _visible(request: HttpRequest, pk: int) -> tuple[Person, Certificate]:
 @login_required
 def coi_quantities(request: HttpRequest, pk: int) -> HttpResponse:
     person, coi = _visible(request, pk)
-    manager = bool(roles_on(person, coi) & MANAGERS)
+    authority = competent_authority(person, coi)
+    manager = authority is not None
     errors: dict[str, str] = {}
     typed = {"line": "", "direction": "write_off", "net_weight": "", "reason": ""}
     if request.method == "POST":
         if not manager:
             raise Http404
         typed = {k: request.POST.get(k, "").strip() for k in typed}
-        errors = _adjust(request, person, coi, typed)
+        errors = _adjust(request, authority, coi, typed)
         if not errors:
             messages.success(request, _("The quantity has been changed."))
             return redirect("customs:quantities", pk=pk)
@@ -63,7 +63,9 @@ def _status_label(status: str) -> str:
     return str(COIStatus(status).label)
 
 
-def _adjust(request: HttpRequest, person: Person, coi: Certificate, typed: dict[str, str]) -> dict[str, str]:
+def _adjust(
+    request: HttpRequest, authority: Authority | None, coi: Certificate, typed: dict[str, str]
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
         weight = Decimal(typed["net_weight"].replace(",", ".").replace("\u202f", "").replace(" ", ""))
@@ -73,30 +75,23 @@ def _adjust(request: HttpRequest, person: Person, coi: Certificate, typed: dict[
         errors["net_weight"] = _("Give a net weight in kg, more than 0, with at most 3 decimals.")
     if typed["direction"] not in ("write_off", "restore"):
         errors["direction"] = _("Choose whether to write off or to restore.")
-    if not typed["reason"]:
-        errors["reason"] = _("Give the reason of the change.")
-    elif len(typed["reason"]) > 1000:
-        errors["reason"] = _("The reason is at most 1000 characters long.")
+    refused = quantities.reason_refused(typed["reason"])
+    if refused:
+        errors["reason"] = str(refused.message)
     if not typed["line"].isdigit():
         errors["line"] = _("Choose the line.")
     if errors:
         return errors
     user = request.user
-    named = {coi.validating_authority_id, coi.point_of_entry.authority_id if coi.point_of_entry else None}
-    authority = next(iter(person.authorities & {pk for pk in named if pk is not None}), None)
     try:
         quantities.adjust(
             coi.pk, int(typed["line"]), direction=typed["direction"], net_weight=weight, reason=typed["reason"],
             user=user, actor_name=user.get_full_name() or user.email,  # type: ignore[union-attr]  # logged in
-            organisation=_authority_name(authority),
+            organisation=authority.name if authority else "",
         )  # fmt: skip
     except DomainError as exc:
-        field = {"reason_required": "reason", "line_not_found": "line"}.get(exc.code, "net_weight")
+        field = {"reason_required": "reason", "reason_too_long": "reason", "line_not_found": "line"}.get(
+            exc.code, "net_weight"
+        )
         errors[field] = str(exc.message)
     return errors
-
-
-def _authority_name(authority_id: int | None) -> str:
-    if authority_id is None:
-        return ""
-    return Authority.objects.filter(pk=authority_id).values_list("name", flat=True).first() or ""

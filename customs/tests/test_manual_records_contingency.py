@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from accounts.models import ApiToken
 from certificates.models import HistoryEntry
 from certificates.statuses import COIStatus
 from customs.models import CustomsRecord, Movement
@@ -62,6 +63,48 @@ def test_the_authority_changes_a_quantity_on_the_page_with_its_reason(exchange, 
     assert done.status_code == 302
     assert Movement.objects.filter(kind="manual_restoration", reason="Recount").exists()
     assert lines(exchange, released.number)[0]["remaining"] == "8950.000"
+
+
+def test_the_authority_writes_off_and_restores_by_hand_through_the_api_with_its_reason(exchange, released, flow):
+    exchange.declare(mrn(34), (released.number, CASHEW, "100"))
+    agent = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(flow.w.inao_agent, 'poste')[1]}")
+    base = f"/api/customs/v1/documents/{released.number}"
+    line = agent.get(base, {"request_id": "a-0"}).json()["lines"][0]["line"]
+    body = {"request_id": "a-1", "line": line, "direction": "write_off", "net_weight": "500", "reason": "Lot abîmé"}
+    done = agent.post(f"{base}/manual", body, content_type="application/json")
+    assert done.status_code == 201, done.content
+    assert (done.json()["kind"], done.json()["document"]["lines"][0]["remaining"]) == ("manual_write_off", "8400.000")
+    again = agent.post(f"{base}/manual", body, content_type="application/json")  # a retry after a lost answer
+    assert (again.status_code, again.json()["replayed"]) == (201, True)
+    movement = Movement.objects.get(kind="manual_write_off")
+    assert (movement.user, movement.office, movement.reason) == (flow.w.inao_agent, None, "Lot abîmé")
+    entry = HistoryEntry.objects.get(certificate=released, step="customs_manual")
+    assert entry.organisation == released.validating_authority.name and "Lot abîmé" in entry.note
+
+    ids = iter(range(10, 99))
+
+    def refused(who, language="en", **change):
+        r = who.post(f"{base}/manual", {**body, "request_id": f"a-{next(ids)}", **change},
+                     content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+        return r.status_code, r.json().get("code", ""), r.json().get("detail", "")
+
+    assert refused(agent, reason="") == (422, "reason_required", "Give the reason of the change.")
+    assert refused(agent, "fr", reason="   ") == (422, "reason_required", "Indiquez le motif de la modification.")
+    assert refused(agent, reason="x" * 1001)[:2] == (422, "invalid")
+    missing = agent.post(f"{base}/manual", {k: v for k, v in body.items() if k != "reason"} | {"request_id": "a-9"},
+                         content_type="application/json")  # fmt: skip
+    assert missing.status_code == 422 and missing.json()["errors"][0]["loc"][-1] == "reason"
+    assert refused(agent, direction="restore", net_weight="601")[:2] == (409, "restoration_exceeds_written_off")
+    assert refused(agent, net_weight="8400.001")[:2] == (409, "quantity_exceeds_remaining")
+    # The authority of the point of entry may too; the importer, who sees the COI, may not; an outsider sees nothing.
+    border = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(flow.w.border_agent, 'poste')[1]}")
+    assert refused(border, direction="restore", net_weight="100", reason="Recompté")[:2] == (201, "")
+    importer = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(flow.w.importer, 'script')[1]}")
+    assert refused(importer, "fr")[:2] == (403, "not_competent_authority")
+    assert "l’autorité de son point d’entrée" in refused(importer, "fr")[2]
+    outsider = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(flow.w.outsider_importer, 'script')[1]}")
+    assert refused(outsider)[:2] == (404, "document_not_found")
+    assert Movement.objects.filter(kind__startswith="manual").count() == 2
 
 
 def test_the_parties_see_the_write_offs_but_may_not_change_them_and_outsiders_get_404(exchange, released, flow):
