@@ -121,6 +121,19 @@ def sections(
     return out
 
 
+# Fields that list what the commodities' rows hold: their sections are swapped with the rows (`listing_rows`).
+LISTING_ROWS = frozenset({"products", "producers", "producer_control_bodies"})
+
+
+def listing_rows(shown: list[BoxSection]) -> str:
+    """The ids (`#box-<key>`, comma-separated, as htmx's hx-select-oob reads them) of the sections other than the
+    commodities' own that list the products or producers of its rows: a row added in place updates them too."""
+    names = [{item.name for item in s.items} for s in shown]
+    return ",".join(
+        f"#box-{s.key}" for s, n in zip(shown, names, strict=True) if n & LISTING_ROWS and "commodities" not in n
+    )
+
+
 def fields_from_post(post: QueryDict) -> dict[str, Any]:
     """The values of the generic widgets of a posted edit page (a checkbox not sent is unticked)."""
     data: dict[str, Any] = {}

@@ -70,25 +70,35 @@ def empty_line() -> dict[str, Any]:
     return dict.fromkeys(LINE_KEYS, "") | {"net_weight_unit": WeightUnit.KG}
 
 
-def apply_action(data: BoxData, action: str, new_cn: str) -> None:
-    """Add or remove a commodity, a line or a container in the typed data (nothing is saved)."""
+def apply_action(data: BoxData, action: str, new_cn: str) -> str:
+    """Add or remove a commodity, a line or a container in the typed data (nothing is saved). Returns the name
+    of what the keyboard goes to next (`FormState.focus`): the added row's first field; after a removal, the row
+    now in its place, or the section's "Add" button (`action:<its value>`) when none is left; "" when nothing
+    changed (a product not chosen, an index not shown)."""
     name, *args = action.split("-")
     at = [int(a) for a in args if a.isdigit()]
     commodities, containers = data.setdefault("commodities", []), data.setdefault("containers", [])
     if name == "add_commodity" and normalise_cn(new_cn):
         commodities.append({"cn_code": normalise_cn(new_cn), "lines": [empty_line()]})
-    elif name == "remove_commodity" and at and at[0] < len(commodities):
+        return f"c-{len(commodities) - 1}-l-0-trade_name"
+    if name == "remove_commodity" and at and at[0] < len(commodities):
         commodities.pop(at[0])
-    elif name == "add_line" and at and at[0] < len(commodities):
+        return "new_cn_q"
+    if name == "add_line" and at and at[0] < len(commodities):
         commodities[at[0]]["lines"].append(empty_line())
-    elif name == "remove_line" and len(at) == 2 and at[0] < len(commodities):
+        return f"c-{at[0]}-l-{len(commodities[at[0]]['lines']) - 1}-trade_name"
+    if name == "remove_line" and len(at) == 2 and at[0] < len(commodities):
         lines = commodities[at[0]]["lines"]
         if at[1] < len(lines):
             lines.pop(at[1])
+            return f"c-{at[0]}-l-{at[1]}-trade_name" if at[1] < len(lines) else f"action:add_line-{at[0]}"
     elif name == "add_container":
         containers.append({"number": "", "seals": ""})
+        return f"k-{len(containers) - 1}-number"
     elif name == "remove_container" and at and at[0] < len(containers):
         containers.pop(at[0])
+        return f"k-{at[0]}-number" if at[0] < len(containers) else "action:add_container"
+    return ""
 
 
 def _pk(value: Any) -> int | None:
@@ -109,9 +119,11 @@ class FormState:
     body: ControlBodyCode | None = None
     cn: dict[str, CnCode] = field(default_factory=dict)
     commodities: list[dict[str, Any]] = field(default_factory=list)
+    # The field (its name) or button (`action:<value>`) the keyboard goes to: the row just added (apply_action).
+    focus: str = ""
 
     @classmethod
-    def of(cls, data: BoxData) -> FormState:
+    def of(cls, data: BoxData, focus: str = "") -> FormState:
         data.setdefault("commodities", [])
         data.setdefault("containers", [])
         data.setdefault("origin_countries", [])
@@ -125,15 +137,20 @@ class FormState:
             .filter(code=str(data.get("control_body_code") or "").upper())
             .first(),
             cn={c.code: c for c in CnCode.objects.filter(code__in=codes)},
+            focus=focus,
         )
         state.commodities = [
             {
                 "index": i,
+                "add_line": f"add_line-{i}",  # its buttons' actions
+                "remove": f"remove_commodity-{i}",
                 "code": code,
                 "cn": state.cn.get(code),
                 "lines": [
                     {
                         "index": n,
+                        "prefix": f"c-{i}-l-{n}",  # its fields' names: c-<commodity>-l-<line>-<key>
+                        "remove": f"remove_line-{i}-{n}",  # its "Remove the line" button's action
                         **line,
                         "producer_obj": state.operator(line.get("producer")),
                         "producer_cb": producer_control_body(state.operator(line.get("producer"))),
@@ -144,6 +161,14 @@ class FormState:
             for i, (c, code) in enumerate(zip(data["commodities"], codes, strict=True))
         ]
         return state
+
+    @property
+    def containers(self) -> list[dict[str, Any]]:
+        """The containers' rows as typed, each with its fields' prefix (k-<index>) and its removal's action."""
+        return [
+            {"prefix": f"k-{k}", "remove": f"remove_container-{k}", **row}
+            for k, row in enumerate(self.data["containers"])
+        ]
 
     def operator(self, value: Any) -> Operator | None:
         pk = _pk(value)

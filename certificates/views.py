@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -128,8 +129,8 @@ def new_form(request: HttpRequest) -> HttpResponse:
     data = _posted(request)
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
-        apply_action(data, action, request.POST.get("new_cn", ""))
-        return _render_form(request, data, editable=all_boxes)
+        focus = apply_action(data, action, request.POST.get("new_cn", ""))
+        return _render_form(request, data, editable=all_boxes, focus=focus)
     try:
         coi, problems = services.create_draft(person, membership, data)
     except services.BoxErrors as exc:
@@ -153,8 +154,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
     action = request.POST.get("action", "save")
     if action.startswith(STRUCTURE_ACTIONS):
-        apply_action(data, action, request.POST.get("new_cn", ""))
-        return _render_form(request, data, editable=editable, coi=coi)
+        focus = apply_action(data, action, request.POST.get("new_cn", ""))
+        return _render_form(request, data, editable=editable, coi=coi, focus=focus)
     locked = changed_fields(
         posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
     )
@@ -219,18 +220,24 @@ def _render_form(
     problems: Any = None,
     coi: Certificate | None = None,
     status: int = 200,
+    focus: str = "",
 ) -> HttpResponse:
+    """The edit page (or "New COI"'s form) showing `data`. `focus`: what the keyboard goes to after a row was
+    added or removed (`apply_action`); with htmx only that row's section is swapped in (hx-select)."""
     problems = problems or {}
     coi_form = form_of(coi) if coi is not None else get_form(default_form())
     procedures = rules.ProcedureOfBox2.choices(coi_form)
+    shown = form_page.sections(coi_form, data, editable, problems)
     return render(
         request,
         "certificates/form.html",
         {
-            "state": FormState.of(data),
+            "state": FormState.of(data, focus),
+            "form_action": reverse("certificates:edit", args=[coi.pk]) if coi else reverse("certificates:new_form"),
             "form": coi_form,
             # Each box under its number and title from the form's table, its fields and its messages.
-            "sections": form_page.sections(coi_form, data, editable, problems),
+            "sections": shown,
+            "commodity_oob": form_page.listing_rows(shown),
             "line_fields": coi_form.line_fields,
             # Box 2 of 2021/2306: the four procedures, as typed (kept after a refusal) or as stored.
             "procedures": procedures,

@@ -89,8 +89,14 @@ def _splitting_control_body(coi: Any, box: Box) -> list[str]:
 
 
 def _number(coi: Any, box: Box) -> list[str]:
-    """Box 3: the number the system gave, then the national reference typed."""
-    return [t for t in (coi.number or "", coi.national_reference) if t]
+    """Box 3: the number the system gave, then the national reference typed, named as such; before submission,
+    that the number is given then, never the reference alone where the number stands."""
+    reference = f"{_('National reference')}{colon()} {coi.national_reference}" if coi.national_reference else ""
+    if coi.number:
+        return [t for t in (coi.number, reference) if t]
+    if reference:
+        return [f"{reference} ({_('the number of the COI is given on submission')})"]
+    return [_("The number of the COI is given on submission.")]
 
 
 def _producers(coi: Any, box: Box) -> list[str]:

@@ -18,6 +18,7 @@ from certificates.statuses import COIStatus
 from certificates.workflow_records import HistoryEntry, Signature
 from reference.loader import load_base
 
+from .factories import cn_code
 from .test_outputs_pdf import text_of
 from .workflow_world import make_flow
 
@@ -145,4 +146,91 @@ def test_point_6_box_10_offers_the_only_post_and_says_when_none_is_chosen(
     draft = world.draft(point_of_entry=None)
     page.goto(f"{live_server.url}/certificates/{draft.pk}/")
     expect(page.get_by_test_id("box-10")).to_contain_text("Aucun point d'entrée choisi.")
+    assert serious_violations(page) == []
+
+
+@pytest.fixture
+def draft_2306(world: Any) -> Certificate:
+    """A 2021/2306 draft of ACME's: cashew nuts, two lines, one container."""
+    world.form = "2021/2306"
+    cn_code("08012200")  # shelled Brazil nuts, a second product to add
+    return world.draft()
+
+
+def test_point_5_rows_are_added_in_place_and_the_keyboard_goes_to_the_new_row(
+    browser: Browser, live_server: Any, world: Any, draft_2306: Certificate
+) -> None:
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/edit/")
+    page.locator("#transport_identification").fill("MSC Aurora")  # typed, not saved
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("button", name="Ajouter un conteneur").click()
+    expect(page.locator("[name=k-1-number]")).to_be_focused()
+    page.keyboard.type("MSCU1234565")
+    assert page.evaluate("window.sameDocument === true && window.scrollY > 0")  # no reload, not sent to the top
+    expect(page.locator("#transport_identification")).to_have_value("MSC Aurora")
+
+    page.get_by_role("button", name="Ajouter une ligne").first.click()
+    expect(page.locator("[name=c-0-l-2-trade_name]")).to_be_focused()
+    page.keyboard.type("Cajou WW320")
+    page.get_by_role("button", name="Retirer la ligne").nth(1).click()
+    expect(page.locator("[name=c-0-l-1-trade_name]")).to_be_focused()  # the line now in its place
+    expect(page.locator("[name=c-0-l-1-trade_name]")).to_have_value("Cajou WW320")
+
+    page.get_by_label("Ajouter une marchandise").fill("0801 22")
+    page.locator("input[name=new_cn][value='08012200']").check()
+    page.get_by_role("button", name="Ajouter la marchandise").click()
+    expect(page.locator("[name=c-1-l-0-trade_name]")).to_be_focused()
+    expect(page.locator("#box-products")).to_contain_text("0801 22 00")  # the box listing the products, too
+    page.get_by_role("button", name="Retirer le conteneur").first.click()
+    expect(page.locator("[name=k-0-number]")).to_be_focused()
+    expect(page.locator("[name=k-0-number]")).to_have_value("MSCU1234565")
+    assert page.evaluate("window.sameDocument === true")
+    assert serious_violations(page) == []
+
+    page.get_by_role("button", name="Enregistrer comme brouillon").click()
+    expect(page.locator(".messages")).to_contain_text("Brouillon enregistré")
+    draft_2306.refresh_from_db()
+    assert draft_2306.transport_identification == "MSC Aurora"
+    assert [k.number for k in draft_2306.containers.all()] == ["MSCU1234565"]
+    assert [c.cn_code.code for c in draft_2306.commodities.order_by("position")] == ["08013200", "08012200"]
+
+
+def test_point_5_without_javascript_the_form_is_sent_and_comes_back_as_typed_at_the_new_row(
+    browser: Browser, live_server: Any, world: Any, draft_2306: Certificate
+) -> None:
+    world.importer.language = "fr"
+    world.importer.save(update_fields=["language"])
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_login").fill(world.importer.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/edit/")
+    page.locator("#transport_identification").fill("MSC Aurora")
+    page.get_by_role("button", name="Ajouter un conteneur").click()
+    page.wait_for_load_state()
+    expect(page.locator("#transport_identification")).to_have_value("MSC Aurora")
+    expect(page.locator("[name=k-1-number]")).to_have_attribute("autofocus", "")
+    expect(page.locator("[name=k-1-number]")).to_be_focused()
+    page.get_by_role("button", name="Ajouter une ligne").first.click()
+    page.wait_for_load_state()
+    expect(page.locator("[name=c-0-l-2-trade_name]")).to_be_focused()
+    expect(page.locator("[name=k-1-number]")).to_have_value("")
+    expect(page.locator("#transport_identification")).to_have_value("MSC Aurora")
+
+
+def test_point_5_box_3_of_a_draft_names_the_national_reference_and_the_number_to_come(
+    browser: Browser, live_server: Any, world: Any, draft_2306: Certificate
+) -> None:
+    Certificate.objects.filter(pk=draft_2306.pk).update(national_reference="ACME-PO-4711")
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/")
+    expect(page.get_by_test_id("box-3")).to_have_text(
+        "Référence nationale\u00a0: ACME-PO-4711 (le numéro du COI est attribué à la soumission)"
+    )
+    page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/edit/")
+    expect(page.locator("#box-3")).to_contain_text("Le numéro du COI est attribué à la soumission.")
+    expect(page.get_by_label("Numéro de référence national")).to_have_value("ACME-PO-4711")
     assert serious_violations(page) == []
