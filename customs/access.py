@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken
@@ -16,7 +18,8 @@ from certificates.models import Certificate
 from certificates.statuses import COIRole
 from customs.models import CustomsClient, CustomsOffice
 from customs.quantities import Caller
-from directory.models import Authority, Status
+from directory.access import request_memberships
+from directory.models import Authority, MembershipKind, Status
 
 # Art. 8: the authorities that may change a COI's quantities by hand, besides customs.
 MANAGERS = frozenset({COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY})
@@ -36,6 +39,38 @@ def office_of(user: Any) -> CustomsOffice | None:
         .order_by("code")
         .first()
     )
+
+
+def administered_offices(user: Any) -> list[CustomsOffice]:
+    """The customs offices the person administers: a Valid membership of the office with the administrator flag
+    (given by the Commission, who validates the office's staff: `directory.services.set_admin`). Only they issue,
+    list and revoke the office's machine clients (the page `customs:clients`)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        CustomsOffice.objects.select_related("authority")
+        .filter(
+            authority__kind=Authority.Kind.CUSTOMS,
+            authority__members__user=user,
+            authority__members__kind=MembershipKind.AUTHORITY,
+            authority__members__status=Status.VALID,
+            authority__members__is_admin=True,
+        )
+        .order_by("code")
+    )
+
+
+def nav_entries(request: HttpRequest) -> list[tuple[str, str]]:
+    """The main menu's entry of each office the person administers (`core.nav`); no query for anybody else."""
+    if not any(
+        m.kind == MembershipKind.AUTHORITY and m.is_admin and m.held_authority.kind == Authority.Kind.CUSTOMS
+        for m in request_memberships(request)
+    ):
+        return []
+    return [
+        (_("Machine clients of %(office)s") % {"office": office.code}, reverse("customs:clients", args=[office.code]))
+        for office in administered_offices(request.user)
+    ]
 
 
 def competent_authority(person: Person, coi: Certificate) -> Authority | None:

@@ -9,7 +9,12 @@ class CustomsConfig(AppConfig):
     def ready(self) -> None:
         # The PDF of a COI nothing remains of says so (certificates.outputs.notes: certificates imports no app above).
         from certificates.outputs.notes import PDF_NOTES
+        from core.nav import NAV_ENTRIES
+        from customs.access import nav_entries
         from customs.documents import depleted_note
 
         if depleted_note not in PDF_NOTES:
             PDF_NOTES.append(depleted_note)
+        # The menu's entry to the office's machine clients, for its administrators (core imports no app above).
+        if nav_entries not in NAV_ENTRIES:
+            NAV_ENTRIES.append(nav_entries)

@@ -5,4 +5,6 @@ from customs import views
 app_name = "customs"
 urlpatterns = [
     path("coi/<id:pk>/", views.coi_quantities, name="quantities"),
+    path("offices/<str:code>/clients/", views.machine_clients, name="clients"),
+    path("offices/<str:code>/clients/<id:pk>/revoke/", views.revoke_client, name="revoke_client"),
 ]

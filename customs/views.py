@@ -1,6 +1,7 @@
 """The COI's customs page: every write-off and restoration of the exchange, for the COI's parties and
 authorities (`certificates.access`: anybody else gets a 404), and the competent authority's manual quantity
-management with its reason (Implementing Reg. (EU) 2024/2145, Art. 8)."""
+management with its reason (Implementing Reg. (EU) 2024/2145, Art. 8). The office's machine clients: its
+administrators issue (token shown once), list and revoke them."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from core.errors import DomainError, NotFound
 from customs import documents, quantities
-from customs.access import competent_authority
-from customs.models import CustomsRecord, Movement
+from customs.access import administered_offices, competent_authority
+from customs.forms import MachineClientForm
+from customs.models import CustomsClient, CustomsOffice, CustomsRecord, Movement
 from directory.models import Authority
 
 
@@ -95,3 +99,42 @@ def _adjust(
         )
         errors[field] = str(exc.message)
     return errors
+
+
+# The office's machine clients ------------------------------------------------------------------------------
+
+
+def _administered(request: HttpRequest, code: str) -> CustomsOffice:
+    """The office of that code when the person is its Valid administrator (`administered_offices`); 404 for
+    anybody else, as if it did not exist."""
+    office = next((o for o in administered_offices(request.user) if o.code == code.upper()), None)
+    if office is None:
+        raise Http404
+    return office
+
+
+@login_required
+@never_cache
+def machine_clients(request: HttpRequest, code: str) -> HttpResponse:
+    """The office's machine clients (name, prefix, created, last used, revoked); a new one's token is shown on
+    this answer only (only its SHA-256 is kept: `core.tokens`)."""
+    office = _administered(request, code)
+    form = MachineClientForm(request.POST if request.method == "POST" else None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        client, secret = CustomsClient.issue(office, form.cleaned_data["name"], by=request.user)
+        messages.success(request, _("The machine client “%(name)s” is issued.") % {"name": client.name})
+        form = MachineClientForm()
+    context = {"office": office, "form": form, "secret": secret, "clients": office.clients.all()}
+    return render(request, "customs/machine_clients.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_client(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    office = _administered(request, code)
+    client = get_object_or_404(CustomsClient, pk=pk, office=office, revoked_at__isnull=True)
+    client.revoke()
+    messages.success(request, _("The machine client “%(name)s” is revoked: its token is refused from now on.")
+                     % {"name": client.name})  # fmt: skip
+    return redirect("customs:clients", code=office.code)

@@ -249,11 +249,16 @@ def _tell_person(membership: Membership) -> None:
 
 
 def set_admin(actor: Any, pk: int, is_admin: bool) -> Membership:
-    """Give or take an operator's administrator flag: its administrators, or its validator."""
+    """Give or take the administrator flag of an operator's person (its administrators, or its validator) or of
+    a customs office's (its validator, the Commission: the office's administrators issue its machine clients,
+    Reg. (EU) 2024/2145)."""
     with transaction.atomic():
         membership, _st = _locked_membership(actor, pk)
-        if membership.kind != MembershipKind.OPERATOR:
-            raise Invalid(_("Only the people of an operator have an administrator flag."))
+        customs = (
+            membership.kind == MembershipKind.AUTHORITY and membership.held_authority.kind == Authority.Kind.CUSTOMS
+        )
+        if membership.kind != MembershipKind.OPERATOR and not customs:
+            raise Invalid(_("Only the people of an operator or of a customs office have an administrator flag."))
         if is_admin and membership.status != Status.VALID:
             raise Conflict(_("Only a Valid person can be an administrator."))
         if membership.is_admin == is_admin:

@@ -362,6 +362,10 @@ NO_TYPED_INPUT: dict[str, str] = {
     # Its form (Art. 8 manual quantity management) needs a released COI with customs lines, which this scene has
     # not: that what is typed is kept on a refusal is tested in customs/tests/test_manual_records_contingency.py.
     "customs:quantities": "tested with its own world (customs/tests/test_manual_records_contingency.py)",
+    # The office's machine clients: one field (the system's name), the one in error; only an office's
+    # administrator opens it, whom this scene has not (customs/tests/test_machine_clients_page.py).
+    "customs:clients": ONE_FIELD,
+    "customs:revoke_client": BUTTON,
     "outputs:dashboard": SEARCH,
     "outputs:export_csv": GET_ONLY,
     "outputs:export_xlsx": GET_ONLY,
