@@ -1,9 +1,15 @@
-"""Countries from pycountry (ISO 3166-1), named in the reader's language; the EU member states."""
+"""Countries from pycountry (ISO 3166-1), named in the reader's language; the EU member states.
+
+French names are pycountry's French (ISO 3166-1's full names, some inverted: "Corée, République de", "Groënland",
+"Macau") but where French writes a country otherwise: the short names of the EU's Interinstitutional Style Guide
+(list of countries), in `data/country_names_fr.csv` ("Corée du Sud", "Groenland", "Macao", "Côte d’Ivoire")."""
 
 from __future__ import annotations
 
+import csv
 import gettext
 from functools import cache
+from pathlib import Path
 
 import pycountry
 from django.utils import translation
@@ -43,6 +49,16 @@ EU_MEMBER_STATES = frozenset(
 )
 
 
+FRENCH_NAMES_FILE = Path(__file__).with_name("data") / "country_names_fr.csv"
+
+
+@cache
+def french_names() -> dict[str, str]:
+    """Code -> the French short name, where pycountry's French is not how French writes the country."""
+    with FRENCH_NAMES_FILE.open(encoding="utf-8", newline="") as file:
+        return {row["code"]: row["name"] for row in csv.DictReader(file)}
+
+
 @cache
 def _translator(language: str) -> gettext.NullTranslations:
     if language == "en":
@@ -61,6 +77,8 @@ def country_name(code: str, language: str | None = None) -> str:
     lang = _lang(language)
     if lang == "en":
         return getattr(country, "common_name", None) or country.name
+    if lang == "fr" and country.alpha_2 in french_names():
+        return french_names()[country.alpha_2]
     return _translator(lang).gettext(country.name)
 
 
