@@ -108,10 +108,10 @@ def test_point_3_a_text_naming_a_box_takes_its_number_from_the_coi_form(
     page = in_french(browser, live_server.url, world.importer)
     page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
     expect(page.locator("#box-5 h2")).to_contain_text("Case 5")
-    expect(page.locator(".actions")).to_contain_text("dès que l'exportateur (case 5) est choisi")
+    expect(page.locator(".actions")).to_contain_text("dès que l’exportateur (case 5) est choisi")
     settings.COI_FORM_DEFAULT = "1235/2008"
     page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
-    expect(page.locator(".actions")).to_contain_text("dès que l'exportateur (case 4) est choisi")
+    expect(page.locator(".actions")).to_contain_text("dès que l’exportateur (case 4) est choisi")
     assert serious_violations(page) == []
 
 
@@ -131,7 +131,7 @@ def test_point_7_a_french_reader_reads_french_dates_titles_and_colons(
     public = browser.new_context(locale="fr-FR").new_page()
     public.goto(f"{live_server.url}/v/{public_token(issued)}")
     expect(public.locator("main")).to_contain_text("Case 23\u00a0: Procédures douanières particulières")
-    expect(public.locator("main")).not_to_contain_text("Vérification de l'envoi avant")
+    expect(public.locator("main")).not_to_contain_text("Vérification de l’envoi avant")
     assert serious_violations(public) == []
 
 
@@ -145,7 +145,7 @@ def test_point_6_box_10_offers_the_only_post_and_says_when_none_is_chosen(
     expect(page.locator("#point_of_entry")).to_have_value(str(world.le_havre.pk))  # the only post: offered
     draft = world.draft(point_of_entry=None)
     page.goto(f"{live_server.url}/certificates/{draft.pk}/")
-    expect(page.get_by_test_id("box-10")).to_contain_text("Aucun point d'entrée choisi.")
+    expect(page.get_by_test_id("box-10")).to_contain_text("Aucun point d’entrée choisi.")
     assert serious_violations(page) == []
 
 

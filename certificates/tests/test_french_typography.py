@@ -134,7 +134,7 @@ def test_it_finds_an_extract_s_consignee_by_name_among_hundreds(world: Any) -> N
     reading_in(world.importer, "fr")
     page = client.get(f"/certificates/{base.pk}/").content.decode()
     form = page.split('id="form-extract"')[1].split("</form>")[0]
-    assert "Destinataire de l'extrait" in html.unescape(form) and 'name="consignee_q"' in form
+    assert "Destinataire de l’extrait" in html.unescape(form) and 'name="consignee_q"' in form
     found = client.get(
         "/certificates/lookup/operators/", {"name": "consignee", "field": "first_consignee", "consignee_q": "aval"}
     )

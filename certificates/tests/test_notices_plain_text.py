@@ -47,9 +47,9 @@ def test_it_writes_certificate_notices_and_emails_as_plain_text(world, kind: str
     tell(coi, ALL_PARTIES, gettext_noop("COI %(number)s: the issuing control body signed box 18"), TYPED, kind=kind)
 
     notice = Notice.objects.filter(user=world.importer).get()
-    assert "l'organisme de contrôle émetteur a signé la case 18" in notice.text
+    assert "l’organisme de contrôle émetteur a signé la case 18" in notice.text
     emails = [m for m in mail.outbox if m.to == [world.importer.email]]
-    assert emails and TYPED in emails[0].body and "l'organisme" in emails[0].subject
+    assert emails and TYPED in emails[0].body and "l’organisme" in emails[0].subject
     assert_plain(*Notice.objects.values_list("text", flat=True), *(m.subject for m in mail.outbox))
     assert_plain(*(m.body for m in mail.outbox))
 
@@ -81,5 +81,5 @@ def test_the_notices_page_escapes_the_text_once(client: Client, world) -> None:
     tell(coi, [COIRole.IMPORTER], gettext_noop("COI %(number)s: the issuing control body signed box 18"))
     client.force_login(world.importer)
     page = client.get("/notices/").content.decode()
-    assert "l&#x27;organisme de contrôle émetteur" in page  # the browser shows l'organisme
-    assert "&amp;#x27;" not in page
+    assert "l’organisme de contrôle émetteur" in page
+    assert "&amp;#x27;" not in page and "&amp;lt;" not in page

@@ -50,7 +50,7 @@ def test_it_answers_403_with_the_reason_404_to_outsiders_and_409_once_signed(cli
     assert post(client, f"{coi.pk}/sign", body, flow.w.outsider_control_body).status_code == 404
     flow.sign_18(coi)
     r = post(client, f"{coi.pk}/sign", {**body, "code": code(1)}, flow.w.control_body)
-    assert r.status_code == 409 and "n'est plus possible" in r.json()["detail"]
+    assert r.status_code == 409 and "n’est plus possible" in r.json()["detail"]
 
 
 def test_it_refuses_a_wrong_code_with_422(client, flow):

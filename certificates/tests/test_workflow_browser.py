@@ -53,7 +53,7 @@ def test_the_demo_coi_goes_from_submission_to_the_first_consignee_s_signature(
     page.locator("#wf-code-18").fill(signing_code())
     page.locator("#form-sign-18 button[name=sign]").click()
     expect(page.locator(".messages")).to_contain_text("Case 18 signée.")
-    expect(page.locator("h1 .status-coi-issuing_body_signed")).to_contain_text("Déclaration de l'organisme")
+    expect(page.locator("h1 .status-coi-issuing_body_signed")).to_contain_text("Déclaration de l’organisme")
     expect(page.get_by_test_id("signature-18")).to_contain_text("Agadir")
     page.context.close()
 

@@ -10,7 +10,7 @@ from django.test import Client
         ("en", "registration", "Attach your account to your organisation"),
         ("fr", "registration", "Rattacher votre compte à votre organisation"),
         ("en", "certificate", "Products first"),
-        ("fr", "certificate", "Les produits d'abord"),
+        ("fr", "certificate", "Les produits d’abord"),
         ("en", "contact", "support@opencoi.example"),
         ("fr", "contact", "support@opencoi.example"),
     ],

@@ -38,9 +38,9 @@ def request_acme(page: Page, base: str, message: str) -> None:
     page.get_by_role("button", name="Rechercher").click()
     row = page.locator("tr", has_text="ACME Bio Imports FR")
     expect(row).to_contain_text("Big Street 1")
-    row.get_by_role("link", name="Demande d'autorisation").click()
+    row.get_by_role("link", name="Demande d’autorisation").click()
     page.locator("#id_message").fill(message)
-    page.get_by_role("button", name="Envoyer la demande d'autorisation").click()
+    page.get_by_role("button", name="Envoyer la demande d’autorisation").click()
     expect(page.get_by_text("Votre demande est envoyée.")).to_be_visible()
     expect(page.locator("[data-testid=roles]")).to_contain_text("Demandé")
 
@@ -65,7 +65,7 @@ def test_it_walks_the_guides_path(browser: Browser, live_server: object) -> None
     card = validator.locator(f"[data-testid=pending-{request.pk}]")
     expect(card).to_contain_text("Import manager")
     card.get_by_role("button", name="Valider").click()
-    expect(validator.get_by_text("Aucune demande n'attend votre décision.")).to_be_visible()
+    expect(validator.get_by_text("Aucune demande n’attend votre décision.")).to_be_visible()
 
     page.goto(f"{base}/directory/roles/")
     roles = page.locator("[data-testid=roles]")

@@ -40,7 +40,7 @@ def order_in(html: str, names: list[str]) -> list[str]:
 
 def test_it_lists_the_directory_search_in_french_collation_order(world, belgians) -> None:
     html = french_client(world).get("/directory/operators/search/", {"country": "BE"}).content.decode()
-    assert "Demande d'autorisation" in html  # the results, in French
+    assert "Demande d’autorisation" in html  # the results, in French
     assert order_in(html, belgians) == IN_ORDER
 
 

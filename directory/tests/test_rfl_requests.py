@@ -106,4 +106,4 @@ def test_it_sends_a_person_without_a_company_to_join_one_first(world) -> None:
 
 def test_it_says_how_on_the_help_page(world) -> None:
     page = logged_in(UserFactory(language="fr")).get("/help/registration/").content.decode()
-    assert "Demander le rôle d'intéressé au chargement" in page and 'href="/directory/rfl/request/"' in page
+    assert "Demander le rôle d’intéressé au chargement" in page and 'href="/directory/rfl/request/"' in page
