@@ -1,7 +1,8 @@
 """The customs exchange in the demo (Implementing Reg. (EU) 2024/2145): the customs office of Le Havre port
-(FR000690), a machine client whose token `make demo` prints, and two COIs of the 2021/2306 scenario written
-off through the exchange: EU2306-ORGANIC partly, EU2306-IN-CONVERSION fully (customs sees it Depleted).
-Idempotent."""
+(FR000690) and its administrator (customs@douane.example, who issues and revokes its machine clients on
+/customs/offices/FR000690/clients/), a machine client whose token `make demo` prints, and two COIs of the
+2021/2306 scenario written off through the exchange: EU2306-ORGANIC partly, EU2306-IN-CONVERSION fully (customs
+sees it Depleted). Idempotent."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def office() -> CustomsOffice:
 
 
 def load_customs_demo() -> int:
-    """The office and the write-offs; returns how many declarations it lodged now."""
+    """The office and the write-offs (its administrator's membership is the directory demo's, `ROLES`); returns
+    how many declarations it lodged now."""
     caller = quantities.Caller(office())
     lodged = 0
     for reference, mrn, share in WRITE_OFFS:

@@ -94,6 +94,8 @@ ROLES: dict[str, list[tuple[str, str, bool]]] = {
     "forwarder@transit.example": [("operator", "Transit Logistics", True)],
     "importer@other-bio.example": [("operator", "Other Bio Import", True)],
     "agent@other-cb.example": [("code", "MA-BIO-177", False)],
+    # The customs office of Le Havre port (FR000690, `demo/customs.py`): its administrator issues its machine clients.
+    "customs@douane.example": [("authority", "Bureau de douane du Havre port", True)],
 }
 
 # People waiting, one in each validator's queue: (email, first, last, organisation kind, key, message)
@@ -118,6 +120,7 @@ def _authorities() -> dict[str, Authority]:
         ("European Commission", Authority.Kind.COMMISSION, "BE", "1049", "Brussels", "Rue de la Loi 200"),
         ("INAO", Authority.Kind.COMPETENT, "FR", "93555", "Montreuil", "12 rue Henri Rol-Tanguy"),
         ("Douane / SIVEP Le Havre", Authority.Kind.ENTRY, "FR", "76600", "Le Havre", "Terminal de France"),
+        ("Bureau de douane du Havre port", Authority.Kind.CUSTOMS, "FR", "76600", "Le Havre", "Terminal de France"),
     ]
     found = {}
     for name, kind, country, postcode, city, address in specs:

@@ -19,6 +19,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, tuple[str, str], bool]] = [
     ("importer@acme-bio.example", "Importer, ACME Bio Imports FR", ("Isabelle", "Acme"), False),
     ("consignee@acme-foods.example", "First consignee, ACME Bio Foods FR", ("Camille", "Foods"), True),
     ("forwarder@transit.example", "Freight forwarder (RFL)", ("Fabien", "Transit"), False),
+    ("customs@douane.example", "Customs office FR000690 (administrator)", ("Corinne", "Bureau"), False),
     ("importer@other-bio.example", "Outsider importer, Other Bio Import", ("Olivier", "Other"), False),
     ("agent@other-cb.example", "Outsider control body", ("Oscar", "Certif"), True),
 ]

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
 
+from accounts.models import User
 from customs.models import DeclarationItem
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,13 @@ def test_it_prints_a_working_token_and_writes_off_two_cois_once():
     left, whole = (sum(float(x[k]) for x in seen["lines"]) for k in ("remaining", "net_weight"))
     assert seen["status"] == "released_organic" and 0 < left < whole
     assert http.get(f"/api/customs/v1/documents/{fully}", {"request_id": "demo-2"}).json()["status"] == "depleted"
+    # The office's administrator sees the printed token's client on the office's page (its prefix only).
+    page = Client()
+    page.force_login(User.objects.get(email="customs@douane.example"))
+    clients = page.get("/customs/offices/FR000690/clients/")
+    assert (
+        clients.status_code == 200 and token[:10] in clients.content.decode() and token not in clients.content.decode()
+    )
     count = DeclarationItem.objects.count()
     with override_settings(DEBUG=True):
         call_command("demo", stdout=StringIO())
