@@ -11,6 +11,7 @@ from api.accounts import router as accounts_router
 from api.auth import AUTH
 from api.openapi import OpenCoiApi
 from core.errors import DomainError
+from core.storage import RETRY_AFTER_SECONDS, StoreUnavailable
 
 api = OpenCoiApi(
     title="OpenCOI API",
@@ -39,6 +40,14 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     if problems is not None:  # a refusal by the rules: each message at its box
         body["boxes"] = problems
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(StoreUnavailable)
+def store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
+    """The file store did not answer (core/storage.py): 503 with Retry-After, nothing recorded."""
+    response = api.create_response(request, {"detail": str(exc), "code": "store_unavailable"}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

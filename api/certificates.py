@@ -359,7 +359,9 @@ def copy(request: HttpRequest, coi_id: int, acting_for: Id | None = None) -> Any
     return Status(201, _out(person, coi))
 
 
-@router.post("/{id:coi_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
+@router.post(
+    "/{id:coi_id}/documents", response={201: DocumentOut, 503: ErrorOut, **ERRORS}, summary="Attach a document"
+)
 def attach(request: HttpRequest, coi_id: int, fields: Form[DocumentIn], file: File[UploadedFile]) -> Any:
     refuse_unknown_form_fields(request, DocumentIn, "file")
     try:

@@ -5,9 +5,11 @@ Submitting for certification is the workflow's first step (`certificates/workflo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +32,8 @@ from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Step
 from core.compiled import CompiledQuery
 from core.errors import Conflict, DomainError, Invalid, NotFound
+from core.storage import STORE_ERRORS, StoreUnavailable
+from core.tasks import delete_stored_file, queue_with_the_step
 from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
@@ -41,6 +45,7 @@ from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, 
 BoxErrors = rules.BoxErrors
 
 
+logger = logging.getLogger(__name__)
 NOT_SAVED = gettext_lazy("Nothing was saved: correct the boxes marked and save again.")
 
 
@@ -279,7 +284,9 @@ def _fresh(coi: Certificate) -> Certificate:
 
 def add_document(person: Person, pk: int, fields: dict[str, Any], upload: UploadedFile | None) -> Document:
     """Attach an accompanying document at any step: a type, that type's mandatory fields and a PDF, PNG or
-    JPEG file (checked by content, size-limited)."""
+    JPEG file (checked by content, size-limited). The file is written to the store first, then the row and
+    its history entry in one transaction (`core/storage.py`): `StoreUnavailable` (503) when the store does not
+    take the file, and then nothing is recorded."""
     coi = get_visible(person, pk)
     _require_some_edit_right(person, coi)
     problems: rules.Problems = {}
@@ -299,11 +306,26 @@ def add_document(person: Person, pk: int, fields: dict[str, Any], upload: Upload
     document.content_type = rules.sniff(head) or ""
     document.original_name = (upload.name or "document")[-200:]
     document.size = upload.size or 0
-    document.file.save(upload.name or "document", upload, save=False)
-    document.save()
-    if not coi.is_draft:
-        history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
+    try:
+        document.file.save(upload.name or "document", upload, save=False)
+    except STORE_ERRORS as error:
+        raise StoreUnavailable(error) from error
+    try:
+        with transaction.atomic():
+            document.save()
+            if not coi.is_draft:
+                history.document_step(person, coi, document, Step.DOCUMENT_ADDED)
+    except BaseException:
+        _forget_file(document.file.name)  # no row names it: not left behind
+        raise
     return document
+
+
+def _forget_file(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except STORE_ERRORS:
+        logger.warning("The stored file %s, which no row names, could not be deleted.", name)
 
 
 def _read_document_fields(document: Document, fields: dict[str, Any], problems: rules.Problems) -> None:
@@ -381,7 +403,8 @@ def remove_document(person: Person, pk: int, document_id: int) -> Document | Non
         if document is None:
             raise NotFound(_("No such document."))
         if rules.DocumentsKept.deleted_for_good(coi):
-            document.file.delete(save=False)
+            # The file goes once the row's deletion is committed: a step undone keeps its row and its file.
+            queue_with_the_step(delete_stored_file, document.file.name)
             document.delete()
             return None
         refusal = rules.DocumentsKept.refusal(document)

@@ -32,6 +32,7 @@ from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import certification
 from core.errors import DomainError, NotFound
+from core.storage import RETRY_AFTER_SECONDS, StoreUnavailable
 from directory.access import acting_membership
 from reference.countries import country_choices
 from reference.lists import DocumentType, document_fields
@@ -337,6 +338,10 @@ def add_document(request: HttpRequest, pk: int) -> HttpResponse:
             services.add_document(person, pk, request.POST.dict(), request.FILES.get("file"))
         except services.BoxErrors as exc:
             return _render_document_form(request, coi, request.POST, exc.problems, status=422)
+        except StoreUnavailable as exc:  # the store did not take the file: nothing recorded, try again later
+            page = _render_document_form(request, coi, request.POST, {"file": [str(exc)]}, status=503)
+            page["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return page
         messages.success(request, _("The document was attached."))
         return redirect("certificates:edit" if request.POST.get("next") == "edit" else "certificates:detail", pk=pk)
     if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx middleware

@@ -2,15 +2,66 @@
 
 Emails leave through the queue so a slow mail server never slows a page: the task row is written in
 the same transaction as the change it reports, and the worker (`manage.py db_worker`) sends it.
+
+`queue_with_the_step` is how a step asks for work after it: with the database queue (production's) the task
+row is written in the step's own transaction, so it is committed with the step or not at all (a server
+killed right after the commit cannot lose it, issue 26); with a queue outside the database it is enqueued
+once the step is committed, never before.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
+from functools import partial
+from typing import Any
+
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django_tasks import task
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task, task_backends
+from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
+
+from core.storage import STORE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+
+def queue_with_the_step(job: Task[Any, Any], *args: Any) -> None:
+    """Enqueue `job(*args)` as part of the current transaction (see the module's docstring)."""
+    if isinstance(task_backends[job.backend], DatabaseBackend):
+        job.enqueue(*args)
+    else:
+        transaction.on_commit(partial(job.enqueue, *args))
+
+
+def retry_later(job: Task[Any, Any], attempt: int, *args: Any) -> bool:
+    """Enqueue `job(*args, attempt=attempt + 1)` after a pause that doubles with each attempt
+    (`STORE_RETRY_SECONDS`, 60 s by default, at most an hour), up to `STORE_RETRY_ATTEMPTS` (12); False when
+    the attempts are spent (the caller logs what is given up)."""
+    if attempt >= settings.STORE_RETRY_ATTEMPTS:
+        return False
+    pause = min(float(settings.STORE_RETRY_SECONDS) * 2**attempt, 3600.0)
+    job.using(run_after=timezone.now() + datetime.timedelta(seconds=pause)).enqueue(*args, attempt=attempt + 1)
+    return True
 
 
 @task(queue_name="default")
 def send_email(to: str, subject: str, body: str) -> int:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send()
+
+
+@task(queue_name="default")
+def delete_stored_file(name: str, attempt: int = 0) -> bool:
+    """Delete a file of the store once the row that named it is deleted (queued in the same transaction:
+    `queue_with_the_step`); while the store does not answer, tried again later (`retry_later`)."""
+    try:
+        default_storage.delete(name)
+    except STORE_ERRORS:
+        if not retry_later(delete_stored_file, attempt, name):
+            logger.error("The stored file %s could not be deleted: the store did not answer; given up.", name)
+        return False
+    return True

@@ -11,6 +11,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from core.storage import REMOTE_STORE_ERRORS, StoreUnavailable
+
 RETRY_AFTER_SECONDS = 5
 
 
@@ -30,9 +32,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """An uncaught error. The database unreachable (restarting, failed over, its connections exhausted:
     `OperationalError`, `InterfaceError`) is a 503 with `Retry-After`: nothing was changed, the same request may
     be sent again in a few seconds (with its `Idempotency-Key` for the API); JSON under /api/, a short page
-    elsewhere, both drawn without the database. Any other error stays Django's 500."""
+    elsewhere, both drawn without the database. So is the file store not answering (`core/storage.py`). Any
+    other error stays Django's 500."""
     error = sys.exc_info()[1]
-    if not isinstance(error, (OperationalError, InterfaceError)):
+    if not isinstance(error, (OperationalError, InterfaceError, StoreUnavailable, *REMOTE_STORE_ERRORS)):
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
         return defaults.server_error(request)

@@ -361,6 +361,10 @@ SEAL_TSA_TIMEOUT = int(os.environ.get("SEAL_TSA_TIMEOUT", "10"))
 SEAL_ARCHIVE_MARGIN_DAYS = int(os.environ.get("SEAL_ARCHIVE_MARGIN_DAYS", "365"))
 # Render each new version of a COI's PDF in the task queue after every workflow step.
 PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
+# A task that finds the file store unreachable (a PDF to keep, a file to delete) is queued again after
+# STORE_RETRY_SECONDS, doubled at each attempt (at most an hour), up to STORE_RETRY_ATTEMPTS times.
+STORE_RETRY_SECONDS = env_int("STORE_RETRY_SECONDS", 60)
+STORE_RETRY_ATTEMPTS = env_int("STORE_RETRY_ATTEMPTS", 12)
 
 # Benchmark runs only (`make bench`): count queries per request and add the bare comparison view.
 if env_bool("BENCH", False):

@@ -13,18 +13,16 @@ committed, never before.
 
 from __future__ import annotations
 
-from functools import partial
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
-from django_tasks import task, task_backends
-from django_tasks_db.backend import DatabaseBackend
+from django_tasks import task
 
 from certificates import page_cache
 from certificates.models import Certificate
@@ -32,6 +30,10 @@ from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
 from certificates.outputs.signed_boxes import box18_signed
 from certificates.workflow_records import HistoryEntry
+from core.storage import STORE_ERRORS, StoreUnavailable
+from core.tasks import queue_with_the_step, retry_later
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("fr", "en")
 
@@ -57,27 +59,59 @@ def _filename(coi: Certificate) -> str:
 
 
 def stored_pdf(coi: Certificate, language: str) -> CoiPdf:
-    """The PDF of this version of the COI, from the store, rendered and kept when missing."""
+    """The PDF of this version of the COI, from the store, rendered and kept when missing. When the store does
+    not answer, the PDF is rendered and handed out all the same, not kept (the next print renders it again,
+    and `prerender`, retried, keeps it once the store is back)."""
     name = _name(coi, language)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as f:
-            content = f.read()
+    try:
+        content = _read(name)
+    except StoreUnavailable:
+        logger.warning("The store did not answer: the PDF of COI %s is rendered and not kept.", coi.pk)
+        return render_pdf(coi.pk, language)
+    if content is not None:
         return CoiPdf(content=content, filename=_filename(coi), sealed=box18_signed(coi) and seal_configured())
     document = render_pdf(coi.pk, language)
-    _replace(coi, name, document.content)
+    try:
+        _replace(coi, name, document.content)
+    except StoreUnavailable:
+        logger.warning("The store did not answer: the PDF of COI %s is not kept.", coi.pk)
     return document
 
 
+def _read(name: str) -> bytes | None:
+    """The stored file's bytes, None when there is none; `StoreUnavailable` when the store does not answer."""
+    try:
+        if not default_storage.exists(name):
+            return None
+        with default_storage.open(name, "rb") as f:
+            return bytes(f.read())
+    except FileNotFoundError:
+        return None
+    except STORE_ERRORS as error:
+        raise StoreUnavailable(error) from error
+
+
+def _keep(coi: Certificate, language: str) -> None:
+    """Render and keep this version's PDF unless it is kept already; `StoreUnavailable` when the store does
+    not answer (nothing kept)."""
+    name = _name(coi, language)
+    if _read(name) is None:
+        _replace(coi, name, render_pdf(coi.pk, language).content)
+
+
 def _replace(coi: Certificate, name: str, content: bytes) -> None:
+    """Keep `content` under `name` (another process may have kept it meanwhile: same version, same file), then
+    remove this language's older versions: a store that fails in between leaves an old file, never no file."""
     folder = _folder(coi.pk)
     language = name.rsplit("/", 1)[1].split("-", 1)[0]
-    for old in files(folder):
-        if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
-            default_storage.delete(f"{folder}/{old}")
-    if default_storage.exists(name):
-        # Rendered meanwhile by another process (the task worker, another app server): same version, same file.
-        return
-    default_storage.save(name, ContentFile(content))
+    try:
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(content))
+        for old in files(folder):
+            if old.startswith(f"{language}-") and f"{folder}/{old}" != name:
+                default_storage.delete(f"{folder}/{old}")
+    except STORE_ERRORS as error:
+        raise StoreUnavailable(error) from error
 
 
 def files(folder: str) -> list[str]:
@@ -90,36 +124,28 @@ def files(folder: str) -> list[str]:
 
 
 @task()
-def prerender(coi_id: int) -> int:
+def prerender(coi_id: int, attempt: int = 0) -> int:
     """Render and keep the PDFs of a COI's current version in both languages, and its page's shared parts
     (`certificates.page_cache`), so that the first print and the first view after a step are reads (run by the
-    task worker)."""
+    task worker). Returns how many languages are kept; while the store does not answer, 0, and the task is
+    queued again later (`core.tasks.retry_later`), so the PDFs are rendered once the store is back."""
     coi = Certificate.objects.filter(pk=coi_id).first()
     if coi is None:
         return 0
-    for language in LANGUAGES:
-        stored_pdf(coi, language)
+    try:
+        for language in LANGUAGES:
+            _keep(coi, language)
+    except StoreUnavailable:
+        if not retry_later(prerender, attempt, coi_id):
+            logger.error("The PDFs of COI %s were not kept: the store did not answer; given up.", coi_id)
+        return 0
     page_cache.warm(coi_id)
     return len(LANGUAGES)
-
-
-def prerender_later(coi_id: int) -> None:
-    if settings.PDF_PRERENDER:
-        prerender.enqueue(coi_id)
-
-
-def _queued_with_the_step() -> bool:
-    """Whether the queue keeps its tasks in the database the steps write to (so in their transaction)."""
-    return isinstance(task_backends[prerender.backend], DatabaseBackend)
 
 
 @receiver(post_save, sender=HistoryEntry, dispatch_uid="prerender_after_step")
 def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **kwargs: Any) -> None:
     """A new history entry is a new version of the COI: its PDFs are rendered after the step (queued in the
     step's transaction with the database queue, once it is committed with another)."""
-    if not created:
-        return
-    if _queued_with_the_step():
-        prerender_later(instance.certificate_id)
-    else:
-        transaction.on_commit(partial(prerender_later, instance.certificate_id))
+    if created and settings.PDF_PRERENDER:
+        queue_with_the_step(prerender, instance.certificate_id)

@@ -9,150 +9,29 @@ cluster of the test's own (so that it can be restarted), and clients over HTTP t
   locked. Clients that retry with their `Idempotency-Key` get the first answer (`Idempotent-Replayed`) or
   the step run now; every step is committed whole (status, number, history, signature, notices, emails
   queued, PDF render queued: as many as one step leaves when nothing fails) or not at all, none twice.
-Marked `servers`: `make test` runs it in its own step. Figures (steps tried, lost, doubled) are printed.
+The deployment: core/tests/conftest.py. Marked `servers`: `make test` runs it in its own step. Figures (steps tried, lost, doubled) are printed.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import secrets
-import signal
-import subprocess
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 import requests
 
-from core.tests.test_several_servers import GUNICORN, PY, ROOT, free_port, wait_for
+from core.tests.conftest import SECRET, Cluster
+from core.tests.test_several_servers import wait_for
 
 pytestmark = pytest.mark.servers
-THREADS = 16  # per worker: more than the steps held at once, which the kernel may all hand to one worker
-PGBIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-DRAFTS = 8  # submissions under the kill
-SIGNS = 4  # box 18 signatures under the kill
-
-SECRET = "JBSWY3DPEHPK3PXP"  # every signer's TOTP secret (each signer has their own used codes)
-# Run by one `manage.py shell`: the guide's actors, DRAFTS + 1 complete drafts of the exporter (to submit) and
-# SIGNS + 1 submitted COIs (to sign box 18), each signed by its own member of the issuing control body with
-# two-factor on; one of each is the reference step run before any fault.
-SETUP = """
-import json
-from django.core.management import call_command
-from django.test import override_settings
-call_command("migrate", "--noinput", verbosity=0)
-call_command("createcachetable")
-with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-    from certificates.tests.conftest import world as world_fixture
-    from certificates.tests.factories import member_of
-    world = world_fixture.__wrapped__(None)
-    body = world.membership(world.control_body).control_body_code
-    signers = [member_of(body, email=f"signer{{i}}@ecocert.example") for i in range({signs} + 1)]
-from accounts.models import ApiToken
-from accounts.two_factor import activate_totp
-from certificates.services import create_draft
-drafts = [
-    create_draft(world.person(world.exporter), world.membership(world.exporter), world.complete_data(),
-                 form=world.form)[0].pk
-    for _ in range({drafts} + 1)
-]
-submitted = [world.submitted("exporter").pk for _ in signers]
-for user in signers:
-    activate_totp(user, {secret!r})
-_token, secret = ApiToken.issue(world.exporter, "faults")
-signer_tokens = [ApiToken.issue(user, "faults")[1] for user in signers]
-print(json.dumps({{"drafts": drafts, "token": secret, "exporter": world.atlas.pk, "submitted": submitted,
-                  "signer_tokens": signer_tokens}}))
-"""
+DRAFTS = 8  # submissions under the kill (the deployment, core/tests/conftest.py, has one more: the reference)
+SIGNS = 4  # box 18 signatures under the kill (and one more)
 
 
-class Cluster:
-    """A PostgreSQL cluster on a fixed port that the test may stop and start again."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        out = subprocess.run(
-            [str(ROOT / "scripts" / "pg.sh"), "start"], capture_output=True, text=True, check=True,
-            env={**os.environ, "PGTEST_PORT": str(self.port)},
-        )  # fmt: skip
-        found = dict(re.findall(r"(PGTEST_\w+)=([^;]+);", out.stdout))
-        self.dir, self.url = found["PGTEST_DIR"], found["PGTEST_URL"]
-        self.run = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-
-    def stop(self) -> None:
-        subprocess.run([*self.run, str(PGBIN / "pg_ctl"), "-D", f"{self.dir}/data", "-m", "fast", "-w", "stop"],
-                       check=True, capture_output=True)  # fmt: skip
-
-    def start(self) -> None:
-        options = f"-k {self.dir} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off"
-        subprocess.run(
-            [*self.run, str(PGBIN / "pg_ctl"), "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w",
-             "-o", options, "start"], check=True, capture_output=True,
-        )  # fmt: skip
-
-    def remove(self) -> None:
-        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop", self.dir], check=False)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    found = Cluster()
-    yield found
-    found.remove()
-
-
-@pytest.fixture(scope="module")
-def site(cluster: Cluster, tmp_path_factory: Any) -> Iterator[dict]:
-    var = tmp_path_factory.mktemp("var")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_", "PYTEST", "S3_", "DATABASE"))}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "core.tests.fault_settings", "SECRET_KEY": secrets.token_urlsafe(40),
-        "DEBUG": "0", "TESTING": "1", "ALLOWED_HOSTS": "127.0.0.1", "DATABASE_URL": cluster.url,
-        "VAR_DIR": str(var), "PDF_PRERENDER": "1", "LOG_LEVEL": "ERROR"
-    })  # fmt: skip
-    done = subprocess.run([PY, "manage.py", "shell", "-c", SETUP.format(drafts=DRAFTS, signs=SIGNS, secret=SECRET)], cwd=ROOT, env=env,
-                          capture_output=True, text=True)  # fmt: skip
-    assert done.returncode == 0, done.stdout + done.stderr
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    port = free_port()
-    server: dict[str, Any] = {}
-
-    def start() -> None:
-        log = (var / "web.log").open("ab")
-        server["process"] = subprocess.Popen(
-            [GUNICORN, "opencoi.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", str(THREADS)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        wait_for(lambda: _status(f"http://127.0.0.1:{port}/healthz") == 200, 90, "the app server")
-
-    def kill() -> None:
-        os.killpg(server["process"].pid, signal.SIGKILL)  # the master and its workers, no goodbye
-        server["process"].wait()
-
-    start()
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "start": start, "kill": kill, "db": cluster.url, **data}
-    finally:
-        if server["process"].poll() is None:
-            kill()
-
-
-def _status(url: str) -> int:
-    try:
-        return requests.get(url, timeout=3).status_code
-    except requests.RequestException:
-        return 0
-
-
-def _submitted(site: dict, drafts: list[int]) -> int:
-    with psycopg.connect(site["db"]) as conn:
-        query = "SELECT count(*) FROM certificates_certificate WHERE id = ANY(%s) AND status = 'description_completed'"
-        return int(conn.execute(query, [drafts]).fetchone()[0])
+@pytest.fixture
+def site(fault_site: dict) -> dict:
+    return {**fault_site, "drafts": fault_site["drafts"]["kill"]}
 
 
 def _headers(site: dict, key: str | None = None) -> dict[str, str]:
@@ -160,7 +39,10 @@ def _headers(site: dict, key: str | None = None) -> dict[str, str]:
     return {**headers, "Idempotency-Key": key} if key else headers
 
 
-def test_it_answers_503_while_postgresql_restarts_and_serves_again_by_itself(site: dict, cluster: Cluster) -> None:
+def test_it_answers_503_while_postgresql_restarts_and_serves_again_by_itself(
+    site: dict, fault_cluster: Cluster
+) -> None:
+    cluster = fault_cluster
     url = site["url"]
     assert requests.get(f"{url}/api/v1/certificates", headers=_headers(site), timeout=10).status_code == 200
     cluster.stop()

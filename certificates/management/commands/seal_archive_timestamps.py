@@ -8,6 +8,7 @@ they are verified as they are (their B-LT data lasts as long as the TSA certific
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand
 
 from certificates.outputs import pdf_store
 from certificates.outputs.seal import SealError, add_archive_timestamp, last_timestamp_expiry
+from core.storage import STORE_ERRORS
 
 
 class Command(BaseCommand):
@@ -42,12 +44,31 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{name}: {error}")
                 continue
-            default_storage.delete(name)
-            default_storage.save(name, ContentFile(renewed))
+            if not _replace(name, content, renewed):
+                failed += 1
+                self.stderr.write(f"{name}: the store did not take the renewed PDF; the stored one is kept")
+                continue
             stamped += 1
         self.stdout.write(f"{stamped} PDF(s) given an archive timestamp, {failed} failed")
         if failed:
             raise SystemExit(1)
+
+
+def _replace(name: str, content: bytes, renewed: bytes) -> bool:
+    """Store `renewed` under `name` instead of `content` (the store keeps no two files of one name). When the
+    store fails after the old file is deleted, the old one is put back: a stored PDF is never left missing by
+    this command (and pdf_store renders a missing one again)."""
+    try:
+        default_storage.delete(name)
+    except STORE_ERRORS:
+        return False
+    try:
+        default_storage.save(name, ContentFile(renewed))
+    except STORE_ERRORS:
+        with contextlib.suppress(*STORE_ERRORS):
+            default_storage.save(name, ContentFile(content))
+        return False
+    return True
 
 
 def stored_pdfs() -> list[str]:
