@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils.text import capfirst
 
 from certificates.coi_forms import Box, CoiForm
 from certificates.fields import COI_FIELDS, FIELDS, typed_rows
@@ -104,7 +105,7 @@ def sections(
             if kind == "point" and points is None:
                 points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
             row = FIELDS[name]
-            label = row.label
+            label = capfirst(row.label)  # the field table's labels are the model's lowercase names
             value = data.get(name)
             if kind == "operators":
                 value = " ".join(str(v) for v in value or [])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
 from django.urls import reverse
 
+from certificates import fields as field_table
 from certificates.access import Person
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
@@ -18,6 +20,7 @@ from certificates.workflow.extracts import chosen_consignee, released_in_parts
 from certificates.workflow.offer import Relatives, relatives, steps_for
 from certificates.workflow.steps import STEPS, Kind, WorkflowStep
 from certificates.workflow_records import CheckResult
+from core import clock
 from directory.models import Operator
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit
@@ -161,7 +164,22 @@ def history_value(value: str, field: str) -> str:
             return str(LABELLED_FIELDS[field](value).label)
         except ValueError:
             return value
+    row = field_table.FIELDS.get(field)
+    if row is not None and isinstance(row.kind, field_table.Date | field_table.Moment):
+        return _day_or_moment(row, value)
     return value
+
+
+def _day_or_moment(row: field_table.Row, value: str) -> str:
+    """A day or a moment the history keeps in ISO 8601, as the reader writes it ('20/12/2026', '06/12/2026 à
+    04:41', core.clock); a value it cannot read, as written."""
+    try:
+        parsed = row.kind.parse(value, row, row.name)
+    except field_table.Refused:
+        return value
+    if isinstance(parsed, datetime.datetime):
+        return clock.moment(parsed)
+    return clock.day(parsed) if isinstance(parsed, datetime.date) else value
 
 
 @register.filter

@@ -4,6 +4,7 @@ body read and type on the 2021/2306 form. One test per point of the issue; axe-c
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from accounts.tests.factories import PASSWORD
 from certificates.models import Certificate
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
+from certificates.workflow.history import record_edit, snapshot
 from certificates.workflow_records import HistoryEntry, Signature
 from reference.loader import load_base
 
@@ -234,3 +236,36 @@ def test_point_5_box_3_of_a_draft_names_the_national_reference_and_the_number_to
     expect(page.locator("#box-3")).to_contain_text("Le numéro du COI est attribué à la soumission.")
     expect(page.get_by_label("Numéro de référence national")).to_have_value("ACME-PO-4711")
     assert serious_violations(page) == []
+
+
+def test_point_7_days_countries_labels_and_words_as_a_french_reader_writes_them(
+    browser: Browser, live_server: Any, world: Any, issued: Certificate, settings: Any
+) -> None:
+    before = snapshot(issued)
+    Certificate.objects.filter(pk=issued.pk).update(departure_date=datetime.date(2026, 12, 20))
+    issued.refresh_from_db()
+    record_edit(world.person(world.control_body), issued, {"control_body"}, before, snapshot(issued))
+    page = in_french(browser, live_server.url, world.importer)
+    page.goto(f"{live_server.url}/certificates/{issued.pk}/")
+    history = page.locator("#history")
+    expect(history).to_contain_text("20/12/2026")
+    expect(history).not_to_contain_text("2026-12-20")
+    expect(page.get_by_test_id("box-4")).to_contain_text("Souss Cashew Farm (Maroc)")
+    pdf = text_of(page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf").body())
+    assert re.findall(r"\w:\s", pdf) == [] and "(e)" not in pdf and "2026-12-20" not in pdf
+
+    page.goto(f"{live_server.url}/certificates/?country=GL")
+    expect(page.locator("#f-country option:checked")).to_have_text("Groenland")
+    expect(page.locator("#f-country")).to_contain_text("Macao")
+    expect(page.locator("#f-country")).to_contain_text("Côte d’Ivoire")
+    expect(page.locator("#f-country")).not_to_contain_text("Groënland")
+    assert serious_violations(page) == []
+
+    settings.COI_FORM_DEFAULT = "2021/2306"
+    page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
+    expect(page.get_by_label("Opérateurs qui achètent ou vendent sans stocker ni manipuler")).to_be_visible()
+    expect(page.locator("#coi-form")).not_to_contain_text("(e)")
+    expect(page.get_by_label("Aucun", exact=True).first).to_be_attached()
+    expect(page.locator("#coi-form")).not_to_contain_text("'")
+    page.locator("header form[action*=logout] button").click()
+    expect(page.locator(".messages")).to_have_text("Déconnexion effectuée.")
