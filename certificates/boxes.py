@@ -165,4 +165,10 @@ def as_data(coi: Certificate) -> BoxData:
             data[field] = FIELDS[field].data(coi)
     if coi.form == FormCode.R2021_2306:
         data.update({row.name: row.data(coi) for row in ROWS_2021_2306})
+        if coi.base_id:  # an extract: box 29's checks are those of the consignment it was split from
+            data.update({name: FIELDS[name].data(coi.base) for name in CHECKS_OF_BOX_29})
     return data
+
+
+# Box 29 of 2021/2306, which an extract (2021/2307) reads from its base.
+CHECKS_OF_BOX_29 = ("identity_check", "physical_check", "laboratory_test", "laboratory_result", "lots_not_satisfactory")

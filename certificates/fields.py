@@ -630,6 +630,7 @@ COI_FIELDS: tuple[Row, ...] = (
     Row("physical_check", CHOICE),
     Row("laboratory_test", YES_NO),
     Row("laboratory_result", CHOICE),
+    Row("lots_not_satisfactory", TEXT, printed=gettext_lazy("Lots not satisfactory")),
     Row("consignee_in_accordance", YES_NO, signed=True),
 )
 

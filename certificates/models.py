@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certificates.coi_forms import FormCode
-from certificates.coi_forms.choices import EntryKind, OrganicStatus, ProductCategory, Satisfactory
+from certificates.coi_forms.choices import Box29Result, EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.statuses import COIRole, COIStatus
 from core.typography import quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
@@ -140,10 +140,12 @@ class Certificate(models.Model):
     transfer_transport_document = models.CharField(
         _("transport document to the control point"), max_length=200, blank=True
     )
-    identity_check = models.CharField(_("identity checks"), max_length=20, choices=Satisfactory.choices, blank=True)
-    physical_check = models.CharField(_("physical checks"), max_length=20, choices=Satisfactory.choices, blank=True)
+    identity_check = models.CharField(_("identity checks"), max_length=20, choices=Box29Result.choices, blank=True)
+    physical_check = models.CharField(_("physical checks"), max_length=20, choices=Box29Result.choices, blank=True)
     laboratory_test = models.BooleanField(_("laboratory test"), null=True, blank=True)
-    laboratory_result = models.CharField(_("test result"), max_length=20, choices=Satisfactory.choices, blank=True)
+    laboratory_result = models.CharField(_("test result"), max_length=20, choices=Box29Result.choices, blank=True)
+    # Box 29, per lot (issue 22): the lot numbers of box 13 that failed a check of box 29, when only some did.
+    lots_not_satisfactory = models.CharField(_("lots not satisfactory"), max_length=1000, blank=True)
     consignee_in_accordance = models.BooleanField(
         _("in accordance with point 6 of Annex III to Regulation (EU) 2018/848"), null=True, blank=True
     )

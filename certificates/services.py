@@ -172,6 +172,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         values, errors = _read(data, box_of_field)
         if errors:
             raise BoxErrors(errors, str(NOT_SAVED))
+        form_rules.ChecksNotDone.in_edit(coi, values)
         given = Given(values=values, roles=frozenset(roles))
         refusals = rules.at_boxes(coi, form_rules.edit_refusals(coi, given))
         rules.require(refusals, _("These boxes cannot change now: see the boxes marked."))

@@ -83,8 +83,11 @@ def refused(coi: Certificate) -> Certificate:
 
 
 def in_part(coi: Certificate) -> Certificate:
-    """Part can be released: one extract submitted by the importer, endorsed, its consignee's box 13 signed."""
-    checked = _checked(_issued_and_notified(coi), identity_check="satisfactory", physical_check="not_satisfactory")
+    """Part can be released: only lot SOF-2026-032 failed its physical check (box 29, per lot); one extract of lot
+    SOF-2026-031 submitted by the importer, endorsed as organic (a batch without the failed lot), its consignee's
+    box 13 signed."""
+    failed = {"physical_check": "not_satisfactory", "lots_not_satisfactory": "SOF-2026-032"}  # box 29, per lot
+    checked = _checked(_issued_and_notified(coi), identity_check="satisfactory", **failed)
     held = "Lot SOF-2026-032 held back: its physical check failed"
     base = _decide(checked, COIStatus.BASIS_FOR_EXTRACT, held)
     commodity = base.commodities.first()
@@ -94,7 +97,7 @@ def in_part(coi: Certificate) -> Certificate:
     foods = _operator("ACME Bio Foods FR")
     extract = extracts.initiate_extract(person(IMPORTER), base.pk, consignee=foods, quantities={lot.pk: (100, "2250")})
     extracts.submit_extract(person(IMPORTER), extract.pk)
-    _decide(extract, COIStatus.RELEASED_ORGANIC, "Lot SOF-2026-031, not the lot that failed the physical check")
+    _decide(extract, COIStatus.RELEASED_ORGANIC)
     release.sign_box_31(person(CONSIGNEE), extract.pk, in_accordance=True, place="Bordeaux")
     return base
 

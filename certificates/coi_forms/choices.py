@@ -43,6 +43,22 @@ class Satisfactory(models.TextChoices):
     NOT_SATISFACTORY = "not_satisfactory", _("Not satisfactory")
 
 
+class Box29Result(models.TextChoices):
+    """Box 29: the identity check, the physical check and the laboratory test result. Reading: the form offers
+    Satisfactory / Not satisfactory; a check that was not done is recorded as "Not done" (issue 22), never left
+    blank where it would read as fine: box 25 records it so for every check not made by then, and a check made
+    afterwards replaces it with its result."""
+
+    SATISFACTORY = "satisfactory", _("Satisfactory")
+    NOT_SATISFACTORY = "not_satisfactory", _("Not satisfactory")
+    NOT_DONE = "not_done", _("Not done")
+
+    @classmethod
+    def results(cls) -> tuple[str, str]:
+        """The values that are a check's result (the check was done)."""
+        return (cls.SATISFACTORY, cls.NOT_SATISFACTORY)
+
+
 class Regulation(models.TextChoices):
     """Box 18: the regulation under which the checks were made, read from box 2 (Art. 46: 2021/1698;
     Arts 47, 48 and 57: 2021/1342)."""

@@ -241,7 +241,7 @@ BOXES = (
         "29",
         "29",
         _("Identity and physical checks"),
-        ("identity_check", "physical_check", "laboratory_test", "laboratory_result"),
+        ("identity_check", "physical_check", "laboratory_test", "laboratory_result", "lots_not_satisfactory"),
         AUTHORITIES,
         ISSUED,
         ISSUED,

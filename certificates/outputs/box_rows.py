@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.coi_forms import Box, form_of
+from certificates.coi_forms.choices import Box29Result
 from certificates.fields import FIELDS, LINE
 from certificates.outputs.signed_boxes import signatures_of
 from certificates.workflow_records import ExtractQuantity
@@ -144,7 +145,31 @@ def _point_of_entry(coi: Any, box: Box) -> list[str]:
     return FIELDS["point_of_entry"].lines(coi)
 
 
+def _laboratory_result(coi: Any, box: Box) -> list[str]:
+    """Box 29's test result; when none is recorded: "awaited" if the test was made, "not done" if box 25 recorded
+    that none was (`rules.form_2021_2306.ChecksNotDone`)."""
+    row = FIELDS["laboratory_result"]
+    if coi.laboratory_result or coi.laboratory_test is None:
+        return row.lines(coi)
+    text = _("awaited") if coi.laboratory_test else Box29Result.NOT_DONE.label
+    return [f"{row.printed_label(True)}{colon()} {text}"]
+
+
+CHECKS_OF_BOX_29 = ("identity_check", "physical_check", "laboratory_test", "laboratory_result", "lots_not_satisfactory")
+
+
+def consignment_checks(extract: Any, box: Box) -> list[str]:
+    """An extract's box 12: the checks of box 29 of the consignment it was split from, as that COI prints them
+    ("Not done" for a check not made), so the authority endorsing the batch reads what they concern."""
+    base = extract.base
+    lines = [t for name in CHECKS_OF_BOX_29 for t in field_lines(base, name, box)]
+    if not lines:
+        return []
+    return [_("Checks of the consignment (box 29 of the certificate of inspection)") + colon(), *lines]
+
+
 DERIVED: dict[str, Callable[[Any, Box], list[str]]] = {
+    "laboratory_result": _laboratory_result,
     "base_number": _base_number,
     "splitting_control_body": _splitting_control_body,
     "national_reference": _number,
@@ -223,5 +248,7 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
             row.products = products(coi)
         if box.signed:
             row.signature = signatures.get(box.signature_box)
+        if coi.base_id and box.signature_box == "30":  # an extract's box 12
+            row.lines += consignment_checks(coi, box)
         out.append(row)
     return out

@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms import form_of
-from certificates.coi_forms.choices import Satisfactory
+from certificates.coi_forms.choices import Box29Result, Satisfactory
 from certificates.rules.legal_value import ReplacementProtects
 from certificates.rules.parties import PartiesCertified
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number, check_all
@@ -195,15 +195,15 @@ class IssuedPartComplete(Rule):
 
 class SelectedNeedsIdentityAndPhysicalChecks(Rule):
     """Boxes 25 and 29 (Art. 6(1) of 2021/2306): a consignment selected for identity and physical checks gets
-    their results in box 29 (and a test result when a laboratory test was made) before the decision of box 30."""
+    their results in box 29 ("not done" is no result) before the decision of box 30; a laboratory test made
+    (selected or not) gets its result before it."""
 
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
-        if not coi.selected_for_checks:
-            return {}
-        if not coi.identity_check or not coi.physical_check:
+        results = Box29Result.results()
+        if coi.selected_for_checks and not (coi.identity_check in results and coi.physical_check in results):
             message = _("The consignment was selected: record the identity and physical checks in box %(box)s first.")
             return {"identity_check": [message % {"box": box_number(coi, "identity_check")}]}
-        if coi.laboratory_test and not coi.laboratory_result:
+        if coi.laboratory_test and coi.laboratory_result not in results:
             message = _("Record the result of the laboratory test in box %(box)s first.")
             return {"laboratory_result": [message % {"box": box_number(coi, "laboratory_result")}]}
         return {}
@@ -340,26 +340,63 @@ def failed_checks(coi: Any) -> list[str]:
     return [f for f in fields if getattr(source, f) == Satisfactory.NOT_SATISFACTORY]
 
 
+def lots_of(text: str) -> list[str]:
+    """The lot numbers of box 29's "lots not satisfactory", as typed: separated by commas, semicolons or lines."""
+    out: list[str] = []
+    for lot in text.replace(";", ",").replace("\n", ",").split(","):
+        if lot.strip() and lot.strip() not in out:
+            out.append(lot.strip())
+    return out
+
+
+def failed_lots_in(extract: Any) -> list[str]:
+    """The lots of an extract's batch (box 11) that box 29 of its base recorded as not satisfactory."""
+    failed = set(lots_of(extract.base.lots_not_satisfactory))
+    return sorted({line.lot_number for line in extract.lines() if line.lot_number in failed})
+
+
 class FailedCheckExcludesOrganicRelease(Rule):
     """Arts 6(1) and 6(3) of 2021/2306, Annex notes to boxes 29 and 30: an identity or physical check or a
     laboratory result not satisfactory (box 29) excludes a release as organic or in-conversion of what it
-    concerns; box 30 then offers what the law allows: "to be released as non-organic", "cannot be released" or,
-    where only some lots failed, "part of the consignment can be released" (the additional information, mandatory
-    for it, says which). Reading: box 29 speaks of the whole consignment, so a batch split from it (2021/2307, box
-    12) is released as organic or in-conversion only by the authority's explicit choice, its reason (that the
-    batch is not what failed) given in the additional information, kept in the history and printed on the PDF.
+    concerns; box 30 then offers what the law allows: "to be released as non-organic", "cannot be released" or
+    "part of the consignment can be released" (the additional information, mandatory for it, says which part),
+    the part then released with extracts (Art. 6(3)(e)). Per lot: box 29 may name the lots of box 13 that failed
+    ("lots not satisfactory"); an extract whose batch holds one of them is never released as organic or
+    in-conversion (box 12), one whose batch holds none of them is, the check being about the other lots.
+    Reading: without lots named, box 29 speaks of the whole consignment, so a batch split from it is released as
+    organic or in-conversion only by the authority's explicit choice, its reason (that the batch is not what
+    failed) given in the additional information, kept in the history and printed on the PDF.
     (A failed documentary check: `FailedDocumentaryCheckForcesRefusal`, no part either.)"""
 
     EXCLUDED = (COIStatus.RELEASED_ORGANIC, COIStatus.RELEASED_IN_CONVERSION)
 
+    @staticmethod
+    def failed(coi: Any) -> list[str]:
+        return [f for f in failed_checks(coi) if f != "documentary_check" or coi.base_id]
+
+    @classmethod
+    def excludes(cls, coi: Any) -> bool:
+        """Whether no reason can make a release as organic or in-conversion possible (what box 30 offers)."""
+        if not cls.failed(coi):
+            return False
+        return not coi.base_id or bool(failed_lots_in(coi))
+
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
-        failed = [f for f in failed_checks(coi) if f != "documentary_check" or coi.base_id]
+        failed = self.failed(coi)
         if given.decision not in self.EXCLUDED or not failed:
             return {}
         names = capfirst(", ".join(check_names()[f] for f in failed))
         if coi.base_id:
-            if given.reason.strip():
-                return {}  # the authority's explicit choice, with its reason
+            in_batch = failed_lots_in(coi)
+            if in_batch:
+                message = _(
+                    "Lot %(lots)s of this batch is not satisfactory (box 29 of the certificate of inspection): the "
+                    "batch cannot be released as organic or in-conversion. Choose “To be released as non-organic” "
+                    "or “Cannot be released for free circulation”."
+                ) % {"lots": ", ".join(in_batch)}
+                return {"decision": [message]}
+            if coi.base.lots_not_satisfactory.strip() or given.reason.strip():
+                return {}  # the failed lots are elsewhere, or the authority's explicit choice, with its reason
             message = _(
                 "%(checks)s of the consignment is not satisfactory: the batch is released as organic or "
                 "in-conversion only if you say in the additional information why it is not concerned; otherwise "
@@ -375,9 +412,20 @@ class FailedCheckExcludesOrganicRelease(Rule):
         return {"decision": [message % {"checks": names}]}
 
 
+def offered_decisions(coi: Any) -> list[str]:
+    """What box 30 (an extract's box 12) offers the authority: its form's decisions less those the checks exclude
+    whatever is said (a failed documentary check, a failed check of box 29, a failed lot in an extract's batch)."""
+    choices = DecisionOfTheForm.choices(coi)
+    if coi.documentary_check == Satisfactory.NOT_SATISFACTORY and not coi.base_id:
+        choices = [d for d in choices if d in FailedDocumentaryCheckForcesRefusal.allowed]
+    if FailedCheckExcludesOrganicRelease.excludes(coi):
+        choices = [d for d in choices if d not in FailedCheckExcludesOrganicRelease.EXCLUDED]
+    return choices
+
+
 class ResultNeedsItsTest(Rule):
-    """Box 29: a test result follows "Laboratory test: Yes"; a check that was not done is recorded as not done (left
-    empty), never as satisfactory."""
+    """Box 29: a test result (satisfactory or not) follows "Laboratory test: Yes"; a check not done is recorded as
+    "not done" (`ChecksNotDone`), never as satisfactory."""
 
     FIELDS = ("laboratory_test", "laboratory_result")
 
@@ -388,9 +436,74 @@ class ResultNeedsItsTest(Rule):
         def now(name: str) -> Any:
             return given.values[name] if name in given.values else getattr(coi, name)
 
-        if now("laboratory_result") and now("laboratory_test") is not True:
+        if now("laboratory_result") in Box29Result.results() and now("laboratory_test") is not True:
             message = _("A test result needs its laboratory test: tick “Laboratory test: Yes” first.")
             return {"laboratory_result": [message]}
+        return {}
+
+
+class ChecksNotDone:
+    """Box 29 (issue 22): once the documentary check is recorded (box 25), an identity or physical check that was
+    not done reads "Not done" (stored, so the page, the PDF, the API and an extract of the COI say so), never
+    blank, and the laboratory test "No" when none was recorded: box 25 records them so, and a check made later
+    replaces "not done" with its result. The test result follows its test: none without a test (printed "Not
+    done"), awaited (empty, which box 30 refuses) once the test is ticked "Yes"."""
+
+    CHECKS = ("identity_check", "physical_check")
+
+    @classmethod
+    def at_box_25(cls, coi: Any) -> list[str]:
+        """Record "not done" on `coi` (not saved) for each check without a result; the fields it set."""
+        changed = [name for name in cls.CHECKS if not getattr(coi, name)]
+        for name in changed:
+            setattr(coi, name, Box29Result.NOT_DONE)
+        if coi.laboratory_test is None:
+            coi.laboratory_test = False
+            changed.append("laboratory_test")
+        return changed
+
+    @classmethod
+    def in_edit(cls, coi: Any, values: dict[str, Any]) -> None:
+        """Complete a box edit's read `values` (in place) after box 25: an emptied check reads "not done"."""
+        if coi.base_id or coi.form != "2021/2306" or not box_signed(coi, "25"):
+            return
+        for name in cls.CHECKS:
+            if name in values and not values[name]:
+                values[name] = Box29Result.NOT_DONE
+        if "laboratory_test" in values and values["laboratory_test"] is None:
+            values["laboratory_test"] = False
+        test = values.get("laboratory_test", coi.laboratory_test)
+        if test and values.get("laboratory_result", coi.laboratory_result) == Box29Result.NOT_DONE:
+            values["laboratory_result"] = ""  # the test was made: its result is awaited
+
+
+class FailedLotsOfBox13(Rule):
+    """Box 29, per lot (issue 22): the lots not satisfactory are lot numbers of box 13, named only when a check of
+    box 29 is not satisfactory; a lot once recorded as not satisfactory stays so (what was checked stays)."""
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if "lots_not_satisfactory" not in given.values:
+            return {}
+        lots = lots_of(given.values["lots_not_satisfactory"] or "")
+        kept = [lot for lot in lots_of(coi.lots_not_satisfactory) if lot not in lots]
+        if kept:
+            message = _("Lot %(lots)s was recorded as not satisfactory in box 29: it stays so.")
+            return {"lots_not_satisfactory": [message % {"lots": ", ".join(kept)}]}
+        if not lots:
+            return {}
+        known = {line.lot_number for line in coi.lines() if line.lot_number}
+        unknown = [lot for lot in lots if lot not in known]
+        if unknown:
+            message = _("Lot %(lots)s is not a lot number of box %(box)s.")
+            number = box_number(coi, "commodities")
+            return {"lots_not_satisfactory": [message % {"lots": ", ".join(unknown), "box": number}]}
+
+        def now(name: str) -> Any:
+            return given.values[name] if name in given.values else getattr(coi, name)
+
+        if not any(now(name) == Box29Result.NOT_SATISFACTORY for name in CHECKS_OF_BOX_29):
+            message = _("Name lots not satisfactory only when a check of box %(box)s is not satisfactory.")
+            return {"lots_not_satisfactory": [message % {"box": box_number(coi, "identity_check")}]}
         return {}
 
 
@@ -437,7 +550,7 @@ class SignedBoxesStay(Rule):
                     out.setdefault(name, []).append(message % {"signature": signature, "box": number})
                     break
             recorded = getattr(coi, name, "") if name in CHECKS_OF_BOX_29 else ""
-            if recorded and given.values[name] != recorded:
+            if recorded in Box29Result.results() and given.values[name] != recorded:
                 out.setdefault(name, []).append(_("A result recorded in box 29 stays as recorded."))
         return out
 
@@ -520,6 +633,7 @@ EDIT_REFUSALS = (
     PriorNotificationInTime(),
     PriorNotificationNeverWithdrawn(),
     ResultNeedsItsTest(),
+    FailedLotsOfBox13(),
     SignedBoxesStay(),
     ProcedureOfBox2(),
 )

@@ -14,7 +14,7 @@ from certificates.access import Person
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
 from certificates.page_cache import shared_parts
-from certificates.rules.form_2021_2306 import DecisionOfTheForm
+from certificates.rules.form_2021_2306 import offered_decisions
 from certificates.statuses import COIStatus
 from certificates.workflow.extracts import chosen_consignee, released_in_parts
 from certificates.workflow.offer import Relatives, relatives, steps_for
@@ -56,7 +56,7 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
         "checks": getattr(coi, "checks", None) if "checks" in steps else None,
         "check_results": CheckResult.choices,
         "decisions": _decisions(coi),
-        "decisions_30": [(d, str(COIStatus(d).label)) for d in DecisionOfTheForm.choices(coi)],
+        "decisions_30": [(d, str(COIStatus(d).label)) for d in offered_decisions(coi)],
         "satisfactory": Satisfactory.choices,
         "consignee_chosen": _consignee_chosen(refused),
     }

@@ -90,7 +90,8 @@ def sign_box_25(
         require(problems, _("The COI cannot be checked yet: see the boxes marked."))
         coi.documentary_check = documentary
         coi.selected_for_checks = selected_flag and documentary == Satisfactory.SATISFACTORY
-        coi.save(update_fields=["documentary_check", "selected_for_checks", "updated_at"])
+        not_done = rules.ChecksNotDone.at_box_25(coi)  # box 29: what is not done by now reads "not done"
+        coi.save(update_fields=["documentary_check", "selected_for_checks", *not_done, "updated_at"])
         declaration = _(DECLARATION_25) % {
             "documentary": coi.get_documentary_check_display(),
             "selected": _("yes") if coi.selected_for_checks else _("no"),

@@ -54,6 +54,15 @@ def test_the_demo_s_2021_2306_decisions_follow_their_checks():
         COIStatus.CANNOT_BE_RELEASED,
         "not_satisfactory",
     )
+    in_conversion = coi("EU2306-IN-CONVERSION")  # not selected: its identity and physical checks not done
+    assert (in_conversion.status, in_conversion.identity_check, in_conversion.physical_check) == (
+        COIStatus.RELEASED_IN_CONVERSION,
+        "not_done",
+        "not_done",
+    )
     assert part.physical_check == "not_satisfactory" and part.signatures.get(box="30").reason
+    assert part.lots_not_satisfactory == "SOF-2026-032"  # only that lot failed: part released
     extract = Certificate.objects.get(national_reference="EU2306-PART", base__isnull=False)
-    assert "not the lot that failed" in extract.signatures.get(box="30").reason
+    assert extract.status == COIStatus.FIRST_CONSIGNEE_SIGNED
+    assert extract.signatures.get(box="30").decision == COIStatus.RELEASED_ORGANIC
+    assert [line.lot_number for line in extract.lines()] == ["SOF-2026-031"]  # the batch holds no failed lot
