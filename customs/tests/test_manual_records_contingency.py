@@ -59,6 +59,9 @@ def test_the_authority_changes_a_quantity_on_the_page_with_its_reason(exchange, 
     set_language(flow.w.inao_agent, "en")
     no_reason = page.post(url, {"line": line, "direction": "restore", "net_weight": "50", "reason": ""})
     assert "Give the reason of the change." in no_reason.content.decode()
+    too_long = page.post(url, {"line": line, "direction": "restore", "net_weight": "50", "reason": "y" * 1001})
+    assert too_long.status_code == 422 and "The reason is at most 1000 characters long." in too_long.content.decode()
+    assert "y" * 1001 in too_long.content.decode()  # what was typed is kept
     done = page.post(url, {"line": line, "direction": "restore", "net_weight": "50", "reason": "Recount"})
     assert done.status_code == 302
     assert Movement.objects.filter(kind="manual_restoration", reason="Recount").exists()
