@@ -30,7 +30,7 @@ serve: install
 	./scripts/serve.sh
 
 worker: install
-	$(PY) manage.py db_worker
+	$(PY) manage.py db_worker --worker-id "$$(hostname)-worker-1"
 
 test: install-test
 	./scripts/test.sh

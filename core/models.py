@@ -47,3 +47,21 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ✗ {self.kind}"
+
+
+class SentEmail(models.Model):
+    """An email the task worker handed to the mail server, keyed by the task that sent it: a task run again
+    after its worker was killed (`manage.py db_worker` takes back what its previous process left running)
+    does not send it a second time (issue 26)."""
+
+    key = models.CharField(_("task"), max_length=64, unique=True)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("email sent")
+        verbose_name_plural = _("emails sent")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

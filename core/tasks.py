@@ -22,7 +22,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task, task_backends
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskContext
 from django_tasks_db.backend import DatabaseBackend
 
 from core.storage import STORE_ERRORS
@@ -49,9 +49,25 @@ def retry_later(job: Task[Any, Any], attempt: int, *args: Any) -> bool:
     return True
 
 
-@task(queue_name="default")
-def send_email(to: str, subject: str, body: str) -> int:
-    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send()
+@task(queue_name="default", takes_context=True)
+def send_email(context: TaskContext, to: str, subject: str, body: str) -> int:
+    """Send one email; once per task, even when the task runs again because its worker was killed: what was
+    handed to the mail server is kept (`core.models.SentEmail`, keyed by the task's id) and not sent again.
+    (Only a worker killed between the mail server's acceptance and that row's write can still send it twice;
+    the message's Message-ID, the same at each run, lets a mail client show it once.) Returns how many were
+    sent (0 when an earlier run had sent it)."""
+    from core.models import SentEmail  # noqa: PLC0415  # models are not ready when the tasks module loads
+
+    key = str(context.task_result.id)
+    if SentEmail.objects.filter(key=key).exists():
+        return 0
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "opencoi.example"
+    message = EmailMessage(
+        subject, body, settings.DEFAULT_FROM_EMAIL, [to], headers={"Message-ID": f"<{key}@{domain}>"}
+    )
+    sent = message.send()
+    SentEmail.objects.create(key=key, to=to[:254], subject=subject[:300])
+    return sent
 
 
 @task(queue_name="default")

@@ -59,10 +59,12 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "django_htmx",
+    # core before django_tasks_db: its `db_worker` (which takes back the tasks a killed worker left running)
+    # is the one `manage.py db_worker` runs.
+    "core",
     "django_tasks",
     "django_tasks_db",
     "ninja",
-    "core",
     "accounts",
     "reference",
     "directory",
@@ -365,6 +367,8 @@ PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
 # STORE_RETRY_SECONDS, doubled at each attempt (at most an hour), up to STORE_RETRY_ATTEMPTS times.
 STORE_RETRY_SECONDS = env_int("STORE_RETRY_SECONDS", 60)
 STORE_RETRY_ATTEMPTS = env_int("STORE_RETRY_ATTEMPTS", 12)
+# A task left running this long is taken to be a killed worker's and run again (core db_worker).
+TASKS_RUNNING_LIMIT_SECONDS = env_int("TASKS_RUNNING_LIMIT_SECONDS", 3600)
 
 # Benchmark runs only (`make bench`): count queries per request and add the bare comparison view.
 if env_bool("BENCH", False):

@@ -24,7 +24,7 @@ trap 'kill $pki 2>/dev/null || true' EXIT
 pki_port=$(printf '%s' "${SEAL_TRIAL_PKI_URL:-http://127.0.0.1:9780}" | sed -E 's#.*:([0-9]+)/?$#\1#')
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$pki_port") 2>/dev/null && break; sleep 0.2; done
 $PY manage.py demo
-$PY manage.py db_worker >var/worker.log 2>&1 &
+$PY manage.py db_worker --worker-id "$(hostname)-worker-1" >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker $pki 2>/dev/null || true' EXIT
 echo "Serving on http://127.0.0.1:$PORT/  (emails print in this terminal; task worker log: var/worker.log; seal PKI: var/pki.log)"

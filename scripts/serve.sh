@@ -19,7 +19,7 @@ if [ ! -f "$manifest" ] || [ requirements.lock -nt "$manifest" ] \
    || [ -n "$(find . -path ./.venv -prune -o -path ./var -prune -o -path '*/static/*' -type f -newer "$manifest" -print -quit)" ]; then
   $PY manage.py collectstatic --noinput -v0
 fi
-$PY manage.py db_worker >var/worker.log 2>&1 &
+$PY manage.py db_worker --worker-id "$(hostname)-worker-1" >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 exec_args=(--bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_WORKERS:-4}" --access-logfile -)

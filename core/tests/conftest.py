@@ -123,7 +123,7 @@ class Inbox:
     was never accepted, as a real mail server would have it."""
 
     def __init__(self) -> None:
-        self.subjects: list[str] = []
+        self.messages: list[tuple[str, str]] = []  # (recipients, subject)
         self.hold = 0.0
         self.holding = 0
 
@@ -132,11 +132,14 @@ class Inbox:
 
         if self.hold:
             self.holding += 1
-            await asyncio.sleep(self.hold)
-            self.holding -= 1
+            try:
+                await asyncio.sleep(self.hold)  # cancelled when the sender's connection is lost
+            finally:
+                self.holding -= 1
             if server.transport is None or server.transport.is_closing():
                 return "451 The sender is gone"
-        self.subjects.append(str(message_from_bytes(envelope.content, policy=policy.default)["Subject"]))
+        subject = str(message_from_bytes(envelope.content, policy=policy.default)["Subject"]).strip()
+        self.messages.append((",".join(envelope.rcpt_tos), subject))
         return "250 Message accepted for delivery"
 
 
