@@ -79,7 +79,7 @@ class Signature(models.Model):
         AUTHORITY = "20", _("Box 20: endorsement by the competent authority")
         FIRST_CONSIGNEE = "21", _("Box 21: declaration of the first consignee")
         # Reg. (EU) 2021/2306 (an extract of 2021/2307 signs its boxes 12 and 13 as "30" and "31").
-        CUSTOMS_VERIFICATION = "23", _("Box 23: verification before the special customs procedure")
+        CUSTOMS_VERIFICATION = "23", _("Box 23: special customs procedures")  # its one title (form_2021_2306)
         DOCUMENTARY_CHECK = "25", _("Box 25: control by the competent authority")
         DECISION = "30", _("Box 30: decision by the competent authority")
         CONSIGNEE_2306 = "31", _("Box 31: declaration of the first consignee")

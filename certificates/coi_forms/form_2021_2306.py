@@ -172,10 +172,13 @@ BOXES = (
         optional=True,
         part="union",
     ),  # fmt: skip
+    # Box 23's verification, a part of box 23 signed by the authority: headed by box 23's one title wherever it is
+    # shown (the page, the PDF, the public check, its step's form); its declaration says what is verified
+    # (release.DECLARATION_23: "Verification of the consignment prior to the special customs procedure(s).").
     Box(
         "23v",
         "23",
-        _("Verification of the consignment prior to the special customs procedure(s)"),
+        _("Special customs procedures"),
         (),
         AUTHORITIES,
         ISSUED,

@@ -13,16 +13,18 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.tests.factories import PASSWORD
+from accounts.tests.helpers import totp_code
 from certificates.models import Certificate
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
 from certificates.workflow.history import record_edit, snapshot
+from certificates.workflow.release import verify_box_23
 from certificates.workflow_records import HistoryEntry, Signature
 from reference.loader import load_base
 
 from .factories import cn_code
 from .test_outputs_pdf import text_of
-from .workflow_world import make_flow
+from .workflow_world import SECRET, make_flow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +43,10 @@ def in_french(browser: Browser, base: str, user: Any) -> Page:
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:  # a signer: two-factor on (workflow_world.SECRET)
+        page.locator("#id_code").fill(totp_code(SECRET))
+        page.locator("#id_code").press("Enter")
+        page.wait_for_load_state()
     return page
 
 
@@ -269,3 +275,25 @@ def test_point_7_days_countries_labels_and_words_as_a_french_reader_writes_them(
     expect(page.locator("#coi-form")).not_to_contain_text("'")
     page.locator("header form[action*=logout] button").click()
     expect(page.locator(".messages")).to_have_text("Déconnexion effectuée.")
+
+
+def test_point_7_box_23_has_one_title_on_every_page(
+    browser: Browser, live_server: Any, world: Any, issued: Certificate
+) -> None:
+    title = "Case 23\u00a0: procédures douanières particulières"
+    Certificate.objects.filter(pk=issued.pk).update(customs_warehousing=True)  # box 23 names a procedure
+    page = in_french(browser, live_server.url, world.inao_agent)
+    page.goto(f"{live_server.url}/certificates/{issued.pk}/")
+    expect(page.locator("#form-verify-23 h3")).to_have_text(title, ignore_case=True)  # the step's form
+    verify_box_23(world.person(world.inao_agent), issued.pk, place="Le Havre")
+    page.reload()
+    headings = page.locator("dt, h3").filter(has_text="Case 23").all_inner_texts()
+    assert len(headings) >= 3 and {h.strip().lower() for h in headings} == {
+        title.replace("\u00a0", " ").lower()
+    }  # boxes, signature
+    assert serious_violations(page) == []
+    pdf = text_of(page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf").body())
+    assert "Vérification de l’envoi avant la ou les procédures douanières particulières\n" not in pdf
+    public = browser.new_context(locale="fr-FR").new_page()
+    public.goto(f"{live_server.url}/v/{public_token(issued)}")
+    expect(public.locator("main")).to_contain_text(title, ignore_case=True)
