@@ -6,10 +6,11 @@ authority's or point of entry authority's Valid staff.
 
 Every operation carries a `request_id` (`customs/exchange.py`). A refusal answers `{"detail", "code", "item"}`:
 `code` for the machine (the `customs/rules.py` codes: document_not_found, status_not_releasable, depleted,
-importer_mismatch, cn_code_not_covered, quantity_exceeds_remaining, item_already_written_off,
-declaration_not_found, request_id_reused, line_not_found, restoration_exceeds_written_off, reason_required,
-reason_too_long, record_not_found, not_customs, not_competent_authority, invalid), `detail` for the person
-(French or English, `Accept-Language`), `item` the position of the declaration's item it concerns.
+importer_mismatch, cn_code_not_covered, quantity_exceeds_remaining, item_already_written_off, item_repeated,
+declaration_not_found, declaration_invalidated, request_id_reused, line_not_found, restoration_exceeds_written_off,
+reason_required, reason_too_long, invalid_quantity, record_not_found, not_customs, not_competent_authority, invalid),
+`detail` for the person (French or English, `Accept-Language`), `item` the position of the declaration's item it
+concerns.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Path, Query, Router, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from api.api import auth_error, unreadable_body, validation_error
@@ -51,6 +52,7 @@ from customs.schemas import (
     InvalidationIn,
     ManualIn,
     MovementOut,
+    Mrn,
     OperationIn,
     ProblemOut,
     RecordChangeIn,
@@ -239,7 +241,9 @@ def list_documents(request: HttpRequest, query: Query[ListQuery]) -> list[dict[s
 @router.post("/declarations", response={201: DeclarationOut, **REFUSALS}, summary="Write off (Art. 6)")
 def declare(request: HttpRequest, body: DeclarationIn) -> Any:
     """Each item writes off its net weight against its document's lines of its CN code, all or none (409 with
-    the first refusal and its item; 404 `document_not_found`). The answer says what each item took from which
+    the first refusal and its item; 404 `document_not_found`; 422 `item_repeated` when an item quotes a document
+    twice). The items quoting one document are taken together, in their order: never more than remains of the
+    lines of their CN codes. The answer says what each item took from which
     line, and what remains."""
     who = caller(request)
     return answered(who, body.request_id, "declaration", body.model_dump(mode="json"), lambda: _declare(who, body))
@@ -255,9 +259,11 @@ def _declare(who: Caller, body: DeclarationIn, *, contingency: bool = False) -> 
 
 @router.post("/declarations/{mrn}/amendment", response={200: DeclarationOut, **REFUSALS},
              summary="Post-clearance amendment (Art. 7)")  # fmt: skip
-def amend(request: HttpRequest, mrn: str, body: AmendmentIn) -> Any:
+def amend(request: HttpRequest, mrn: Path[Mrn], body: AmendmentIn) -> Any:
     """Each amended item gives back exactly what it wrote off and writes off its new net weight (0: nothing),
-    all at once or nothing (409)."""
+    all at once or nothing (409, the items quoting one document together never beyond what remains). 404
+    `declaration_not_found` when the declaration wrote nothing off here (an amendment lodges nothing new), 409
+    `declaration_invalidated` once it is invalidated, 422 `item_repeated` for an item quoting a document twice."""
     who = caller(request)
     payload = {"mrn": mrn, **body.model_dump(mode="json")}
     return answered(who, body.request_id, "amendment", payload, lambda: _amend(who, mrn, body.request_id,
@@ -271,7 +277,7 @@ def _amend(who: Caller, mrn: str, request_id: str, eori: str, items: list[Any]) 
 
 @router.post("/declarations/{mrn}/invalidation", response={200: DeclarationOut, **REFUSALS},
              summary="Invalidation, or goods not released (Art. 7, Art. 6(4))")  # fmt: skip
-def invalidate(request: HttpRequest, mrn: str, body: InvalidationIn) -> Any:
+def invalidate(request: HttpRequest, mrn: Path[Mrn], body: InvalidationIn) -> Any:
     """Gives back exactly what the declaration's items (all, or `item_numbers`) wrote off. Idempotent: items
     already given back are not given back again (`restored` then lists none). 404 `declaration_not_found`."""
     who = caller(request)

@@ -74,20 +74,27 @@ class Item:
 
 def refusals(doc: Document, eori: str, items: Sequence[tuple[str, Decimal]]) -> list[Refusal]:
     """Why the document cannot be relied on for these (CN code, net weight) items of that importer; [] if it can.
-    Items of the same CN code add up."""
+    The items are taken from the lines in their order, as `declare` takes them (first lots first): an item is
+    refused when what the earlier items left of the lines of its CN code is less than its weight, whatever the
+    codes (08013200 and its TARIC 0801320010, or two codes under one line's heading, share that line)."""
     found = [r for r in [StatusAllowsRelease.refusal(doc.coi, doc.customs_status)] if r]
     found += [r for r in [ImporterMatches.refusal(doc.coi, eori, doc.importer_eoris)] if r]
-    asked: dict[str, Decimal] = {}
+    left = [lot.remaining for lot in doc.lots]
     codes = [lot.cn_code for lot in doc.lots]
     for i, (cn_code, weight) in enumerate(items):
         refusal = CoversCnCode.refusal(doc.coi, cn_code, codes, i)
         if refusal:
             found.append(refusal)
             continue
-        asked[cn_code] = asked.get(cn_code, ZERO) + weight
-        refusal = WithinRemaining.refusal(doc.coi, cn_code, asked[cn_code], doc.left_for(cn_code), i)
+        matching = [n for n, code in enumerate(codes) if cn_matches(cn_code, code)]
+        refusal = WithinRemaining.refusal(doc.coi, cn_code, weight, sum((left[n] for n in matching), ZERO), i)
         if refusal:
             found.append(refusal)
+            continue
+        for n in matching:
+            taken = min(weight, max(left[n], ZERO))
+            left[n] -= taken
+            weight -= taken
     return found
 
 
@@ -130,12 +137,23 @@ def _write_off(
     contingency: bool,
 ) -> list[DeclarationItem]:
     docs: dict[str, Document] = {}
+    positions: dict[str, list[int]] = {}
+    seen: set[tuple[int, str]] = set()
     for i, item in enumerate(items):
         coi = locked.get(item.document)
         if coi is None:
             raise Refused(DocumentExists.message(item.document), code=DocumentExists.code, status=404, item=i)
-        doc = docs.get(item.document) or documents.document(coi)
-        docs[item.document] = doc
+        if (item.number, item.document) in seen:
+            raise Refused(
+                _("Item %(item)s quotes %(number)s twice in this request.")
+                % {"item": item.number, "number": coi.number},
+                code="item_repeated",
+                status=422,
+                item=i,
+            )
+        seen.add((item.number, item.document))
+        docs.setdefault(item.document, documents.document(coi))
+        positions.setdefault(item.document, []).append(i)
         if DeclarationItem.objects.filter(
             mrn=mrn, item_number=item.number, certificate=coi, restored_at__isnull=True
         ).exists():
@@ -145,9 +163,15 @@ def _write_off(
                 code="item_already_written_off",
                 item=i,
             )
-        found = refusals(doc, importer_eori, [(item.cn_code, item.net_weight)])
-        if found:
-            raise Refused(found[0].detail, code=found[0].code, item=i)
+    # Each document's items together, in their order: never more than remains of it (Art. 6(1)(b)).
+    found = []
+    for reference, at in positions.items():
+        quoted = [(items[n].cn_code, items[n].net_weight) for n in at]
+        for refusal in refusals(docs[reference], importer_eori, quoted):
+            found.append((at[refusal.item] if refusal.item is not None else at[0], refusal))
+    if found:
+        position, first = min(found, key=lambda f: f[0])
+        raise Refused(first.detail, code=first.code, item=position)
     now = timezone.now()
     written = []
     for item in items:
@@ -208,6 +232,7 @@ def amend(caller: Caller, *, mrn: str, importer_eori: str, items: Sequence[Item]
     """Each amended item (by number and document) gives back what it wrote off and writes off its new net
     weight (0: nothing), all at once or nothing; items not sent are left as they are."""
     with transaction.atomic():
+        _amendable(caller, mrn)
         previous = [
             row
             for row in _items_of(caller, mrn, {i.number for i in items}, active_only=True)
@@ -220,6 +245,28 @@ def amend(caller: Caller, *, mrn: str, importer_eori: str, items: Sequence[Item]
             caller, locked, mrn, importer_eori, [i for i in items if i.net_weight > 0], request_id, None, False
         )
     return {"restored": restored, "written_off": new}
+
+
+def _amendable(caller: Caller, mrn: str) -> None:
+    """Only a declaration that wrote something off here is amended (404 `declaration_not_found`, as for an
+    invalidation: an amendment never lodges a new declaration), and not once it is invalidated (Art. 174 UCC: all its
+    items given back, by an invalidation; 409 `declaration_invalidated`)."""
+    rows = list(
+        DeclarationItem.objects.filter(mrn=mrn, office__authority__country=caller.office.member_state).values_list(
+            "restored_at", "restored_because"
+        )
+    )
+    if not rows:
+        raise Refused(
+            _("Declaration %(mrn)s has written nothing off here.") % {"mrn": mrn},
+            code="declaration_not_found",
+            status=404,
+        )
+    if all(at is not None for at, _because in rows) and any(b == Restoration.INVALIDATION for _at, b in rows):
+        raise Refused(
+            _("Declaration %(mrn)s is invalidated: it can no longer be amended.") % {"mrn": mrn},
+            code="declaration_invalidated",
+        )
 
 
 def _items_of(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from api.schema import Id, StrictIn
 
@@ -50,7 +51,9 @@ class DeclarationIn(StrictIn):
     mrn: Mrn
     importer_eori: Eori
     items: list[ItemIn] = Field(..., min_length=1, max_length=999)
-    declared_at: datetime.datetime | None = Field(None, description="when customs accepted it (default: now)")
+    declared_at: AwareDatetime | None = Field(
+        None, description="when customs accepted it, with its UTC offset (default: now)"
+    )
 
 
 class AmendedItemIn(StrictIn):
@@ -118,7 +121,7 @@ class OperationIn(StrictIn):
 
     request_id: RequestId
     kind: Literal["declaration", "amendment", "invalidation"]
-    occurred_at: datetime.datetime
+    occurred_at: AwareDatetime = Field(description="when customs recorded it, with its UTC offset")
     mrn: Mrn
     importer_eori: Eori | None = None
     items: list[AmendedItemIn] | None = None

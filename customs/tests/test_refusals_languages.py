@@ -48,6 +48,9 @@ def _refusals(ex: Exchange, released, blocked, depleted, line: int, importer: Cl
     keep(ex.post(f"/documents/{released.number}/manual", {**manual, "reason": "  "}))
     keep(ex.post("/records/999999/amendment", {"text": "x"}))
     keep(ex.post("/declarations", {"mrn": "not an MRN"}))
+    twice = {"item_number": 1, "document": released.number, "cn_code": CASHEW, "net_weight": "1"}
+    keep(ex.post("/declarations", {"mrn": mrn(70), "importer_eori": EORI, "items": [twice, twice]}))
+    keep(ex.post(f"/declarations/{mrn(52)}/amendment", {"importer_eori": EORI, "items": [twice]}))
     language = ex.http.defaults["HTTP_ACCEPT_LANGUAGE"]
     keep(importer.post("/api/customs/v1/availability", {"request_id": "r", "document": "X", "importer_eori": EORI,
                                                         "items": [{"cn_code": CASHEW, "net_weight": "1"}]}, content_type="application/json",
@@ -64,6 +67,8 @@ def test_every_refusal_says_why_in_english_and_in_french(token, released, flow):
     french.n = 1000  # its own request ids: the office's are one set
     assert english.declare(mrn(51), (depleted.number, CASHEW, "15800")).status_code == 201
     assert english.declare(mrn(50), (released.number, CASHEW, "1")).status_code == 201
+    assert english.declare(mrn(52), (released.number, CASHEW, "1")).status_code == 201
+    assert english.post(f"/declarations/{mrn(52)}/invalidation", {}).status_code == 200
     line = english.get(f"/documents/{released.number}").json()["lines"][0]["line"]
     importer = Client(HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(flow.w.importer, 'script')[1]}")
 
@@ -73,7 +78,7 @@ def test_every_refusal_says_why_in_english_and_in_french(token, released, flow):
         "document_not_found", "status_not_releasable", "depleted", "importer_mismatch", "cn_code_not_covered",
         "quantity_exceeds_remaining", "item_already_written_off", "declaration_not_found", "request_id_reused",
         "line_not_found", "restoration_exceeds_written_off", "reason_required", "record_not_found", "invalid",
-        "not_customs", "not_competent_authority",
+        "not_customs", "not_competent_authority", "item_repeated", "declaration_invalidated",
     }  # fmt: skip
     for code in en:
         assert en[code][0] == fr[code][0], code  # availability answers 200 with its refusals listed
