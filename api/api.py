@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.accounts import router as accounts_router
 from api.auth import AUTH
@@ -52,7 +52,22 @@ def store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> HttpRespon
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+    return api.create_response(
+        request, {"detail": _("Authentication required."), "code": "not_authenticated"}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Django Ninja's own refusals, in the caller's language with a code: a JSON body that cannot be parsed
+    (400 `bad_request`; Ninja's English "Cannot parse request body" before), any other status as its kind."""
+    if isinstance(exc, AuthenticationError):
+        return auth_error(request, exc)
+    if exc.status_code == 400:
+        body = {"detail": _("The request body cannot be read."), "code": "bad_request"}
+    else:
+        body = {"detail": _("The request cannot be completed."), "code": "refused"}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from api.api import api
 
 PREFIX = "/api/v1"
+# The APIs whose every answer is JSON (`JsonAnswersUnderApi`): the main one and the customs exchange's.
+JSON_PREFIXES = (f"{PREFIX}/", "/api/customs/v1/")
 
 
 @cache
@@ -64,17 +66,17 @@ ERROR_ANSWERS = {
 
 
 class JsonAnswersUnderApi:
-    """Every answer under /api/v1/ is JSON, as the OpenAPI document declares: an error answer that Django
-    itself gives in HTML (its 404 page for a path no route takes, `/api/v1/certificates/-1` or `.../1%0A`,
-    with DEBUG on as without; its 400, 403 and 500 pages) becomes `{"detail": ..., "code": ...}` with the same
-    status. Files the API serves on purpose (documents, exports) are answers of 200 and left alone."""
+    """Every answer under /api/v1/ and /api/customs/v1/ is JSON, as their OpenAPI documents declare: an error
+    answer that Django itself gives in HTML (its 404 page for a path no route takes, `/api/v1/certificates/-1`
+    or `.../1%0A`, with DEBUG on as without; its 400, 403 and 500 pages) becomes `{"detail": ..., "code": ...}`
+    with the same status. Files the API serves on purpose (documents, exports) are answers of 200 and left alone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(f"{PREFIX}/") or response.status_code < 400:
+        if not request.path.startswith(JSON_PREFIXES) or response.status_code < 400:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response

@@ -58,18 +58,25 @@ IDEMPOTENCY_KEY = {
 
 
 class OpenCoiApi(NinjaAPI):
+    """`idempotency_keys`: whether its state-changing operations take the `Idempotency-Key` header (the main API;
+    the customs exchange has its own `request_id` instead, and the middleware ignores the header there)."""
+
+    def __init__(self, *args: Any, idempotency_keys: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.idempotency_keys = idempotency_keys
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        return declare_common_answers(schema)
+        return declare_common_answers(schema, idempotency_keys=self.idempotency_keys)
 
 
-def declare_common_answers(schema: OpenAPISchema) -> OpenAPISchema:
+def declare_common_answers(schema: OpenAPISchema, *, idempotency_keys: bool = True) -> OpenAPISchema:
     schema.setdefault("components", {}).setdefault("schemas", {})[PROBLEM] = PROBLEM_SCHEMA
     for operations in schema["paths"].values():
         for method, operation in operations.items():
             if method in METHODS:
                 _declare(operation)
-            if method in UNSAFE:
+            if method in UNSAFE and idempotency_keys:
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
     return schema
 

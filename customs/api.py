@@ -24,9 +24,9 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from api.api import auth_error, unreadable_body, validation_error
+from api.api import auth_error, http_error, unreadable_body, validation_error
 from api.openapi import OpenCoiApi
 from api.schema import TextIn
 from certificates.access import Person, visible_certificates
@@ -69,6 +69,7 @@ api = OpenCoiApi(
     description=__doc__ or "",
     auth=[ExchangeToken()],
     urls_namespace="customs_api",
+    idempotency_keys=False,  # its request ids instead (customs/exchange.py)
 )
 router = Router(tags=["customs exchange"])
 REFUSALS: dict[int | str, Any] = {404: ProblemOut, 409: ProblemOut, 403: ProblemOut}
@@ -88,6 +89,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 # The main API's answers to an unauthenticated call, an invalid body and an unreadable one.
 api.add_exception_handler(AuthenticationError, auth_error)  # type: ignore[arg-type]  # ninja's stub wants the class too
 api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]  # ninja's stub wants the class too
+api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]  # ninja's stub wants the class too
 
 
 def answered(who: Caller | Any, request_id: str, operation: str, payload: Any, run: Any) -> Status:

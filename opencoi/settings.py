@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
-    # Every answer under /api/v1/ is JSON, Django's own 404/400/500 pages included (with DEBUG on too).
+    # Every answer under /api/v1/ and /api/customs/v1/ is JSON, Django's own 404/400/500 pages included (with
+    # DEBUG on too).
     "api.middleware.JsonAnswersUnderApi",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

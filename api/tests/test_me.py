@@ -37,7 +37,7 @@ def test_it_refuses_no_token(client: Client) -> None:
     response = client.get("/api/v1/me")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentification requise."}
+    assert response.json() == {"detail": "Authentification requise.", "code": "not_authenticated"}
 
 
 def test_it_refuses_a_wrong_token(client: Client) -> None:
