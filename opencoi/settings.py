@@ -368,6 +368,8 @@ PDF_PRERENDER = env_bool("PDF_PRERENDER", True)
 # STORE_RETRY_SECONDS, doubled at each attempt (at most an hour), up to STORE_RETRY_ATTEMPTS times.
 STORE_RETRY_SECONDS = env_int("STORE_RETRY_SECONDS", 60)
 STORE_RETRY_ATTEMPTS = env_int("STORE_RETRY_ATTEMPTS", 12)
+# manage.py backup's JSON: Django's, with times to the microsecond (core/serializers.py).
+SERIALIZATION_MODULES = {"opencoi_json": "core.serializers"}
 # A task left running this long is taken to be a killed worker's and run again (core db_worker).
 TASKS_RUNNING_LIMIT_SECONDS = env_int("TASKS_RUNNING_LIMIT_SECONDS", 3600)
 

@@ -29,7 +29,7 @@ PGBIN = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1] if Path("/usr/lib/
 BUCKET = "opencoi-faults"
 SECRET = "JBSWY3DPEHPK3PXP"  # every signer's TOTP secret (each signer has their own used codes)
 # How many COIs each fault test has: drafts (to submit, attach to) and submitted COIs (to sign box 18).
-DRAFTS = {"kill": 8 + 1, "upload": 1, "render": 4, "remove": 4, "worker": 4}
+DRAFTS = {"kill": 8 + 1, "upload": 1, "render": 2, "remove": 3, "worker": 2}
 SIGNS = 4 + 1  # the kill test's signatures, and its reference one
 
 SETUP = """

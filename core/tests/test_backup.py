@@ -81,3 +81,31 @@ def test_it_restores_every_coi_with_its_lines_and_documents(tmp_path: Path, medi
     assert Certificate.objects.get(pk=cois[1].pk).history.count() > 1
     kept = Document.objects.get(pk=document.pk)
     assert kept.certificate_id == cois[0].pk and kept.file.read() == PDF
+
+
+def test_it_restores_no_document_row_when_the_store_does_not_take_its_files(tmp_path: Path, media: Path) -> None:
+    """The files are restored before the rows that name them: a store failing midway leaves no row naming a
+    file it does not hold (issue 26). Here the store cannot write under `coi-documents/` (a file stands there)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates.models import Document
+    from certificates.services import add_document
+    from certificates.tests.conftest import world as world_fixture
+    from core.tests.security_world import DOCUMENT_FIELDS, PDF
+
+    w = world_fixture.__wrapped__(None)
+    draft = w.draft("importer")
+    upload = SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")
+    document = add_document(w.person(w.importer), draft.pk, DOCUMENT_FIELDS, upload)
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", str(archive))
+    call_command("flush", interactive=False, verbosity=0)
+    folder = media / document.file.name.split("/", 1)[0]
+    for old in folder.iterdir():
+        old.unlink()
+    folder.rmdir()
+    folder.write_bytes(b"not a folder")  # the store refuses every file of that folder
+
+    with pytest.raises(CommandError, match="nothing was restored to the database"):
+        call_command("restore", str(archive))
+    assert not Document.objects.exists() and not User.objects.exists()

@@ -196,7 +196,11 @@ def test_it_keeps_a_documents_file_until_its_removal_is_committed(site: dict, st
     thread = threading.Thread(target=lambda: answers.extend(_all([lambda c=c: remove(c) for c in cois])))
     thread.start()
     with psycopg.connect(site["db"]) as conn:
-        wait_for(lambda: conn.execute(waiting).fetchone()[0] == REMOVALS, 60, "the removals waiting for their row")
+        try:
+            wait_for(lambda: conn.execute(waiting).fetchone()[0] >= REMOVALS, 60, "the removals waiting for their row")
+        except AssertionError:
+            activity = "SELECT state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity"
+            raise AssertionError(conn.execute(activity + " WHERE datname = current_database()").fetchall()) from None
     site["kill"]()
     lock.close()
     thread.join()

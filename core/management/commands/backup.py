@@ -35,7 +35,10 @@ class Command(BaseCommand):
         target = Path(archive or settings.VAR_DIR / "backups" / f"opencoi-{time.strftime('%Y%m%d-%H%M%S')}.tar.gz")
         target.parent.mkdir(parents=True, exist_ok=True)
         data = io.StringIO()
-        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, indent=None, stdout=data)
+        # Times to the microsecond (core/serializers.py): a restored COI's page and kept PDFs are the same.
+        call_command(
+            "dumpdata", format="opencoi_json", exclude=EXCLUDED, natural_foreign=True, indent=None, stdout=data
+        )
         payload = data.getvalue().encode()
         files = 0
         with tarfile.open(target, "w:gz") as tar:
