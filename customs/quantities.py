@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, HistoryEntry
 from certificates.workflow_records import Step
+from core import text
 from core.typography import quantity
 from customs import documents
 from customs.documents import Document
@@ -323,6 +324,9 @@ def reason_refused(reason: str) -> Refused | None:
     reason = reason.strip()
     if not reason:
         return Refused(_("Give the reason of the change."), code="reason_required", status=422)
+    unreadable = text.refusal(reason, multiline=True)
+    if unreadable:
+        return Refused(unreadable, code="reason_invalid", status=422)
     if len(reason) > 1000:
         return Refused(_("The reason is at most 1000 characters long."), code="reason_too_long", status=422)
     return None

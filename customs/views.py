@@ -94,9 +94,7 @@ def _adjust(
             organisation=authority.name if authority else "",
         )  # fmt: skip
     except DomainError as exc:
-        field = {"reason_required": "reason", "reason_too_long": "reason", "line_not_found": "line"}.get(
-            exc.code, "net_weight"
-        )
+        field = "line" if exc.code == "line_not_found" else "reason" if exc.code.startswith("reason_") else "net_weight"
         errors[field] = str(exc.message)
     return errors
 

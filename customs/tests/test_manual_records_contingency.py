@@ -174,3 +174,35 @@ def test_it_replays_contingency_records_in_order_with_the_same_guarantees(exchan
     again = exchange.post("/contingency", {"operations": ops})  # a new batch id, the same records: nothing twice
     assert [o["status"] for o in again.json()["results"]] == [201, 200, 201, 409]
     assert [x["remaining"] for x in lines(exchange, released.number)] == ["0.000", "800.000"]
+
+
+def test_the_page_says_why_a_declaration_gave_back_in_the_reader_s_language(exchange, released, flow):
+    # The exchange calls in English; the French reader of the page reads the reason in French.
+    exchange.declare(mrn(40), (released.number, CASHEW, "100"))
+    exchange.declare(mrn(41), (released.number, CASHEW, "200"))
+    assert exchange.post(f"/declarations/{mrn(40)}/invalidation", {}).status_code == 200
+    assert exchange.post(f"/declarations/{mrn(41)}/invalidation", {"reason": "not_released"}).status_code == 200
+    page = Client()
+    page.force_login(flow.w.importer)
+    set_language(flow.w.importer, "fr")
+    shown = page.get(f"/customs/coi/{released.pk}/").content.decode()
+    assert "Déclaration invalidée" in shown and "Marchandises sans mainlevée" in shown
+    assert "Declaration invalidated" not in shown and "Goods not released" not in shown
+    set_language(flow.w.importer, "en")
+    shown = page.get(f"/customs/coi/{released.pk}/").content.decode()
+    assert "Declaration invalidated" in shown and "Goods not released" in shown
+
+
+def test_a_reason_with_a_control_character_is_refused_at_the_reason(exchange, released, flow):
+    exchange.declare(mrn(42), (released.number, CASHEW, "100"))
+    page = Client()
+    page.force_login(flow.w.inao_agent)
+    set_language(flow.w.inao_agent, "fr")
+    line = released.commodities.first().lines.first().pk
+    r = page.post(f"/customs/coi/{released.pk}/", {"line": line, "direction": "restore", "net_weight": "5",
+                                                    "reason": "Recount\x07"})  # fmt: skip
+    assert r.status_code == 422
+    body = r.content.decode()
+    at_reason = body.split('data-testid="error-reason">')[1].split("<")[0]
+    assert "caractère de contrôle" in at_reason and 'data-testid="error-net_weight"' not in body
+    assert not Movement.objects.filter(kind="manual_restoration").exists()
