@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from reference.categories import ALL_CATEGORIES
 from reference.models import CnCode
@@ -74,8 +75,9 @@ def shipped_years() -> list[int]:
 
 
 def current_year(today: datetime.date | None = None) -> int:
-    """The CN in force today: the CN of year N applies from 1 January N; the latest shipped year at most."""
-    year = (today or datetime.date.today()).year
+    """The CN in force today (the site's day, `TIME_ZONE`): the CN of year N applies from 1 January N; the latest
+    shipped year at most."""
+    year = (today or timezone.localdate()).year
     years = shipped_years()
     return max([y for y in years if y <= year] or years[:1])
 

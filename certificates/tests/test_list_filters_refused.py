@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import ApiToken
 
@@ -121,7 +122,7 @@ def test_it_refuses_an_end_date_before_the_start_date_at_the_end_date(world: Any
     coi = world.submitted()
     client = Client()
     client.force_login(world.importer)
-    day = coi.created_at.date()
+    day = timezone.localdate(coi.created_at)  # the list filters by the site's day (Europe/Paris), not UTC's
     before = {"date_from": day.isoformat(), "date_to": day.replace(year=day.year - 1).isoformat()}
     page = html.unescape(client.get("/certificates/", before).content.decode())
     assert "This date is before the start date." in page.split('id="f-date_to-error"')[1].split("</span>")[0]
