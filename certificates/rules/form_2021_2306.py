@@ -412,6 +412,26 @@ class FailedCheckExcludesOrganicRelease(Rule):
         return {"decision": [message % {"checks": names}]}
 
 
+class PartNeedsALotThatPassed(Rule):
+    """Box 30, "part of the consignment can be released" after a failed check of box 29: the part released is the
+    lots that passed, so it needs one. Refused when box 29 names every lot of box 13 as not satisfactory (then
+    "to be released as non-organic" or "cannot be released")."""
+
+    @staticmethod
+    def every_lot_failed(coi: Any) -> bool:
+        failed = set(lots_of(coi.lots_not_satisfactory))
+        return bool(failed) and all(line.lot_number in failed for line in coi.lines())
+
+    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+        if coi.base_id or given.decision != COIStatus.BASIS_FOR_EXTRACT or not self.every_lot_failed(coi):
+            return {}
+        message = _(
+            "Every lot of box %(b13)s is not satisfactory (box %(b29)s): no part can be released as organic or "
+            "in-conversion. Choose “To be released as non-organic” or “Cannot be released for free circulation”."
+        ) % {"b13": box_number(coi, "commodities"), "b29": box_number(coi, "identity_check")}
+        return {"decision": [message]}
+
+
 def offered_decisions(coi: Any) -> list[str]:
     """What box 30 (an extract's box 12) offers the authority: its form's decisions less those the checks exclude
     whatever is said (a failed documentary check, a failed check of box 29, a failed lot in an extract's batch)."""
@@ -420,6 +440,8 @@ def offered_decisions(coi: Any) -> list[str]:
         choices = [d for d in choices if d in FailedDocumentaryCheckForcesRefusal.allowed]
     if FailedCheckExcludesOrganicRelease.excludes(coi):
         choices = [d for d in choices if d not in FailedCheckExcludesOrganicRelease.EXCLUDED]
+    if not coi.base_id and PartNeedsALotThatPassed.every_lot_failed(coi):
+        choices = [d for d in choices if d != COIStatus.BASIS_FOR_EXTRACT]
     return choices
 
 
@@ -623,6 +645,7 @@ DECIDE_30 = (
     InformationForRefusalOrPart(),
     FirstConsigneeBeforeRelease(),
     FailedCheckExcludesOrganicRelease(),
+    PartNeedsALotThatPassed(),
 )
 SIGN_31_STATUS = (DeclarationAfterRelease(),)
 SIGN_31 = (RemarkWhenNotInAccordance(),)

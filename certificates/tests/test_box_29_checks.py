@@ -276,3 +276,27 @@ def test_it_does_not_offer_release_as_organic_after_a_failed_check_on_the_coi_pa
     shown = page(flow.w.inao_agent).get(f"/certificates/{coi.pk}/").content.decode()
     assert 'value="basis_for_extract"' in shown and 'value="released_non_organic"' in shown
     assert 'value="released_organic"' not in shown and 'value="released_in_conversion"' not in shown
+
+
+def test_it_refuses_part_released_when_every_lot_failed(flow):
+    coi = checked(flow, physical_check="not_satisfactory", lots_not_satisfactory="LOT-A, LOT-B")
+    r = decide(coi, "basis_for_extract", flow.w.inao_agent, reason="Both lots failed")
+    assert r.status_code == 422 and "Every lot of box 13 is not satisfactory" in r.json()["detail"]
+    shown = page(flow.w.inao_agent).get(f"/certificates/{coi.pk}/").content.decode()
+    assert 'value="basis_for_extract"' not in shown and 'value="released_non_organic"' in shown
+    r = decide(coi, "released_non_organic", flow.w.inao_agent, reason="Both lots failed")
+    assert r.status_code == 200 and r.json()["status"] == "released_non_organic"
+
+
+def test_it_lets_part_be_released_on_the_page_when_only_one_lot_failed(flow):
+    coi = checked(flow, physical_check="not_satisfactory", lots_not_satisfactory="LOT-B")
+    Certificate.objects.filter(pk=coi.pk).update(first_consignee=None)
+    reason = "Lot LOT-B held back: its physical check failed"
+    r = page(flow.w.inao_agent).post(
+        f"/certificates/{coi.pk}/workflow/decide-30/",
+        {"decision": "basis_for_extract", "reason": reason, "place": "Le Havre", "code": fresh_code(flow.w.inao_agent)},
+    )
+    assert r.status_code == 302 and Certificate.objects.get(pk=coi.pk).status == COIStatus.BASIS_FOR_EXTRACT
+    assert reason in pdf_text(coi)  # the authority's reason, printed with its signature
+    history = Client().get(f"{URL}/{coi.pk}/history", **auth(flow.w.importer)).json()
+    assert any(reason in e["note"] for e in history)
