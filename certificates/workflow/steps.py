@@ -205,7 +205,13 @@ _DECLARED = (
         "decide-30", Action.SIGN_30, release.decide_box_30, FORM_2021_2306, gettext_noop("Box 30 signed."),
         "Box 30: the decision",
         _("Box 30 (box 12 of an extract): the authority's decision, released as organic, as in-conversion, as "
-          "non-organic, cannot be released, or part of the consignment can be released (not on an extract)."),
+          "non-organic, cannot be released, or part of the consignment can be released (not on an extract). "
+          "Refused (422 at the box) when the checks exclude it: after a documentary check not satisfactory only "
+          "non-organic or cannot be released; after a check of box 29 not satisfactory no release as organic or "
+          "in-conversion (an extract: never for a batch holding a lot not satisfactory, otherwise with the "
+          "authority's reason when no lot was named); a selected consignment needs both results, a laboratory "
+          "test its result; part needs a lot that passed; cannot be released and part need the additional "
+          "information."),
         inputs=(
             Input("decision", Kind.CHOICE, required=True, choices=(
                 "released_organic", "released_in_conversion", "released_non_organic", "cannot_be_released",
