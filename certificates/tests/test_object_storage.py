@@ -131,12 +131,15 @@ def test_it_keeps_an_uploaded_document_in_the_bucket_and_serves_it_only_to_the_c
 
 
 @pytest.mark.django_db
-def test_it_removes_a_removed_document_from_the_bucket(bucket, world):
+def test_it_removes_a_removed_document_from_the_bucket(bucket, world, django_capture_on_commit_callbacks):
     coi = _draft(world)
     exporter = Client()
     exporter.force_login(world.exporter)
     document = _upload(exporter, coi)
-    response = exporter.post(reverse("certificates:remove_document", args=[coi.pk, document.pk]))
+    # The file goes once the row's deletion is committed (the test's transaction never commits: its callbacks
+    # are run as a commit would run them).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = exporter.post(reverse("certificates:remove_document", args=[coi.pk, document.pk]))
     assert response.status_code == 302
     assert _keys(bucket, "coi-documents/") == []
 
