@@ -171,3 +171,11 @@ def _english() -> Any:
 
     translation.activate("en")
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_codes() -> None:
+    """Each test counts the two-factor codes its users have used from none (workflow_world.fresh_code)."""
+    from .workflow_world import USED_CODES
+
+    USED_CODES.clear()

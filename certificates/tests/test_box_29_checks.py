@@ -12,14 +12,13 @@ import subprocess
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken, User
-from certificates.coi_forms import FormCode
+from accounts.models import User
 from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts, release
 
-from .workflow_world import code, make_flow
+from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/certificates"
@@ -27,42 +26,20 @@ URL = "/api/v1/certificates"
 
 @pytest.fixture
 def flow(world):
-    world.form = FormCode.R2021_2306
-    made = make_flow(world)
-    User.objects.update(language="en")
-    return made
-
-
-USED: dict[int, int] = {}
-
-
-@pytest.fixture(autouse=True)
-def _codes():
-    USED.clear()
-
-
-def fresh_code(user) -> str:
-    n = USED.get(user.pk, 0)
-    USED[user.pk] = n + 1
-    return code((0, 1, -1)[n])
-
-
-def auth(user):
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    return make_flow_2021_2306(world)
 
 
 def post(coi, step, body, user):
     body = {**body, "code": fresh_code(user)}
-    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **auth(user))
+    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **api_auth(user))
 
 
 def patch(coi, body, user):
-    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **auth(user))
+    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
 
 
 def boxes(coi, user):
-    return Client().get(f"{URL}/{coi.pk}", **auth(user)).json()["boxes"]
+    return Client().get(f"{URL}/{coi.pk}", **api_auth(user)).json()["boxes"]
 
 
 def page(user, language="en"):
@@ -299,5 +276,5 @@ def test_it_lets_part_be_released_on_the_page_when_only_one_lot_failed(flow):
     )
     assert r.status_code == 302 and Certificate.objects.get(pk=coi.pk).status == COIStatus.BASIS_FOR_EXTRACT
     assert reason in pdf_text(coi)  # the authority's reason, printed with its signature
-    history = Client().get(f"{URL}/{coi.pk}/history", **auth(flow.w.importer)).json()
+    history = Client().get(f"{URL}/{coi.pk}/history", **api_auth(flow.w.importer)).json()
     assert any(reason in e["note"] for e in history)

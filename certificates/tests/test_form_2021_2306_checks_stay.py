@@ -13,15 +13,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
-from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts
 from core.models import Notice
 from directory.models import ActivityKind
 
-from .workflow_world import code, make_flow
+from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/certificates"
@@ -29,39 +27,16 @@ URL = "/api/v1/certificates"
 
 @pytest.fixture
 def flow(world):
-    world.form = FormCode.R2021_2306
-    made = make_flow(world)
-    User.objects.update(language="en")
-    return made
-
-
-def auth(user):
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-
-USED: dict[int, int] = {}
-
-
-def fresh_code(user) -> str:
-    """A code not used yet by that user in this test (codes are single-use; three neighbouring periods)."""
-    n = USED.get(user.pk, 0)
-    USED[user.pk] = n + 1
-    return code((0, 1, -1)[n])
-
-
-@pytest.fixture(autouse=True)
-def _codes():
-    USED.clear()
+    return make_flow_2021_2306(world)
 
 
 def post(client, coi, step, body, user):
     body = {**body, "code": fresh_code(user)}
-    return client.post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **auth(user))
+    return client.post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **api_auth(user))
 
 
 def patch(client, coi, body, user):
-    return client.patch(f"{URL}/{coi.pk}", body, content_type="application/json", **auth(user))
+    return client.patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
 
 
 def issued(flow) -> Certificate:
@@ -164,7 +139,7 @@ def test_it_releases_a_batch_of_a_consignment_with_a_failed_check_only_with_the_
     reason = "This batch is lot LOT-A, which passed"
     r = decide(client, flow, extract, "released_organic", reason=reason, user=flow.w.border_agent)
     assert r.status_code == 200, r.content
-    history = client.get(f"{URL}/{extract.pk}/history", **auth(flow.w.importer)).json()
+    history = client.get(f"{URL}/{extract.pk}/history", **api_auth(flow.w.importer)).json()
     assert any("LOT-A, which passed" in e["note"] for e in history)
 
 
@@ -205,11 +180,11 @@ def test_it_withdraws_box_23_s_verification_when_the_importer_changes_box_10(cli
     r = patch(client, coi, {"point_of_entry_kind": "release_point"}, flow.w.importer)
     assert r.status_code == 200, r.content
     assert not coi.signatures.filter(box="23").exists()
-    notes = [e["note"] for e in client.get(f"{URL}/{coi.pk}/history", **auth(flow.w.importer)).json()]
+    notes = [e["note"] for e in client.get(f"{URL}/{coi.pk}/history", **api_auth(flow.w.importer)).json()]
     assert any("verification of box 23 is withdrawn" in n for n in notes)
     told = " ".join(Notice.objects.filter(user=flow.w.inao_agent).values_list("text", flat=True))
     assert "the verification of box 23 is withdrawn" in told
-    steps = client.get(f"{URL}/{coi.pk}/steps", **auth(flow.w.inao_agent)).json()["my_steps"]
+    steps = client.get(f"{URL}/{coi.pk}/steps", **api_auth(flow.w.inao_agent)).json()["my_steps"]
     assert "verify-23" in steps  # the authority may verify again
 
 

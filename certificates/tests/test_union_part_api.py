@@ -10,14 +10,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
-from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, release
 from directory.models import ActivityKind
 
-from .workflow_world import code, make_flow
+from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/certificates"
@@ -25,38 +23,16 @@ URL = "/api/v1/certificates"
 
 @pytest.fixture
 def flow(world):
-    world.form = FormCode.R2021_2306
-    made = make_flow(world)
-    User.objects.update(language="en")
-    return made
-
-
-USED: dict[int, int] = {}
-
-
-@pytest.fixture(autouse=True)
-def _codes():
-    USED.clear()
-
-
-def fresh_code(user) -> str:
-    n = USED.get(user.pk, 0)
-    USED[user.pk] = n + 1
-    return code((0, 1, -1)[n])
-
-
-def auth(user):
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    return make_flow_2021_2306(world)
 
 
 def post(coi, step, body, user):
     body = {"place": "Le Havre", **body, "code": fresh_code(user)}
-    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **auth(user))
+    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **api_auth(user))
 
 
 def patch(coi, body, user):
-    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **auth(user))
+    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
 
 
 def issued(flow) -> Certificate:

@@ -10,39 +10,20 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import User
 from certificates import services
-from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts, release
 from directory.models import ActivityKind
 
-from .workflow_world import code, make_flow
+from .workflow_world import fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def flow(world):
-    world.form = FormCode.R2021_2306
-    made = make_flow(world)
-    User.objects.update(language="en")
-    return made
-
-
-USED: dict[int, int] = {}
-
-
-@pytest.fixture(autouse=True)
-def _codes():
-    USED.clear()
-
-
-def fresh_code(user) -> str:
-    n = USED.get(user.pk, 0)
-    USED[user.pk] = n + 1
-    return code((0, 1, -1)[n])
+    return make_flow_2021_2306(world)
 
 
 def page(user) -> Client:

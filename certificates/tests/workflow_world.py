@@ -9,9 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from accounts.models import ApiToken, User
 from accounts.tests.helpers import totp_code
 from accounts.two_factor import activate_totp
 from certificates import services
+from certificates.coi_forms import FormCode
 from certificates.models import Certificate
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow import after_signature, extracts, release
@@ -169,3 +171,28 @@ def make_flow(world: World) -> Flow:
     other_exporter = OperatorFactory(name="Other Exporter", country="MA")
     ActivityFactory(operator=other_exporter, kind="exporter", control_body_code=world.ecocert_fr)
     return Flow(world, outsider_authority, member_of(other_exporter, email="exporter@other.example"))
+
+
+def make_flow_2021_2306(world: World) -> Flow:
+    """`make_flow` on the form in force (Reg. (EU) 2021/2306), every user reading English."""
+    world.form = FormCode.R2021_2306
+    made = make_flow(world)
+    User.objects.update(language="en")
+    return made
+
+
+USED_CODES: dict[int, int] = {}
+
+
+def fresh_code(user: Any) -> str:
+    """A two-factor code `user` has not used yet in this test (codes are single-use: the current period's, then
+    its two neighbours'); the counts are forgotten before each test (conftest's `_fresh_codes`)."""
+    n = USED_CODES.get(user.pk, 0)
+    USED_CODES[user.pk] = n + 1
+    return code((0, 1, -1)[n])
+
+
+def api_auth(user: Any) -> dict[str, str]:
+    """The headers of an API call as `user`, with a token of their own."""
+    _token, secret = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
