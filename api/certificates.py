@@ -227,8 +227,12 @@ def _person(request: HttpRequest) -> Person:
     return Person.of_request(request)
 
 
-def _out(person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    coi = queries.detail_queryset().get(pk=coi.pk)
+def _out(
+    person: Person, coi: Certificate, problems: dict[str, list[str]] | None = None, *, read: bool = False
+) -> dict[str, Any]:
+    """The COI's answer; `read`: `coi` is already read with its detail as stored now (not read again)."""
+    if not read:
+        coi = queries.detail_queryset().get(pk=coi.pk)
     roles = roles_on(person, coi)
     return {
         "id": coi.pk,
@@ -336,7 +340,7 @@ def update(request: HttpRequest, coi_id: int, payload: BoxesIn) -> Any:
         coi, problems = services.update_boxes(person, coi_id, payload.dict(exclude_unset=True))
     except services.BoxErrors as exc:  # nothing was stored
         return _box_errors(exc)
-    return _out(person, coi, problems)
+    return _out(person, coi, problems, read=True)  # update_boxes reads the COI after the change
 
 
 @router.post("/{id:coi_id}/submit", response={200: CertificateOut, **ERRORS}, summary="Submit for certification")
@@ -346,7 +350,7 @@ def submit(request: HttpRequest, coi_id: int) -> Any:
         coi = certification.submit(person, coi_id)
     except services.BoxErrors as exc:
         return _box_errors(exc)
-    return _out(person, coi)
+    return _out(person, coi, read=True)  # submit read the COI with its detail and changed it in place
 
 
 @router.post("/{id:coi_id}/copy", response={201: CertificateOut, **ERRORS}, summary="Copy as a new draft")

@@ -110,11 +110,14 @@ def body(name: str, steps: list[WorkflowStep]) -> type[StrictIn] | None:
 
 
 def _answer(person: Any, step: WorkflowStep, coi_id: int, result: Any) -> Any:
+    # A COI the step made is answered from the step's own object (its relations copied from the locked one).
     if step.result == Result.PARTS:
-        return Status(201, [_out(person, e) for e in result])
+        return Status(201, [_out(person, e, read=True, new=True) for e in result])
     if step.result == Result.NEW:
-        return Status(201, _out(person, result))
-    return _out(person, result if isinstance(result, Certificate) else get_visible(person, coi_id))
+        return Status(201, _out(person, result, read=True, new=True))
+    if isinstance(result, Certificate):  # the step's locked COI, changed in place
+        return _out(person, result, read=True)
+    return _out(person, get_visible(person, coi_id))
 
 
 def _take(step: WorkflowStep, request: HttpRequest, coi_id: int, payload: Any) -> Any:

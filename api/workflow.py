@@ -18,7 +18,7 @@ from api.schema import Count, Id, StrictIn
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow import extracts
-from certificates.workflow.offer import relatives, steps_for
+from certificates.workflow.offer import Relatives, relatives, steps_for
 
 router = Router(tags=["certificate workflow"])
 
@@ -96,15 +96,19 @@ def _person(request: HttpRequest) -> Person:
     return Person.of_request(request)
 
 
-def _out(person: Person, coi: Certificate) -> dict[str, Any]:
-    coi = Certificate.objects.get(pk=coi.pk)
-    found = relatives(person, coi)
+def _out(person: Person, coi: Certificate, *, read: bool = False, new: bool = False) -> dict[str, Any]:
+    """A step's answer; `read`: `coi` is as stored now, read with its point of entry (a step's locked COI,
+    changed in place, or one it made), not read again; `new`: the step made it, so it has no extract and no
+    replacement yet."""
+    if not read:
+        coi = Certificate.objects.select_related("point_of_entry").get(pk=coi.pk)
+    found = Relatives() if new else relatives(person, coi, with_lots=False)
     return {
         "id": coi.pk,
         "number": coi.number,
         "status": coi.status,
         "status_label": coi.get_status_display(),
-        "my_steps": steps_for(person, coi),
+        "my_steps": steps_for(person, coi, found),
         "base": coi.base_id,
         "replaces": coi.replaces_id,
         "replaced_by": found.replaced_by.pk if found.replaced_by else None,

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from certificates.models import Certificate
+from certificates.models import DETAIL_RELATED, Certificate, Document
 from certificates.statuses import COIRole, COIStatus
+from certificates.workflow_records import Depletion, Signature
 from core.compiled import CompiledQuery
 from core.errors import NotFound
 from directory import access
@@ -51,6 +52,7 @@ class Person:
                 .values_list("kind", "operator_id", "operator__status", "control_body_code_id", "authority_id")
             )
         else:
+            memberships = list(memberships)
             rows = [
                 (m.kind, m.operator_id, m.operator.status if m.operator is not None else None, m.control_body_code_id,
                  m.authority_id)
@@ -64,8 +66,13 @@ class Person:
                 codes.add(code_id)
             elif kind == MembershipKind.AUTHORITY:
                 authorities.add(authority_id)
-        # The RFL role counts only for the operators the person acts for now.
-        rfl = frozenset(_rfl_grant_operators(user.pk)) & operators if operators else frozenset()
+        # The RFL role counts only for the operators the person acts for now. Memberships read by
+        # `directory.access.request_memberships` say whether a grant holds for their operator (`rfl_granted`).
+        granted = [m for m in memberships or [] if hasattr(m, "rfl_granted")]
+        if memberships is not None and len(granted) == len(list(memberships)):
+            rfl = frozenset(m.operator_id for m in granted if m.rfl_granted and m.operator_id is not None) & operators
+        else:
+            rfl = frozenset(_rfl_grant_operators(user.pk)) & operators if operators else frozenset()
         return cls(
             user=user,
             operators=frozenset(operators),
@@ -104,13 +111,29 @@ def visible_certificates(person: Person) -> QuerySet[Certificate]:
     return Certificate.objects.filter(visible_filter(person))
 
 
+def lock_annotations() -> dict[str, Exists]:
+    """What a step's locked read also says of the COI, so that a step asks no query whose answer is "none":
+    whether it has signatures, documents, traders (box 6), relatives (extracts or a replacement) and a depletion.
+    Read under the COI's lock, they stay true for the step: every step that adds one of them locks the COI
+    first, and updates the instance when it adds one (`queries.keep_signature`, `extracts.deplete`)."""
+    mine = OuterRef("pk")
+    return {
+        "lock_has_signatures": Exists(Signature.objects.filter(certificate=mine)),
+        "lock_has_documents": Exists(Document.objects.filter(certificate=mine)),
+        "lock_has_traders": Exists(Certificate.traders.through.objects.filter(certificate=mine)),
+        "lock_has_relatives": Exists(Certificate.objects.filter(Q(base=mine) | Q(replaces=mine))),
+        "lock_depleted": Exists(Depletion.objects.filter(certificate=mine)),
+    }
+
+
 def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certificate:
     """The COI if the person may see it; NotFound otherwise, exactly as if it did not exist."""
     qs = visible_certificates(person)
     if for_update:
-        # Lock only the certificate row (a join to the point of entry would lock that too, or fail on PostgreSQL).
-        ids = list(qs.filter(pk=pk).values_list("pk", flat=True))
-        qs = Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+        # One query: the visible row, locked alone (FOR UPDATE OF the certificate: the joined rows it points to,
+        # read with it for the rules, the history and the answer, are not locked). PostgreSQL checks the
+        # visibility again on the row's latest version once the lock is granted.
+        qs = qs.select_for_update(of=("self",)).select_related(*DETAIL_RELATED).annotate(**lock_annotations())
     coi = qs.filter(pk=pk).first()
     if coi is None:
         raise NotFound(_("No such certificate."))

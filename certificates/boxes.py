@@ -7,6 +7,7 @@ ids). Only the keys present change. Each value is read by its field's row, one p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -121,15 +122,16 @@ def producer_control_body(producer: Operator | None) -> ControlBodyCode | None:
     return activity.control_body_code if activity else None
 
 
-def write(coi: Certificate, values: dict[str, Any]) -> None:
-    """Store read values on a saved COI: scalar fields, then box 13 and boxes 14/15 replaced as a whole."""
+def write(coi: Certificate, values: dict[str, Any], derive: Callable[[Certificate], object] | None = None) -> None:
+    """Store read values on a saved COI: box 13 and boxes 14/15 replaced as a whole, then its row once, with the
+    scalar fields and what `derive(coi)` sets from them."""
     many = {name for name, value in values.items() if isinstance(FIELDS[name].kind, References | Nested)}
-    for field, value in values.items():
-        if field not in many:
-            setattr(coi, field, value)
-    coi.save()
+    scalars = [field for field in values if field not in many]
+    for field in scalars:
+        setattr(coi, field, values[field])
     for field in many - {"commodities", "containers"}:
-        getattr(coi, field).set(values[field])
+        getattr(coi, field).set(values[field])  # forgets what was read of them
+        coi.__dict__.pop(f"lock_has_{field}", None)  # what the locked read said of them no longer holds
     if "commodities" in values:
         coi.commodities.all().delete()
         for position, (cn_code, lines) in enumerate(values["commodities"]):
@@ -142,6 +144,12 @@ def write(coi: Certificate, values: dict[str, Any]) -> None:
         Container.objects.bulk_create(
             Container(certificate=coi, position=n, **item) for n, item in enumerate(values["containers"])
         )
+    # What was read of the parts replaced is forgotten (`queries.complete_detail` reads them again).
+    for part in {"commodities", "containers"} & set(values):
+        getattr(coi, "_prefetched_objects_cache", {}).pop(part, None)
+    if derive is not None:
+        derive(coi)
+    coi.save()  # every field: a step may have set others on the COI before (e.g. box 20's first notice)
 
 
 def as_data(coi: Certificate) -> BoxData:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from certificates.coi_forms import FormCode
 from certificates.coi_forms.choices import Box29Result, EntryKind, OrganicStatus, ProductCategory, Satisfactory
 from certificates.statuses import COIRole, COIStatus
+from core.text import LoadedValues
 from core.typography import quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.lists import DocumentType
@@ -30,7 +31,22 @@ from reference.models import CnCode
 WEIGHT: dict[str, Any] = {"max_digits": 14, "decimal_places": 3, "null": True, "blank": True}
 
 
-class Certificate(models.Model):
+# The COI's own row and the rows it points to, read in its one query (a step's locked read takes the same).
+DETAIL_RELATED = (
+    "control_body_code__control_body",
+    "exporter",
+    "importer",
+    "first_consignee",
+    "rfl",
+    "validating_authority",
+    "point_of_entry__authority",
+    "creator",
+    "creator_operator",
+    "creator_control_body_code",
+)
+
+
+class Certificate(LoadedValues, models.Model):
     # Box 3: given on submission, unique, never reused (see NumberSequence).
     number = models.CharField(_("COI number"), max_length=30, unique=True, null=True, blank=True)
     national_reference = models.CharField(_("national reference number"), max_length=250, blank=True)

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable
+from typing import Any
 
-from certificates.models import Certificate, Commodity, CommodityLine
-from directory.models import OperatorActivity
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable
+
+from certificates.models import DETAIL_RELATED, Certificate, Commodity, CommodityLine
+from certificates.workflow_records import Signature
+from directory.models import Operator, OperatorActivity
 
 
-def detail_queryset() -> QuerySet[Certificate]:
-    """A COI with everything its page, PDF and rules read, in a fixed number of queries (8 whatever its size)."""
-    activities = OperatorActivity.objects.select_related("control_body_code")
-    return Certificate.objects.select_related(
-        "control_body_code__control_body",
-        "exporter",
-        "importer",
-        "first_consignee",
-        "rfl",
-        "validating_authority",
-        "point_of_entry__authority",
-        "creator",
-        "creator_operator",
-        "creator_control_body_code",
-    ).prefetch_related(
+def _prefetches() -> tuple[Any, ...]:
+    return (
         Prefetch("commodities", Commodity.objects.select_related("cn_code__parent__parent__parent")),
         Prefetch(
             "commodities__lines",
@@ -30,7 +22,110 @@ def detail_queryset() -> QuerySet[Certificate]:
         ),
         "containers",
         "documents",
-        Prefetch("exporter__activities", activities),
-        Prefetch("importer__activities", activities),
-        Prefetch("first_consignee__activities", activities),
+        "traders",
     )
+
+
+# What a step's locked read says a COI has none of (`access.lock_annotations`): not read, known empty.
+_KNOWN_EMPTY = {"documents": "lock_has_documents", "traders": "lock_has_traders"}
+
+
+def _parties(coi: Certificate, producers: bool) -> list[Operator]:
+    """The operators whose activities the rules read: boxes 4, 11 and 12, and (`producers`) each line's producer."""
+    found = [coi.exporter, coi.importer, coi.first_consignee]
+    if producers:
+        for commodity in coi.commodities.all():
+            found += [line.producer for line in commodity.lines.all()]
+    return [o for o in found if o is not None]
+
+
+def attach_activities(cois: Iterable[Certificate], *, producers: bool = True) -> None:
+    """Every party's activities (with their control body codes) in ONE query for all the COIs' operators, kept
+    as each operator's prefetched `activities` (three prefetches and a producers' query before); operators that
+    have them already are left alone. `producers`: the lines' producers too (read the lines first)."""
+    operators = [o for coi in cois for o in _parties(coi, producers)]
+    missing = [o for o in operators if "activities" not in getattr(o, "_prefetched_objects_cache", {})]
+    if not missing:
+        return
+    by_operator: dict[int, list[OperatorActivity]] = {}
+    rows = OperatorActivity.objects.select_related("control_body_code").filter(operator_id__in={o.pk for o in missing})
+    for activity in rows:
+        by_operator.setdefault(activity.operator_id, []).append(activity)
+    for operator in missing:
+        _keep(operator, "activities", by_operator.get(operator.pk, []))
+
+
+def _keep(instance: Model, name: str, rows: list[Any]) -> None:
+    """`rows` as `instance.<name>.all()`'s result, as prefetch_related keeps it."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = {**getattr(instance, "_prefetched_objects_cache", {}), name: queryset}  # type: ignore[attr-defined]  # Django's prefetch cache
+
+
+class DetailQuerySet(QuerySet[Certificate]):
+    """Certificates read with their detail: the parties' activities are attached once the rows are fetched."""
+
+    def _fetch_all(self) -> None:
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if not fetched and self._iterable_class is ModelIterable and self._result_cache:
+            attach_activities(self._result_cache)
+
+
+def detail_queryset() -> QuerySet[Certificate]:
+    """A COI with everything its page, PDF and rules read, in a fixed number of queries (6 whatever its size:
+    the COI with what it points to, its commodities, their lines, its containers, its documents and every
+    party's activities)."""
+    return DetailQuerySet(model=Certificate).select_related(*DETAIL_RELATED).prefetch_related(*_prefetches())
+
+
+def complete_detail(coi: Certificate) -> Certificate:
+    """The same instance given what `detail_queryset` prefetches and it lacks (`boxes.write` forgets the parts it
+    replaces): after a step stored its changes, what it did not change is not read again."""
+    lookups = _prefetches()
+    for name, annotation in _KNOWN_EMPTY.items():
+        if getattr(coi, annotation, True) is False and name not in _cache(coi):
+            _keep(coi, name, [])
+    prefetch_related_objects([coi], *(lookup for lookup in lookups if _name(lookup) not in _cache(coi)))
+    attach_activities([coi])
+    return coi
+
+
+def _cache(instance: Model) -> dict[str, Any]:
+    return getattr(instance, "_prefetched_objects_cache", {})
+
+
+def _name(lookup: Any) -> str:
+    return str(lookup.prefetch_to if isinstance(lookup, Prefetch) else lookup).split("__")[0]
+
+
+def with_detail(coi: Certificate) -> Certificate:
+    """The same instance (read with `DETAIL_RELATED`, e.g. a step's locked COI) given what `detail_queryset`
+    prefetches, read now (5 queries at most): what was prefetched of its detail before is read again."""
+    for lookup in _prefetches():  # the detail is read again; what else was read on it (signatures) is kept
+        _cache(coi).pop(_name(lookup), None)
+    return complete_detail(coi)
+
+
+def signatures_of(coi: Certificate) -> list[Signature]:
+    """The COI's signatures, read once per instance (the rules of a step and its signature ask several times);
+    `keep_signature` adds the one a step makes."""
+    if isinstance(coi, Certificate) and "signatures" not in getattr(coi, "_prefetched_objects_cache", {}):
+        if getattr(coi, "lock_has_signatures", True) is False:  # a step's locked read says it has none
+            _keep(coi, "signatures", [])
+        else:
+            prefetch_related_objects([coi], "signatures")
+    return list(coi.signatures.all())
+
+
+def keep_signature(coi: Certificate, signature: Signature) -> None:
+    """A signature just stored, added to the instance's signatures when they were read."""
+    cached = getattr(coi, "_prefetched_objects_cache", {}).get("signatures")
+    if cached is not None:
+        cached._result_cache.append(signature)
+
+
+def forget_signatures(coi: Certificate) -> None:
+    """After signatures were deleted: the next `signatures_of` reads them again."""
+    getattr(coi, "_prefetched_objects_cache", {}).pop("signatures", None)

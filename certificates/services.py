@@ -23,7 +23,7 @@ from certificates.boxes import BoxData, Reader, as_data, write
 from certificates.coi_forms import default_form, foreign_fields, form_of, get_form
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
-from certificates.queries import detail_queryset
+from certificates.queries import complete_detail, detail_queryset, forget_signatures, with_detail
 from certificates.rules import form_2021_2306 as form_rules
 from certificates.rules.problems import FieldProblems, Given
 from certificates.statuses import COIRole
@@ -127,7 +127,7 @@ def create_draft(
     with transaction.atomic():
         coi.save()
         errors = rules.merge(errors, _store(coi, values))
-    coi = _fresh(coi)
+    coi = complete_detail(coi)  # the locked COI as stored, with its detail (what the locked read knew empty is)
     return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
@@ -181,9 +181,12 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             form_rules.PriorNotificationKept.note(coi, values["prior_notification_at"])
         if coi.is_draft:
             return _update_draft(coi, values, warned)
-        before, before_problems = history.snapshot(coi), rules.submission_problems(_fresh(coi))
+        # The locked COI read with its detail: the boxes before and their problems; after the change the same
+        # instance, with the parts the change replaced read again (what it did not change is as it was).
+        before_coi = with_detail(coi)
+        before, before_problems = as_data(before_coi), rules.submission_problems(before_coi)
         _store(coi, values)
-        after_coi = _fresh(coi)
+        after_coi = complete_detail(coi)
         after = as_data(after_coi)
         refusal = rules.edit_refusal(
             coi,
@@ -194,9 +197,9 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             box_17_by_table="17" in editable_boxes(coi, roles),
         )
         rules.require(rules.at_boxes(coi, refusal), _("The change was not saved: see the boxes marked."))
-        history.record_edit(person, coi, roles, before, after)
-        _withdraw_reopened(person, coi, roles, before, after)
-    coi = _fresh(coi)
+        changes = history.record_edit(person, coi, roles, before, after)
+        _withdraw_reopened(person, coi, roles, changes)
+    coi = after_coi  # what the rules checked is what was stored: the history and signatures are not boxes
     return coi, rules.merge(
         warned,
         form_problems(coi, rules.submission_problems),
@@ -210,13 +213,14 @@ WITHDRAWN_23 = gettext_noop(
 )
 
 
-def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData) -> None:
+def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], changes: list[dict[str, str]]) -> None:
     """A covered box the law lets the operator still change (box 10 until arrival) withdraws the verification
     that covered it (`form_rules.SignedBoxesStay`, `REOPENS`): its signature goes, the history says so after the
     edit, and the authorities are told."""
-    changed = {c["box"] for c in history.diff(before, after, form_of(coi).typed_box_of_field)}
+    changed = {c["box"] for c in changes}
     for box in form_rules.SignedBoxesStay.withdrawn(coi, changed):
         coi.signatures.filter(box=box).delete()
+        forget_signatures(coi)
         note = _("Box 10 changed: the verification of box 23 is withdrawn.")
         history.record(person, coi, Step.EDIT, role=history.role_of(roles), old_status=coi.status, note=note)
         tell(coi, {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}, WITHDRAWN_23, note, actor=person.user)
@@ -230,7 +234,7 @@ def _update_draft(
         message = _("A draft keeps its exporter: choose another one instead.")
         errors = rules.merge(errors, {form_of(coi).box_of_field["exporter"]: [message]})
     errors = rules.merge(errors, _store(coi, values))
-    coi = _fresh(coi)
+    coi = complete_detail(coi)  # the locked COI as stored, with its detail (what the locked read knew empty is)
     return coi, rules.merge(errors, form_problems(coi, rules.draft_problems), form_problems(coi, rules.warnings))
 
 
@@ -268,10 +272,14 @@ def _store(coi: Certificate, values: dict[str, Any]) -> rules.Problems:
     if "export_country" in values and not values["export_country"]:
         exporter = exporter or coi.exporter
         values["export_country"] = exporter.country if exporter is not None else ""
-    write(coi, values)
-    coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
-    problems = rules.ProcedureOfBox2.settle(coi, typed)
-    coi.save(update_fields=["destination_country", "procedure", "updated_at"])
+    problems: FieldProblems = {}
+
+    def derive(coi: Certificate) -> None:
+        nonlocal problems
+        coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
+        problems = rules.ProcedureOfBox2.settle(coi, typed)
+
+    write(coi, values, derive)
     return rules.at_boxes(coi, problems)
 
 

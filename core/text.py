@@ -17,6 +17,7 @@ control characters), so it is refused at its field with a message saying which c
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -102,6 +103,17 @@ def too_long(value: str, limit: int) -> str:
     return _("At most %(limit)s characters (%(count)s given).") % {"limit": limit, "count": len(value)}
 
 
+class LoadedValues:
+    """A model mixin: each instance read from the database keeps the values it was read with (`_loaded_values`,
+    {attname: value}), so that `refuse_bad_text` knows what was stored without reading the row again."""
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)  # type: ignore[misc]  # a Model's from_db
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+
 def refuse_bad_text(sender: type, instance: object, raw: bool = False, **kwargs: object) -> None:
     """pre_save receiver: refuse (core.errors.Invalid, 422) a text field over its column or holding a refused
     character, naming the field, so that nothing is stored cut or unreadable whatever path wrote it.
@@ -118,8 +130,13 @@ def refuse_bad_text(sender: type, instance: object, raw: bool = False, **kwargs:
     stored: dict[str, object] = {}
     if update_fields is None and not instance._state.adding and fields:  # type: ignore[attr-defined]
         # A value stored before this rule does not block other changes to its row: only new values are checked.
-        pk = instance.pk  # type: ignore[attr-defined]
-        stored = sender._base_manager.filter(pk=pk).values(*(f.attname for f in fields)).first() or {}  # type: ignore[attr-defined]
+        # A row read with `LoadedValues` says what it held when read (its row is read again otherwise).
+        loaded = getattr(instance, "_loaded_values", None)
+        if isinstance(loaded, dict) and all(f.attname in loaded for f in fields):
+            stored = loaded
+        else:
+            pk = instance.pk  # type: ignore[attr-defined]
+            stored = sender._base_manager.filter(pk=pk).values(*(f.attname for f in fields)).first() or {}  # type: ignore[attr-defined]
     for field in fields:
         value = getattr(instance, field.attname)
         if not isinstance(value, str) or (stored and stored.get(field.attname) == value):

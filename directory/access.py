@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from core.compiled import CompiledQuery
@@ -18,10 +18,16 @@ ACTING_SESSION_KEY = "acting_membership_id"
 
 
 def _valid_memberships_of(user_id: int) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        user_id=user_id,
-        status=Status.VALID,
-    ).select_related("operator", "control_body_code__control_body", "authority")
+    """With `rfl_granted` on each: whether the person holds a not revoked RFL grant for its operator (read in the
+    same query: the RFL role needs no query of its own)."""
+    granted = RflGrant.objects.filter(
+        user_id=OuterRef("user_id"), operator_id=OuterRef("operator_id"), revoked_at__isnull=True
+    )
+    return (
+        Membership.objects.filter(user_id=user_id, status=Status.VALID)
+        .select_related("operator", "control_body_code__control_body", "authority")
+        .annotate(rfl_granted=Exists(granted))
+    )
 
 
 # Read on every page: its SQL is built once per process (core.compiled), the rows are read on every request.

@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models.signals import post_save
@@ -143,9 +144,38 @@ def prerender(coi_id: int, attempt: int = 0) -> int:
     return len(LANGUAGES)
 
 
+class _Queued:
+    """The COIs whose PDFs a transaction queued (an on-commit callback: dropped with the transaction)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+
+
+def _first_in_transaction(coi_id: int) -> bool:
+    """Whether the running transaction has not queued this COI's PDFs yet (box 18 with its checks writes two
+    history entries: one render)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return True
+    queued = next(
+        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Queued) and not f.done), None
+    )
+    if queued is None:
+        queued = _Queued()
+        transaction.on_commit(queued)
+    if coi_id in queued.ids:
+        return False
+    queued.ids.add(coi_id)
+    return True
+
+
 @receiver(post_save, sender=HistoryEntry, dispatch_uid="prerender_after_step")
 def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **kwargs: Any) -> None:
     """A new history entry is a new version of the COI: its PDFs are rendered after the step (queued in the
-    step's transaction with the database queue, once it is committed with another)."""
-    if created and settings.PDF_PRERENDER:
+    step's transaction with the database queue, once it is committed with another), once per COI and step."""
+    if created and settings.PDF_PRERENDER and _first_in_transaction(instance.certificate_id):
         queue_with_the_step(prerender, instance.certificate_id)

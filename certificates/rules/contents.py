@@ -42,7 +42,10 @@ def product_categories(cn_codes: Iterable[CnCode]) -> set[str]:
 
 
 def coi_categories(coi: Certificate) -> set[str]:
-    return product_categories(c.cn_code for c in coi.commodities.all())
+    commodities = coi.commodities.all()
+    if "commodities" not in getattr(coi, "_prefetched_objects_cache", {}):
+        commodities = commodities.select_related("cn_code")  # one query, not one more per product
+    return product_categories(c.cn_code for c in commodities)
 
 
 def coi_date(coi: Certificate) -> datetime.date:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Box29Result, Satisfactory
+from certificates.queries import signatures_of
 from certificates.rules.legal_value import ReplacementProtects
 from certificates.rules.parties import PartiesCertified
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number, check_all
@@ -27,12 +28,12 @@ from core import clock
 
 
 def issued_at(coi: Any) -> datetime.datetime | None:
-    signature = next((s for s in coi.signatures.all() if s.box == "18"), None)
+    signature = next((s for s in signatures_of(coi) if s.box == "18"), None)
     return signature.signed_at if signature else None
 
 
 def box_signed(coi: Any, box: str) -> bool:
-    return any(s.box == box for s in coi.signatures.all())
+    return any(s.box == box for s in signatures_of(coi))
 
 
 def _edited_beside(coi: Any, given: Given, name: str) -> bool:
@@ -560,7 +561,7 @@ class SignedBoxesStay(Rule):
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         if coi.form != "2021/2306" or coi.base_id:
             return {}
-        table, signed = form_of(coi), {s.box for s in coi.signatures.all()}
+        table, signed = form_of(coi), {s.box for s in signatures_of(coi)}
         out: FieldProblems = {}
         for name in given.values:
             box = table.box_of(name)
@@ -579,7 +580,7 @@ class SignedBoxesStay(Rule):
     @staticmethod
     def withdrawn(coi: Any, changed_boxes: set[str]) -> list[str]:
         """The verifications a stored change withdraws: signed, covering a box the law lets change."""
-        signed = {s.box for s in coi.signatures.all()}
+        signed = {s.box for s in signatures_of(coi)}
         return sorted(signature for signature, box in REOPENS if signature in signed and box in changed_boxes)
 
 

@@ -229,6 +229,8 @@ class ReplacementProtects(Rule):
         self.at = at
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
+        if getattr(coi, "lock_has_relatives", True) is False:  # a step's locked read: no extract, no replacement
+            return {}
         pending = Certificate.objects.filter(replaces=coi, status=COIStatus.DESCRIPTION_COMPLETED).first()
         if pending is None:
             return {}

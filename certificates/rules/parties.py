@@ -8,6 +8,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CommodityLine
+from certificates.queries import attach_activities
 from certificates.rules.contents import coi_categories, coi_date
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, add
 from core import clock
@@ -78,6 +79,7 @@ class PartiesCertified(Rule):
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         problems: FieldProblems = {}
+        attach_activities([coi], producers=False)  # one query for the parties' activities, unless read already
         day, categories = coi_date(coi), coi_categories(coi)
         for field, kind in self.PARTIES:
             operator = getattr(coi, field) if field in self.parties else None
@@ -88,18 +90,24 @@ class PartiesCertified(Rule):
         return problems
 
 
+def _producer_activities(lines: list[CommodityLine]) -> dict[int, OperatorActivity]:
+    """{producer id: its Organic Producer activity}, from the producers' activities read with the COI
+    (`queries.attach_activities`) when they were, else in one query."""
+    producers = [line.producer for line in lines]
+    if all(p is not None and "activities" in getattr(p, "_prefetched_objects_cache", {}) for p in producers):
+        rows = [a for p in producers for a in p.activities.all()]  # type: ignore[union-attr]  # None excluded above
+    else:
+        rows = list(OperatorActivity.objects.filter(operator_id__in={line.producer_id for line in lines}))
+    return {a.operator_id: a for a in rows if a.kind == ActivityKind.PRODUCER}
+
+
 class ProducersCertified(Rule):
     """Boxes 5, 6 and 13: each producer / processor of box 13 has a Valid profile and an Organic Producer /
     Processor activity certified on the day of the step by the control body its line names."""
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         lines = [line for line in coi.lines() if line.producer_id]
-        activities = {
-            a.operator_id: a
-            for a in OperatorActivity.objects.filter(
-                operator_id__in={line.producer_id for line in lines}, kind=ActivityKind.PRODUCER
-            )
-        }
+        activities = _producer_activities(lines)
         problems: FieldProblems = {}
         day, seen = coi_date(coi), set()
         for line in lines:

@@ -28,7 +28,7 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
     with transaction.atomic():
         old = locked(person, pk)
         role = acting_role(person, old, Action.REPLACE)
-        pending = Certificate.objects.filter(replaces=old).first()
+        pending = Certificate.objects.filter(replaces=old).first() if getattr(old, "lock_has_relatives", True) else None
         if pending is not None:
             raise Conflict(_("This COI already has a replacement: %(number)s.") % {"number": pending.number})
         now = timezone.now()
@@ -75,6 +75,34 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
 
 def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
     """Every box of `source` into `target` (saved here): the replacement "copies everything"."""
+    copy_fields(source, target)
+    target.save()
+    copy_traders(source, target)
+    for commodity in source.commodities.prefetch_related("lines"):
+        copy = Commodity.objects.create(
+            certificate=target, cn_code_id=commodity.cn_code_id, position=commodity.position
+        )
+        CommodityLine.objects.bulk_create(_copied_line(line, copy) for line in commodity.lines.all())
+    Container.objects.bulk_create(
+        Container(certificate=target, position=c.position, number=c.number, seals=c.seals)
+        for c in source.containers.all()
+    )
+    return target
+
+
+def copy_traders(source: Certificate, target: Certificate) -> None:
+    """Box 6's traders of `source` onto `target`, just saved (one query to read them, one to add them if any)."""
+    through = Certificate.traders.through
+    if getattr(source, "lock_has_traders", True) is False:  # a step's locked read says it has none
+        return
+    ids = list(through.objects.filter(certificate_id=source.pk).values_list("operator_id", flat=True))
+    if ids:
+        through.objects.bulk_create(through(certificate_id=target.pk, operator_id=i) for i in ids)
+
+
+def copy_fields(source: Certificate, target: Certificate) -> None:
+    """The boxes held in the COI's own row, from `source` onto `target` (not saved): a relation the source read
+    with it (`DETAIL_RELATED`) is copied as that object, so that reading it on the target costs no query."""
     for field in (
         "form",
         "national_reference",
@@ -100,18 +128,9 @@ def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
         "departure_date",
     ):
         setattr(target, field, getattr(source, field))
-    target.save()
-    target.traders.set(source.traders.all())
-    for commodity in source.commodities.prefetch_related("lines"):
-        copy = Commodity.objects.create(
-            certificate=target, cn_code_id=commodity.cn_code_id, position=commodity.position
-        )
-        CommodityLine.objects.bulk_create(_copied_line(line, copy) for line in commodity.lines.all())
-    Container.objects.bulk_create(
-        Container(certificate=target, position=c.position, number=c.number, seals=c.seals)
-        for c in source.containers.all()
-    )
-    return target
+        relation = field.removesuffix("_id")
+        if relation != field and Certificate._meta.get_field(relation).is_cached(source):  # type: ignore[union-attr]  # a ForeignKey
+            setattr(target, relation, getattr(source, relation))
 
 
 def _copied_line(line: CommodityLine, commodity: Commodity) -> CommodityLine:

@@ -4,6 +4,7 @@ every step: see `certificates/workflow/__init__.py`."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from certificates import rules
 from certificates.access import Person, roles_on
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate
-from certificates.queries import detail_queryset
+from certificates.queries import with_detail
 from certificates.rules import BoxErrors
 from certificates.services import form_problems
 from certificates.statuses import COIRole, COIStatus
@@ -32,6 +33,7 @@ from certificates.workflow.step_notices import ALL_PARTIES, tell
 from certificates.workflow_records import CheckResult, Checks, Signature, Step
 from core import clock
 from core.errors import Conflict, DomainError, Invalid
+from core.text import refuse_bad_text
 
 # Submission for certification ---------------------------------------------------------------------------
 
@@ -46,15 +48,21 @@ def submit(person: Person, pk: int) -> Certificate:
             raise Conflict(_("This COI has already been submitted."))
         if not allowed(coi, roles_on(person, coi), Action.EDIT_ALL):
             raise DomainError(_("You may not submit this COI."))
-        coi = detail_queryset().get(pk=coi.pk)
+        coi = with_detail(coi)
         problems = form_problems(coi, rules.submission_problems)
         if problems:
             raise BoxErrors(problems, _("The COI cannot be submitted yet: see the boxes marked."))
         now = timezone.now()
         coi.number = next_number(coi.export_country, timezone.localdate(now).year)
         coi.submitted_at = now
-        coi.save(update_fields=["number", "submitted_at", "updated_at"])
-        change_status(person, coi, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT, role=coi.creator_role)
+        change_status(
+            person,
+            coi,
+            COIStatus.DESCRIPTION_COMPLETED,
+            Step.SUBMIT,
+            role=coi.creator_role,
+            also=("number", "submitted_at"),
+        )
         tell(
             coi,
             {COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
@@ -83,22 +91,29 @@ def record_checks(
         return _store_checks(person, coi, role, documentary, physical, documentary_remarks, physical_remarks)
 
 
+CHECKS_FIELDS = ["documentary", "documentary_remarks", "physical", "physical_remarks", "recorded_by", "recorded_at"]
+
+
 def _store_checks(
     person: Person, coi: Certificate, role: str, documentary: str, physical: str, doc_remarks: str, phys_remarks: str
 ) -> Checks:
     if documentary not in CheckResult.values or physical not in CheckResult.values:
         raise Invalid(_("Choose the result of each check: acceptable, not acceptable or not done."), code="checks")
-    checks, _created = Checks.objects.update_or_create(
+    checks = Checks(
         certificate=coi,
-        defaults={
-            "documentary": documentary,
-            "documentary_remarks": doc_remarks.strip(),
-            "physical": physical,
-            "physical_remarks": phys_remarks.strip(),
-            "recorded_by": person.user,
-            "recorded_at": timezone.now(),
-        },
+        documentary=documentary,
+        documentary_remarks=doc_remarks.strip(),
+        physical=physical,
+        physical_remarks=phys_remarks.strip(),
+        recorded_by=person.user,
+        recorded_at=timezone.now(),
     )
+    refuse_bad_text(Checks, checks, update_fields=None)  # the texts' backstop, as a save would run it
+    # One statement whether the COI had checks or not (INSERT ... ON CONFLICT UPDATE; the COI's row is locked).
+    Checks.objects.bulk_create(
+        [checks], update_conflicts=True, unique_fields=["certificate"], update_fields=CHECKS_FIELDS
+    )
+    coi.checks = checks  # box 18's rules read them from the COI
     note = _("Documentary check: %(doc)s. Physical check: %(phys)s.") % {
         "doc": checks.get_documentary_display(),
         "phys": checks.get_physical_display(),
@@ -135,7 +150,7 @@ def sign_box_18(
                 checks.get("documentary_remarks", ""),
                 checks.get("physical_remarks", ""),
             )
-        if not Checks.objects.filter(certificate=coi).exists():
+        if not _has_checks(coi):
             raise Invalid(_("Record the documentary and physical checks before signing."), code="checks")
         _require_complete(coi, late_reason)
         old = _replaced_one(person, coi)
@@ -171,10 +186,16 @@ def sign_box_18(
     return coi
 
 
+def _has_checks(coi: Certificate) -> bool:
+    """Whether the issuing body's checks are recorded (read once: box 18's rules read the same)."""
+    try:
+        return coi.checks is not None
+    except ObjectDoesNotExist:
+        return False
+
+
 def _require_complete(coi: Certificate, late_reason: str) -> None:
-    problems = form_problems(
-        detail_queryset().get(pk=coi.pk), lambda fresh: rules.box_18_problems(fresh, late_reason=late_reason)
-    )
+    problems = form_problems(with_detail(coi), lambda fresh: rules.box_18_problems(fresh, late_reason=late_reason))
     rules.require(problems, _("The COI cannot be signed yet: see the boxes marked."))
 
 

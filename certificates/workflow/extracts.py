@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,7 +27,7 @@ from certificates.fields import over_decimals
 from certificates.matrix import Action, allowed
 from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
-from certificates.workflow.after_signature import copy_boxes
+from certificates.workflow.after_signature import copy_fields, copy_traders
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
 from certificates.workflow.signatures import DECLARATION_20, sign
@@ -36,7 +36,7 @@ from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
 from core.errors import Conflict, Invalid
 from core.typography import quantity
-from directory.models import ActivityKind, Operator
+from directory.models import ActivityKind, Operator, OperatorActivity
 
 # {base line id: (packages, net weight)}, as typed or sent.
 Quantities = dict[int, tuple[Any, Any]]
@@ -67,14 +67,16 @@ def released_in_parts(coi: Certificate) -> bool:
 
 
 def lots(base: Certificate) -> list[Lot]:
-    """Every lot of the base with what remains (two queries)."""
-    taken = {
+    """Every lot of the base with what remains (two queries; one when a step's locked read says it has no
+    extract: nothing is taken)."""
+    no_extract = getattr(base, "lock_has_relatives", True) is False
+    taken = {} if no_extract else {
         row["base_line"]: row
         for row in ExtractQuantity.objects.filter(base_line__commodity__certificate=base)
         .exclude(extract__status=COIStatus.DELETED)
         .values("base_line")
         .annotate(packages=Sum("packages"), weight=Sum("net_weight"), n=Count("pk"))
-    }
+    }  # fmt: skip
     lines = CommodityLine.objects.filter(commodity__certificate=base).select_related("commodity__cn_code")
     return [
         Lot(line, taken.get(line.pk, {}).get("packages") or 0, taken.get(line.pk, {}).get("weight") or Decimal(0))
@@ -83,6 +85,10 @@ def lots(base: Certificate) -> list[Lot]:
 
 
 def is_depleted(base: Certificate) -> bool:
+    """Whether the base is marked depleted (a step's locked read says so without a query)."""
+    known = getattr(base, "lock_depleted", None)
+    if isinstance(known, bool):
+        return known
     return Depletion.objects.filter(certificate=base).exists()
 
 
@@ -102,7 +108,7 @@ def initiate_extract(
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.INITIATE_EXTRACT)
         extract = _build(person, base, role, consignee, quantities, boxes_9 or {}, status=COIStatus.DRAFT)
-        record(person, base, Step.EXTRACT, role=role, old_status=base.status, note=_taken_note(extract))
+        record(person, base, Step.EXTRACT, role=role, old_status=base.status, note=extract.taken_note)  # type: ignore[attr-defined]  # set by _build
     return extract
 
 
@@ -114,8 +120,10 @@ def submit_extract(person: Person, pk: int) -> Certificate:
         base = Certificate.objects.select_for_update().get(pk=extract.base_id)  # type: ignore[misc]  # an extract always has its base
         extract.number = _extract_number(base)
         extract.submitted_at = timezone.now()
-        extract.save(update_fields=["number", "submitted_at", "updated_at"])
-        change_status(person, extract, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT_EXTRACT, role=role)
+        change_status(
+            person, extract, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT_EXTRACT, role=role,
+            also=("number", "submitted_at"),
+        )  # fmt: skip
         tell(
             extract,
             {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY},
@@ -143,7 +151,6 @@ def split(
             )
             extract.number = _extract_number(base)
             extract.submitted_at = timezone.now()
-            extract.save(update_fields=["number", "submitted_at", "updated_at"])
             label = COIStatus.CONSIGNMENT_VERIFIED.label
             sign(
                 person,
@@ -161,6 +168,7 @@ def split(
                 Step.SPLIT,
                 role=role,
                 note=_("Split from COI %(number)s and endorsed.") % {"number": base.number},
+                also=("number", "submitted_at"),
             )
             tell(
                 extract,
@@ -189,6 +197,7 @@ def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
         if is_depleted(base):
             raise Conflict(_("This COI has already been marked as depleted."))
         Depletion.objects.create(certificate=base, by=person.user, note=note.strip())
+        base.lock_depleted = True  # type: ignore[attr-defined]  # the locked read's answer, now changed
         if COIStatus.DEPLETED in form_of(base).statuses:  # 2021/2306: customs sees "Depleted" (2024/2145, Annex I)
             change_status(person, base, COIStatus.DEPLETED, Step.DEPLETE, role=role, note=note.strip())
         else:
@@ -218,8 +227,9 @@ def _build(
 ) -> Certificate:
     if is_depleted(base):
         raise Conflict(_("This COI has been marked as depleted: no extract is possible any more."))
-    consignee = _consignee(base, consignee_id)
-    taken = _checked_quantities(base, quantities)
+    base_lots = lots(base)
+    consignee = _consignee(base, consignee_id, base_lots)
+    taken = _checked_quantities(base_lots, quantities)
     extract = Certificate(
         status=status,
         base=base,
@@ -227,24 +237,29 @@ def _build(
         creator_role=role if role in (COIRole.IMPORTER, COIRole.RFL) else COIRole.IMPORTER,
         creator_operator=base.rfl if role == COIRole.RFL else base.importer,
     )
-    copy_boxes(base, extract)
-    extract.commodities.all().delete()
-    extract.containers.all().delete()
+    # The base's boxes but its lots and containers (the extract holds only what it takes), then its own.
+    copy_fields(base, extract)
     extract.first_consignee = consignee
     extract.release_in_batches = False
     extract.destination_country = consignee.country
     for field, value in _read_boxes_9(base, boxes_9).items():
         if value:
             setattr(extract, field, value)
-    _copy_lots(extract, taken)
+    units = {base_line.net_weight_unit for base_line, _packages, _weight in taken}
+    if len(units) == 1:
+        extract.gross_weight, extract.gross_weight_unit = sum((w for _l, _p, w in taken), Decimal(0)), units.pop()
     extract.save()
+    extract.lock_has_signatures = False  # type: ignore[attr-defined]  # made now: no signature yet
+    copy_traders(base, extract)
+    _copy_lots(extract, taken)
+    extract.taken_note = _taken_note(taken)  # type: ignore[attr-defined]  # for the base's history entry
     record(
         person,
         extract,
         Step.EXTRACT,
         role=role,
         new_status=status,
-        note=_("Extract of COI %(number)s.") % {"number": base.number} + " " + _taken_note(extract),
+        note=_("Extract of COI %(number)s.") % {"number": base.number} + " " + extract.taken_note,  # type: ignore[attr-defined]  # set above
     )
     return extract
 
@@ -273,21 +288,49 @@ def chosen_consignee(consignee_id: Any) -> Operator | None:
     return Operator.objects.filter(pk=int(text)).first()
 
 
-def _consignee(base: Certificate, consignee_id: Any) -> Operator:
-    consignee = chosen_consignee(consignee_id)
+def _with_activities(consignee_id: Any) -> Operator | None:
+    """`chosen_consignee` with its activities and their control body codes, in one query when it has activities
+    (the rule reads both): each activity row brings its operator."""
+    text = str(consignee_id if consignee_id is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    activities = list(
+        OperatorActivity.objects.filter(operator_id=int(text)).select_related("operator", "control_body_code")
+    )
+    if not activities:
+        consignee = chosen_consignee(text)
+        if consignee is not None:
+            prefetch_related_objects([consignee], "activities")
+        return consignee
+    consignee = activities[0].operator
+    for activity in activities:
+        activity.operator = consignee
+    queryset = consignee.activities.all()
+    queryset._result_cache, queryset._prefetch_done = activities, True  # type: ignore[attr-defined]  # as prefetch keeps it
+    consignee._prefetched_objects_cache = {"activities": queryset}  # type: ignore[attr-defined]  # Django's prefetch cache
+    return consignee
+
+
+def _consignee(base: Certificate, consignee_id: Any, base_lots: list[Lot]) -> Operator:
+    """The extract's consignee, certified that day for the base's products (their categories read from its lots,
+    read with their CN codes)."""
+    consignee = _with_activities(consignee_id)
     if consignee is None:
         raise Invalid(_("Choose the consignee of the extract."), code="consignee")
     refusal = rules.PartiesCertified.refusal(
-        consignee, ActivityKind.OPERATOR, timezone.localdate(), rules.coi_categories(base)
+        consignee,
+        ActivityKind.OPERATOR,
+        timezone.localdate(),
+        rules.product_categories({lot.line.commodity.cn_code for lot in base_lots}),
     )
     if refusal:
         raise Invalid(refusal, code="consignee")
     return consignee
 
 
-def _checked_quantities(base: Certificate, quantities: Quantities) -> list[tuple[CommodityLine, int, Decimal]]:
+def _checked_quantities(base_lots: list[Lot], quantities: Quantities) -> list[tuple[CommodityLine, int, Decimal]]:
     """What the extract takes, lot by lot; refused when any lot has not that much left."""
-    by_line = {lot.line.pk: lot for lot in lots(base)}
+    by_line = {lot.line.pk: lot for lot in base_lots}
     taken = []
     for raw_id, (raw_packages, raw_weight) in quantities.items():
         lot = by_line.get(int(raw_id))
@@ -335,16 +378,19 @@ def _number(raw: Any, kind: type) -> Any:
 
 
 def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decimal]]) -> None:
+    """The lots the extract takes as its box 13 (each base commodity once, each lot a line) and what it takes of
+    each base lot: three inserts whatever the number of lots."""
     commodities: dict[int, Commodity] = {}
-    total, units = Decimal(0), set()
-    for position, (base_line, packages, weight) in enumerate(taken):
+    for base_line, _packages, _weight in taken:
         source = base_line.commodity
         if source.pk not in commodities:
-            commodities[source.pk] = Commodity.objects.create(
+            commodities[source.pk] = Commodity(
                 certificate=extract, cn_code_id=source.cn_code_id, position=source.position
             )
-        line = CommodityLine.objects.create(
-            commodity=commodities[source.pk],
+    Commodity.objects.bulk_create(commodities.values())
+    lines = [
+        CommodityLine(
+            commodity=commodities[base_line.commodity.pk],
             position=position,
             trade_name=base_line.trade_name,
             lot_number=base_line.lot_number,
@@ -357,26 +403,33 @@ def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decim
             organic_status=base_line.organic_status,  # 2021/2307, box 11: as in box 13 of the COI
             category=base_line.category,
         )
-        ExtractQuantity.objects.create(
-            extract=extract, base_line=base_line, line=line, packages=packages, net_weight=weight
-        )
-        total += weight
-        units.add(base_line.net_weight_unit)
-    if len(units) == 1:
-        extract.gross_weight, extract.gross_weight_unit = total, units.pop()
+        for position, (base_line, packages, weight) in enumerate(taken)
+    ]
+    CommodityLine.objects.bulk_create(lines)
+    ExtractQuantity.objects.bulk_create(
+        ExtractQuantity(extract=extract, base_line=base_line, line=line, packages=packages, net_weight=weight)
+        for line, (base_line, packages, weight) in zip(lines, taken, strict=True)
+    )
 
 
 def _extract_number(base: Certificate) -> str:
-    """`<base number>-E<n>`: n counts the base's numbered extracts, read under the base's lock."""
-    n = Certificate.objects.filter(base=base, number__isnull=False).count() + 1
+    """`<base number>-E<n>`: n counts the base's numbered extracts, read under the base's lock (those of this
+    step included)."""
+    if getattr(base, "lock_has_relatives", True) is False:
+        n = getattr(base, "numbered_now", 0) + 1  # the locked read: no extract but this step's
+    else:
+        n = Certificate.objects.filter(base=base, number__isnull=False).count() + 1
+    base.numbered_now = getattr(base, "numbered_now", 0) + 1  # type: ignore[attr-defined]  # this step's count
     return f"{base.number}-E{n:02d}"
 
 
-def _taken_note(extract: Certificate) -> str:
+def _taken_note(taken: list[tuple[CommodityLine, int, Decimal]]) -> str:
+    """What the extract takes, lot by lot, as its history and the base's say: "LOT-A: 10 / 100 kg; ..."."""
+    places = ExtractQuantity._meta.get_field("net_weight").decimal_places
     parts = [
-        f"{q.base_line.lot_number or q.base_line.trade_name}: {q.packages} / {q.net_weight.normalize():f} "
-        f"{q.base_line.net_weight_unit}"
-        for q in ExtractQuantity.objects.filter(extract=extract).select_related("base_line")
+        f"{base_line.lot_number or base_line.trade_name}: {packages} / "
+        f"{Decimal(weight).quantize(Decimal(1).scaleb(-places)).normalize():f} {base_line.net_weight_unit}"  # as stored
+        for base_line, packages, weight in taken
     ]
     return "; ".join(parts)
 

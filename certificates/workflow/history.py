@@ -90,11 +90,14 @@ def role_of(roles: set[str]) -> str:
     return next((r for r in ROLE_ORDER if r in roles), "")
 
 
-def record_edit(person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData) -> None:
-    """A box edit after submission: the history keeps each changed field with its old and new value."""
+def record_edit(
+    person: Person, coi: Certificate, roles: set[str], before: BoxData, after: BoxData
+) -> list[dict[str, str]]:
+    """A box edit after submission: the history keeps each changed field with its old and new value (returned)."""
     changes = diff(before, after, form_of(coi).typed_box_of_field)
     if changes:
         record(person, coi, Step.EDIT, role=role_of(roles), old_status=coi.status, changes=changes)
+    return changes
 
 
 def document_step(person: Person, coi: Certificate, document: Document, step: str) -> None:
@@ -109,6 +112,8 @@ def diff(before: BoxData, after: BoxData, box_of_field: dict[str, str] | None = 
     """What changed, box by box (`box_of_field`: the COI's form's; the guides' form by default)."""
     changes = []
     for field, box in (BOX_OF_FIELD if box_of_field is None else box_of_field).items():
+        if before.get(field) == after.get(field):  # the same value reads the same (no name looked up)
+            continue
         old, new = readable(field, before.get(field)), readable(field, after.get(field))
         if old != new:
             changes.append({"box": box, "field": field, "old": old, "new": new})

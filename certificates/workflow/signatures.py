@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from certificates.access import Person
 from certificates.models import Certificate
+from certificates.queries import keep_signature, signatures_of
 from certificates.workflow.history import organisation_of, person_name
 from certificates.workflow_records import Signature
 from core.errors import Conflict, Invalid
@@ -34,9 +35,9 @@ def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, d
     """Store the signature of `box`: refused without a place (422) or when the box is already signed (409)."""
     if not place.strip():
         raise Invalid(_("Give the place of signature."), code="place")
-    if coi.signatures.filter(box=box).exists():
+    if any(s.box == box for s in signatures_of(coi)):  # read once with the step's rules
         raise Conflict(_("Box %(box)s of this COI has already been signed.") % {"box": box})
-    Signature.objects.create(
+    signature = Signature.objects.create(
         certificate=coi,
         box=box,
         signer=person.user,
@@ -46,3 +47,4 @@ def sign(person: Person, coi: Certificate, box: str, role: str, *, place: str, d
         declaration=declaration,
         **extra,
     )
+    keep_signature(coi, signature)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
+from django_tasks import task
 
 from accounts.models import User
 from certificates.models import Certificate
@@ -65,22 +67,51 @@ def tell(
     actor: Any = None,
     kind: str = NoticeKind.CERTIFICATE,
     importer_body: bool = False,
-) -> int:
+) -> None:
     """Notify the staff of the parties holding `roles` on the COI (but the actor) of one step.
 
     `title` is an untranslated message (marked with gettext_noop) formatted with `params`: each person reads
     it in their own language. `text` is what the actor typed (a reason, a description), as typed.
+
+    The step queues ONE task (`tell_later`), in its own transaction: the notification is committed with the step
+    or not at all, and the task worker finds the people, renders each one's notice and email in their language
+    and queues the emails, instead of the step's request doing it once per person.
     """
-    values = {"number": coi.number or str(coi.pk), **(params or {})}
-    people = [
-        u
-        for u in staff_of(coi, roles, importer_body=importer_body)
-        if actor is None or u.pk != getattr(actor, "pk", None)
-    ]
-    return notify(
-        people,
-        kind=kind,
-        template="core/email/notice",
-        context={"title": translated(title, values), "text": text},
-        url=reverse("certificates:detail", args=[coi.pk]),
+    tell_later.enqueue(
+        coi.pk,
+        sorted(str(r) for r in roles),
+        str(title),
+        str(text),
+        {key: str(value) for key, value in (params or {}).items()},
+        getattr(actor, "pk", None),
+        str(kind),
+        importer_body,
     )
+
+
+@task()
+def tell_later(
+    coi_id: int,
+    roles: list[str],
+    title: str,
+    text: str,
+    params: dict[str, str],
+    actor_id: int | None,
+    kind: str,
+    importer_body: bool,
+) -> int:
+    """`tell`'s work, run by the task worker: the notices and the queued emails in one transaction (a worker
+    stopped in the middle leaves none, and the task runs again). Returns how many emails were queued."""
+    coi = Certificate.objects.select_related("point_of_entry").filter(pk=coi_id).first()
+    if coi is None:
+        return 0
+    values = {"number": coi.number or str(coi.pk), **params}
+    with transaction.atomic():
+        people = [u for u in staff_of(coi, roles, importer_body=importer_body) if actor_id is None or u.pk != actor_id]
+        return notify(
+            people,
+            kind=kind,
+            template="core/email/notice",
+            context={"title": translated(title, values), "text": text},
+            url=reverse("certificates:detail", args=[coi.pk]),
+        )

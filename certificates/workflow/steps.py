@@ -129,11 +129,13 @@ CODE = Input("code", required=True, max_length=12, label=_("Authentication code 
 PLACE = Input("place", required=True, column=(Signature, "place"), label=_("Place"))
 
 
-def _depleted(coi: Certificate) -> bool:
+def depleted(coi: Certificate) -> bool:
+    """Whether the base is depleted (no extract, split or depletion offered then)."""
     return extracts.is_depleted(coi)
 
 
-def _replaced(coi: Certificate) -> bool:
+def replaced(coi: Certificate) -> bool:
+    """Whether a replacement of the COI exists (no second replacement offered)."""
     return Certificate.objects.filter(replaces=coi).exists()
 
 
@@ -243,7 +245,7 @@ _DECLARED = (
         "Draft an extract of some lots",
         _("The importer or the responsible for the load drafts an extract of some lots for one consignee."),
         inputs=(*_LOTS, Input("boxes_9", Kind.BOXES_9, default=None)),
-        result=Result.NEW, offered_unless=_depleted, todo=_("Initiate an extract"),
+        result=Result.NEW, offered_unless=depleted, todo=_("Initiate an extract"),
     ),
     WorkflowStep(
         "submit-extract", Action.SUBMIT_EXTRACT, extracts.submit_extract, BOTH_FORMS,
@@ -256,19 +258,19 @@ _DECLARED = (
         _("The authority divides the base into extracts itself, each endorsed at once and left for its consignee "
           "to sign."),
         inputs=(Input("parts", Kind.PARTS, required=True), PLACE),
-        two_factor=True, result=Result.PARTS, offered_unless=_depleted, template="certificates/steps/extract.html",
+        two_factor=True, result=Result.PARTS, offered_unless=depleted, template="certificates/steps/extract.html",
     ),
     WorkflowStep(
         "deplete", Action.DEPLETE, extracts.deplete, BOTH_FORMS, gettext_noop("COI marked as depleted."),
         "Mark the base as depleted", _("The authority marks the base as depleted: no extract after that."),
-        inputs=(_NOTE,), offered_unless=_depleted,
+        inputs=(_NOTE,), offered_unless=depleted,
     ),
     WorkflowStep(
         "replace", Action.REPLACE, after_signature.replace, BOTH_FORMS,
         gettext_noop("Replacement created: check its boxes, then sign box 18."), "Replace by a new editable copy",
         _("After box 18, the issuing control body replaces the COI by a new editable copy; each points to the "
           "other."),
-        inputs=(_NOTE,), result=Result.NEW, offered_unless=_replaced,
+        inputs=(_NOTE,), result=Result.NEW, offered_unless=replaced,
     ),
     WorkflowStep(
         "flag", Action.FLAG_OFIS, after_signature.flag_irregularity, BOTH_FORMS,
