@@ -16,6 +16,7 @@ import os
 import random
 import struct
 import time
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -25,6 +26,7 @@ CONFIG: dict[str, Any] = json.loads(open(os.environ["BENCH_CONFIG"]).read())  # 
 ONLY = os.environ.get("BENCH_ONLY", "")
 QUERIES: dict[str, list[int]] = defaultdict(list)
 CPU_MS: dict[str, list[float]] = defaultdict(list)
+CSRF = "benchcsrftokenbenchcsrftoken0123"  # a CSRF secret set as the cookie and sent back in the header
 
 
 @events.request.add_listener
@@ -139,6 +141,76 @@ class Person(HttpUser):
         ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
+
+    # The desk (issue 23, point 8), as the exporter's browser: pages, not the API. Run alone, 2 users.
+    def _desk(self) -> None:
+        self.client.cookies.set("sessionid", CONFIG["exporter_session"])
+        self.client.cookies.set("csrftoken", CSRF)
+
+    @weighted(0, "desk: new COI form")
+    def desk_new_form(self) -> None:
+        """The new COI's form, first load, for one product chosen."""
+        self._desk()
+        self._get(f"/certificates/new/form/?cn={CONFIG['new_cn']}", "desk: new COI form")
+
+    @weighted(0, "desk: draft save")
+    def desk_draft_save(self) -> None:
+        """ "Save as draft" on the edit page with a changed box 7 (the POST and the page it leads to)."""
+        self._desk()
+        coi = random.choice(CONFIG["desk_draft_ids"])
+        with self.client.post(
+            f"/certificates/{coi}/edit/",
+            data={"national_reference": f"desk {random.randint(1, 10**9)}", "action": "save"},
+            headers={"X-CSRFToken": CSRF, "Referer": self.host},
+            name="desk: draft save",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+
+    @weighted(0, "desk: submission")
+    def desk_submit(self) -> None:
+        """ "Submit for certification" on a complete draft (the POST and the COI page it leads to)."""
+        if not CONFIG["submit_ids"]:
+            return
+        self._desk()
+        coi = CONFIG["submit_ids"].pop()
+        with self.client.post(
+            f"/certificates/{coi}/submit/",
+            headers={"X-CSRFToken": CSRF, "Referer": self.host},
+            name="desk: submission",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or f"/certificates/{coi}/" not in response.url:
+                response.failure(f"HTTP {response.status_code} at {response.url}")
+
+    # The customs exchange (issue 24, point 8), as a national single window: machine token, JSON.
+    def _customs(self, path: str, body: dict[str, Any], name: str, expected: int) -> None:
+        with self.client.post(
+            f"/api/customs/v1{path}",
+            json={"request_id": str(uuid.uuid4()), **body},
+            headers={"Authorization": f"Bearer {CONFIG['customs_token']}"},
+            name=name,
+            catch_response=True,
+        ) as response:
+            if response.status_code != expected:
+                response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
+
+    @weighted(0, "customs: availability")
+    def customs_availability(self) -> None:
+        number, eori, cn, _weight, _line = random.choice(CONFIG["customs_docs"])
+        body = {"document": number, "importer_eori": eori, "items": [{"cn_code": cn, "net_weight": "1"}]}
+        self._customs("/availability", body, "customs: availability", 200)
+
+    @weighted(0, "customs: write-off")
+    def customs_write_off(self) -> None:
+        number, eori, cn, _weight, _line = random.choice(CONFIG["customs_docs"])
+        body = {
+            "mrn": f"26FR{random.randint(0, 10**14 - 1):014d}",
+            "importer_eori": eori,
+            "items": [{"item_number": 1, "document": number, "cn_code": cn, "net_weight": "0.001"}],
+        }
+        self._customs("/declarations", body, "customs: write-off", 201)
 
     @weighted(0, "bare")
     def bare(self) -> None:
