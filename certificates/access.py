@@ -126,15 +126,47 @@ def lock_annotations() -> dict[str, Exists]:
     }
 
 
+def visible_to(person: Person, coi: Certificate) -> bool:
+    """`visible_filter` for one COI already read (with its point of entry): the same rule, asked of the row."""
+    if coi.status == COIStatus.DRAFT:
+        return coi.creator_operator_id in person.operators or coi.creator_control_body_code_id in (
+            person.control_body_codes
+        )
+    entry_authority = coi.point_of_entry.authority_id if coi.point_of_entry_id and coi.point_of_entry else None
+    return (
+        coi.control_body_code_id in person.control_body_codes
+        or coi.exporter_id in person.operators
+        or coi.importer_id in person.operators
+        or coi.first_consignee_id in person.operators
+        or coi.validating_authority_id in person.authorities
+        or entry_authority in person.authorities
+        or coi.rfl_id in person.rfl_operators
+    )
+
+
+# A step's read of its COI: the row locked alone (FOR UPDATE OF the certificate: the rows it points to, read
+# with it for the rules, the history and the answer, are not locked), with `lock_annotations`. Its SQL (ten
+# joins, five subqueries) is built once per process (core.compiled): building it cost more CPU than running it.
+_locked_row = CompiledQuery(
+    lambda pk: (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related(*DETAIL_RELATED)
+        .annotate(**lock_annotations())
+        .filter(pk=pk)
+    )
+)
+
+
 def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certificate:
-    """The COI if the person may see it; NotFound otherwise, exactly as if it did not exist."""
-    qs = visible_certificates(person)
+    """The COI if the person may see it; NotFound otherwise, exactly as if it did not exist. `for_update`: its
+    row locked until the transaction ends, read in one query with what a step reads of it (`_locked_row`), the
+    visibility asked of the locked row (`visible_to`: the row as it is once the lock is granted)."""
     if for_update:
-        # One query: the visible row, locked alone (FOR UPDATE OF the certificate: the joined rows it points to,
-        # read with it for the rules, the history and the answer, are not locked). PostgreSQL checks the
-        # visibility again on the row's latest version once the lock is granted.
-        qs = qs.select_for_update(of=("self",)).select_related(*DETAIL_RELATED).annotate(**lock_annotations())
-    coi = qs.filter(pk=pk).first()
+        found = _locked_row(pk)
+        if not found or not visible_to(person, found[0]):
+            raise NotFound(_("No such certificate."))
+        return found[0]  # type: ignore[no-any-return]  # the compiled query's rows are Certificates
+    coi = visible_certificates(person).filter(pk=pk).first()
     if coi is None:
         raise NotFound(_("No such certificate."))
     return coi
