@@ -102,7 +102,7 @@ def _out(person: Person, coi: Certificate, *, read: bool = False, new: bool = Fa
     replacement yet."""
     if not read:
         coi = Certificate.objects.select_related("point_of_entry").get(pk=coi.pk)
-    found = Relatives() if new else relatives(person, coi, with_lots=False)
+    found = Relatives() if new else relatives(person, coi, with_lots=False, after_step=read)
     return {
         "id": coi.pk,
         "number": coi.number,

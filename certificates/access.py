@@ -20,6 +20,7 @@ from certificates.statuses import COIRole, COIStatus
 from certificates.workflow_records import Depletion, Signature
 from core.compiled import CompiledQuery
 from core.errors import NotFound
+from core.under_lock import hold
 from directory import access
 from directory.models import Membership, MembershipKind, RflGrant, Status
 
@@ -165,6 +166,7 @@ def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certifi
         found = _locked_row(pk)
         if not found or not visible_to(person, found[0]):
             raise NotFound(_("No such certificate."))
+        hold(found[0])  # its lock_* answers hold while this transaction does (core.under_lock)
         return found[0]  # type: ignore[no-any-return]  # the compiled query's rows are Certificates
     coi = visible_certificates(person).filter(pk=pk).first()
     if coi is None:

@@ -10,6 +10,7 @@ from django.db.models.query import ModelIterable
 
 from certificates.models import DETAIL_RELATED, Certificate, Commodity, CommodityLine
 from certificates.workflow_records import Signature
+from core.under_lock import holds, known
 from directory.models import Operator, OperatorActivity
 
 
@@ -85,7 +86,7 @@ def complete_detail(coi: Certificate) -> Certificate:
     replaces): after a step stored its changes, what it did not change is not read again."""
     lookups = _prefetches()
     for name, annotation in _KNOWN_EMPTY.items():
-        if getattr(coi, annotation, True) is False and name not in _cache(coi):
+        if known(coi, annotation) is False and name not in _cache(coi):
             _keep(coi, name, [])
     prefetch_related_objects([coi], *(lookup for lookup in lookups if _name(lookup) not in _cache(coi)))
     attach_activities([coi])
@@ -111,11 +112,14 @@ def with_detail(coi: Certificate) -> Certificate:
 def signatures_of(coi: Certificate) -> list[Signature]:
     """The COI's signatures, read once per instance (the rules of a step and its signature ask several times);
     `keep_signature` adds the one a step makes."""
+    if getattr(coi, "_signatures_read_in_step", False) and not holds(coi):
+        forget_signatures(coi)  # read by a step that has ended: they may have changed since
     if isinstance(coi, Certificate) and "signatures" not in getattr(coi, "_prefetched_objects_cache", {}):
-        if getattr(coi, "lock_has_signatures", True) is False:  # a step's locked read says it has none
+        if known(coi, "lock_has_signatures") is False:  # a step's locked read says it has none
             _keep(coi, "signatures", [])
         else:
             prefetch_related_objects([coi], "signatures")
+        coi._signatures_read_in_step = holds(coi)  # type: ignore[attr-defined]  # see above
     return list(coi.signatures.all())
 
 

@@ -26,6 +26,7 @@ from certificates.rules.submission import submission_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow_records import CheckResult
 from core import clock
+from core.under_lock import known
 
 EMPTY: tuple[Any, ...] = (None, "", [])
 
@@ -229,7 +230,7 @@ class ReplacementProtects(Rule):
         self.at = at
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
-        if getattr(coi, "lock_has_relatives", True) is False:  # a step's locked read: no extract, no replacement
+        if known(coi, "lock_has_relatives") is False:  # a step's locked read: no extract, no replacement
             return {}
         pending = Certificate.objects.filter(replaces=coi, status=COIStatus.DESCRIPTION_COMPLETED).first()
         if pending is None:

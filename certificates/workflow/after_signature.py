@@ -21,6 +21,7 @@ from certificates.workflow.step_notices import ALL_PARTIES, tell
 from certificates.workflow_records import Irregularity, Step
 from core.errors import Conflict, Invalid
 from core.notify import NoticeKind
+from core.under_lock import known
 
 
 def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
@@ -28,7 +29,9 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
     with transaction.atomic():
         old = locked(person, pk)
         role = acting_role(person, old, Action.REPLACE)
-        pending = Certificate.objects.filter(replaces=old).first() if getattr(old, "lock_has_relatives", True) else None
+        pending = (
+            None if known(old, "lock_has_relatives") is False else Certificate.objects.filter(replaces=old).first()
+        )
         if pending is not None:
             raise Conflict(_("This COI already has a replacement: %(number)s.") % {"number": pending.number})
         now = timezone.now()
@@ -93,7 +96,7 @@ def copy_boxes(source: Certificate, target: Certificate) -> Certificate:
 def copy_traders(source: Certificate, target: Certificate) -> None:
     """Box 6's traders of `source` onto `target`, just saved (one query to read them, one to add them if any)."""
     through = Certificate.traders.through
-    if getattr(source, "lock_has_traders", True) is False:  # a step's locked read says it has none
+    if known(source, "lock_has_traders") is False:  # a step's locked read says it has none
         return
     ids = list(through.objects.filter(certificate_id=source.pk).values_list("operator_id", flat=True))
     if ids:

@@ -36,6 +36,7 @@ from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
 from core.errors import Conflict, Invalid
 from core.typography import quantity
+from core.under_lock import hold, known
 from directory.models import ActivityKind, Operator, OperatorActivity
 
 # {base line id: (packages, net weight)}, as typed or sent.
@@ -69,7 +70,7 @@ def released_in_parts(coi: Certificate) -> bool:
 def lots(base: Certificate) -> list[Lot]:
     """Every lot of the base with what remains (two queries; one when a step's locked read says it has no
     extract: nothing is taken)."""
-    no_extract = getattr(base, "lock_has_relatives", True) is False
+    no_extract = known(base, "lock_has_relatives") is False
     taken = {} if no_extract else {
         row["base_line"]: row
         for row in ExtractQuantity.objects.filter(base_line__commodity__certificate=base)
@@ -86,9 +87,9 @@ def lots(base: Certificate) -> list[Lot]:
 
 def is_depleted(base: Certificate) -> bool:
     """Whether the base is marked depleted (a step's locked read says so without a query)."""
-    known = getattr(base, "lock_depleted", None)
-    if isinstance(known, bool):
-        return known
+    depleted = known(base, "lock_depleted")
+    if isinstance(depleted, bool):
+        return depleted
     return Depletion.objects.filter(certificate=base).exists()
 
 
@@ -250,6 +251,7 @@ def _build(
         extract.gross_weight, extract.gross_weight_unit = sum((w for _l, _p, w in taken), Decimal(0)), units.pop()
     extract.save()
     extract.lock_has_signatures = False  # type: ignore[attr-defined]  # made now: no signature yet
+    hold(extract, like=base)  # true while the step's transaction runs
     copy_traders(base, extract)
     _copy_lots(extract, taken)
     extract.taken_note = _taken_note(taken)  # type: ignore[attr-defined]  # for the base's history entry
@@ -415,7 +417,7 @@ def _copy_lots(extract: Certificate, taken: list[tuple[CommodityLine, int, Decim
 def _extract_number(base: Certificate) -> str:
     """`<base number>-E<n>`: n counts the base's numbered extracts, read under the base's lock (those of this
     step included)."""
-    if getattr(base, "lock_has_relatives", True) is False:
+    if known(base, "lock_has_relatives") is False:
         n = getattr(base, "numbered_now", 0) + 1  # the locked read: no extract but this step's
     else:
         n = Certificate.objects.filter(base=base, number__isnull=False).count() + 1

@@ -17,6 +17,7 @@ from certificates.workflow.extracts import Lot, is_depleted, lots, released_in_p
 from certificates.workflow.steps import STEPS as ALL_STEPS
 from certificates.workflow.steps import depleted, replaced
 from certificates.workflow_records import HistoryEntry
+from core.under_lock import known
 
 # The steps' names, in the order of the COI's life (their declarations: `certificates/workflow/steps.py`).
 STEPS: tuple[str, ...] = tuple(ALL_STEPS)
@@ -52,10 +53,12 @@ class Relatives:
     depleted_known: bool = False  # `depleted` was read
 
 
-def relatives(person: Person, coi: Certificate, *, with_lots: bool = True) -> Relatives:
+def relatives(person: Person, coi: Certificate, *, with_lots: bool = True, after_step: bool = False) -> Relatives:
     """The COI's relatives the person may see (a relative they may not see is not shown); `with_lots`: and what
-    remains of each lot of a base (the API's step answers name only the relatives)."""
-    if getattr(coi, "lock_has_relatives", True) is False and not (coi.base_id or coi.replaces_id):
+    remains of each lot of a base (the API's step answers name only the relatives); `after_step`: `coi` is the
+    one a step just took (its answer says what the step's locked read knew, as the step ended)."""
+    no_relatives = getattr(coi, "lock_has_relatives", None) if after_step else known(coi, "lock_has_relatives")
+    if no_relatives is False and not (coi.base_id or coi.replaces_id):
         found = Relatives()  # a step's locked read: no extract and no replacement
         if with_lots and released_in_parts(coi):
             found.lots = lots(coi)
