@@ -294,7 +294,7 @@ def _with_activities(consignee_id: Any) -> Operator | None:
     """`chosen_consignee` with its activities and their control body codes, in one query when it has activities
     (the rule reads both): each activity row brings its operator."""
     text = str(consignee_id if consignee_id is not None else "").strip()
-    if not (text.isascii() and text.isdigit()):
+    if not (text.isascii() and text.isdigit()) or int(text) >= 2**63:  # no id is that large (a 64-bit column)
         return None
     activities = list(
         OperatorActivity.objects.filter(operator_id=int(text)).select_related("operator", "control_body_code")
