@@ -17,9 +17,9 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
@@ -161,9 +161,7 @@ def _first_in_transaction(coi_id: int) -> bool:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return True
-    queued = next(
-        (f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Queued) and not f.done), None
-    )
+    queued = next((f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _Queued) and not f.done), None)
     if queued is None:
         queued = _Queued()
         transaction.on_commit(queued)
