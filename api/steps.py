@@ -21,13 +21,12 @@ from ninja import Field, Router, Status
 from api.schema import Id, StrictIn
 from api.workflow import ERRORS, PartIn, QuantityIn, StepOut, _out, _person, _quantities
 from certificates.access import get_visible
-from certificates.coi_forms import FormCode
+from certificates.coi_forms import FORMS
 from certificates.models import Certificate
 from certificates.workflow.steps import STEPS, Input, Kind, Result, WorkflowStep
 from core.text import column as text_column
 
 router = Router()
-TAGS: dict[str, str] = {FormCode.R2021_2306: "certificate workflow (2021/2306)"}  # else "certificate workflow"
 WHERE = ["body", "payload"]  # where ninja places a refusal in the body
 
 
@@ -156,7 +155,8 @@ def add_routes(router: Router, declared: Iterable[WorkflowStep]) -> None:
         out = list[StepOut] if steps[0].result == Result.PARTS else StepOut
         code = 201 if steps[0].result != Result.SAME else 200
         forms = set().union(*(s.forms for s in steps))
-        tag = TAGS.get(next(iter(forms)), "certificate workflow") if len(forms) == 1 else "certificate workflow"
+        only = FORMS[next(iter(forms))].api_workflow_tag if len(forms) == 1 else ""
+        tag = only or "certificate workflow"
         router.post(
             f"/{{id:coi_id}}/{path}",
             response={code: out, **ERRORS},

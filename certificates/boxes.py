@@ -32,9 +32,6 @@ BoxData = dict[str, Any]
 
 # Field -> the box (as the matrix names boxes) it belongs to, on the guides' form (its table's typed boxes).
 BOX_OF_FIELD: dict[str, str] = get_form(FormCode.R1235_2008).typed_box_of_field
-# What `as_data` gives of a 2021/2306 COI beyond the guides' fields: that form's own (box 2, `procedure`, is
-# given beside the boxes, as on the guides' form where it is derived).
-ROWS_2021_2306 = tuple(row for row in only_on(FormCode.R2021_2306) if row.name != "procedure")
 
 
 class Reader:
@@ -154,8 +151,9 @@ def write(coi: Certificate, values: dict[str, Any], derive: Callable[[Certificat
 
 def as_data(coi: Certificate) -> BoxData:
     """The COI's boxes in the shape pages and the API send back (ids and codes, not names: `Row.data`): the
-    guides' fields, and on a COI of the 2021/2306 form that form's own (`ROWS_2021_2306`; per line
-    organic_status and category)."""
+    guides' fields, and the fields only the COI's form types (`fields.only_on`: on 2021/2306 boxes 6, 10's kind,
+    19-23, 26-29; per line organic_status and category). Box 2, `procedure`, is given beside the boxes, as on the
+    guides' form where it is derived."""
     lines = line_fields(form_of(coi))
     data: BoxData = {}
     for field in BOX_OF_FIELD:
@@ -171,10 +169,13 @@ def as_data(coi: Certificate) -> BoxData:
             data[field] = [{row.name: row.data(c) for row in CONTAINER_FIELDS} for c in coi.containers.all()]
         else:
             data[field] = FIELDS[field].data(coi)
-    if coi.form == FormCode.R2021_2306:
-        data.update({row.name: row.data(coi) for row in ROWS_2021_2306})
-        if coi.base_id:  # an extract: box 29's checks are those of the consignment it was split from
-            data.update({name: FIELDS[name].data(coi.base) for name in CHECKS_OF_BOX_29})
+    coi_form = form_of(coi)
+    for row in only_on(coi_form.code):
+        if row.name not in data and row.name != "procedure":
+            data[row.name] = row.data(coi)
+    if coi.base_id and coi_form.has_extract_model():
+        # an extract: box 29's checks are those of the consignment it was split from
+        data.update({name: FIELDS[name].data(coi.base) for name in CHECKS_OF_BOX_29})
     return data
 
 

@@ -18,9 +18,8 @@ from certificates.matrix import Action, actions_for, table
 from certificates.statuses import COIRole, COIStatus
 from core.help import PAGES
 
-# The decisions of box 30 and the statuses customs sees (Implementing Reg. (EU) 2024/2145, Annex I, point 2): only
-# the first two let the goods be declared for release for free circulation under the COI's number.
-CUSTOMS_ACCEPTS = (COIStatus.RELEASED_ORGANIC, COIStatus.RELEASED_IN_CONVERSION)
+# The decisions of box 30 and the statuses customs sees (Implementing Reg. (EU) 2024/2145, Annex I, point 2); those
+# that let the goods be declared for release for free circulation are the form's (`CoiForm.release_statuses`).
 CUSTOMS_STATUSES = (
     COIStatus.RELEASED_ORGANIC,
     COIStatus.RELEASED_IN_CONVERSION,
@@ -110,6 +109,6 @@ def form_2021_2306_help(request: HttpRequest) -> HttpResponse:
         "matrix": matrix_rows_of(coi_form.matrix_csv, coi_form.statuses),
         "extract_matrix": matrix_rows_of(coi_form.extract_matrix_csv, coi_form.statuses),
         "roles": COIRole.choices,
-        "customs": [(str(s.label), s in CUSTOMS_ACCEPTS) for s in CUSTOMS_STATUSES],
+        "customs": [(str(s.label), s in coi_form.release_statuses) for s in CUSTOMS_STATUSES],
     }
     return render(request, f"certificates/help/{language}/form_2021_2306.html", context)

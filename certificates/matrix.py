@@ -137,7 +137,7 @@ def actions_for(status: Any, role: str, *, form: str | None = None) -> frozenset
 def _key(status: Any) -> tuple[str, bool, str]:
     """A status, or a COI: its status, whether it is an extract (read from its own rows) and its form."""
     if isinstance(status, str):
-        return status, False, FormCode.R1235_2008
+        return status, False, form_of(None).code  # the guides' form, as `all_boxes` reads a bare status
     return status.status, status.base_id is not None, form_of(status).code
 
 

@@ -215,7 +215,7 @@ WITHDRAWN_23 = gettext_noop(
 
 def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], changes: list[dict[str, str]]) -> None:
     """A covered box the law lets the operator still change (box 10 until arrival) withdraws the verification
-    that covered it (`form_rules.SignedBoxesStay`, `REOPENS`): its signature goes, the history says so after the
+    that covered it (`form_rules.SignedBoxesStay`, `CoiForm.reopens`): its signature goes, the history says so after the
     edit, and the authorities are told."""
     changed = {c["box"] for c in changes}
     for box in form_rules.SignedBoxesStay.withdrawn(coi, changed):

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates.coi_forms import form_of
 from certificates.statuses import COIRole, COIStatus
 
 
@@ -118,7 +119,7 @@ class Signature(models.Model):
 
 def is_extract_of_2021_2307(coi: Any) -> bool:
     """An extract with the model of its own (Annex to 2021/2307): an extract of a 2021/2306 COI."""
-    return bool(getattr(coi, "base_id", None)) and getattr(coi, "form", "") == "2021/2306"
+    return bool(getattr(coi, "base_id", None)) and form_of(coi).has_extract_model()
 
 
 # What an extract of 2021/2307 calls the boxes it signs as "30" and "31", and the steps that sign them.

@@ -18,7 +18,8 @@ from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from certificates.models import Certificate, CommodityLine, Signature
+from certificates.coi_forms import form_of
+from certificates.models import Certificate, CommodityLine
 from certificates.statuses import COIStatus
 from customs.models import Movement
 from customs.rules import allows_release, cn_matches
@@ -114,7 +115,7 @@ def document(coi: Certificate) -> Document:
         eoris = list(
             coi.importer.identifiers.filter(type=IdentifierType.EORI).values_list("value", flat=True)  # type: ignore[union-attr]  # importer_id checked
         )
-    box = Signature.Box.DECISION if coi.form == "2021/2306" else Signature.Box.AUTHORITY
+    box = form_of(coi).signed_box_of("decision")  # box 30 of 2021/2306 (an extract's 12), box 20 of the guides'
     decision = coi.signatures.filter(box=box).values_list("decision", flat=True).first() or ""
     return Document(coi, lots, [e.upper().replace(" ", "") for e in eoris], decision)
 

@@ -21,18 +21,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
-from certificates.coi_forms import FormCode
-from certificates.help import CUSTOMS_ACCEPTS
+from certificates.coi_forms import form_of
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from core.errors import DomainError
 from core.typography import quantity
-
-# The statuses that let customs release goods under the document (see the module's readings).
-RELEASE_ALLOWED: dict[str, frozenset[str]] = {
-    FormCode.R2021_2306: frozenset(CUSTOMS_ACCEPTS),
-    FormCode.R1235_2008: frozenset({COIStatus.CONSIGNMENT_VERIFIED}),
-}
 
 
 class Refused(DomainError):
@@ -54,7 +47,9 @@ class Refusal:
 
 
 def allows_release(coi: Certificate) -> bool:
-    return coi.status in RELEASE_ALLOWED.get(coi.form, frozenset())
+    """The statuses that let customs release goods under the document are its form's (`CoiForm.release_statuses`,
+    see the module's readings)."""
+    return coi.status in form_of(coi).release_statuses
 
 
 def cn_matches(declared: str, line_code: str) -> bool:

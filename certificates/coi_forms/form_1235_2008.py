@@ -135,4 +135,5 @@ FORM = CoiForm(
     extract_matrix_csv=HERE / "coi-1235-2008-extract-matrix.csv",
     statuses=STATUSES,
     transport_completed_later=True,
+    release_statuses=("consignment_verified",),  # box 20 endorsed
 )

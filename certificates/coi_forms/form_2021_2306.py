@@ -339,6 +339,29 @@ EXTRACT_BOXES = (
     ),  # fmt: skip
 )
 
+# Each signature or verification of the Union part (the box it is signed in; an extract's boxes 12 and 13 are
+# signed as "30" and "31") and the boxes it covers, by number on the COI's form. After it, a change to a covered
+# box is refused at that box (`rules.form_2021_2306.SignedBoxesStay`) unless the law lets the operator still change
+# it: then the change withdraws the verification (`REOPENS`: box 10 until arrival). The statuses close the rest:
+# box 18 leaves only the boxes the law keeps open (10 to the importer until arrival; 13, 16, 17 to the issuing body
+# for 10 days, `CompletionWithinTenDays`), box 30 moves the COI out of "issuing body signed", box 31 out of the
+# releases.
+SIGNATURE_COVERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("18", tuple(str(n) for n in range(1, 18))),
+    ("23", ("10", "23")),
+    ("25", ("10", "13", "14", "15", "16", "17", "19", "20", "21", "22")),
+    ("29", ("29",)),  # a result recorded stays; an empty check may still be recorded
+    ("30", (*(str(n) for n in range(1, 18)), *(str(n) for n in range(19, 30)))),
+    ("31", ("30", "31")),
+    ("extract 12", tuple(str(n) for n in range(1, 12))),
+    ("extract 13", ("12", "13")),
+)
+REOPENS = frozenset({("23", "10")})
+
+# The decisions of box 30 and the statuses customs sees (Implementing Reg. (EU) 2024/2145, Annex I, point 2): only
+# the first two let the goods be declared for release for free circulation under the COI's number.
+RELEASE_STATUSES = ("released_organic", "released_in_conversion")
+
 STATUSES = (
     "draft",
     "description_completed",
@@ -369,4 +392,9 @@ FORM = CoiForm(
     pdf_template="certificates/outputs/pdf_2021_2306.html",
     line_fields=("organic_status", "category"),
     completion_window=datetime.timedelta(days=10),
+    release_statuses=RELEASE_STATUSES,
+    signature_covers=SIGNATURE_COVERS,
+    reopens=REOPENS,
+    sps_note_prefix="COI_2021_2306:",
+    api_workflow_tag="certificate workflow (2021/2306)",
 )

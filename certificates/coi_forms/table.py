@@ -76,6 +76,19 @@ class CoiForm:
     completion_window: datetime.timedelta | None = None
     # Guide 000, 3.1, box 17: box 17 may be completed later, before arrival (rules.TransportCompletedLater).
     transport_completed_later: bool = False
+    # The statuses in which customs may release the goods for free circulation under the document (Implementing
+    # Reg. (EU) 2024/2145, Annex I, point 2; `customs/rules.py`).
+    release_statuses: tuple[str, ...] = ()
+    # Each signature or verification (the box it is signed in) and the boxes it covers, by number on the form:
+    # after it a covered box stays as signed (rules.form_2021_2306.SignedBoxesStay); empty where no rule says so.
+    signature_covers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (signature, box): a covered box the law still lets change, the change withdrawing that signature.
+    reopens: frozenset[tuple[str, str]] = frozenset()
+    # What SPS XML notes carry of the fields SPS has no element for (`Row.sps_note`): their subject's prefix
+    # ("COI_2021_2306:" + the field); "" for a form whose SPS document carries none (outputs/sps.py).
+    sps_note_prefix: str = ""
+    # The OpenAPI tag of the steps only this form has ("" for the common "certificate workflow"; api/steps.py).
+    api_workflow_tag: str = ""
     notes: tuple[str, ...] = field(default=())
 
     @cached_property
@@ -138,6 +151,16 @@ class CoiForm:
         """The fields of the box holding that field (empty when no box holds it)."""
         key = self.box_of_field.get(name)
         return self.by_key[key].fields if key is not None else ()
+
+    def covered_by(self, signature: str) -> tuple[str, ...]:
+        """The numbers of the boxes that signature covers (`signature_covers`; none when the form says none)."""
+        return dict(self.signature_covers).get(signature, ())
+
+    def signed_box_of(self, name: str) -> str:
+        """The signature (`workflow_records.Signature.Box`) of the signed box holding that field or input: "30" for
+        the "decision" of 2021/2306, "20" on the guides' form; "" when no box holds it."""
+        key = self.box_of(name)
+        return self.by_key[key].signature_box if key is not None else ""
 
     def number_of(self, name: str) -> str:
         """The printed number of the box holding that field ("" when none holds it, or the box has no number)."""

@@ -25,11 +25,11 @@ from certificates.outputs.sps import (
     CN_SYSTEM,
     LINE_CLASSIFICATIONS,
     MODE_CODES,
-    NOTE_2021_2306,
     NOTE_BATCHES,
     NOTE_FIELDS,
     NOTE_FORM,
     NOTE_NATIONAL_REFERENCE,
+    NOTE_PREFIXES,
     NOTE_PROCEDURE,
     RAM,
     RSM,
@@ -166,8 +166,9 @@ class SpsReader:
         elif rules.ProcedureOfBox2.typed_on(self.coi_form) and notes.get(NOTE_PROCEDURE, (None, ""))[1]:
             data["procedure"] = notes[NOTE_PROCEDURE][1]
         for subject, (_note, content) in notes.items():
-            if subject.startswith(NOTE_2021_2306) and subject[len(NOTE_2021_2306) :] in NOTE_FIELDS:
-                data[subject[len(NOTE_2021_2306) :]] = content
+            for prefix in NOTE_PREFIXES:  # a note of a form's box, whatever the document's form (refused if foreign)
+                if subject.startswith(prefix) and subject[len(prefix) :] in NOTE_FIELDS:
+                    data[subject[len(prefix) :]] = content
         return data
 
     def consignment(self, consignment: etree._Element) -> BoxData:

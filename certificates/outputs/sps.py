@@ -43,6 +43,7 @@ from django.utils import translation
 from lxml import etree
 
 from certificates.boxes import as_data
+from certificates.coi_forms import FORMS, form_of
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.fields import COI_FIELDS
 from certificates.models import Certificate
@@ -77,7 +78,8 @@ NOTE_NATIONAL_REFERENCE = "NATIONAL_REFERENCE"
 NOTE_PROCEDURE = "PROCEDURE"
 NOTE_BATCHES = "RELEASE_IN_BATCHES"
 NOTE_FORM = "COI_FORM"  # "1235/2008" or "2021/2306" (certificates/coi_forms/)
-NOTE_2021_2306 = "COI_2021_2306:"  # + a field of the 2021/2306 form that SPS has no element for
+# The subjects' prefixes of the notes of each form that has some (`CoiForm.sps_note_prefix`: "COI_2021_2306:").
+NOTE_PREFIXES = tuple(f.sps_note_prefix for f in FORMS.values() if f.sps_note_prefix)
 # The 2021/2306 fields carried as notes: those the field table marks (`Row.sps_note`; portable: no database ids).
 NOTE_FIELDS = tuple(row.name for row in COI_FIELDS if row.sps_note)
 PARTIES = ("exporter", "importer", "first_consignee", "rfl")
@@ -160,8 +162,10 @@ def _exchanged_document(doc: etree._Element, coi: Certificate) -> None:
 
 
 def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
-    """The 2021/2306 boxes SPS has no element for, as (subject, content) notes."""
-    if coi.form != "2021/2306":
+    """The fields SPS has no element for (`Row.sps_note`), as (subject, content) notes with the prefix of the COI's
+    form (`CoiForm.sps_note_prefix`: the boxes of 2021/2306); none on a form without one."""
+    prefix = form_of(coi).sps_note_prefix
+    if not prefix:
         return []
     data = as_data(coi)
     notes = []
@@ -171,7 +175,7 @@ def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
             continue
         isoformat = getattr(value, "isoformat", None)
         text = isoformat() if isoformat is not None else ("true" if value is True else str(value))
-        notes.append((NOTE_2021_2306 + name, text))
+        notes.append((prefix + name, text))
     return notes
 
 

@@ -170,7 +170,9 @@ class FirstNoticeLate(Rule):
 
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
         first, arrival = coi.prior_notified_at, coi.prior_notification_first_arrival
-        if coi.form != "2021/2306" or first is None or arrival is None or first <= working_day_before(arrival):
+        if "prior_notification_at" not in form_of(coi).box_of_field:
+            return {}
+        if first is None or arrival is None or first <= working_day_before(arrival):
             return {}
         message = _(
             "The prior notification was first given on %(given)s for an arrival on %(arrival)s, less than one "
@@ -532,42 +534,27 @@ class FailedLotsOfBox13(Rule):
 
 # Issue 22, point 2: what an authority has checked stays as checked -------------------------------------------
 
-# Each signature or verification of the Union part (the box it is signed in; an extract's boxes 12 and 13 are
-# signed as "30" and "31") and the boxes it covers, by number on the COI's form. After it, a change to a covered
-# box is refused at that box (`SignedBoxesStay`) unless the law lets the operator still change it: then the change
-# withdraws the verification (`REOPENS`: box 10 until arrival). The statuses close the rest: box 18 leaves only
-# the boxes the law keeps open (10 to the importer until arrival; 13, 16, 17 to the issuing body for 10 days,
-# `CompletionWithinTenDays`), box 30 moves the COI out of "issuing body signed", box 31 out of the releases.
-SIGNATURE_COVERS: dict[str, tuple[str, ...]] = {
-    "18": tuple(str(n) for n in range(1, 18)),
-    "23": ("10", "23"),
-    "25": ("10", "13", "14", "15", "16", "17", "19", "20", "21", "22"),
-    "29": ("29",),  # a result recorded stays; an empty check may still be recorded
-    "30": (*(str(n) for n in range(1, 18)), *(str(n) for n in range(19, 30))),
-    "31": ("30", "31"),
-    "extract 12": tuple(str(n) for n in range(1, 12)),
-    "extract 13": ("12", "13"),
-}
-REOPENS = frozenset({("23", "10")})
+# What each signature covers and what the law reopens are the form's (`CoiForm.signature_covers`, `reopens`).
 # Covered boxes whose refusal after box 25 another rule words (`BorderPostUntilArrival`, `CompletionWithinTenDays`).
 WORDED_ELSEWHERE = frozenset({"10", "13", "16", "17"})
 
 
 class SignedBoxesStay(Rule):
     """Issue 22, point 2: after box 23's verification or box 25's documentary check, a box they cover
-    (`SIGNATURE_COVERS`) is refused at that box, unless the law lets it change (`REOPENS`, then `withdrawn` names
-    the verification the change withdraws). A result recorded in box 29 stays as recorded."""
+    (`CoiForm.signature_covers`) is refused at that box, unless the law lets it change (`CoiForm.reopens`, then
+    `withdrawn` names the verification the change withdraws). A result recorded in box 29 stays as recorded."""
 
     def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
-        if coi.form != "2021/2306" or coi.base_id:
+        table = form_of(coi)
+        if not table.signature_covers or coi.base_id:
             return {}
-        table, signed = form_of(coi), {s.box for s in signatures_of(coi)}
+        signed = {s.box for s in signatures_of(coi)}
         out: FieldProblems = {}
         for name in given.values:
             box = table.box_of(name)
             number = table.by_key[box].number if box in table.by_key else ""
             for signature in ("23", "25"):
-                covered = number in SIGNATURE_COVERS[signature] and (signature, number) not in REOPENS
+                covered = number in table.covered_by(signature) and (signature, number) not in table.reopens
                 if signature in signed and covered and not (signature == "25" and number in WORDED_ELSEWHERE):
                     message = _("Box %(signature)s is signed: box %(box)s, which it covers, can no longer change.")
                     out.setdefault(name, []).append(message % {"signature": signature, "box": number})
@@ -581,7 +568,8 @@ class SignedBoxesStay(Rule):
     def withdrawn(coi: Any, changed_boxes: set[str]) -> list[str]:
         """The verifications a stored change withdraws: signed, covering a box the law lets change."""
         signed = {s.box for s in signatures_of(coi)}
-        return sorted(signature for signature, box in REOPENS if signature in signed and box in changed_boxes)
+        reopens = form_of(coi).reopens
+        return sorted(signature for signature, box in reopens if signature in signed and box in changed_boxes)
 
 
 # Issue 22, point 3: every step of the Union part checks the parties and the time rules on its day -------------
