@@ -21,9 +21,20 @@ from django.conf import settings
 from django.utils import translation
 
 from certificates.coi_forms import form_1235_2008, form_2021_2306
-from certificates.coi_forms.table import HERE, Box, CoiForm, FormCode
+from certificates.coi_forms.table import HERE, Box, CoiForm, FormCode, Formed
 
-__all__ = ["HERE", "Box", "CoiForm", "FormCode", "FORMS", "get_form", "form_of", "default_form", "field_description"]
+__all__ = [
+    "HERE",
+    "Box",
+    "CoiForm",
+    "FormCode",
+    "Formed",
+    "FORMS",
+    "get_form",
+    "form_of",
+    "default_form",
+    "field_description",
+]
 
 
 def field_description(name: str) -> str:
@@ -52,7 +63,7 @@ def get_form(code: str) -> CoiForm:
     return FORMS[code]
 
 
-def form_of(coi: Any) -> CoiForm:
+def form_of(coi: Formed | None) -> CoiForm:
     """The form of a COI (or of anything with a `form` attribute); the guides' form when it has none."""
     return FORMS[getattr(coi, "form", "") or FormCode.R1235_2008]
 

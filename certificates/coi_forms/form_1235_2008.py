@@ -2,7 +2,7 @@
 
 Who may do what in each status is the guide's table 3.3, `coi-1235-2008-matrix.csv` beside this
 module (extracts: `coi-1235-2008-extract-matrix.csv`). Box 19 (customs warehousing / inward processing of the old
-model) is not carried: the guides leave it out.
+model) is not carried: the guides leave it out; the PDF prints the issuing body's checks there (`BOX_19`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,27 @@ ISSUED = "issuing_body_signed"
 
 BOXES = (
     Box("products", "", _("Products"), (), CREATORS, part="issuing"),
-    Box("1", "1", _("Issuing control body or control authority"), ("control_body_code",), CREATORS, part="issuing"),
-    Box("2", "2", _("Procedure"), ("procedure",), ("system",), part="issuing"),
-    Box("3", "3", _("Certificate of inspection number"), ("national_reference",), CREATORS, part="issuing"),
-    Box("4", "4", _("Exporter"), ("exporter",), CREATORS, part="issuing"),
     Box(
-        "5", "5", _("Producer or processor of the product"), ("producers",), ("system",), read_only=True, part="issuing"
+        "1",
+        "1",
+        _("Issuing control body or control authority"),
+        ("control_body_code",),
+        CREATORS,
+        part="issuing",
+        half=True,
+    ),
+    Box("2", "2", _("Procedure"), ("procedure",), ("system",), part="issuing", half=True),
+    Box("3", "3", _("Certificate of inspection number"), ("national_reference",), CREATORS, part="issuing"),
+    Box("4", "4", _("Exporter"), ("exporter",), CREATORS, part="issuing", half=True),
+    Box(
+        "5",
+        "5",
+        _("Producer or processor of the product"),
+        ("producers",),
+        ("system",),
+        read_only=True,
+        part="issuing",
+        half=True,
     ),
     Box(
         "6",
@@ -31,9 +46,10 @@ BOXES = (
         ("system",),
         read_only=True,
         part="issuing",
+        half=True,
     ),  # fmt: skip
-    Box("7", "7", _("Country of origin"), ("origin_countries",), CREATORS, part="issuing"),
-    Box("8", "8", _("Country of export"), ("export_country",), CREATORS, part="issuing"),
+    Box("7", "7", _("Country of origin"), ("origin_countries",), CREATORS, part="issuing", half=True),
+    Box("8", "8", _("Country of export"), ("export_country",), CREATORS, part="issuing", half=True),
     Box(
         "9",
         "9",
@@ -42,10 +58,20 @@ BOXES = (
         (*CREATORS, "rfl"),
         until_status=ISSUED,
         part="issuing",
+        half=True,
     ),  # fmt: skip
-    Box("10", "10", _("Country of destination"), ("destination_country",), ("system",), part="issuing"),
-    Box("11", "11", _("Importer"), ("importer",), CREATORS, part="issuing"),
-    Box("rfl", "", _("Responsible for the load"), ("rfl",), (*CREATORS, "rfl"), until_status=ISSUED, optional=True),
+    Box("10", "10", _("Country of destination"), ("destination_country",), ("system",), part="issuing", half=True),
+    Box("11", "11", _("Importer"), ("importer",), CREATORS, part="issuing", half=True),
+    Box(
+        "rfl",
+        "",
+        _("Responsible for the load"),
+        ("rfl",),
+        (*CREATORS, "rfl"),
+        until_status=ISSUED,
+        optional=True,
+        half=True,
+    ),
     Box(
         "12",
         "12",
@@ -54,9 +80,19 @@ BOXES = (
         (*CREATORS, "rfl", "validating_authority", "entry_authority"),
         until_status=ISSUED,
         part="issuing",
+        half=True,
     ),  # fmt: skip
-    Box("13", "13", _("Description of products"), ("commodities",), CREATORS, until_status=ISSUED, part="issuing"),
-    Box("14", "14", _("Container number"), ("containers",), CREATORS, until_status=ISSUED, optional=True),
+    Box(
+        "13",
+        "13",
+        _("Description of products"),
+        ("commodities",),
+        CREATORS,
+        until_status=ISSUED,
+        part="issuing",
+        columns=("cn_text", "trade_name", "packages", "lot", "net_weight", "producer"),
+    ),
+    Box("14", "14", _("Container number"), ("containers",), CREATORS, until_status=ISSUED, optional=True, half=True),
     Box(
         "15",
         "15",
@@ -66,14 +102,24 @@ BOXES = (
         until_status=ISSUED,
         optional=True,
         also_holds=("seals",),
+        half=True,
     ),
-    Box("16", "16", _("Total gross weight"), ("gross_weight", "gross_weight_unit"), CREATORS, until_status=ISSUED),
+    Box(
+        "16",
+        "16",
+        _("Total gross weight"),
+        ("gross_weight", "gross_weight_unit"),
+        CREATORS,
+        until_status=ISSUED,
+        half=True,
+    ),
     Box(
         "17",
         "17",
         _("Means of transport"),
         ("transport_mode", "transport_identification", "transport_document", "departure_date"),
         CREATORS,
+        half=True,
     ),
     Box(
         "18",
@@ -113,6 +159,19 @@ BOXES = (
     ),  # fmt: skip
 )
 
+# Box 19 as the guides' PDF prints it: the issuing body's documentary and physical checks, recorded with their own
+# step ("checks") before box 18 is signed; no page types it.
+BOX_19 = Box(
+    "19",
+    "19",
+    _("Checks of the consignment by the issuing control body"),
+    ("checks",),
+    ("control_body",),
+    read_only=True,
+    part="issuing",
+)
+PRINTED_BOXES = tuple(b for box in BOXES for b in ((box, BOX_19) if box.key == "18" else (box,)))
+
 STATUSES = (
     "draft",
     "description_completed",
@@ -136,4 +195,5 @@ FORM = CoiForm(
     statuses=STATUSES,
     transport_completed_later=True,
     release_statuses=("consignment_verified",),  # box 20 endorsed
+    printed_boxes=PRINTED_BOXES,
 )

@@ -130,6 +130,7 @@ BOXES = (
         ISSUED,
         optional=True,
         part="union",
+        page_heading=_("Part completed in the Union (boxes 19 to 31)"),
     ),  # fmt: skip
     Box("20", "20", _("Prior notification"), ("prior_notification_at",), IMPORTER, ISSUED, ISSUED, part="union"),
     Box(
@@ -389,7 +390,6 @@ FORM = CoiForm(
         "Extract of the certificate of inspection for the import of organic and in-conversion products into the "
         "European Union"
     ),
-    pdf_template="certificates/outputs/pdf_2021_2306.html",
     line_fields=("organic_status", "category"),
     completion_window=datetime.timedelta(days=10),
     release_statuses=RELEASE_STATUSES,

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from django.db import models
 from django.utils.functional import Promise
@@ -19,6 +19,17 @@ HERE = Path(__file__).resolve().parent
 class FormCode(models.TextChoices):
     R1235_2008 = "1235/2008", _("Reg. (EC) No 1235/2008 (boxes 1-21)")
     R2021_2306 = "2021/2306", _("Reg. (EU) 2021/2306 (boxes 1-31)")
+
+
+class Formed(Protocol):
+    """What the tables read of a COI or an extract: its form's code and its base (a `certificates.models.Certificate`;
+    this layer, below the models, names it by what it reads)."""
+
+    @property
+    def form(self) -> str: ...
+
+    @property
+    def base_id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,10 @@ class Box:
     # of a field printed in another box (box 15: the containers' "seals"), what a signer gives with a signature
     # and is kept with it (box 18's "late_reason", box 30's "reason", box 21's and 31's "remark").
     also_holds: tuple[str, ...] = ()
+    # The PDF's layout (`outputs/pdf.py`): a box on half a line, beside the next half box (the guides' boxes 1-12
+    # and 14-17); a heading that opens a new page before the box (the part of 2021/2306 completed in the Union).
+    half: bool = False
+    page_heading: Promise | str = ""
 
     @property
     def signature_box(self) -> str:
@@ -69,7 +84,9 @@ class CoiForm:
     statuses: tuple[str, ...]
     extract_boxes: tuple[Box, ...] = ()
     extract_title: Promise | str = ""
-    pdf_template: str = "certificates/outputs/pdf.html"
+    # The boxes as the PDF prints them when they are not `boxes`: the guides' PDF prints a box 19 (the issuing
+    # body's checks) that no one types on a page (`printed_boxes_for`).
+    printed_boxes: tuple[Box, ...] = ()
     line_fields: tuple[str, ...] = ()  # what box 13 asks per line beyond the guides' (trade name, lot, ...)
     # Art. 5(3) of 2021/2306: how long after issue the issuing body may still complete boxes 13, 16 and 17
     # (rules.form_2021_2306.CompletionWithinTenDays); None on the guides' form.
@@ -124,12 +141,18 @@ class CoiForm:
         """True when the form has an extract model of its own (2021/2307); the guides' extract is a COI form."""
         return bool(self.extract_boxes)
 
-    def boxes_for(self, coi: Any) -> tuple[Box, ...]:
+    def boxes_for(self, coi: Formed) -> tuple[Box, ...]:
         """The boxes a COI or an extract prints: an extract of a form with its own extract model prints that
         model's boxes (the 13 of 2021/2307), anything else the form's boxes."""
         return self.extract_boxes if getattr(coi, "base_id", None) and self.extract_boxes else self.boxes
 
-    def title_for(self, coi: Any) -> str:
+    def printed_boxes_for(self, coi: Formed) -> tuple[Box, ...]:
+        """The boxes the PDF prints for that COI or extract, in order: `printed_boxes` when the form has some
+        (not for an extract of its own model), else `boxes_for`."""
+        boxes = self.boxes_for(coi)
+        return self.printed_boxes if self.printed_boxes and boxes is self.boxes else boxes
+
+    def title_for(self, coi: Formed) -> str:
         """The model's title for that COI or extract (2021/2307: "Extract of the certificate of inspection ...")."""
         if getattr(coi, "base_id", None) and self.extract_title:
             return str(self.extract_title)

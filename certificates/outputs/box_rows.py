@@ -20,23 +20,26 @@ from django.utils.translation import gettext_lazy
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import Box29Result
 from certificates.fields import FIELDS, LINE
-from certificates.outputs.signed_boxes import signatures_of
+from certificates.models import Certificate
+from certificates.outputs.signed_boxes import checks_of, signatures_of
 from certificates.workflow_records import ExtractQuantity
 from core import clock
 from core.typography import colon
-from directory.models import ActivityKind
+from directory.models import ActivityKind, ControlBodyCode
 from reference.countries import country_name
 
 # The columns a box of lines may print (`Box.columns`), with their headings.
 COLUMNS: dict[str, Any] = {
     "status": gettext_lazy("Organic or in-conversion"),
     "cn": gettext_lazy("CN code"),
+    "cn_text": gettext_lazy("CN code"),  # the code and its full description (the guides' box 13)
     "trade_name": gettext_lazy("Trade name"),
     "category": gettext_lazy("Category"),
     "packages": gettext_lazy("Number of packages"),
     "lot": gettext_lazy("Lot number"),
     "net_weight": gettext_lazy("Net weight"),
     "base_net_weight": gettext_lazy("Net weight of the original consignment"),
+    "producer": gettext_lazy("Producer / processor"),
 }
 NUMERIC = ("packages", "net_weight", "base_net_weight")
 
@@ -70,7 +73,7 @@ class Row:
         return not self.lines and self.signature is None and not self.products
 
 
-def field_lines(coi: Any, name: str, box: Box) -> list[str]:
+def field_lines(coi: Certificate, name: str, box: Box) -> list[str]:
     """The text of one field of a box (empty list when not given): its row's (`certificates/fields.py`, by
     kind), or for what the box table names but no field holds, derived from the COI (`DERIVED`)."""
     derived = DERIVED.get(name)
@@ -80,16 +83,17 @@ def field_lines(coi: Any, name: str, box: Box) -> list[str]:
     return row.lines(coi) if row is not None else []  # "decision": the box's signature prints it
 
 
-def _base_number(coi: Any, box: Box) -> list[str]:
-    return [coi.base.number] if coi.base_id and coi.base.number else []
+def _base_number(coi: Certificate, box: Box) -> list[str]:
+    base = coi.base if coi.base_id else None
+    return [base.number] if base is not None and base.number else []
 
 
-def _splitting_control_body(coi: Any, box: Box) -> list[str]:
+def _splitting_control_body(coi: Certificate, box: Box) -> list[str]:
     body = splitting_control_body(coi)
     return [f"{body.control_body.name} ({body.code})"] if body else []
 
 
-def _number(coi: Any, box: Box) -> list[str]:
+def _number(coi: Certificate, box: Box) -> list[str]:
     """Box 3: the number the system gave, then the national reference typed, named as such; before submission,
     that the number is given then, never the reference alone where the number stands."""
     reference = f"{_('National reference')}{colon()} {coi.national_reference}" if coi.national_reference else ""
@@ -100,7 +104,7 @@ def _number(coi: Any, box: Box) -> list[str]:
     return [_("The number of the COI is given on submission.")]
 
 
-def _producers(coi: Any, box: Box) -> list[str]:
+def _producers(coi: Certificate, box: Box) -> list[str]:
     """Name (country), then the address."""
     parts = (
         (f"{p.name} ({country_name(p.country)})", p.address, f"{p.postcode} {p.city}".strip())
@@ -109,18 +113,18 @@ def _producers(coi: Any, box: Box) -> list[str]:
     return [", ".join(t for t in texts if t) for texts in parts]
 
 
-def _producer_control_bodies(coi: Any, box: Box) -> list[str]:
+def _producer_control_bodies(coi: Certificate, box: Box) -> list[str]:
     return [f"{b.control_body.name} ({b.code})" for _p, b in coi.producers() if b]
 
 
-def _containers(coi: Any, box: Box) -> list[str]:
+def _containers(coi: Certificate, box: Box) -> list[str]:
     """Box 14: the numbers; box 15 (the same rows): each number with its seals."""
     if box.number == "15":
         return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
     return [c.number for c in coi.containers.all()]
 
 
-def _prior_notification(coi: Any, box: Box) -> list[str]:
+def _prior_notification(coi: Certificate, box: Box) -> list[str]:
     """Box 20: the estimated arrival, when the notice was first given and when it was last changed."""
     arrival = coi.prior_notification_at
     if not arrival:
@@ -138,7 +142,21 @@ def _prior_notification(coi: Any, box: Box) -> list[str]:
 
 # What a box prints that is derived from the COI (its number, its lines' producers, its base), laid out across
 # two boxes (containers and seals) or with a record of its own (box 20's notice), rather than one field's value.
-def _point_of_entry(coi: Any, box: Box) -> list[str]:
+def _checks(coi: Certificate, box: Box) -> list[str]:
+    """The guides' PDF's box 19: the issuing body's documentary and physical checks, each with its remarks."""
+    checks = checks_of(coi)
+    if checks is None:
+        return []
+    return [
+        f"{label}{colon()} {result}" + (f"{colon()} {remarks}" if remarks else "")
+        for label, result, remarks in (
+            (_("Documentary check"), checks.get_documentary_display(), checks.documentary_remarks),
+            (_("Physical check"), checks.get_physical_display(), checks.physical_remarks),
+        )
+    ]
+
+
+def _point_of_entry(coi: Certificate, box: Box) -> list[str]:
     """Box 10's post, or a word saying none is chosen (not a bare kind and country)."""
     if coi.point_of_entry_id is None:
         return [_("No point of entry chosen.")]
@@ -178,10 +196,11 @@ DERIVED: dict[str, Callable[[Any, Box], list[str]]] = {
     "containers": _containers,
     "prior_notification_at": _prior_notification,  # with the notice's own record (first given, last changed)
     "point_of_entry": _point_of_entry,
+    "checks": _checks,
 }
 
 
-def splitting_control_body(extract: Any) -> Any:
+def splitting_control_body(extract: Certificate) -> ControlBodyCode | None:
     """Box 4 of the extract: the control body certifying the operator who split the consignment (the extract's
     creator, the importer or the operator responsible) as an importer; None when it has no such certification."""
     operator = extract.creator_operator
@@ -196,7 +215,7 @@ def splitting_control_body(extract: Any) -> Any:
     return activity.control_body_code if activity else None
 
 
-def products(coi: Any) -> list[dict[str, Any]]:
+def products(coi: Certificate) -> list[dict[str, Any]]:
     """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI)."""
     base_weights: dict[int, str] = {}
     if getattr(coi, "base_id", None):
@@ -229,13 +248,13 @@ def products(coi: Any) -> list[dict[str, Any]]:
     ]
 
 
-def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
+def rows(coi: Certificate, signatures: dict[str, Any] | None = None, boxes: tuple[Box, ...] | None = None) -> list[Row]:
     """Every box of the COI's form (of the extract's model for an extract of 2021/2306), in order, with its
     content (the product picker's box aside; the guides' "responsible for the load" has no number and is shown
-    by its title)."""
+    by its title). boxes: others of the form's tables (the PDF's, `CoiForm.printed_boxes_for`)."""
     signatures = signatures_of(coi) if signatures is None else signatures
     out: list[Row] = []
-    for box in form_of(coi).boxes_for(coi):
+    for box in form_of(coi).boxes_for(coi) if boxes is None else boxes:
         if box.key == "products":
             continue
         if box.key == "23v":  # box 23's verification is printed inside box 23
@@ -244,7 +263,7 @@ def rows(coi: Any, signatures: dict[str, Any] | None = None) -> list[Row]:
         row = Row(box)
         for name in box.fields:
             row.lines += field_lines(coi, name, box)
-        if box.columns or box.key == "13":  # the guides' box 13 keeps its own layout
+        if box.columns:
             row.products = products(coi)
         if box.signed:
             row.signature = signatures.get(box.signature_box)

@@ -1,8 +1,10 @@
-"""The COI as a PDF laid out like the official form: boxes 1 to 21 in order, box 13 as a table over as many
-pages as it needs, the signatures, the status, a QR code and short URL to the public verification on every
-page; in the reader's language. HTML through WeasyPrint (DejaVu through fontconfig); sealed once box 18 is
-signed (certificates.outputs.seal, PAdES B-LT), so any PDF reader shows whether it was altered, and the public
-page whether it is the latest version (the seal signs `document_version`).
+"""The COI as a PDF laid out like the official form, drawn from its form's table (`CoiForm.printed_boxes_for`,
+`outputs/box_rows.py`) for both forms: every box in order at its number with its title, side by side where the
+table says `Box.half` (the guides' boxes 1-12 and 14-17), box 13 as a table over as many pages as it needs, the
+signatures, the status, a QR code and short URL to the public verification on every page; in the reader's
+language. HTML through WeasyPrint (DejaVu through fontconfig); sealed once box 18 is signed
+(certificates.outputs.seal, PAdES B-LT), so any PDF reader shows whether it was altered, and the public page
+whether it is the latest version (the seal signs `document_version`).
 """
 
 from __future__ import annotations
@@ -17,17 +19,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.coi_forms import FormCode, form_of
+from certificates.coi_forms import form_of
 from certificates.models import Certificate
 from certificates.outputs import box_rows
 from certificates.outputs.notes import pdf_notes
 from certificates.outputs.seal import seal_configured, seal_pdf
-from certificates.outputs.signed_boxes import box18_signed, checks_of, signatures_of
+from certificates.outputs.signed_boxes import box18_signed, signatures_of
 from certificates.outputs.verification import document_version, verification_url
 from certificates.queries import detail_queryset
-from reference.countries import country_name
-from reference.lists import PackagingType, TransportMode
-from reference.procedures import Procedure
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
 
     coi = detail_queryset().get(pk=coi_id)
     with translation.override(language):
-        html = render_to_string(form_of(coi).pdf_template, context(coi))
+        html = render_to_string("certificates/outputs/pdf.html", context(coi))
         document = weasyprint.HTML(string=html, base_url=None).write_pdf()
         signatures = signatures_of(coi)
         sealed = box18_signed(coi, signatures) and seal_configured()
@@ -63,43 +62,37 @@ def render_pdf(coi_id: int, language: str) -> CoiPdf:
 
 def context(coi: Certificate) -> dict[str, Any]:
     url = verification_url(coi)
+    coi_form = form_of(coi)
+    signatures = signatures_of(coi)
     return {
         "coi": coi,
         "status_label": coi.get_status_display(),
-        "procedure": _label(Procedure, coi.procedure),
-        "origins": [country_name(c) for c in coi.origins],
-        "export_country": country_name(coi.export_country),
-        "release_member_state": country_name(coi.release_member_state),
-        "destination_country": country_name(coi.destination_country),
-        "commodities": _commodities(coi),
-        "transport_mode": _label(TransportMode, coi.transport_mode),
-        "signatures": signatures_of(coi),
-        "checks": checks_of(coi),
         "verify_url": url,
         "qr": qr_data_uri(url),
         "printed_at": timezone.localtime(),
-        "form": form_of(coi),
-        "form_title": form_of(coi).title_for(coi),
-        "rows": box_rows.rows(coi) if coi.form == FormCode.R2021_2306 else [],
+        "form": coi_form,
+        "form_title": coi_form.title_for(coi),
+        "bands": bands(box_rows.rows(coi, signatures, coi_form.printed_boxes_for(coi))),
         "notes": pdf_notes(coi),
     }
 
 
-def _label(choices: Any, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+@dataclass(frozen=True)
+class Band:
+    """Boxes printed one after the other: side by side, two a line (`half`, `Box.half`), or each on a whole line."""
+
+    half: bool
+    rows: list[box_rows.Row]
 
 
-def _commodities(coi: Certificate) -> list[dict[str, Any]]:
-    return [
-        {
-            "cn": commodity.cn_code,
-            "lines": [
-                {"line": line, "packaging": _label(PackagingType, line.packaging_type)}
-                for line in commodity.lines.all()
-            ],
-        }
-        for commodity in coi.commodities.all()
-    ]
+def bands(rows: list[box_rows.Row]) -> list[Band]:
+    """The rows in the PDF's bands: each run of half boxes is one band (a grid of two columns). An optional box
+    without a number left empty (the guides' "responsible for the load") is not printed."""
+    out: list[Band] = []
+    for row in rows:
+        if row.empty and row.box.optional and not row.box.number:
+            continue
+        if row.box.page_heading or not out or out[-1].half != row.box.half:
+            out.append(Band(row.box.half, []))
+        out[-1].rows.append(row)
+    return out

@@ -4,20 +4,20 @@ The COI page and the edit form wrap such words too (their browser test is in tes
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
+from certificates.coi_forms import FORMS, FormCode
 from certificates.models import Certificate, CommodityLine, Container
 from certificates.outputs.pdf import render_pdf
 from directory.models import Operator
 
 pytestmark = pytest.mark.django_db
-TEMPLATE = Path(__file__).resolve().parents[1] / "templates/certificates/outputs/pdf.html"
 
 
 def longest(model: type, field: str, tag: str) -> str:
@@ -51,7 +51,9 @@ def long_coi(world: Any, *, submitted: bool = True) -> tuple[Certificate, list[s
 
 
 def box_titles() -> list[str]:
-    return re.findall(r'<span class="n">\d+\.</span>\{% trans "([^"]+)" %\}</h2>', TEMPLATE.read_text())
+    """The titles of the numbered boxes the guides' PDF prints (its form's table, in English)."""
+    with translation.override("en"):
+        return [str(box.title) for box in FORMS[FormCode.R1235_2008].printed_boxes if box.number]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
