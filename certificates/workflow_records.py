@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from certificates.coi_forms import form_of
+from certificates.coi_forms import Formed, form_of
 from certificates.statuses import COIRole, COIStatus
 
 
@@ -109,7 +109,7 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"{self.box}: {self.signer_name}"
 
-    def title_on(self, coi: Any) -> str:
+    def title_on(self, coi: Formed) -> str:
         """The signed box's title as that COI's form numbers it: an extract of 2021/2307 signs its boxes 12
         and 13 as "30" and "31", and calls them 12 and 13."""
         if is_extract_of_2021_2307(coi) and self.box in EXTRACT_BOX_TITLES:
@@ -117,7 +117,7 @@ class Signature(models.Model):
         return str(self.get_box_display())
 
 
-def is_extract_of_2021_2307(coi: Any) -> bool:
+def is_extract_of_2021_2307(coi: Formed) -> bool:
     """An extract with the model of its own (Annex to 2021/2307): an extract of a 2021/2306 COI."""
     return bool(getattr(coi, "base_id", None)) and form_of(coi).has_extract_model()
 
@@ -158,7 +158,7 @@ class HistoryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.actor_name}"
 
-    def title_on(self, coi: Any) -> str:
+    def title_on(self, coi: Formed) -> str:
         """The step's name as that COI's form numbers its boxes (an extract of 2021/2307: boxes 12 and 13)."""
         if is_extract_of_2021_2307(coi) and self.step in EXTRACT_STEP_TITLES:
             return str(EXTRACT_STEP_TITLES[self.step])

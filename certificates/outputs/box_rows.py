@@ -163,7 +163,7 @@ def _point_of_entry(coi: Certificate, box: Box) -> list[str]:
     return FIELDS["point_of_entry"].lines(coi)
 
 
-def _laboratory_result(coi: Any, box: Box) -> list[str]:
+def _laboratory_result(coi: Certificate, box: Box) -> list[str]:
     """Box 29's test result; when none is recorded: "awaited" if the test was made, "not done" if box 25 recorded
     that none was (`rules.form_2021_2306.ChecksNotDone`)."""
     row = FIELDS["laboratory_result"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Box29Result, Satisfactory
+from certificates.models import Certificate
 from certificates.queries import signatures_of
 from certificates.rules.legal_value import ReplacementProtects
 from certificates.rules.parties import PartiesCertified
@@ -27,16 +28,16 @@ from certificates.statuses import COIStatus
 from core import clock
 
 
-def issued_at(coi: Any) -> datetime.datetime | None:
+def issued_at(coi: Certificate) -> datetime.datetime | None:
     signature = next((s for s in signatures_of(coi) if s.box == "18"), None)
     return signature.signed_at if signature else None
 
 
-def box_signed(coi: Any, box: str) -> bool:
+def box_signed(coi: Certificate, box: str) -> bool:
     return any(s.box == box for s in signatures_of(coi))
 
 
-def _edited_beside(coi: Any, given: Given, name: str) -> bool:
+def _edited_beside(coi: Certificate, given: Given, name: str) -> bool:
     """Whether the edit changes a field of the box holding `name` on the COI's form."""
     return bool(set(given.values) & set(form_of(coi).fields_beside(name)))
 
@@ -50,7 +51,7 @@ class CompletionWithinTenDays(Rule):
 
     FIELDS = ("commodities", "gross_weight", "transport_mode")  # one field of each of boxes 13, 16 and 17
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         window = form_of(coi).completion_window
         if (
             window is None
@@ -81,7 +82,7 @@ class BorderPostUntilArrival(Rule):
     post or point of release before the consignment arrives. Reading: it has arrived once the authority has
     recorded its documentary check (box 25)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if (
             _edited_beside(coi, given, "point_of_entry")
             and coi.status == COIStatus.ISSUING_BODY_SIGNED
@@ -109,7 +110,7 @@ class PriorNotificationInTime(Rule):
     may accept at least four hours. Reading: less than four hours is refused (this rule); four hours to one
     working day is kept with a warning (`PriorNotificationUnderOneWorkingDay`)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         arrival = given.values.get("prior_notification_at")
         if arrival is not None and arrival - (given.now or timezone.now()) < datetime.timedelta(hours=4):
             message = _("The prior notification must reach the authority at least four hours before the arrival.")
@@ -122,7 +123,7 @@ class PriorNotificationUnderOneWorkingDay(Rule):
     is kept, with a warning that only a border control post with logistical constraints may accept it. This rule
     judges a change of a notice already given; the first notice's lateness is `FirstNoticeLate`'s, kept."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         arrival = given.values.get("prior_notification_at")
         if coi.prior_notified_at is None:
             return {}  # the first notice: `FirstNoticeLate` keeps and shows its lateness
@@ -141,7 +142,7 @@ class PriorNotificationKept:
     (`prior_notification_changed_at`); pages, the PDF and the API show them."""
 
     @staticmethod
-    def note(coi: Any, arrival: datetime.datetime | None, now: datetime.datetime | None = None) -> None:
+    def note(coi: Certificate, arrival: datetime.datetime | None, now: datetime.datetime | None = None) -> None:
         """Record on `coi` (not saved) that box 20 now announces `arrival`."""
         if arrival == coi.prior_notification_at:
             return
@@ -155,7 +156,7 @@ class PriorNotificationNeverWithdrawn(Rule):
     """Box 20: a prior notification once given may be changed (a new estimated arrival), never withdrawn: the
     authority and the importer's control body were told of the consignment (Art. 3 of 2021/2307)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         emptied = "prior_notification_at" in given.values and given.values["prior_notification_at"] is None
         if emptied and coi.prior_notified_at:
             message = _("The prior notification was given: it may be changed, never withdrawn.")
@@ -168,7 +169,7 @@ class FirstNoticeLate(Rule):
     given less than one working day before that arrival stays flagged whatever later changes announce (a warning:
     a border control post with logistical constraints may have accepted it)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         first, arrival = coi.prior_notified_at, coi.prior_notification_first_arrival
         if "prior_notification_at" not in form_of(coi).box_of_field:
             return {}
@@ -185,7 +186,7 @@ class IssuedPartComplete(Rule):
     """Art. 5(3) of 2021/2306: before the authority verifies (box 25) and decides (box 30), the number of packages
     of every line of box 13, box 16 and box 17 are complete."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         out: FieldProblems = {}
         if any(line.packages is None for line in coi.lines()):
             out["commodities"] = [_("Give the number of packages of every line before the authority's checks.")]
@@ -201,7 +202,7 @@ class SelectedNeedsIdentityAndPhysicalChecks(Rule):
     their results in box 29 ("not done" is no result) before the decision of box 30; a laboratory test made
     (selected or not) gets its result before it."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         results = Box29Result.results()
         if coi.selected_for_checks and not (coi.identity_check in results and coi.physical_check in results):
             message = _("The consignment was selected: record the identity and physical checks in box %(box)s first.")
@@ -216,7 +217,7 @@ class DocumentaryCheckBeforeDecision(Rule):
     """Box 25 before box 30 (Art. 6(1) of 2021/2306: documentary checks on every consignment). An extract
     (2021/2307) is endorsed on its own box 12: no box 25."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.base_id is None and not box_signed(coi, "25"):
             message = _("Record the documentary check (box %(box)s) before the decision.")
             return {"documentary_check": [message % {"box": box_number(coi, "documentary_check")}]}
@@ -230,7 +231,7 @@ class FailedDocumentaryCheckForcesRefusal(Rule):
 
     allowed = (COIStatus.RELEASED_NON_ORGANIC, COIStatus.CANNOT_BE_RELEASED)
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.documentary_check == Satisfactory.NOT_SATISFACTORY and given.decision not in self.allowed:
             message = _(
                 "The documentary check is not satisfactory: the decision can only be “To be released as "
@@ -245,11 +246,11 @@ class DecisionOfTheForm(Rule):
     consignment can be released"."""
 
     @staticmethod
-    def choices(coi: Any) -> list[str]:
+    def choices(coi: Certificate) -> list[str]:
         decisions = COIStatus.box30_decisions()
         return [d for d in decisions if d != COIStatus.BASIS_FOR_EXTRACT] if coi.base_id else decisions
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if given.decision in self.choices(coi):
             return {}
         if not coi.base_id:
@@ -264,7 +265,7 @@ class InformationForRefusalOrPart(Rule):
     """Box 30 (and extract box 12): the additional information is mandatory for "cannot be released" and "part
     of the consignment can be released"."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if given.decision in (COIStatus.CANNOT_BE_RELEASED, COIStatus.BASIS_FOR_EXTRACT) and not given.reason.strip():
             return {"reason": [_("Give the additional information this decision requires.")]}
         return {}
@@ -275,7 +276,7 @@ class FirstConsigneeBeforeRelease(Rule):
     before verification and endorsement. Reading: a release of the whole consignment needs it (box 31 is its
     declaration); "part can be released" and "cannot be released" do not."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if given.decision in COIStatus.releases() and not coi.first_consignee_id:
             message = _("Give the first consignee (box %(box)s) before the consignment is released.")
             return {"first_consignee": [message % {"box": box_number(coi, "first_consignee")}]}
@@ -286,7 +287,7 @@ class DeclarationAfterRelease(Rule):
     """Box 31 only after a decision that releases the consignment (box 30: organic, in-conversion or
     non-organic); the matrix holds it, this rule says why to whoever asks on another status."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.status not in COIStatus.releases():
             message = _("Box %(b31)s is signed only after box %(b30)s released the consignment.") % {
                 "b31": box_number(coi, "consignee_in_accordance"),
@@ -300,7 +301,7 @@ class RemarkWhenNotInAccordance(Rule):
     """Box 31 (and extract box 13): "not in accordance" with point 6 of Annex III to 2018/848. Reading: the first
     consignee then says why, in a remark."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if not given.in_accordance and not given.remark.strip():
             return {"remark": [_("Say in a remark what is not in accordance.")]}
         return {}
@@ -310,7 +311,7 @@ class SpecialProcedureNamed(Rule):
     """Box 23: the authority verifies a consignment before a special customs procedure only when the importer
     ticked customs warehousing or inward processing and gave the customs declaration reference (Art. 7(1))."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         number = {"box": box_number(coi, "customs_warehousing")}
         if not (coi.customs_warehousing or coi.inward_processing):
             message = _("Box %(box)s names no special customs procedure: there is nothing to verify.") % number
@@ -336,7 +337,7 @@ def check_names() -> dict[str, str]:
     }
 
 
-def failed_checks(coi: Any) -> list[str]:
+def failed_checks(coi: Certificate) -> list[str]:
     """The checks not satisfactory (fields of boxes 25 and 29) of the COI, or of its base for an extract."""
     source = coi.base if coi.base_id else coi
     fields = ("documentary_check", *CHECKS_OF_BOX_29)
@@ -374,17 +375,17 @@ class FailedCheckExcludesOrganicRelease(Rule):
     EXCLUDED = (COIStatus.RELEASED_ORGANIC, COIStatus.RELEASED_IN_CONVERSION)
 
     @staticmethod
-    def failed(coi: Any) -> list[str]:
+    def failed(coi: Certificate) -> list[str]:
         return [f for f in failed_checks(coi) if f != "documentary_check" or coi.base_id]
 
     @classmethod
-    def excludes(cls, coi: Any) -> bool:
+    def excludes(cls, coi: Certificate) -> bool:
         """Whether no reason can make a release as organic or in-conversion possible (what box 30 offers)."""
         if not cls.failed(coi):
             return False
         return not coi.base_id or bool(failed_lots_in(coi))
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         failed = self.failed(coi)
         if given.decision not in self.EXCLUDED or not failed:
             return {}
@@ -398,7 +399,8 @@ class FailedCheckExcludesOrganicRelease(Rule):
                     "or “Cannot be released for free circulation”."
                 ) % {"lots": ", ".join(in_batch)}
                 return {"decision": [message]}
-            if coi.base.lots_not_satisfactory.strip() or given.reason.strip():
+            base_lots = coi.base.lots_not_satisfactory if coi.base is not None else ""
+            if base_lots.strip() or given.reason.strip():
                 return {}  # the failed lots are elsewhere, or the authority's explicit choice, with its reason
             message = _(
                 "%(checks)s of the consignment is not satisfactory: the batch is released as organic or "
@@ -421,11 +423,11 @@ class PartNeedsALotThatPassed(Rule):
     "to be released as non-organic" or "cannot be released")."""
 
     @staticmethod
-    def every_lot_failed(coi: Any) -> bool:
+    def every_lot_failed(coi: Certificate) -> bool:
         failed = set(lots_of(coi.lots_not_satisfactory))
         return bool(failed) and all(line.lot_number in failed for line in coi.lines())
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.base_id or given.decision != COIStatus.BASIS_FOR_EXTRACT or not self.every_lot_failed(coi):
             return {}
         message = _(
@@ -435,7 +437,7 @@ class PartNeedsALotThatPassed(Rule):
         return {"decision": [message]}
 
 
-def offered_decisions(coi: Any) -> list[str]:
+def offered_decisions(coi: Certificate) -> list[str]:
     """What box 30 (an extract's box 12) offers the authority: its form's decisions less those the checks exclude
     whatever is said (a failed documentary check, a failed check of box 29, a failed lot in an extract's batch)."""
     choices = DecisionOfTheForm.choices(coi)
@@ -454,7 +456,7 @@ class ResultNeedsItsTest(Rule):
 
     FIELDS = ("laboratory_test", "laboratory_result")
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if not set(given.values) & set(self.FIELDS):
             return {}
 
@@ -477,7 +479,7 @@ class ChecksNotDone:
     CHECKS = ("identity_check", "physical_check")
 
     @classmethod
-    def at_box_25(cls, coi: Any) -> list[str]:
+    def at_box_25(cls, coi: Certificate) -> list[str]:
         """Record "not done" on `coi` (not saved) for each check without a result; the fields it set."""
         changed = [name for name in cls.CHECKS if not getattr(coi, name)]
         for name in changed:
@@ -488,7 +490,7 @@ class ChecksNotDone:
         return changed
 
     @classmethod
-    def in_edit(cls, coi: Any, values: dict[str, Any]) -> None:
+    def in_edit(cls, coi: Certificate, values: dict[str, Any]) -> None:
         """Complete a box edit's read `values` (in place) after box 25: an emptied check reads "not done"."""
         if coi.base_id or coi.form != "2021/2306" or not box_signed(coi, "25"):
             return
@@ -506,7 +508,7 @@ class FailedLotsOfBox13(Rule):
     """Box 29, per lot (issue 22): the lots not satisfactory are lot numbers of box 13, named only when a check of
     box 29 is not satisfactory; a lot once recorded as not satisfactory stays so (what was checked stays)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if "lots_not_satisfactory" not in given.values:
             return {}
         lots = lots_of(given.values["lots_not_satisfactory"] or "")
@@ -544,7 +546,7 @@ class SignedBoxesStay(Rule):
     (`CoiForm.signature_covers`) is refused at that box, unless the law lets it change (`CoiForm.reopens`, then
     `withdrawn` names the verification the change withdraws). A result recorded in box 29 stays as recorded."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         table = form_of(coi)
         if not table.signature_covers or coi.base_id:
             return {}
@@ -565,7 +567,7 @@ class SignedBoxesStay(Rule):
         return out
 
     @staticmethod
-    def withdrawn(coi: Any, changed_boxes: set[str]) -> list[str]:
+    def withdrawn(coi: Certificate, changed_boxes: set[str]) -> list[str]:
         """The verifications a stored change withdraws: signed, covering a box the law lets change."""
         signed = {s.box for s in signatures_of(coi)}
         reopens = form_of(coi).reopens
@@ -586,7 +588,7 @@ class PartiesCertifiedOnTheDay(Rule):
     def __init__(self, step: str) -> None:
         self.step = step
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if self.step == "30" and given.decision not in self.EFFECTIVE:
             return {}
         return PartiesCertified(("first_consignee",) if coi.base_id else ("importer", "first_consignee")).check(coi)
@@ -596,7 +598,7 @@ class NoticeBeforeControl(Rule):
     """Box 25 (Art. 3 of 2021/2307): the prior notification of box 20 precedes the consignment's arrival, so the
     documentary check is recorded only once box 20 is given."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         if coi.base_id is None and coi.prior_notification_at is None:
             message = _("Box %(box)s (prior notification) is not given: the documentary check comes after it.")
             return {"prior_notification_at": [message % {"box": box_number(coi, "prior_notification_at")}]}
@@ -610,7 +612,7 @@ class ReplacementPending(Rule):
     def __init__(self, at: str) -> None:
         self.at = at
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         return {} if coi.base_id else ReplacementProtects(self.at).check(coi, given)
 
 
@@ -654,16 +656,16 @@ EDIT_WARNINGS = (PriorNotificationUnderOneWorkingDay(),)
 WARNINGS = (FirstNoticeLate(),)
 
 
-def edit_refusals(coi: Any, given: Given) -> FieldProblems:
+def edit_refusals(coi: Certificate, given: Given) -> FieldProblems:
     """What a box edit may not do now, per field (nothing of the edit is then stored)."""
     return check_all(coi, EDIT_REFUSALS, given)
 
 
-def edit_warnings(coi: Any, given: Given) -> FieldProblems:
+def edit_warnings(coi: Certificate, given: Given) -> FieldProblems:
     """What a stored edit should make its author look at again."""
     return check_all(coi, EDIT_WARNINGS, given)
 
 
-def warnings(coi: Any) -> FieldProblems:
+def warnings(coi: Certificate) -> FieldProblems:
     """What a 2021/2306 COI's page, PDF and API answer flag, per field: a prior notification first given late."""
     return check_all(coi, WARNINGS)

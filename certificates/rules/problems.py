@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms import form_of
+from certificates.models import Certificate
 from core.errors import Invalid
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ NOTHING = Given()
 class Rule:
     """A rule of the COI (subclass it; its docstring is the rule's text and source)."""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         """What the rule finds on this COI, per field; `{}` when it holds."""
         raise NotImplementedError
 
@@ -75,12 +76,12 @@ def merge(*many: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def check_all(coi: Any, rules: Iterable[Rule], given: Given = NOTHING) -> FieldProblems:
+def check_all(coi: Certificate, rules: Iterable[Rule], given: Given = NOTHING) -> FieldProblems:
     """Every rule's problems, per field, in the rules' order."""
     return merge(*(rule.check(coi, given) for rule in rules))
 
 
-def at_boxes(coi: Any, problems: FieldProblems) -> Problems:
+def at_boxes(coi: Certificate, problems: FieldProblems) -> Problems:
     """Problems per field placed at the boxes of the COI's own form (`CoiForm.box_of`): `{box key: [...]}`,
     in the order found; a key that is no field of the form ("documents", "checks") stays as it is."""
     table = form_of(coi)
@@ -94,14 +95,14 @@ def at_boxes(coi: Any, problems: FieldProblems) -> Problems:
 SIGNED_IN = {"decision": "30", "reason": "30", "consignee_in_accordance": "31", "remark": "31"}
 
 
-def _extract_box(coi: Any, table: Any, name: str) -> str | None:
+def _extract_box(coi: Certificate, table: Any, name: str) -> str | None:
     """On an extract with its own model, the box it signs in place of the COI's 30 or 31 (12 or 13)."""
     if not (getattr(coi, "base_id", None) and table.extract_boxes and name in SIGNED_IN):
         return None
     return next((b.key for b in table.extract_boxes if b.signature_box == SIGNED_IN[name]), None)
 
 
-def box_number(coi: Any, name: str) -> str:
+def box_number(coi: Certificate, name: str) -> str:
     """The printed number of the box holding that field on the COI's form ("5" for the exporter on 2021/2306,
     "4" on the guides' form)."""
     return form_of(coi).number_of(name)
@@ -124,7 +125,7 @@ def require(problems: Problems, message: str | _StrPromise, *, status: int | Non
         raise BoxErrors(problems, message, status=status)
 
 
-def refuse(coi: Any, rules: Iterable[Rule], given: Given = NOTHING) -> None:
+def refuse(coi: Certificate, rules: Iterable[Rule], given: Given = NOTHING) -> None:
     """The step's rules in their order: the first that finds a problem refuses the step with its first message
     (`Invalid`, 422, code "box_<box>" at the box of the COI's form holding the field)."""
     for rule in rules:

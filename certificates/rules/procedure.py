@@ -4,12 +4,12 @@ submission alike."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms import CoiForm, form_of
+from certificates.models import Certificate
 from certificates.rules.contents import coi_categories
 from certificates.rules.problems import NOTHING, FieldProblems, Given, Rule, box_number
 from reference import procedures
@@ -39,7 +39,7 @@ class ProcedureOfBox2(Rule):
         return [(p.value, str(p.label)) for p in Procedure.of_form_2021_2306()] if cls.typed_on(coi_form) else []
 
     @classmethod
-    def derive(cls, coi: Any, typed_allowed: bool = True) -> str:
+    def derive(cls, coi: Certificate, typed_allowed: bool = True) -> str:
         """The procedure from box 1 and the products' categories ("" while they are not given); an Art. 57
         procedure ticked by the issuing body is kept (`typed_allowed`)."""
         if typed_allowed and cls.typed_on(form_of(coi)) and coi.procedure == Procedure.EQUIVALENT_CONTROL_BODY:
@@ -49,13 +49,13 @@ class ProcedureOfBox2(Rule):
         categories = coi_categories(coi)
         return str(procedure_for(categories, coi.control_body_code.code)) if categories else ""
 
-    def check(self, coi: Any, given: Given = NOTHING) -> FieldProblems:
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         """The ticked procedure (`given.values["procedure"]`; nothing to say when none is ticked)."""
         message = self.refusal(coi, str(given.values.get("procedure") or ""))
         return {"procedure": [message]} if message else {}
 
     @classmethod
-    def refusal(cls, coi: Any, typed: str, today: datetime.date | None = None) -> str | None:
+    def refusal(cls, coi: Certificate, typed: str, today: datetime.date | None = None) -> str | None:
         if not typed:
             return None
         number = box_number(coi, "procedure")
@@ -77,7 +77,7 @@ class ProcedureOfBox2(Rule):
         return None
 
     @classmethod
-    def settle(cls, coi: Any, typed: str | None) -> FieldProblems:
+    def settle(cls, coi: Certificate, typed: str | None) -> FieldProblems:
         """Set box 2 after an edit (not saved): the ticked procedure when this rule allows it, else (or when none
         is ticked) the derived one. Returns the refusal of a ticked procedure (the procedure is then derived)."""
         problems = cls().check(coi, Given(values={"procedure": typed})) if typed else {}

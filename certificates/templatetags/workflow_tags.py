@@ -13,6 +13,7 @@ from certificates import fields as field_table
 from certificates.access import Person
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
+from certificates.models import Certificate
 from certificates.page_cache import shared_parts
 from certificates.rules.form_2021_2306 import offered_decisions
 from certificates.statuses import COIStatus
@@ -29,7 +30,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("certificates/_workflow.html", takes_context=True)
-def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | None = None) -> dict[str, Any]:
+def workflow_panel(context: dict[str, Any], coi: Certificate, parts: dict[str, Any] | None = None) -> dict[str, Any]:
     """The panel: the COI's checks, signatures and timeline (`parts`, shared by every party, from
     `certificates.page_cache`), then what this person may do now and the relatives they may see."""
     person = Person.of_request(context["request"])
@@ -62,7 +63,7 @@ def workflow_panel(context: dict[str, Any], coi: Any, parts: dict[str, Any] | No
     }
 
 
-def _alone(coi: Any) -> bool:
+def _alone(coi: Certificate) -> bool:
     """No relative to look for: it names no other COI, none names it (read with its row by
     `page_cache.with_version`), and it is not released in parts (no lots to show)."""
     named_by_others = getattr(coi, "named_by_others", True)
@@ -81,7 +82,7 @@ class StepForm:
     inputs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def step_forms(steps: list[str], coi: Any, refused: dict[str, Any] | None) -> list[StepForm]:
+def step_forms(steps: list[str], coi: Certificate, refused: dict[str, Any] | None) -> list[StepForm]:
     """The panel's forms for the steps offered, in the steps' order, each template once."""
     forms: dict[str, StepForm] = {}
     for slug in steps:
@@ -124,7 +125,7 @@ def _lot_rows(lots: list[Any], refused: dict[str, Any] | None) -> list[dict[str,
     ]
 
 
-def _decisions(coi: Any) -> list[tuple[str, str]]:
+def _decisions(coi: Certificate) -> list[tuple[str, str]]:
     return [
         (d, str(COIStatus(d).label))
         for d in COIStatus.box20_decisions()
@@ -146,7 +147,7 @@ LABELLED_FIELDS: dict[str, type] = {"transport_mode": TransportMode, "gross_weig
 
 
 @register.filter
-def title_on(item: Any, coi: Any) -> str:
+def title_on(item: Any, coi: Certificate) -> str:
     """`{{ signature|title_on:coi }}`, `{{ entry|title_on:coi }}`: its name as the COI's form numbers its boxes."""
     return str(item.title_on(coi))
 
