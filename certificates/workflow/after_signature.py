@@ -16,7 +16,7 @@ from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked
 from certificates.workflow.history import record
 from certificates.workflow.numbering import next_number
-from certificates.workflow.status import change_status
+from certificates.workflow.status import change_status_and_tell
 from certificates.workflow.step_notices import ALL_PARTIES, tell
 from certificates.workflow_records import Irregularity, Step
 from core.errors import Conflict, Invalid
@@ -156,13 +156,16 @@ def flag_irregularity(person: Person, pk: int, *, description: str) -> Certifica
             role=role,
             status_before=coi.status,
         )
-        change_status(person, coi, COIStatus.OFIS_IRREGULARITY, Step.FLAG, role=role, note=description.strip())
-        tell(
+        change_status_and_tell(
+            person,
             coi,
-            {COIRole.CONTROL_BODY, COIRole.VALIDATING_AUTHORITY, COIRole.IMPORTER},
-            gettext_noop("COI %(number)s: an OFIS irregularity has been flagged"),
-            description.strip(),
-            actor=person.user,
+            COIStatus.OFIS_IRREGULARITY,
+            Step.FLAG,
+            role=role,
+            note=description.strip(),
+            told={COIRole.CONTROL_BODY, COIRole.VALIDATING_AUTHORITY, COIRole.IMPORTER},
+            title=gettext_noop("COI %(number)s: an OFIS irregularity has been flagged"),
+            text=description.strip(),
             kind=NoticeKind.IRREGULARITY,
         )
     return coi
@@ -180,12 +183,15 @@ def delete(person: Person, pk: int, *, reason: str) -> Certificate:
             _("This COI cannot be deleted now."),
             status=409,
         )
-        change_status(person, coi, COIStatus.DELETED, Step.DELETE, role=role, note=reason.strip())
-        tell(
+        change_status_and_tell(
+            person,
             coi,
-            ALL_PARTIES,
-            gettext_noop("COI %(number)s has been deleted by the authority"),
-            reason.strip(),
-            actor=person.user,
+            COIStatus.DELETED,
+            Step.DELETE,
+            role=role,
+            note=reason.strip(),
+            told=ALL_PARTIES,
+            title=gettext_noop("COI %(number)s has been deleted by the authority"),
+            text=reason.strip(),
         )
     return coi

@@ -28,7 +28,7 @@ from certificates.workflow.signatures import (
     DECLARATION_21_NOT_IN_ORDER,
     sign,
 )
-from certificates.workflow.status import change_status
+from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import ALL_PARTIES, tell
 from certificates.workflow_records import CheckResult, Checks, Signature, Step
 from core import clock
@@ -55,19 +55,15 @@ def submit(person: Person, pk: int) -> Certificate:
         now = timezone.now()
         coi.number = next_number(coi.export_country, timezone.localdate(now).year)
         coi.submitted_at = now
-        change_status(
+        change_status_and_tell(
             person,
             coi,
             COIStatus.DESCRIPTION_COMPLETED,
             Step.SUBMIT,
             role=coi.creator_role,
             also=("number", "submitted_at"),
-        )
-        tell(
-            coi,
-            {COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
-            gettext_noop("COI %(number)s is submitted for certification"),
-            actor=person.user,
+            told={COIRole.CONTROL_BODY, COIRole.IMPORTER, COIRole.EXPORTER},
+            title=gettext_noop("COI %(number)s is submitted for certification"),
         )
     return coi
 
@@ -162,20 +158,16 @@ def sign_box_18(
         }
         change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role, note=note if late else "")
         if old is not None:
-            change_status(
+            change_status_and_tell(
                 person,
                 old,
                 COIStatus.REPLACED,
                 Step.REPLACED,
                 role=role,
                 note=_("Replaced by COI %(number)s.") % {"number": coi.number},
-            )
-            tell(
-                old,
-                ALL_PARTIES,
-                gettext_noop("COI %(number)s has been replaced by COI %(new)s"),
+                told=ALL_PARTIES,
+                title=gettext_noop("COI %(number)s has been replaced by COI %(new)s"),
                 params={"new": coi.number},
-                actor=person.user,
             )
         tell(
             coi,

@@ -31,7 +31,7 @@ from certificates.workflow.after_signature import copy_fields, copy_traders
 from certificates.workflow.guards import acting_role, locked, require_two_factor
 from certificates.workflow.history import record
 from certificates.workflow.signatures import DECLARATION_20, sign
-from certificates.workflow.status import change_status
+from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
 from core.errors import Conflict, Invalid
@@ -121,15 +121,15 @@ def submit_extract(person: Person, pk: int) -> Certificate:
         base = Certificate.objects.select_for_update().get(pk=extract.base_id)  # type: ignore[misc]  # an extract always has its base
         extract.number = _extract_number(base)
         extract.submitted_at = timezone.now()
-        change_status(
-            person, extract, COIStatus.DESCRIPTION_COMPLETED, Step.SUBMIT_EXTRACT, role=role,
-            also=("number", "submitted_at"),
-        )  # fmt: skip
-        tell(
+        change_status_and_tell(
+            person,
             extract,
-            {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY},
-            gettext_noop("Extract %(number)s is submitted for your endorsement"),
-            actor=person.user,
+            COIStatus.DESCRIPTION_COMPLETED,
+            Step.SUBMIT_EXTRACT,
+            role=role,
+            also=("number", "submitted_at"),
+            told={COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY},
+            title=gettext_noop("Extract %(number)s is submitted for your endorsement"),
         )
     return extract
 
@@ -162,7 +162,7 @@ def split(
                 declaration=_(DECLARATION_20) % {"decision": label},
                 decision=COIStatus.CONSIGNMENT_VERIFIED,
             )
-            change_status(
+            change_status_and_tell(
                 person,
                 extract,
                 COIStatus.CONSIGNMENT_VERIFIED,
@@ -170,12 +170,8 @@ def split(
                 role=role,
                 note=_("Split from COI %(number)s and endorsed.") % {"number": base.number},
                 also=("number", "submitted_at"),
-            )
-            tell(
-                extract,
-                {COIRole.FIRST_CONSIGNEE, COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
-                gettext_noop("Extract %(number)s: consignment verified, to be signed by its consignee"),
-                actor=person.user,
+                told={COIRole.FIRST_CONSIGNEE, COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
+                title=gettext_noop("Extract %(number)s: consignment verified, to be signed by its consignee"),
             )
             extracts.append(extract)
         numbers = ", ".join(e.number or "" for e in extracts)
