@@ -492,7 +492,7 @@ class ChecksNotDone:
     @classmethod
     def in_edit(cls, coi: Certificate, values: dict[str, Any]) -> None:
         """Complete a box edit's read `values` (in place) after box 25: an emptied check reads "not done"."""
-        if coi.base_id or coi.form != "2021/2306" or not box_signed(coi, "25"):
+        if coi.base_id or not set(cls.CHECKS) <= set(form_of(coi).box_of_field) or not box_signed(coi, "25"):
             return
         for name in cls.CHECKS:
             if name in values and not values[name]:
