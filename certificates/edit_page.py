@@ -18,10 +18,10 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.text import capfirst
 
+from certificates import lookups
 from certificates.coi_forms import Box, CoiForm
 from certificates.fields import COI_FIELDS, FIELDS, typed_rows
 from core import clock
-from directory.models import PointOfEntry
 
 # The fields `_box_field.html` draws by name: the guides' boxes, whose markup holds searches and pickers (box 1's
 # control body, the operators of boxes 4, 11, 12 and RFL, box 13's products and lines), lists (box 7's countries,
@@ -39,6 +39,8 @@ DRAWN_BY_NAME = frozenset(
 # Field -> widget: "flag" (checkbox), "yesno" (Yes / No / not answered), "choice", "point", "datetime", "text",
 # "operator" (an operator's id), "operators" (ids separated by spaces), "code" (a control body code).
 WIDGETS: dict[str, str] = {row.name: row.widget for row in typed_rows() if row.name not in DRAWN_BY_NAME}
+# The widgets of the fields that name an operator, a control body, a point of entry or an authority: search pickers.
+PICKED = frozenset({"operator", "operators", "code", "point", "authority"})
 # Fields drawn inside another field's widget: a unit beside its quantity.
 INSIDE = tuple(row.unit for row in COI_FIELDS if row.unit)
 
@@ -50,7 +52,13 @@ class Widget:
     label: str
     value: Any
     choices: Any = ()
-    shown: str = ""  # a date and time as a reader reads it, in the site's zone (core.clock)
+    shown: str = ""  # a date and time as a reader reads it, in the site's zone (core.clock); what a picker names
+
+    @property
+    def picked(self) -> bool:
+        """Typed through a search picker (`{% search_picker %}`): an operator, operators, a control body code,
+        a point of entry or an authority."""
+        return self.kind in PICKED
 
 
 @dataclass
@@ -83,7 +91,6 @@ def sections(
 
     data: the values shown (`certificates.boxes.as_data` shape, or as typed); editable: the keys of the boxes
     the reader may change; problems: messages by box key of `coi_form`."""
-    points: list[tuple[int, str]] | None = None
     out: list[BoxSection] = []
     shown: dict[str, BoxSection] = {}
     for box in coi_form.boxes:
@@ -102,18 +109,18 @@ def sections(
             if kind is None:
                 items.append(Item(name))
                 continue
-            if kind == "point" and points is None:
-                points = [(p.pk, f"{p.code} {p.name}") for p in PointOfEntry.objects.order_by("code")]
             row = FIELDS[name]
             label = capfirst(row.label)  # the field table's labels are the model's lowercase names
             value = data.get(name)
-            if kind == "operators":
-                value = " ".join(str(v) for v in value or [])
             reading = ""
+            if kind in PICKED:  # shown by its picker, or read as the names it gives
+                picker = lookups.picker_of(name)
+                values = value if isinstance(value, list | tuple) else [value] if value not in (None, "") else []
+                reading = "; ".join(lookups.label_of(o) for o in picker.chosen(values)) if picker else ""
             if kind == "datetime" and isinstance(value, datetime.datetime):  # stored in UTC, typed in the site's zone
                 reading = clock.zoned(value)
                 value = clock.local(value).strftime("%Y-%m-%dT%H:%M")
-            choices = points if kind == "point" else (row.choices.choices if row.choices else ())
+            choices = row.choices.choices if row.choices else ()
             items.append(Item(name, Widget(name, kind, label, "" if value is None else value, choices, reading)))
         section = BoxSection([box], items, box.key in editable, list(problems.get(box.key, [])))
         for name in names:
@@ -144,8 +151,8 @@ def fields_from_post(post: QueryDict) -> dict[str, Any]:
         if kind == "flag":
             if f"present-{name}" in post:
                 data[name] = post.get(name) == "on"
-        elif kind == "operators" and name in post:  # ids separated by spaces or commas, as box 6 is stored
-            data[name] = post.get(name, "").replace(",", " ").split()
+        elif kind == "operators" and f"present-{name}" in post:  # box 6's picker: a checkbox per operator
+            data[name] = [v.strip() for v in post.getlist(name) if v.strip()]
         elif name in post:
             data[name] = post.get(name, "")
     return data

@@ -152,6 +152,7 @@ class FormState:
                         "prefix": f"c-{i}-l-{n}",  # its fields' names: c-<commodity>-l-<line>-<key>
                         "remove": f"remove_line-{i}-{n}",  # its "Remove the line" button's action
                         **line,
+                        "producer_field": f"c-{i}-l-{n}-producer",  # its picker's name (`lookups.picker_of`)
                         "producer_obj": state.operator(line.get("producer")),
                         "producer_cb": producer_control_body(state.operator(line.get("producer"))),
                     }

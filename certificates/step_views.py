@@ -16,11 +16,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates import views
+from certificates import lookups, views
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow.steps import STEPS, Input, Kind, Result, WorkflowStep
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, Invalid, NotFound
 
 
 def _quantities(post: Any) -> dict[int, tuple[str, str]]:
@@ -70,15 +70,26 @@ def read_form(step: WorkflowStep, post: Any) -> dict[str, Any]:
     return found
 
 
+def _search_chosen(post: Any) -> None:
+    """A consignee search typed and left without a choice refuses the step (nothing is done), at the picker."""
+    unresolved = lookups.unresolved(post, {k: v for k, v in lookups.searches(post).items() if k == "consignee"})
+    if unresolved:
+        raise Invalid(unresolved["consignee"], code="search")
+
+
 def step_view(step: WorkflowStep) -> Callable[..., HttpResponse]:
     """One step's page, from its declaration: a POST by a logged-in person; 404 where the COI is not visible; a
     refusal shows the COI's page with the step's form as typed and the reason, with its status; success says the
     step's `done` message and goes back to the COI, or to the new COI the step made."""
 
+    picks = any(i.kind in (Kind.CONSIGNEE, Kind.PARTS) for i in step.inputs)
+
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
+            if picks:
+                _search_chosen(request.POST)
             result = step.function(Person.of(request.user), pk, **read_form(step, request.POST))
         except NotFound:
             raise Http404

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<id:pk>/documents/<id:document_id>/remove/", views.remove_document, name="remove_document"),
     path("lookup/operators/", views.lookup_operators, name="lookup_operators"),
     path("lookup/control-bodies/", views.lookup_control_bodies, name="lookup_control_bodies"),
+    path("lookup/choices/", views.lookup_choices, name="lookup_choices"),
     path("lookup/products/", views.lookup_products, name="lookup_products"),
 ]

@@ -34,10 +34,13 @@ from certificates.workflow import certification
 from core.errors import DomainError, NotFound
 from core.storage import RETRY_AFTER_SECONDS, StoreUnavailable
 from directory.access import acting_membership
+from directory.models import PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, document_fields
 from reference.nomenclature import cn_tree
 
+SEARCHES = "searches"  # the key of the problems of searches left without a choice (shown at their pickers)
+SEARCH = "search-"  # a picker's "Search" button without JavaScript: the page comes back with its results
 STRUCTURE_ACTIONS = (
     "add_commodity",
     "remove_commodity",
@@ -129,9 +132,12 @@ def new_form(request: HttpRequest) -> HttpResponse:
         return _render_form(request, data, editable=all_boxes)
     data = _posted(request)
     action = request.POST.get("action", "save")
-    if action.startswith(STRUCTURE_ACTIONS):
+    if action.startswith(STRUCTURE_ACTIONS) or action.startswith(SEARCH):
         focus = apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=all_boxes, focus=focus)
+    unresolved = _unresolved_searches(request)
+    if unresolved:
+        return _render_form(request, data, editable=all_boxes, problems=unresolved, status=422)
     try:
         coi, problems = services.create_draft(person, membership, data)
     except services.BoxErrors as exc:
@@ -154,9 +160,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The boxes the person may change keep what was typed; the others show what is stored.
     data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
     action = request.POST.get("action", "save")
-    if action.startswith(STRUCTURE_ACTIONS):
+    if action.startswith(STRUCTURE_ACTIONS) or action.startswith(SEARCH):
         focus = apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi, focus=focus)
+    unresolved = _unresolved_searches(request)
+    if unresolved:  # nothing is saved while a search typed in a picker waits for its choice
+        return _render_form(request, data, editable=editable, problems=unresolved, coi=coi, status=422)
     locked = changed_fields(
         posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
     )
@@ -172,6 +181,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
     return _after_save(request, coi, data, problems, action)
+
+
+def _unresolved_searches(request: HttpRequest) -> dict[str, list[str]]:
+    """The searches typed in the page's pickers and left without a choice: their messages, shown at each picker
+    (`_searches_of`), under a key of no box (the page says that boxes need attention; nothing is saved)."""
+    found = lookups.unresolved(request.POST, lookups.searches(request.POST))
+    return {SEARCHES: list(found.values())} if found else {}
 
 
 def _posted(request: HttpRequest) -> dict[str, Any]:
@@ -249,14 +265,48 @@ def _render_form(
             "coi": coi,
             "documents": list(coi.documents.all()) if coi else [],
             "may_submit": coi is None or coi.status == COIStatus.DRAFT,
+            # The searches typed in the pickers (answered here without JavaScript), kept as typed.
+            "searches": _searches_of(request, problems),
+            "only_point": _only_point(data),
             **choices(),
         },
         status=status,
     )
 
 
+def _searches_of(request: HttpRequest, problems: dict[str, list[str]]) -> dict[str, lookups.Search]:
+    if request.method != "POST":
+        return {}
+    found = lookups.searches(request.POST)
+    if problems:
+        lookups.unresolved(request.POST, found)  # the message at each search left without a choice
+    return found
+
+
+def _only_point(data: dict[str, Any]) -> PointOfEntry | None:
+    """Box 10 (9 on the guides' form) with no point of entry chosen: the only one that fits (of the member state
+    of release when it is given), offered chosen; None when several fit or one is chosen."""
+    if data.get("point_of_entry"):
+        return None
+    member_state = str(data.get("release_member_state") or "").upper()
+    fitting = PointOfEntry.objects.filter(country=member_state) if member_state else PointOfEntry.objects.all()
+    found = list(fitting[:2])
+    return found[0] if len(found) == 1 else None
+
+
+class Searching(DomainError):
+    """Not a refusal: a picker's search on the workflow panel (an extract's consignee) posted without JavaScript;
+    the page comes back with the panel's form as typed and the search's results."""
+
+    status = 200
+    code = "searching"
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("action", "").startswith(SEARCH):
+        searching = {"step": request.POST.get("step", "extract"), "values": request.POST, "error": Searching("")}
+        return detail_page(request, pk, refused=searching)
     return detail_page(request, pk)
 
 
@@ -437,6 +487,17 @@ def lookup_control_bodies(request: HttpRequest) -> HttpResponse:
         request.GET.get("body_q", ""), request.GET.get("export_country", ""), codes, limit=lookups.LIMIT + 1
     )
     return render(request, "certificates/_body_results.html", _first_found(found))
+
+
+@login_required
+def lookup_choices(request: HttpRequest) -> HttpResponse:
+    """The results of any search picker as one types (htmx): `name` the field (`lookups.picker_of`), `<name>_q`
+    the search; box 1's also say why a body may not be chosen for the typed country of export and products."""
+    name = request.GET.get("name", "")
+    if lookups.picker_of(name) is None:
+        raise Http404
+    found = lookups.searches(request.GET).get(name)
+    return render(request, "certificates/_picker_results_page.html", {"name": name, "found": found})
 
 
 @login_required

@@ -10,6 +10,7 @@ from django import template
 from django.urls import reverse
 
 from certificates import fields as field_table
+from certificates import lookups
 from certificates.access import Person
 from certificates.coi_forms import form_of
 from certificates.coi_forms.choices import Satisfactory
@@ -37,7 +38,8 @@ def workflow_panel(context: dict[str, Any], coi: Certificate, parts: dict[str, A
     steps = steps_for(person, coi)
     found = Relatives() if _alone(coi) else relatives(person, coi)
     refused: dict[str, Any] | None = context.get("refused")
-    at_code = refused is not None and getattr(refused["error"], "code", "") == "code"
+    # A refusal at the code, or at a picker's search, is said at that field only.
+    at_code = refused is not None and getattr(refused["error"], "code", "") in ("code", "search")
     return {
         "refusal": refused["error"].message if refused is not None and not at_code else "",
         # A refusal by the rules (`rules.BoxErrors`) also says what is wrong at each box.
@@ -60,6 +62,7 @@ def workflow_panel(context: dict[str, Any], coi: Certificate, parts: dict[str, A
         "decisions_30": [(d, str(COIStatus(d).label)) for d in offered_decisions(coi)],
         "satisfactory": Satisfactory.choices,
         "consignee_chosen": _consignee_chosen(refused),
+        "searches": _searches(refused),
     }
 
 
@@ -131,6 +134,17 @@ def _decisions(coi: Certificate) -> list[tuple[str, str]]:
         for d in COIStatus.box20_decisions()
         if not (coi.base_id and d == COIStatus.BASIS_FOR_EXTRACT)
     ]
+
+
+def _searches(refused: dict[str, Any] | None) -> dict[str, lookups.Search]:
+    """The consignee search of a refused (or searched, without JavaScript) extract or split form: as typed, with
+    its results, and its message when the step was refused for a search left without a choice."""
+    if not refused or refused["step"] not in LOT_FORMS:
+        return {}
+    found = {k: v for k, v in lookups.searches(refused["values"]).items() if k == "consignee"}
+    if getattr(refused["error"], "code", "") == "search":
+        lookups.unresolved(refused["values"], found)
+    return found
 
 
 def _consignee_chosen(refused: dict[str, Any] | None) -> Operator | None:

@@ -56,12 +56,12 @@ def test_the_importer_fills_and_submits_a_coi(browser: Browser, live_server: obj
     expect(page.locator("#box-11")).to_contain_text("ACME Bio Imports FR")  # box 11 pre-filled for the importer
     pick(page, "[name=exporter_q]", "Atlas", "#exporter-results")
     page.locator("#export_country").select_option("MA")
-    pick(page, "#body_q", "MA-BIO-154", "#body-results")
+    pick(page, "#control_body_code_q", "MA-BIO-154", "#control_body_code-results")
     page.locator("#national_reference").fill("ACME-PO-4711")
     page.locator("#origin_countries").select_option(["MA"])
     page.locator("#release_member_state").select_option("FR")
-    page.locator("#validating_authority").select_option(str(world.inao.pk))
-    page.locator("#point_of_entry").select_option(str(world.le_havre.pk))
+    pick(page, "#validating_authority_q", "INAO", "#validating_authority-results")
+    pick(page, "#point_of_entry_q", "Havre", "#point_of_entry-results")
     pick(page, "[name=first_consignee_q]", "Foods", "#first_consignee-results")
     fill_line(page, "c-0-l-0", "Organic cashew W320", "LOT-A", "400", "9000")
 

@@ -150,7 +150,7 @@ def test_point_6_box_10_offers_the_only_post_and_says_when_none_is_chosen(
     world.form = "2021/2306"
     page = in_french(browser, live_server.url, world.importer)
     page.goto(f"{live_server.url}/certificates/new/form/?cn=08013200")
-    expect(page.locator("#point_of_entry")).to_have_value(str(world.le_havre.pk))  # the only post: offered
+    expect(page.locator(f"#point_of_entry-picker input[value='{world.le_havre.pk}']")).to_be_checked()  # the only post
     draft = world.draft(point_of_entry=None)
     page.goto(f"{live_server.url}/certificates/{draft.pk}/")
     expect(page.get_by_test_id("box-10")).to_contain_text("Aucun point d’entrée choisi.")

@@ -75,13 +75,13 @@ def test_a_2021_2306_coi_goes_from_draft_to_box_31_through_the_pages(
     expect(page.locator("#box-12")).to_contain_text("ACME Bio Imports FR")  # pre-filled for the importer
     pick(page, "[name=exporter_q]", "Atlas", "#exporter-results")
     page.locator("#export_country").select_option("MA")
-    pick(page, "#body_q", "MA-BIO-154", "#body-results")
+    pick(page, "#control_body_code_q", "MA-BIO-154", "#control_body_code-results")
     page.locator("#national_reference").fill("ACME-2306-BROWSER")
     page.locator("#origin_countries").select_option(["MA"])
     page.locator("#point_of_entry_kind").select_option("bcp")
-    page.locator("#point_of_entry").select_option(str(world.le_havre.pk))
+    pick(page, "#point_of_entry_q", "Havre", "#point_of_entry-results")
     page.locator("#release_member_state").select_option("FR")
-    page.locator("#validating_authority").select_option(str(world.inao.pk))
+    pick(page, "#validating_authority_q", "INAO", "#validating_authority-results")
     pick(page, "[name=first_consignee_q]", "Foods", "#first_consignee-results")
     line = "c-0-l-0"
     page.locator(f"[name={line}-trade_name]").fill("Organic cashew W320")

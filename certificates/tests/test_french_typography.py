@@ -76,9 +76,14 @@ def test_it_lists_authorities_and_points_of_entry_by_name(client: Client, world:
     client.force_login(world.importer)
     reading_in(world.importer, "fr")
     page = client.get("/certificates/new/form/", {"cn": "08013200"}).content.decode()
-    assert "Le Havre (France, FRLEH)" in page and "FR: " not in page
-    assert page.index("Établissement de contrôle (France)") < page.index("INAO (France)") < page.index("Zeta")
     assert page.index(">Égypte<") < page.index(">Espagne<") < page.index(">Zimbabwe<")
+    lookup = "/certificates/lookup/choices/"  # box 9's pickers (box 10 on the form in force)
+    points = client.get(lookup, {"name": "point_of_entry", "point_of_entry_q": "havre"}).content.decode()
+    assert "Le Havre (France, FRLEH)" in points and "FR: " not in points
+    found = client.get(lookup, {"name": "validating_authority", "validating_authority_q": "FR"}).content.decode()
+    assert found.index("Établissement de contrôle (France)") < found.index("INAO (France)")
+    found = client.get(lookup, {"name": "validating_authority", "validating_authority_q": "ko"}).content.decode()
+    assert "Zeta Kontrolle (Allemagne)" in found
     coi = world.draft()
     detail = client.get(f"/certificates/{coi.pk}/").content.decode()
     assert "Le Havre (FRLEH)" in detail and "ECOCERT SA (France)" in detail and "(FR)" not in detail

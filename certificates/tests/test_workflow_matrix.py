@@ -280,8 +280,9 @@ def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
                 form[field] = "on"
         elif field in form_page.WIDGETS and form_page.WIDGETS[field] == "yesno":
             form[field] = "" if value is None else ("yes" if value in (True, "yes") else "no")
-        elif field == "traders":
-            form[field] = " ".join(str(v) for v in value)
+        elif field == "traders":  # box 6's picker: a ticked box per operator
+            form["present-traders"] = "1"
+            form[field] = [str(v) for v in value]
         elif hasattr(value, "isoformat"):
             form[field] = value.isoformat()
         else:

@@ -403,6 +403,7 @@ NO_TYPED_INPUT: dict[str, str] = {
     "certificates:workflow": GET_ONLY,
     "certificates:lookup_control_bodies": SEARCH,
     "certificates:lookup_operators": SEARCH,
+    "certificates:lookup_choices": SEARCH,
     "certificates:lookup_products": SEARCH,
     "certificates:workflow_submit_extract": BUTTON,
     "certificates:workflow_replace": "one optional note",
