@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import lookups, views
 from certificates.access import Person, get_visible
+from certificates.coi_forms import form_of
 from certificates.models import Certificate
 from certificates.workflow.steps import STEPS, Input, Kind, Result, WorkflowStep
 from core.errors import DomainError, Invalid, NotFound
@@ -77,6 +78,22 @@ def _search_chosen(post: Any) -> None:
         raise Invalid(unresolved["consignee"], code="search")
 
 
+def done_message(step: WorkflowStep, result: Certificate | None, pk: int) -> str:
+    """The step's message once done, naming each box by its number on the form of the COI it leaves (the new
+    extract's boxes for an extract, the signed box's for a signature)."""
+    coi = result if result is not None else Certificate.objects.get(pk=pk)
+    on_extract = bool(step.done_on_extract and coi.base_id)
+    text = _(step.done_on_extract if on_extract else step.done)
+    coi_form = form_of(coi)
+    boxes = coi_form.boxes_for(coi)
+    numbers = {
+        "n": coi_form.signed_number(coi, step.signs) if step.signs else "",
+        "entry": next((b.number for b in boxes if "point_of_entry" in b.fields), ""),
+        "consignee": next((b.number for b in boxes if "first_consignee" in b.fields), ""),
+    }
+    return text % numbers if "%(" in text else text
+
+
 def step_view(step: WorkflowStep) -> Callable[..., HttpResponse]:
     """One step's page, from its declaration: a POST by a logged-in person; 404 where the COI is not visible; a
     refusal shows the COI's page with the step's form as typed and the reason, with its status; success says the
@@ -96,8 +113,7 @@ def step_view(step: WorkflowStep) -> Callable[..., HttpResponse]:
         except DomainError as exc:
             # Back to the COI's page, styled and whole, the step's form as typed and the reason at its field.
             return views.detail_page(request, pk, refused={"step": step.slug, "values": request.POST, "error": exc})
-        on_extract = step.done_on_extract and isinstance(result, Certificate) and bool(result.base_id)
-        messages.success(request, _(step.done_on_extract if on_extract else step.done))
+        messages.success(request, done_message(step, result if isinstance(result, Certificate) else None, pk))
         if step.result == Result.NEW and isinstance(result, Certificate):
             return redirect("certificates:detail", pk=result.pk)
         return redirect("certificates:detail", pk=pk)

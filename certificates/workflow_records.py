@@ -7,6 +7,7 @@ Imported at the end of `certificates/models.py`, so they belong to the `certific
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -113,8 +114,15 @@ class Signature(models.Model):
         """The signed box's title as that COI's form numbers it: an extract of 2021/2307 signs its boxes 12
         and 13 as "30" and "31", and calls them 12 and 13."""
         if is_extract_of_2021_2307(coi) and self.box in EXTRACT_BOX_TITLES:
-            return str(EXTRACT_BOX_TITLES[self.box])
-        return str(self.get_box_display())
+            return numbered(str(EXTRACT_BOX_TITLES[self.box]), EXTRACT_NUMBERS[self.box], coi, self.box)
+        return numbered(str(self.get_box_display()), self.box, coi, self.box)
+
+
+def numbered(label: str, written: str, coi: Formed, signature: str) -> str:
+    """A label that names a signed box by the number it is written with ("Box 25: ...", "Case 25 : ..."), with the
+    number of the box that prints that signature on the COI's own form (`CoiForm.signed_number`) in its place."""
+    number = form_of(coi).signed_number(coi, signature)
+    return re.sub(rf"\b{re.escape(written)}\b", number, label, count=1)
 
 
 def is_extract_of_2021_2307(coi: Formed) -> bool:
@@ -127,6 +135,13 @@ EXTRACT_BOX_TITLES: dict[str, Any] = {
     Signature.Box.DECISION: _("Box 12 of the extract: declaration of the competent authority"),
     Signature.Box.CONSIGNEE_2306: _("Box 13 of the extract: declaration of the consignee of the batch"),
 }
+# The signature each signing step records (its label names that box).
+SIGNATURE_OF_STEP: dict[str, str] = {
+    Step.SIGN_18: "18", Step.SIGN_20: "20", Step.SIGN_21: "21", Step.VERIFY_23: "23", Step.SIGN_25: "25",
+    Step.SIGN_30: "30", Step.SIGN_31: "31",
+}  # fmt: skip
+# The number an extract's titles write its boxes 12 and 13 with, by the signature they print.
+EXTRACT_NUMBERS: dict[str, str] = {Signature.Box.DECISION: "12", Signature.Box.CONSIGNEE_2306: "13"}
 EXTRACT_STEP_TITLES: dict[str, Any] = {
     Step.SIGN_30: _("Box 12 of the extract signed: decision"),
     Step.SIGN_31: _("Box 13 of the extract signed by the consignee of the batch"),
@@ -160,9 +175,12 @@ class HistoryEntry(models.Model):
 
     def title_on(self, coi: Formed) -> str:
         """The step's name as that COI's form numbers its boxes (an extract of 2021/2307: boxes 12 and 13)."""
+        signature = SIGNATURE_OF_STEP.get(self.step)
         if is_extract_of_2021_2307(coi) and self.step in EXTRACT_STEP_TITLES:
-            return str(EXTRACT_STEP_TITLES[self.step])
-        return str(self.get_step_display())
+            assert signature is not None
+            return numbered(str(EXTRACT_STEP_TITLES[self.step]), EXTRACT_NUMBERS[signature], coi, signature)
+        label = str(self.get_step_display())
+        return numbered(label, signature, coi, signature) if signature else label
 
 
 class ExtractQuantity(models.Model):

@@ -152,6 +152,12 @@ class CoiForm:
         boxes = self.boxes_for(coi)
         return self.printed_boxes if self.printed_boxes and boxes is self.boxes else boxes
 
+    def signed_number(self, coi: Formed, signature: str) -> str:
+        """The number of the box that prints the signature recorded as `signature` ("25", "30") on that COI or
+        extract (an extract of 2021/2307 prints "30" in its box 12); the signature's own name when none does."""
+        found = (b.number for b in self.boxes_for(coi) if b.signed and b.signature_box == signature and b.number)
+        return next(found, signature)
+
     def title_for(self, coi: Formed) -> str:
         """The model's title for that COI or extract (2021/2307: "Extract of the certificate of inspection ...")."""
         if getattr(coi, "base_id", None) and self.extract_title:

@@ -119,7 +119,7 @@ def _producer_control_bodies(coi: Certificate, box: Box) -> list[str]:
 
 def _containers(coi: Certificate, box: Box) -> list[str]:
     """Box 14: the numbers; box 15 (the same rows): each number with its seals."""
-    if box.number == "15":
+    if box.key == "15":
         return [f"{c.number}{colon()} {c.seals}" for c in coi.containers.all() if c.seals]
     return [c.number for c in coi.containers.all()]
 

@@ -202,3 +202,10 @@ def box_number(form: Any, field: str) -> str:
     """`{{ form|box_number:"exporter" }}`: the number of the box holding that field on this COI's form ("5" on the
     form of Reg. (EU) 2021/2306, "4" on the guides' form), so that a text naming a box names the right one."""
     return str(form.number_of(field)) if form is not None else ""
+
+
+@register.filter
+def signed_box(coi: Any, signature: str) -> str:
+    """`{{ coi|signed_box:"30" }}`: the number of the box that prints that signature on the COI's own form ("30";
+    "12" on an extract of 2021/2307), so that a step's title and button name the right box."""
+    return form_of(coi).signed_number(coi, signature)

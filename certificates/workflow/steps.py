@@ -97,6 +97,8 @@ class WorkflowStep:
     todo: Any = ""  # the dashboard's "waiting for you", when the step waits for someone
     todo_on_extract: Any = ""  # the same on an extract, when it says it otherwise
     done_on_extract: str = ""  # the page's message on an extract of 2021/2307, when it says it otherwise
+    # A signature: the box it is recorded as ("18", "30"), whose number on the COI's form its messages give.
+    signs: str = ""
     template: str = ""  # the panel's form it is posted from: `certificates/steps/<slug>.html` unless said (a
     # form several steps post from names one template), the generic form drawn from the inputs when there is none
 
@@ -158,15 +160,15 @@ _DECLARED = (
         inputs=_CHECK_INPUTS, template="certificates/steps/sign-18.html",
     ),
     WorkflowStep(
-        "sign-18", Action.SIGN_18, certification.sign_box_18, BOTH_FORMS, gettext_noop("Box 18 signed."),
+        "sign-18", Action.SIGN_18, certification.sign_box_18, BOTH_FORMS, gettext_noop("Box %(n)s signed."),
         "Sign box 18",
         _("The issuing control body signs box 18 after its checks (which may be sent with it), with the reason when "
           "it signs after the date of departure of box 17."),
         inputs=(PLACE, Input("checks", Kind.CHECKS, default=None, nested=_CHECK_INPUTS), Input("late_reason")),
-        two_factor=True, api_path="sign", api_box="18", todo=_("Sign box 18"),
+        two_factor=True, api_path="sign", api_box="18", todo=_("Sign box 18"), signs="18",
     ),
     WorkflowStep(
-        "decide", Action.SIGN_20, certification.decide, GUIDES_FORM, gettext_noop("Box 20 signed."),
+        "decide", Action.SIGN_20, certification.decide, GUIDES_FORM, gettext_noop("Box %(n)s signed."),
         "Sign box 20 with a decision",
         _("The authority signs box 20 with its decision: consignment verified, basis for extract, released as "
           "conventional or not released (the last two with a reason). On an extract, this is its endorsement."),
@@ -175,24 +177,24 @@ _DECLARED = (
             PLACE,
             Input("reason", column=(Signature, "reason"), multiline=True),
         ),
-        two_factor=True, todo=_("Sign box 20"),
+        two_factor=True, todo=_("Sign box 20"), signs="20",
     ),
     WorkflowStep(
-        "sign-21", Action.SIGN_21, certification.sign_box_21, GUIDES_FORM, gettext_noop("Box 21 signed."),
+        "sign-21", Action.SIGN_21, certification.sign_box_21, GUIDES_FORM, gettext_noop("Box %(n)s signed."),
         "Sign box 21",
         _("The first consignee signs box 21 on receipt: in order, or not in order with a remark saying what."),
         inputs=(PLACE, Input("in_order", Kind.YES_NO, default=True), Input("remark", column=(Signature, "reason"))),
-        two_factor=True, api_path="sign", api_box="21", todo=_("Sign box 21"),
+        two_factor=True, api_path="sign", api_box="21", todo=_("Sign box 21"), signs="21",
     ),
     WorkflowStep(
         "verify-23", Action.VERIFY_23, release.verify_box_23, FORM_2021_2306,
-        gettext_noop("Box 23 signed: consignment verified before the special customs procedure."),
+        gettext_noop("Box %(n)s signed: consignment verified before the special customs procedure."),
         "Box 23: verify (2021/2306)",
         _("Box 23: the authority verifies the consignment before the special customs procedure."),
-        inputs=(PLACE,), two_factor=True,
+        inputs=(PLACE,), two_factor=True, signs="23",
     ),
     WorkflowStep(
-        "sign-25", Action.SIGN_25, release.sign_box_25, FORM_2021_2306, gettext_noop("Box 25 signed."),
+        "sign-25", Action.SIGN_25, release.sign_box_25, FORM_2021_2306, gettext_noop("Box %(n)s signed."),
         "Box 25: documentary check",
         _("Box 25: the authority's documentary checks and the selection for identity and physical checks."),
         inputs=(
@@ -201,10 +203,10 @@ _DECLARED = (
                   label=_("Selected for identity and physical checks")),
             PLACE,
         ),
-        two_factor=True, todo=_("Sign box 25 (documentary check)"),
+        two_factor=True, todo=_("Sign box 25 (documentary check)"), signs="25",
     ),
     WorkflowStep(
-        "decide-30", Action.SIGN_30, release.decide_box_30, FORM_2021_2306, gettext_noop("Box 30 signed."),
+        "decide-30", Action.SIGN_30, release.decide_box_30, FORM_2021_2306, gettext_noop("Box %(n)s signed."),
         "Box 30: the decision",
         _("Box 30 (box 12 of an extract): the authority's decision, released as organic, as in-conversion, as "
           "non-organic, cannot be released, or part of the consignment can be released (not on an extract). "
@@ -223,10 +225,11 @@ _DECLARED = (
             PLACE,
         ),
         two_factor=True, todo=_("Sign box 30 (decision)"), todo_on_extract=_("Sign box 12 of the extract (decision)"),
-        done_on_extract=gettext_noop("Box 12 of the extract signed."),
+        signs="30",
+        done_on_extract=gettext_noop("Box %(n)s of the extract signed."),
     ),
     WorkflowStep(
-        "sign-31", Action.SIGN_31, release.sign_box_31, FORM_2021_2306, gettext_noop("Box 31 signed."),
+        "sign-31", Action.SIGN_31, release.sign_box_31, FORM_2021_2306, gettext_noop("Box %(n)s signed."),
         "Box 31: first consignee",
         _("Box 31 (box 13 of an extract): the first consignee declares the consignment in accordance, or not (then "
           "with a remark), with point 6 of Annex III to Reg. (EU) 2018/848."),
@@ -235,13 +238,13 @@ _DECLARED = (
             Input("remark", column=(Signature, "reason"), multiline=True),
             PLACE,
         ),
-        two_factor=True, todo=_("Sign box 31 (first consignee)"),
+        two_factor=True, todo=_("Sign box 31 (first consignee)"), signs="31",
         todo_on_extract=_("Sign box 13 of the extract (consignee)"),
-        done_on_extract=gettext_noop("Box 13 of the extract signed."),
+        done_on_extract=gettext_noop("Box %(n)s of the extract signed."),
     ),
     WorkflowStep(
         "extract", Action.INITIATE_EXTRACT, extracts.initiate_extract, BOTH_FORMS,
-        gettext_noop("Extract drafted: check boxes 9 and 12, then submit it for endorsement."),
+        gettext_noop("Extract drafted: check boxes %(entry)s and %(consignee)s, then submit it for endorsement."),
         "Draft an extract of some lots",
         _("The importer or the responsible for the load drafts an extract of some lots for one consignee."),
         inputs=(*_LOTS, Input("boxes_9", Kind.BOXES_9, default=None)),
