@@ -183,7 +183,9 @@ def consignment_checks(extract: Any, box: Box) -> list[str]:
     lines = [t for name in CHECKS_OF_BOX_29 for t in field_lines(base, name, box)]
     if not lines:
         return []
-    return [_("Checks of the consignment (box 29 of the certificate of inspection)") + colon(), *lines]
+    number = form_of(base).number_of("identity_check")  # box 29 of the COI's own form
+    title = _("Checks of the consignment (box %(box)s of the certificate of inspection)") % {"box": number}
+    return [title + colon(), *lines]
 
 
 DERIVED: dict[str, Callable[[Any, Box], list[str]]] = {

@@ -394,10 +394,10 @@ class FailedCheckExcludesOrganicRelease(Rule):
             in_batch = failed_lots_in(coi)
             if in_batch:
                 message = _(
-                    "Lot %(lots)s of this batch is not satisfactory (box 29 of the certificate of inspection): the "
-                    "batch cannot be released as organic or in-conversion. Choose “To be released as non-organic” "
-                    "or “Cannot be released for free circulation”."
-                ) % {"lots": ", ".join(in_batch)}
+                    "Lot %(lots)s of this batch is not satisfactory (box %(box)s of the certificate of inspection): "
+                    "the batch cannot be released as organic or in-conversion. Choose “To be released as "
+                    "non-organic” or “Cannot be released for free circulation”."
+                ) % {"lots": ", ".join(in_batch), "box": box_number(coi.base, "identity_check")}
                 return {"decision": [message]}
             base_lots = coi.base.lots_not_satisfactory if coi.base is not None else ""
             if base_lots.strip() or given.reason.strip():
@@ -514,8 +514,9 @@ class FailedLotsOfBox13(Rule):
         lots = lots_of(given.values["lots_not_satisfactory"] or "")
         kept = [lot for lot in lots_of(coi.lots_not_satisfactory) if lot not in lots]
         if kept:
-            message = _("Lot %(lots)s was recorded as not satisfactory in box 29: it stays so.")
-            return {"lots_not_satisfactory": [message % {"lots": ", ".join(kept)}]}
+            message = _("Lot %(lots)s was recorded as not satisfactory in box %(box)s: it stays so.")
+            box = box_number(coi, "lots_not_satisfactory")
+            return {"lots_not_satisfactory": [message % {"lots": ", ".join(kept), "box": box}]}
         if not lots:
             return {}
         known = {line.lot_number for line in coi.lines() if line.lot_number}
