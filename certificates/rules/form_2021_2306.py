@@ -397,7 +397,7 @@ class FailedCheckExcludesOrganicRelease(Rule):
                     "Lot %(lots)s of this batch is not satisfactory (box %(box)s of the certificate of inspection): "
                     "the batch cannot be released as organic or in-conversion. Choose “To be released as "
                     "non-organic” or “Cannot be released for free circulation”."
-                ) % {"lots": ", ".join(in_batch), "box": box_number(coi.base, "identity_check")}
+                ) % {"lots": ", ".join(in_batch), "box": box_number(coi.base or coi, "identity_check")}
                 return {"decision": [message]}
             base_lots = coi.base.lots_not_satisfactory if coi.base is not None else ""
             if base_lots.strip() or given.reason.strip():
