@@ -160,7 +160,7 @@ def declaration_out(
 
 
 def _items(items: list[Any]) -> list[Item]:
-    return [Item(i.item_number, i.document.strip(), i.cn_code, i.net_weight) for i in items]
+    return [Item(i.item_number, i.document, i.cn_code, i.net_weight) for i in items]
 
 
 # Art. 5 and Art. 10: reading ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from certificates.coi_forms import form_of
 from certificates.models import Certificate, CommodityLine
 from certificates.statuses import COIStatus
+from customs.identifiers import normalised_identifier
 from customs.models import Movement
 from customs.rules import allows_release, cn_matches
 from directory.models import IdentifierType
@@ -65,8 +66,9 @@ class Document:
 
 
 def find(reference: str) -> Certificate | None:
-    """The COI or extract of that number (box 3; a draft has none), or None."""
-    reference = reference.strip()
+    """The COI or extract of that number (box 3; a draft has none, `customs.identifiers`: case and spaces
+    aside), or None."""
+    reference = normalised_identifier(reference)
     if not reference:
         return None
     return (
@@ -117,7 +119,7 @@ def document(coi: Certificate) -> Document:
         )
     box = form_of(coi).signed_box_of("decision")  # box 30 of 2021/2306 (an extract's 12), box 20 of the guides'
     decision = coi.signatures.filter(box=box).values_list("decision", flat=True).first() or ""
-    return Document(coi, lots, [e.upper().replace(" ", "") for e in eoris], decision)
+    return Document(coi, lots, [normalised_identifier(e) for e in eoris], decision)
 
 
 def depleted_note(coi: Certificate) -> list[str]:

@@ -31,6 +31,7 @@ from core import text
 from core.typography import quantity
 from customs import documents
 from customs.documents import Document
+from customs.identifiers import normalised_identifier
 from customs.models import CustomsClient, CustomsOffice, DeclarationItem, Movement, Restoration
 from customs.rules import (
     CoversCnCode,
@@ -387,7 +388,7 @@ def adjust(
 
 def _lock_documents(references: Iterable[str]) -> dict[str, Certificate]:
     """The documents of these numbers, each row locked (in id order), by number; unknown numbers are absent."""
-    refs = {r.strip() for r in references}
+    refs = {normalised_identifier(r) for r in references}
     ids = sorted(c.pk for c in (documents.find(r) for r in refs) if c is not None)
     return {coi.number or "": coi for coi in _lock(ids)}
 

@@ -8,17 +8,22 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BeforeValidator
 
 from api.schema import Id, StrictIn
+from customs.identifiers import normalised_cn_code, normalised_identifier
 
 RequestId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+# The identifiers are read as customs writes them, whatever the case and spaces ("fr 4339 68187" is FR433968187):
+# `customs.identifiers`.
+Normalised = BeforeValidator(normalised_identifier)
 # The declaration's Movement Reference Number: two digits of the year, the Member State, 14 letters or digits.
-Mrn = Annotated[str, Field(pattern=r"^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$")]
-# The declared commodity code: the CN code (8 digits, data element 18 09 057) or the TARIC code (10).
-CnCode = Annotated[str, Field(pattern=r"^([0-9]{8}|[0-9]{10})$")]
-Eori = Annotated[str, Field(min_length=3, max_length=17, pattern=r"^[A-Z]{2}[A-Za-z0-9]{1,15}$")]
-Reference = Annotated[str, Field(min_length=1, max_length=30)]
+Mrn = Annotated[str, Normalised, Field(pattern=r"^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$")]
+# The declared commodity code: the CN code (8 digits, data element 18 09 057) or the TARIC code (10), spaces
+# and dots left out ("0801 32 00").
+CnCode = Annotated[str, BeforeValidator(normalised_cn_code), Field(pattern=r"^([0-9]{8}|[0-9]{10})$")]
+Eori = Annotated[str, Normalised, Field(min_length=3, max_length=17, pattern=r"^[A-Z]{2}[A-Z0-9]{1,15}$")]
+Reference = Annotated[str, Normalised, Field(min_length=1, max_length=30)]
 Kg = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3, description="net mass in kg")]
 ItemNumber = Annotated[int, Field(ge=1, le=9999)]
 

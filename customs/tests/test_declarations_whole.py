@@ -85,7 +85,7 @@ def test_it_amends_only_a_declaration_that_wrote_off_here_and_is_not_invalidated
 def test_it_refuses_an_mrn_of_another_shape_in_the_path(exchange, released):
     exchange.declare(mrn(7), (released.number, CASHEW, "100"))
     items = [{"item_number": 1, "document": released.number, "cn_code": CASHEW, "net_weight": "5"}]
-    for path in ("/declarations/garbage/amendment", "/declarations/26fr00000000000007/invalidation"):
+    for path in ("/declarations/garbage/amendment", "/declarations/26FR0000000000007/invalidation"):
         r = exchange.post(path, {"importer_eori": EORI, "items": items} if "amendment" in path else {})
         assert r.status_code == 422, (path, r.content)
         assert r.json()["code"] == "invalid" and r.json()["errors"][0]["loc"][-1] == "mrn"
