@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -28,6 +29,29 @@ def _declared() -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
             names = frozenset(p["name"] for p in operation.get("parameters", []) if p.get("in") == "query")
             found.append((pattern, method.upper(), names))
     return found
+
+
+def operation_of(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The OpenAPI operation of the request (method and path) and the document's schemas, or None."""
+    for path, methods in _paths().items():
+        if path.match(request.path):
+            operation = methods.get((request.method or "").lower())
+            if operation is not None:
+                return operation, _document().get("components", {}).get("schemas", {})
+    return None
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return dict(api.get_openapi_schema())
+
+
+@cache
+def _paths() -> dict[re.Pattern[str], dict[str, Any]]:
+    return {
+        re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(path)) + "$"): methods
+        for path, methods in _document()["paths"].items()
+    }
 
 
 def unknown_query_parameters(request: HttpRequest) -> list[str]:

@@ -248,7 +248,7 @@ def declare(request: HttpRequest, body: DeclarationIn) -> Any:
     lines of their CN codes. The answer says what each item took from which
     line, and what remains."""
     who = caller(request)
-    return answered(who, body.request_id, "declaration", body.model_dump(mode="json"), lambda: _declare(who, body))
+    return answered(who, body.request_id, "declaration", body.model_dump(), lambda: _declare(who, body))
 
 
 def _declare(who: Caller, body: DeclarationIn, *, contingency: bool = False) -> tuple[int, dict[str, Any]]:
@@ -267,7 +267,7 @@ def amend(request: HttpRequest, mrn: Path[Mrn], body: AmendmentIn) -> Any:
     `declaration_not_found` when the declaration wrote nothing off here (an amendment lodges nothing new), 409
     `declaration_invalidated` once it is invalidated, 422 `item_repeated` for an item quoting a document twice."""
     who = caller(request)
-    payload = {"mrn": mrn, **body.model_dump(mode="json")}
+    payload = {"mrn": mrn, **body.model_dump()}
     return answered(who, body.request_id, "amendment", payload, lambda: _amend(who, mrn, body.request_id,
                                                                            body.importer_eori, body.items))  # fmt: skip
 
@@ -283,7 +283,7 @@ def invalidate(request: HttpRequest, mrn: Path[Mrn], body: InvalidationIn) -> An
     """Gives back exactly what the declaration's items (all, or `item_numbers`) wrote off. Idempotent: items
     already given back are not given back again (`restored` then lists none). 404 `declaration_not_found`."""
     who = caller(request)
-    payload = {"mrn": mrn, **body.model_dump(mode="json")}
+    payload = {"mrn": mrn, **body.model_dump()}
     return answered(who, body.request_id, "invalidation", payload,
                 lambda: _invalidate(who, mrn, body.request_id, body.reason, body.item_numbers))  # fmt: skip
 
@@ -307,7 +307,7 @@ def manual(request: HttpRequest, reference: str, body: ManualIn) -> Any:
     403 `not_competent_authority` (a person who sees the COI but is not its authority); 409
     `quantity_exceeds_remaining`, `restoration_exceeds_written_off`, `request_id_reused`. The request id is kept
     per office (customs) or per person (an authority)."""
-    payload = {"document": reference, **body.model_dump(mode="json")}
+    payload = {"document": reference, **body.model_dump()}
     who: Caller | None = getattr(request, "customs_caller", None)
     if who is not None:
         office = who
@@ -382,7 +382,7 @@ def enter_record(request: HttpRequest, body: RecordIn) -> Any:
         )
         return 201, record_out(body.request_id, record)
 
-    return answered(who, body.request_id, "record", body.model_dump(mode="json"), run)
+    return answered(who, body.request_id, "record", body.model_dump(), run)
 
 
 def _record(who: Caller, pk: int) -> CustomsRecord:
@@ -411,7 +411,7 @@ def amend_record(request: HttpRequest, record_id: int, body: RecordChangeIn) -> 
         record.save(update_fields=["text", "updated_at"])
         return 200, record_out(body.request_id, record)
 
-    return answered(who, body.request_id, "record_amendment", {"id": record_id, **body.model_dump(mode="json")}, run)
+    return answered(who, body.request_id, "record_amendment", {"id": record_id, **body.model_dump()}, run)
 
 
 @router.post(
@@ -438,14 +438,14 @@ def replay(request: HttpRequest, body: ContingencyIn) -> Any:
     would be (its own request id, so a replay sent twice changes nothing twice; never more than remains). Each
     outcome is listed: 200/201, or the refusal's status and code; a refused record does not stop the others."""
     who = caller(request)
-    return answered(who, body.request_id, "contingency", body.model_dump(mode="json"), lambda: _replay(who, body))
+    return answered(who, body.request_id, "contingency", body.model_dump(), lambda: _replay(who, body))
 
 
 def _replay(who: Caller, body: ContingencyIn) -> tuple[int, dict[str, Any]]:
     results = []
     for op in sorted(body.operations, key=lambda o: o.occurred_at):
         try:
-            status, _answer = once(who, op.request_id, op.kind, op.model_dump(mode="json"), partial(_run, who, op))
+            status, _answer = once(who, op.request_id, op.kind, op.model_dump(), partial(_run, who, op))
             results.append({"request_id": op.request_id, "kind": op.kind, "status": status})
         except DomainError as exc:
             results.append({"request_id": op.request_id, "kind": op.kind, "status": exc.status, "code": exc.code,

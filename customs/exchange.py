@@ -2,7 +2,8 @@
 e.g. a UUID). A call that changes quantities keeps its answer under (office, request id) in the same transaction
 as the change, by the API's one mechanism of kept answers (`api.idempotency.once`, the table of `Idempotency-Key`,
 caller `customs:<office id>`, never expiring): a retry after a lost answer gets that answer again
-(`"replayed": true`) and changes nothing; the same request id with another body is refused (409
+(`"replayed": true`) and changes nothing (bodies are compared by their values once read: 3000.0 kg is 3000 kg);
+the same request id with another body is refused (409
 `request_id_reused`). Two copies of one call sent at once: the second waits on the first's row (the unique index)
 and then answers as it did. A refused call keeps nothing (nothing was changed), so its retry is checked again.
 """
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from pydantic_core import to_jsonable_python
 
-from api.idempotency import Kept, KeyReused
+from api.idempotency import Kept, KeyReused, canonical
 from api.idempotency import once as kept_once
 from customs.quantities import Caller
 from customs.rules import Refused
@@ -26,7 +28,16 @@ JSON = "application/json"
 
 
 def fingerprint(operation: str, payload: Any) -> str:
-    return hashlib.sha256(json.dumps([operation, payload], sort_keys=True, default=str).encode()).hexdigest()
+    """SHA-256 of the operation and its body as read (`api.idempotency.canonical`): the same values written
+    otherwise ("3000.0" kg for "3000", a time at another UTC offset) are the same request."""
+    return hashlib.sha256(json.dumps([operation, canonical(payload)], sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint_as_before(operation: str, payload: Any) -> str:
+    """The digest the answers kept before bodies were compared by their values were kept with (the body as
+    JSON, "3000.0" apart from "3000"): they still answer their retries."""
+    jsonable = to_jsonable_python(payload)
+    return hashlib.sha256(json.dumps([operation, jsonable], sort_keys=True, default=str).encode()).hexdigest()
 
 
 def caller_key(caller: Caller | Any) -> str:
@@ -46,7 +57,8 @@ def once(caller: Caller | Any, request_id: str, operation: str, payload: Any, ru
     """`run()` once per request id of the caller (a customs office's `Caller`, or an authority's person, a User);
     its (status, answer) kept with it."""
     try:
-        result = kept_once(caller_key(caller), request_id, fingerprint(operation, payload), run, _keep, expires=False)
+        digest, before = fingerprint(operation, payload), fingerprint_as_before(operation, payload)
+        result = kept_once(caller_key(caller), request_id, digest, run, _keep, expires=False, also=(before,))
     except KeyReused:
         raise Refused(
             _("Request id %(id)s was already used for another request.") % {"id": request_id},

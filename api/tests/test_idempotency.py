@@ -152,3 +152,26 @@ def test_it_runs_once_when_two_copies_with_one_key_arrive_at_the_same_moment(liv
     assert sorted(a.status_code for a in answers) == [201] * 6
     assert len({a.json()["id"] for a in answers}) == 1
     assert Certificate.objects.filter(exporter=world.atlas).count() == 1
+
+
+def test_it_takes_a_retry_with_its_weight_written_otherwise_as_the_same_request(client, world):
+    """A lot's net weight "100.0" for "100", as a number or a text, its fields in another order: the same
+    request, answered as the first was (issue 24, fault 5); another weight is another request."""
+    from certificates.statuses import COIStatus
+    from certificates.tests.workflow_world import make_flow
+
+    flow = make_flow(world)
+    base = flow.coi(COIStatus.BASIS_FOR_EXTRACT)
+    headers, key, path = auth(flow.w.forwarder), str(uuid.uuid4()), f"{URL}/{base.pk}/extract"
+    lot = client.get(f"{URL}/{base.pk}/lots", **headers).json()["lots"][0]["line"]
+    first = post(client, path, {"consignee": world.foods.pk,
+                                "quantities": [{"line": lot, "packages": 10, "net_weight": "100"}]}, headers, key)  # fmt: skip
+    assert first.status_code == 201, first.json()
+    for weight in ("100.0", 100.0, "100.000"):
+        body = {"quantities": [{"net_weight": weight, "packages": 10, "line": lot}], "consignee": world.foods.pk}
+        again = post(client, path, body, headers, key)
+        assert (again.status_code, again.get("Idempotent-Replayed")) == (201, "true"), (weight, again.json())
+        assert again.json() == first.json()
+    assert Certificate.objects.filter(base=base).count() == 1
+    other = {"consignee": world.foods.pk, "quantities": [{"line": lot, "packages": 10, "net_weight": "100.5"}]}
+    assert post(client, path, other, headers, key).json()["code"] == "idempotency_key_reused"

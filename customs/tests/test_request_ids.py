@@ -15,7 +15,7 @@ from django.utils import timezone
 from api.idempotency import purge
 from api.models import IdempotentRequest
 from certificates.tests.factories import AuthorityFactory
-from customs.exchange import fingerprint
+from customs.exchange import fingerprint_as_before
 from customs.models import CustomsClient, CustomsOffice, DeclarationItem, Movement
 from customs.schemas import DeclarationIn
 from directory.models import Authority
@@ -72,7 +72,7 @@ def test_it_answers_the_retries_of_calls_answered_before_the_request_ids_moved()
     executor.migrate(before)
     executor.loader.project_state(before).apps.get_model("customs", "ExchangeRequest").objects.create(
         office_id=office.pk, request_id="lost-answer", operation="declaration", status=201, answer=answer,
-        fingerprint=fingerprint("declaration", DeclarationIn(**body).model_dump(mode="json")),
+        fingerprint=fingerprint_as_before("declaration", DeclarationIn(**body).model_dump()),
     )  # fmt: skip
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
@@ -81,4 +81,18 @@ def test_it_answers_the_retries_of_calls_answered_before_the_request_ids_moved()
     assert again.status_code == 201 and again.json() == {**answer, "replayed": True}
     assert not DeclarationItem.objects.exists()
     other = _post(http, {**body, "mrn": mrn(9)})
+    assert (other.status_code, other.json()["code"]) == (409, "request_id_reused")
+
+
+def test_it_takes_a_retry_with_its_values_written_otherwise_as_the_same_request(exchange, released):
+    """3000.0 kg is 3000 kg, a time at another UTC offset the same moment: the retry gets the first answer and
+    nothing is written off twice (issue 24, fault 5); another weight is another request."""
+    body = {**_declaration("weights-1", released.number, "3000"), "declared_at": "2026-12-06T10:00:00+01:00"}
+    assert _post(exchange.http, body).status_code == 201
+    for weight, at in (("3000.0", "2026-12-06T09:00:00Z"), ("3000.000", "2026-12-06T10:00:00+01:00")):
+        items = [{**body["items"][0], "net_weight": weight}]
+        again = _post(exchange.http, {**body, "items": items, "declared_at": at})
+        assert (again.status_code, again.json()["replayed"]) == (201, True), again.json()
+    assert DeclarationItem.objects.count() == 1 and Movement.objects.count() == 1
+    other = _post(exchange.http, {**body, "items": [{**body["items"][0], "net_weight": "3000.1"}]})
     assert (other.status_code, other.json()["code"]) == (409, "request_id_reused")
