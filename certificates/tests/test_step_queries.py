@@ -208,6 +208,17 @@ def test_it_takes_each_step_in_at_most_15_queries_however_many_cois_there_are(fl
     assert many == few, f"{name}: {few} queries with few COIs, {many} with {MANY} more"
 
 
+def test_it_reads_no_browser_session_when_a_step_comes_with_an_api_token(flow):
+    """A client that sends a browser's session cookie along with its token (as `make bench`'s client does) pays
+    for the token alone: the session's row and its person were read on every call (2 queries more than counted
+    above)."""
+    flow.w.submitted()
+    caller = Caller(flow.w.importer)
+    alone = take(flow, caller, CASES["draft edit"], 0)
+    caller.client.force_login(flow.w.exporter)
+    assert take(flow, caller, CASES["draft edit"], 0) == alone
+
+
 def test_it_lets_a_step_take_exactly_the_cois_the_person_sees(flow):
     """A step reads its COI by id, locked, and asks the row the visibility rule (`access.visible_to`): the same
     answer as the lists' query (`access.visible_filter`) for every party and outsider, every status."""
