@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from api.accounts import router as accounts_router
 from api.auth import AUTH
+from api.messages import translated
 from api.openapi import OpenCoiApi
 from core.errors import DomainError
 from core.storage import RETRY_AFTER_SECONDS, StoreUnavailable
@@ -72,8 +73,9 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # The same body as every other refusal (a sentence in `detail`), with each invalid field in `errors`.
-    body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": exc.errors}
+    # The same body as every other refusal (a sentence in `detail`), with each invalid field in `errors`, its
+    # `msg` in the caller's language too (`api.messages`).
+    body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": translated(exc.errors)}
     return api.create_response(request, body, status=422)
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from api.api import api
+from api.messages import translated
 
 PREFIX = "/api/v1"
 # The APIs whose every answer is JSON (`JsonAnswersUnderApi`): the main one and the customs exchange's.
@@ -69,10 +70,10 @@ class RefuseUnknownQueryParameters:
         if request.path.startswith(f"{PREFIX}/") and request.GET:
             unknown = unknown_query_parameters(request)
             if unknown:
-                errors = [
+                errors = translated(
                     {"type": "extra_forbidden", "loc": ["query", name], "msg": "Extra inputs are not permitted"}
                     for name in unknown
-                ]
+                )
                 body = {"detail": _("Some fields are missing or invalid."), "code": "invalid", "errors": errors}
                 return JsonResponse(body, status=422)
         return self.get_response(request)

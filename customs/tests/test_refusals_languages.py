@@ -83,3 +83,46 @@ def test_every_refusal_says_why_in_english_and_in_french(token, released, flow):
     for code in en:
         assert en[code][0] == fr[code][0], code  # availability answers 200 with its refusals listed
         assert en[code][1] and fr[code][1] and en[code][1] != fr[code][1], (code, en[code], fr[code])
+
+
+def _field_errors(http: Client, language: str, token: str, importer: str) -> list[str]:
+    """Every `errors[].msg` of invalid calls to both APIs (bodies, query strings, unknown fields, limits)."""
+    ex = Exchange(token, language)
+    main = Client(HTTP_AUTHORIZATION=f"Bearer {importer}", HTTP_ACCEPT_LANGUAGE=language)
+    answers = [
+        ex.post("/availability", {"document": "", "importer_eori": "x", "items": [], "colour": "blue"}),
+        ex.post(
+            "/declarations",
+            {
+                "mrn": "26FR1",
+                "importer_eori": EORI,
+                "declared_at": "2026-12-06T10:00:00",
+                "items": [{"item_number": 0, "document": "A", "cn_code": "0801", "net_weight": "-1"}],
+            },
+        ),  # fmt: skip
+        ex.post("/declarations/26FR00000000000001/invalidation", {"reason": "lost"}),
+        ex.http.get("/api/customs/v1/documents", {"importer_eori": EORI}),
+        main.post("/api/v1/certificates", {"exporter": "five", "colour": 1}, content_type="application/json"),
+        main.get("/api/v1/certificates", {"stauts": "draft"}),
+    ]
+    messages = []
+    for answer in answers:
+        assert answer.status_code == 422, answer.content
+        messages += [e["msg"] for e in answer.json()["errors"]]
+    return messages
+
+
+def test_every_invalid_field_s_message_follows_the_callers_language(token, flow):
+    """`errors[].msg` (issue 24, fault 2) is in the caller's language as `detail` is, in both APIs: never
+    pydantic's English ("Field required", "String should match pattern ...") on a French call."""
+    _t, importer = ApiToken.issue(flow.w.importer, "test")
+    english = _field_errors(Client(), "en", token, importer)
+    french = _field_errors(Client(), "fr", token, importer)
+    assert len(english) == len(french) >= 10
+    assert "This field is required." in english and "Ce champ est obligatoire." in french
+    assert "Champ inconnu : à retirer." in french
+    pydantic_words = ("Input should", "String should", "Field required", "Extra inputs", "Value error")
+    for message in english + french:
+        assert not any(w in message for w in pydantic_words), message
+    for en, fr in zip(english, french, strict=True):
+        assert en != fr, en
