@@ -15,7 +15,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import create_model
 
-from api.schema import BoundedPages, Id, StrictIn, column
+from api.schema import BoundedPages, Country, CountryOrNone, Id, StrictIn, column
 from core.errors import Invalid, NotFound
 from directory import matrix, operators, services
 from directory.messages import API_MESSAGES
@@ -187,7 +187,7 @@ class AdminIn(StrictIn):
 @router.get("operators", response=list[OperatorOut], summary="Search Valid operators of a country")
 @paginate(BoundedPages, page_size=20)
 def search_operators(
-    request: HttpRequest, country: str, kind: ActivityKind | None = None, q: str = ""
+    request: HttpRequest, country: Country, kind: ActivityKind | None = None, q: str = ""
 ) -> QuerySet[Operator]:
     """Country mandatory; activity type; text over name, identifiers and approval numbers."""
     return operators.search_operators(country, kind or "", q)
@@ -242,13 +242,13 @@ def create_operator(request: HttpRequest, payload: OperatorIn) -> Reply[Any]:
 
 @router.get("control-bodies", response=list[ControlBodyCodeOut], summary="Search control bodies' country entries")
 @paginate(BoundedPages, page_size=50)
-def search_control_bodies(request: HttpRequest, country: str = "", q: str = "") -> QuerySet[ControlBodyCode]:
+def search_control_bodies(request: HttpRequest, country: CountryOrNone = "", q: str = "") -> QuerySet[ControlBodyCode]:
     return operators.search_control_body_codes(country, q)
 
 
 @router.get("authorities", response=list[AuthorityOut], summary="List authorities")
 def list_authorities(
-    request: HttpRequest, country: str = "", kind: Authority.Kind | None = None
+    request: HttpRequest, country: CountryOrNone = "", kind: Authority.Kind | None = None
 ) -> QuerySet[Authority]:
     qs = Authority.objects.all()
     if country:
@@ -257,7 +257,7 @@ def list_authorities(
 
 
 @router.get("points-of-entry", response=list[PointOfEntryOut], summary="List points of entry")
-def list_points_of_entry(request: HttpRequest, country: str = "") -> QuerySet[PointOfEntry]:
+def list_points_of_entry(request: HttpRequest, country: CountryOrNone = "") -> QuerySet[PointOfEntry]:
     qs = PointOfEntry.objects.all()
     return qs.filter(country=country.upper()) if country else qs
 

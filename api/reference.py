@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
-from api.schema import TextIn
+from api.schema import Language, TextIn
 from reference.countries import country_choices
 from reference.lists import (
     DOCUMENT_FIELD_LABELS,
@@ -63,11 +63,11 @@ class DocumentTypeOut(ChoiceOut):
 class SearchIn(TextIn):
     q: str = Field("", max_length=200)
     limit: int = Field(20, ge=1, le=50)
-    lang: str | None = Field(None, max_length=8)
+    lang: Language | None = None
 
 
 def _language(request: HttpRequest, lang: str | None) -> str:
-    return (lang or translation.get_language() or "en")[:2]
+    return (lang or translation.get_language() or "en")[:2].lower()
 
 
 def _cn(cn: CnCode) -> dict[str, object]:
@@ -97,13 +97,13 @@ def cn_search(request: HttpRequest, filters: Query[SearchIn]) -> list[dict[str, 
 
 
 @router.get("reference/cn-tree", response=list[CnOut], summary="The chapters of the nomenclature")
-def cn_chapters(request: HttpRequest, lang: str | None = None) -> list[dict[str, object]]:
+def cn_chapters(request: HttpRequest, lang: Language | None = None) -> list[dict[str, object]]:
     with translation.override(_language(request, lang)):
         return [_cn(cn) for cn in cn_tree(None)]
 
 
 @router.get("reference/cn/{code}", response=CnDetailOut, summary="A CN code with its path and children")
-def cn_detail(request: HttpRequest, code: str, lang: str | None = None) -> dict[str, object]:
+def cn_detail(request: HttpRequest, code: str, lang: Language | None = None) -> dict[str, object]:
     cn = get_cn(code)
     with translation.override(_language(request, lang)):
         return {
@@ -116,7 +116,7 @@ def cn_detail(request: HttpRequest, code: str, lang: str | None = None) -> dict[
 
 
 @router.get("reference/countries", response=list[ChoiceOut], summary="Countries, named in a language")
-def countries(request: HttpRequest, lang: str | None = None, eu_only: bool = False) -> list[dict[str, str]]:
+def countries(request: HttpRequest, lang: Language | None = None, eu_only: bool = False) -> list[dict[str, str]]:
     return [{"value": c, "label": n} for c, n in country_choices(_language(request, lang), eu_only=eu_only)]
 
 

@@ -34,6 +34,11 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=2_000_000_000)]
 # A page number of a list: 1 to a bound no list reaches.
 Page = Annotated[int, Field(ge=1, le=1_000_000)]
+# A country in a query string: its ISO 3166 alpha-2 code, in any case ("ma"); "" for none (`CountryOrNone`).
+Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2 code")]
+CountryOrNone = Annotated[str, Field(pattern=r"^([A-Za-z]{2})?$", description="ISO 3166 alpha-2 code, or empty")]
+# A language asked for in a query string: one OpenCOI speaks ("fr", "en", "en-GB").
+Language = Annotated[str, Field(pattern=r"^(fr|en|FR|EN)([-_][A-Za-z]{2})?$", description="fr or en")]
 # A CN code as typed: eight digits, with spaces or dots ("0801 32 00").
 CN_TYPED = 16
 

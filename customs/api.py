@@ -44,11 +44,13 @@ from customs.schemas import (
     AmendmentIn,
     AvailabilityIn,
     AvailabilityOut,
+    CnCode,
     ContingencyIn,
     ContingencyOut,
     DeclarationIn,
     DeclarationOut,
     DocumentOut,
+    Eori,
     InvalidationIn,
     ManualIn,
     MovementOut,
@@ -59,6 +61,7 @@ from customs.schemas import (
     RecordDeletionIn,
     RecordIn,
     RecordOut,
+    Reference,
     RequestId,
 )
 from directory.models import Authority
@@ -184,7 +187,7 @@ def check_availability(request: HttpRequest, body: AvailabilityIn) -> dict[str, 
 
 
 @router.get("/documents/{reference}", response={200: DocumentOut, 404: ProblemOut}, summary="One document")
-def get_document(request: HttpRequest, reference: str, request_id: RequestId) -> dict[str, Any]:
+def get_document(request: HttpRequest, reference: Path[Reference], request_id: RequestId) -> dict[str, Any]:
     """The document of that number as customs sees it (404 `document_not_found`); also to the document's
     competent authority (Art. 8: its lines' ids, for `POST /documents/{reference}/manual`), 403 `not_customs` to
     anybody else who sees it."""
@@ -200,9 +203,11 @@ def get_document(request: HttpRequest, reference: str, request_id: RequestId) ->
 
 
 class ListQuery(TextIn):
+    """Art. 10's filters: each of its shape (422 at the parameter: `cn_code=zz`), no other (`api.middleware`)."""
+
     request_id: RequestId
-    importer_eori: str
-    cn_code: str = ""
+    importer_eori: Eori
+    cn_code: CnCode | None = None
     issued_from: datetime.date | None = None
     issued_to: datetime.date | None = None
 
@@ -212,11 +217,7 @@ def list_documents(request: HttpRequest, query: Query[ListQuery]) -> list[dict[s
     """The documents (COIs and extracts) an importer (by EORI) may declare for release now, for a CN code when
     given, issued (submitted) within the period when given (Art. 10(2)); at most 100, newest first."""
     caller(request)
-    unknown = sorted(set(request.GET) - set(ListQuery.model_fields))
-    if unknown:
-        raise ValidationError([{"type": "extra_forbidden", "loc": ["query", n], "msg": "Extra inputs are not permitted"}
-                               for n in unknown])  # fmt: skip
-    eori = query.importer_eori.upper().replace(" ", "")
+    eori = query.importer_eori
     qs = Certificate.objects.filter(
         importer__identifiers__type="eori", importer__identifiers__value__iexact=eori,
         status__in=[COIStatus.RELEASED_ORGANIC, COIStatus.RELEASED_IN_CONVERSION, COIStatus.CONSIGNMENT_VERIFIED],
@@ -298,7 +299,7 @@ def _invalidate(who: Caller, mrn: str, request_id: str, reason: str, numbers: li
 
 @router.post("/documents/{reference}/manual", response={201: MovementOut, **REFUSALS, 422: ProblemOut},
              summary="Manual quantity management (Art. 8)")  # fmt: skip
-def manual(request: HttpRequest, reference: str, body: ManualIn) -> Any:
+def manual(request: HttpRequest, reference: Path[Reference], body: ManualIn) -> Any:
     """A customs office, or the document's competent authority (its validating authority or the authority of
     its point of entry, by one of its Valid staff's personal token: `customs.access.competent_authority`), writes
     off or restores `net_weight` kg of one line by hand, under its responsibility, with its reason. Refusals:

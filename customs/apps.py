@@ -18,3 +18,8 @@ class CustomsConfig(AppConfig):
         # The menu's entry to the office's machine clients, for its administrators (core imports no app above).
         if nav_entries not in NAV_ENTRIES:
             NAV_ENTRIES.append(nav_entries)
+        # The exchange's operations refuse an undeclared query parameter, as the main API's (api.middleware).
+        from api.middleware import CHECKED_APIS
+        from customs.api import api
+
+        CHECKED_APIS.setdefault("/api/customs/v1/", api)
