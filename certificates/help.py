@@ -105,6 +105,7 @@ def form_2021_2306_help(request: HttpRequest) -> HttpResponse:
         "page": "form-2021-2306",
         "form": coi_form,
         "boxes": box_rows(coi_form.boxes),
+        "part_titles": {part: coi_form.part_title(part) for part in ("issuing", "union")},
         "extract_boxes": box_rows(coi_form.extract_boxes),
         "matrix": matrix_rows_of(coi_form.matrix_csv, coi_form.statuses),
         "extract_matrix": matrix_rows_of(coi_form.extract_matrix_csv, coi_form.statuses),

@@ -130,7 +130,7 @@ BOXES = (
         ISSUED,
         optional=True,
         part="union",
-        page_heading=_("Part completed in the Union (boxes 19 to 31)"),
+        new_page=True,
     ),  # fmt: skip
     Box("20", "20", _("Prior notification"), ("prior_notification_at",), IMPORTER, ISSUED, ISSUED, part="union"),
     Box(

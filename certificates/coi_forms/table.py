@@ -65,13 +65,21 @@ class Box:
     # and is kept with it (box 18's "late_reason", box 30's "reason", box 21's and 31's "remark").
     also_holds: tuple[str, ...] = ()
     # The PDF's layout (`outputs/pdf.py`): a box on half a line, beside the next half box (the guides' boxes 1-12
-    # and 14-17); a heading that opens a new page before the box (the part of 2021/2306 completed in the Union).
+    # and 14-17); a new page before the box, headed by its part's title (`CoiForm.part_title`: the part of 2021/2306
+    # completed in the Union).
     half: bool = False
-    page_heading: Promise | str = ""
+    new_page: bool = False
 
     @property
     def signature_box(self) -> str:
         return self.signature or self.number
+
+
+# The two parts of the form in force (Annex to 2021/2306), titled with their first and last box (`part_title`).
+PART_TITLES = {
+    "issuing": _("Part issued in the third country (boxes %(first)s to %(last)s)"),
+    "union": _("Part completed in the Union (boxes %(first)s to %(last)s)"),
+}
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,12 @@ class CoiForm:
     # The OpenAPI tag of the steps only this form has ("" for the common "certificate workflow"; api/steps.py).
     api_workflow_tag: str = ""
     notes: tuple[str, ...] = field(default=())
+
+    def part_title(self, part: str) -> str:
+        """The title of a part of the form ("issuing", "union": Annex to 2021/2306, its two parts), naming its first
+        and last box by their numbers on this form: "Part completed in the Union (boxes 19 to 31)"."""
+        numbers = [b.number for b in self.boxes if b.part == part and b.number]
+        return str(PART_TITLES[part]) % {"first": numbers[0], "last": numbers[-1]}
 
     @cached_property
     def by_key(self) -> dict[str, Box]:

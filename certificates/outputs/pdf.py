@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.coi_forms import form_of
+from certificates.coi_forms import CoiForm, form_of
 from certificates.models import Certificate
 from certificates.outputs import box_rows
 from certificates.outputs.notes import pdf_notes
@@ -72,7 +72,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "printed_at": timezone.localtime(),
         "form": coi_form,
         "form_title": coi_form.title_for(coi),
-        "bands": bands(box_rows.rows(coi, signatures, coi_form.printed_boxes_for(coi))),
+        "bands": bands(box_rows.rows(coi, signatures, coi_form.printed_boxes_for(coi)), coi_form),
         "notes": pdf_notes(coi),
     }
 
@@ -83,16 +83,19 @@ class Band:
 
     half: bool
     rows: list[box_rows.Row]
+    heading: str = ""  # the title of the part the band opens on a new page (`Box.new_page`)
 
 
-def bands(rows: list[box_rows.Row]) -> list[Band]:
+def bands(rows: list[box_rows.Row], coi_form: CoiForm) -> list[Band]:
     """The rows in the PDF's bands: each run of half boxes is one band (a grid of two columns). An optional box
     without a number left empty (the guides' "responsible for the load") is not printed."""
     out: list[Band] = []
     for row in rows:
         if row.empty and row.box.optional and not row.box.number:
             continue
-        if row.box.page_heading or not out or out[-1].half != row.box.half:
+        if row.box.new_page:
+            out.append(Band(row.box.half, [], coi_form.part_title(row.box.part)))
+        elif not out or out[-1].half != row.box.half:
             out.append(Band(row.box.half, []))
         out[-1].rows.append(row)
     return out
