@@ -116,6 +116,11 @@ def test_it_searches_without_javascript_and_keeps_what_was_typed(
     assert not Certificate.objects.exists()
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="box 6 chosen without JavaScript is saved (302) but reads back empty since the writes and pickers "
+    "branches met on main (2026-12-07): a known fault, open in issue 23; strict, so its fix makes this fail",
+)
 def test_it_chooses_a_trader_for_box_6_without_javascript(world: Any) -> None:
     world.form = FormCode.R2021_2306
     coi = world.draft()
