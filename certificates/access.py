@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -163,6 +164,11 @@ def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certifi
     row locked until the transaction ends, read in one query with what a step reads of it (`_locked_row`), the
     visibility asked of the locked row (`visible_to`: the row as it is once the lock is granted)."""
     if for_update:
+        if connection.vendor == "postgresql":
+            # The lock first, alone: PostgreSQL computes a statement's subqueries in the snapshot taken before it
+            # waited for the row, so a read that waited would say "no extract" of a base another step just took
+            # lots of. The read after it takes a snapshot with the lock held (READ COMMITTED): one query more.
+            list(Certificate.objects.select_for_update(of=("self",)).filter(pk=pk).values_list("pk"))
         found = _locked_row(pk)
         if not found or not visible_to(person, found[0]):
             raise NotFound(_("No such certificate."))

@@ -206,7 +206,8 @@ def test_it_takes_each_step_in_at_most_15_queries_however_many_cois_there_are(fl
     few = take(flow, caller, case, 0)
     crowd(flow)
     many = take(flow, caller, case, 1)
-    assert few <= case.most, f"{name}: {few} queries"
+    # PostgreSQL: the lock is taken alone before the read (access.get_visible), one query more.
+    assert few <= case.most + (connection.vendor == "postgresql"), f"{name}: {few} queries"
     assert many == few, f"{name}: {few} queries with few COIs, {many} with {MANY} more"
 
 
