@@ -65,3 +65,21 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class DoneTask(models.Model):
+    """A task whose effect is committed, keyed by the task's id and written in the effect's own transaction: a
+    task run again after its worker was killed between that commit and the task's "done" (`manage.py
+    db_worker` takes back what its previous process left running) finds it and does nothing twice (issue 26).
+    Emails have their own record (`SentEmail`): their effect, the mail server's, is outside the database."""
+
+    key = models.CharField(_("task"), max_length=64, unique=True)
+    task_path = models.CharField(_("task path"), max_length=200)
+    done_at = models.DateTimeField(_("done"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("task done")
+        verbose_name_plural = _("tasks done")
+
+    def __str__(self) -> str:
+        return f"{self.task_path} {self.key}"

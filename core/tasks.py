@@ -38,6 +38,20 @@ def queue_with_the_step(job: Task[Any, Any], *args: Any) -> None:
         transaction.on_commit(partial(job.enqueue, *args))
 
 
+def first_run(context: TaskContext) -> bool:
+    """True the first time a task's effect is committed: called inside the transaction that writes the effect, it
+    records the task's id (`core.models.DoneTask`), so a task run again after its worker was killed between that
+    commit and the task's "done" returns False and writes nothing twice. Two runs at once: the second waits on
+    the unique key and fails with IntegrityError (its transaction rolls back; the first's effect stands)."""
+    from core.models import DoneTask  # noqa: PLC0415  # models are not ready when the tasks module loads
+
+    key = str(context.task_result.id)
+    if DoneTask.objects.filter(key=key).exists():
+        return False
+    DoneTask.objects.create(key=key, task_path=context.task_result.task.module_path)
+    return True
+
+
 def retry_later(job: Task[Any, Any], attempt: int, *args: Any) -> bool:
     """Enqueue `job(*args, attempt=attempt + 1)` after a pause that doubles with each attempt
     (`STORE_RETRY_SECONDS`, 60 s by default, at most an hour), up to `STORE_RETRY_ATTEMPTS` (12); False when

@@ -181,15 +181,21 @@ def make_flow_2021_2306(world: World) -> Flow:
     return made
 
 
-USED_CODES: dict[int, int] = {}
+USED_CODES: dict[int, set[str]] = {}
 
 
 def fresh_code(user: Any) -> str:
-    """A two-factor code `user` has not used yet in this test (codes are single-use: the current period's, then
-    its two neighbours'); the counts are forgotten before each test (conftest's `_fresh_codes`)."""
-    n = USED_CODES.get(user.pk, 0)
-    USED_CODES[user.pk] = n + 1
-    return code((0, 1, -1)[n])
+    """A two-factor code `user` has not used yet in this test: of the current period, the next or the previous
+    (the server accepts those three, each once), chosen when called, so a test that crosses a 30-second boundary
+    between two steps never offers a code it gave before; forgotten before each test (conftest's `_fresh_codes`).
+    Raises LookupError after three codes in one period (the server would refuse a fourth as well)."""
+    used = USED_CODES.setdefault(user.pk, set())
+    for step in (0, 1, -1):
+        candidate = code(step)
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
+    raise LookupError(f"{user} has used the three codes the server accepts now")
 
 
 def api_auth(user: Any) -> dict[str, str]:

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django_tasks import task
+from django_tasks.base import TaskContext
 
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.statuses import COIRole
 from core.notify import NoticeKind, notify
+from core.tasks import first_run
 from directory.models import ActivityKind, Membership, OperatorActivity, Status
 
 ALL_PARTIES = frozenset(COIRole.values)
@@ -89,8 +91,9 @@ def tell(
     )
 
 
-@task()
+@task(takes_context=True)
 def tell_later(
+    context: TaskContext,
     coi_id: int,
     roles: list[str],
     title: str,
@@ -101,12 +104,15 @@ def tell_later(
     importer_body: bool,
 ) -> int:
     """`tell`'s work, run by the task worker: the notices and the queued emails in one transaction (a worker
-    stopped in the middle leaves none, and the task runs again). Returns how many emails were queued."""
+    stopped in the middle leaves none, and the task runs again; a worker stopped after that transaction, before
+    the task is marked done, leaves them once: `core.tasks.first_run`). Returns how many emails were queued."""
     coi = Certificate.objects.select_related("point_of_entry").filter(pk=coi_id).first()
     if coi is None:
         return 0
     values = {"number": coi.number or str(coi.pk), **params}
     with transaction.atomic():
+        if not first_run(context):
+            return 0
         people = [u for u in staff_of(coi, roles, importer_body=importer_body) if actor_id is None or u.pk != actor_id]
         return notify(
             people,

@@ -51,11 +51,11 @@ def test_it_runs_a_killed_workers_task_again_and_its_effect_happens_once(
         conn.execute("DELETE FROM django_tasks_database_dbtaskresult")
     received_before = len(inbox.messages)
     headers = {"Authorization": f"Bearer {site['token']}"}
-    for pk in cois:  # each submission queues its PDF render and its emails (no worker runs yet)
+    for pk in cois:  # each submission queues its PDF render and its notices (no worker runs yet)
         answer = requests.post(f"{site['url']}/api/v1/certificates/{pk}/submit", headers=headers, timeout=60)
         assert answer.status_code == 200, answer.text[:300]
-    queued = _tasks(site)
-    emails = [(a["args"][0], a["args"][1]) for _pk, task, _s, a in queued if task.endswith("send_email")]
+    queued = _tasks(site)  # the notices' task queues the emails when it runs
+    assert sum(task.endswith("tell_later") for _p, task, _s, _a in queued) == len(cois)
     killed: dict[str, str] = {}
 
     def worker() -> subprocess.Popen[bytes]:
@@ -98,6 +98,8 @@ def test_it_runs_a_killed_workers_task_again_and_its_effect_happens_once(
         running.terminate()
         running.wait(timeout=30)
 
+    done = _tasks(site)
+    emails = [(a["args"][0], a["args"][1]) for _pk, task, _s, a in done if task.endswith("send_email")]
     received = Counter(inbox.messages[received_before:])
     wanted = Counter(emails)
     pdfs = {pk: sorted(k.rsplit("/", 1)[1].split("-")[0] for k in fault_store.keys(f"coi-pdf/{pk}/")) for pk in cois}
@@ -105,11 +107,12 @@ def test_it_runs_a_killed_workers_task_again_and_its_effect_happens_once(
     lost = sum(max(0, n - received[s]) for s, n in wanted.items())
     doubled = sum(max(0, received[s] - n) for s, n in wanted.items())
     print(
-        f"tasks {len(queued)} ({len(emails)} emails, {len(queued) - len(emails)} PDF renders), worker killed "
+        f"tasks {len(done)} ({len(queued)} queued by the steps, {len(emails)} emails), worker killed "
         f"{len(killed)} times ({', '.join(killed)}); tasks now {dict(statuses)}; emails received "
         f"{sum(received.values())} of {len(emails)}: lost {lost}, doubled {doubled}; PDFs per COI {pdfs}"
     )
     assert len(killed) == 3, killed
-    assert statuses == {"SUCCESSFUL": len(queued)}
+    assert statuses == {"SUCCESSFUL": len(done)} and len(done) == len(queued) + len(emails)
+    assert emails and max(wanted.values()) == 1  # each person told once of each submission: no notice task twice
     assert received == wanted, (received, wanted)  # each email once: none lost, none twice
     assert pdfs == {pk: ["en", "fr"] for pk in cois}  # one PDF per language: the render that was killed ran again
