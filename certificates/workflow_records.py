@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +147,11 @@ EXTRACT_STEP_TITLES: dict[str, Any] = {
     Step.SIGN_30: _("Box 12 of the extract signed: decision"),
     Step.SIGN_31: _("Box 13 of the extract signed by the consignee of the batch"),
 }
+
+
+# Sent with `entries=[HistoryEntry, ...]` once history entries are written together in one INSERT
+# (`workflow.history.written_together`; a bulk INSERT sends no post_save).
+history_written = Signal()
 
 
 class HistoryEntry(models.Model):

@@ -30,7 +30,7 @@ from certificates.models import Certificate
 from certificates.outputs.pdf import CoiPdf, render_pdf
 from certificates.outputs.seal import seal_configured
 from certificates.outputs.signed_boxes import box18_signed
-from certificates.workflow_records import HistoryEntry
+from certificates.workflow_records import HistoryEntry, history_written
 from core.storage import STORE_ERRORS, StoreUnavailable
 from core.tasks import queue_with_the_step, retry_later
 
@@ -125,23 +125,28 @@ def files(folder: str) -> list[str]:
 
 
 @task()
-def prerender(coi_id: int, attempt: int = 0) -> int:
-    """Render and keep the PDFs of a COI's current version in both languages, and its page's shared parts
-    (`certificates.page_cache`), so that the first print and the first view after a step are reads (run by the
-    task worker). Returns how many languages are kept; while the store does not answer, 0, and the task is
-    queued again later (`core.tasks.retry_later`), so the PDFs are rendered once the store is back."""
-    coi = Certificate.objects.filter(pk=coi_id).first()
-    if coi is None:
-        return 0
-    try:
-        for language in LANGUAGES:
-            _keep(coi, language)
-    except StoreUnavailable:
-        if not retry_later(prerender, attempt, coi_id):
-            logger.error("The PDFs of COI %s were not kept: the store did not answer; given up.", coi_id)
-        return 0
-    page_cache.warm(coi_id)
-    return len(LANGUAGES)
+def prerender(coi_id: int, *more: int, attempt: int = 0) -> int:
+    """Render and keep the PDFs of the current version of COI `coi_id` (and of the COIs `more`, queued by the
+    same step: a split, a replacement) in both languages, and their pages' shared parts (`certificates.page_cache`),
+    so that the first print and the first view after a step are reads (run by the task worker). Returns how many
+    PDFs are kept (2 per COI); while the store does not answer, the COIs not kept are queued again later
+    (`core.tasks.retry_later`), so their PDFs are rendered once the store is back."""
+    kept, waiting = 0, []
+    for pk in (coi_id, *more):
+        coi = Certificate.objects.filter(pk=pk).first()
+        if coi is None:
+            continue
+        try:
+            for language in LANGUAGES:
+                _keep(coi, language)
+        except StoreUnavailable:
+            waiting.append(pk)
+            continue
+        page_cache.warm(pk)
+        kept += len(LANGUAGES)
+    if waiting and not retry_later(prerender, attempt, *waiting):
+        logger.error("The PDFs of COIs %s were not kept: the store did not answer; given up.", waiting)
+    return kept
 
 
 class _Queued:
@@ -177,3 +182,14 @@ def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **k
     step's transaction with the database queue, once it is committed with another), once per COI and step."""
     if created and settings.PDF_PRERENDER and _first_in_transaction(instance.certificate_id):
         queue_with_the_step(prerender, instance.certificate_id)
+
+
+@receiver(history_written, dispatch_uid="prerender_after_steps")
+def prerender_after_steps(sender: Any, entries: list[HistoryEntry], **kwargs: Any) -> None:
+    """History entries written together (`workflow.history.written_together`): their COIs' PDFs in ONE task
+    (queued as above), but those this transaction queued already."""
+    if not settings.PDF_PRERENDER:
+        return
+    ids = [pk for pk in dict.fromkeys(e.certificate_id for e in entries) if _first_in_transaction(pk)]
+    if ids:
+        queue_with_the_step(prerender, *ids)

@@ -79,3 +79,11 @@ def test_a_stored_pdf_read_back_is_still_sealed_once_box_18_is_signed(world, tmp
     first, again = stored_pdf(coi, "en"), stored_pdf(coi, "en")
     assert first.sealed and again.sealed
     assert check_seal(again.content).intact
+
+
+def test_it_renders_every_cois_pdfs_of_a_step_in_one_task(world):
+    """A step writing the history of several COIs (a split, a replacement) queues one render for them all."""
+    first, second = _draft(world), _draft(world)
+    assert prerender.call(first.pk, second.pk) == 4
+    for coi in (first, second):
+        assert sorted(n.split("-")[0] for n in default_storage.listdir(f"coi-pdf/{coi.pk}")[1]) == ["en", "fr"]

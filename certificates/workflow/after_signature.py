@@ -14,7 +14,7 @@ from certificates.matrix import Action
 from certificates.models import Certificate, Commodity, CommodityLine, Container
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked
-from certificates.workflow.history import record
+from certificates.workflow.history import record, written_together
 from certificates.workflow.numbering import next_number
 from certificates.workflow.status import change_status_and_tell
 from certificates.workflow.step_notices import ALL_PARTIES, tell
@@ -26,7 +26,7 @@ from core.under_lock import known
 
 def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
     """After box 18, the issuing body replaces the COI by a new editable copy; each points to the other."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():  # the old COI's entry and the new one's: one INSERT
         old = locked(person, pk)
         role = acting_role(person, old, Action.REPLACE)
         pending = (

@@ -19,7 +19,7 @@ from certificates.rules import BoxErrors
 from certificates.services import form_problems
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
-from certificates.workflow.history import record
+from certificates.workflow.history import record, written_together
 from certificates.workflow.numbering import next_number
 from certificates.workflow.signatures import (
     DECLARATION_18,
@@ -132,7 +132,7 @@ def sign_box_18(
     makes the COI it replaces Replaced. Refused (`BoxErrors`, 422) unless every rule holds that day
     (`rules.box_18_problems`); `late_reason` says why it is signed after the date of departure of box 17
     (kept with the signature, in the history and on the PDF)."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():  # the checks' entry, box 18's, a replaced COI's: one INSERT
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_18)
         require_two_factor(person, code)

@@ -29,7 +29,7 @@ from certificates.models import Certificate, Commodity, CommodityLine
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.after_signature import copy_fields, copy_traders
 from certificates.workflow.guards import acting_role, locked, require_two_factor
-from certificates.workflow.history import record
+from certificates.workflow.history import record, written_together
 from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import tell
@@ -105,7 +105,7 @@ def initiate_extract(
     extract's point of release, its member state and authority (box 9 of the guides' form, box 8 of the 2021/2307
     extract) as ids and a country code, as a box edit reads them: one that does not exist is refused at that box
     (`rules.BoxErrors`, 422), nothing drafted."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():  # the extract's entry and its base's: one INSERT
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.INITIATE_EXTRACT)
         extract = _build(person, base, role, consignee, quantities, boxes_9 or {}, status=COIStatus.DRAFT)
@@ -139,7 +139,7 @@ def split(
 ) -> list[Certificate]:
     """The authority divides the base into extracts, each endorsed at once and left for its consignee to sign.
     `parts`: [{"consignee": id, "quantities": {base line id: (packages, net weight)}}, ...]."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():  # each extract's two entries and the base's: one INSERT
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.SPLIT)
         require_two_factor(person, code)

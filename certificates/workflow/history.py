@@ -6,6 +6,9 @@ Written by the workflow's steps (`certificates/workflow/`) and by the box edits 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from certificates.access import Person, roles_on
@@ -14,7 +17,7 @@ from certificates.coi_forms import form_of
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
-from certificates.workflow_records import HistoryEntry, Step
+from certificates.workflow_records import HistoryEntry, Step, history_written
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [
@@ -59,6 +62,31 @@ def organisation_of(coi: Certificate, role: str) -> str:
     return str(getattr(organisation, "name", "") or "")
 
 
+# The entries recorded inside `written_together`, not written yet (None outside it).
+_pending: ContextVar[list[HistoryEntry] | None] = ContextVar("history_pending", default=None)
+
+
+@contextmanager
+def written_together() -> Iterator[None]:
+    """The history entries `record` makes inside the block are written when it ends, in one INSERT, and the new
+    versions of their COIs' PDFs are queued as one task (`history_written`, see `outputs/pdf_store.py`): a step
+    that writes several entries, on one COI or several (box 18 with its checks, an extract and its base, a split,
+    a replacement), costs one query for them all. Each entry keeps its own time and their order. Inside another
+    block, joins it; left by an exception, writes nothing (the step's transaction is rolled back)."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: list[HistoryEntry] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        HistoryEntry.objects.bulk_create(pending)
+        history_written.send(sender=HistoryEntry, entries=pending)
+
+
 def record(
     person: Person,
     coi: Certificate,
@@ -70,8 +98,9 @@ def record(
     changes: list[dict[str, str]] | None = None,
     note: str = "",
 ) -> HistoryEntry:
-    """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`)."""
-    return HistoryEntry.objects.create(
+    """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`). Inside
+    `written_together`, written when the block ends (until then unsaved: no pk)."""
+    entry = HistoryEntry(
         certificate=coi,
         actor=person.user if getattr(person.user, "pk", None) else None,
         actor_name=person_name(person.user),
@@ -83,6 +112,12 @@ def record(
         changes=changes or [],
         note=note,
     )
+    pending = _pending.get()
+    if pending is None:
+        entry.save(force_insert=True)
+    else:
+        pending.append(entry)
+    return entry
 
 
 def role_of(roles: set[str]) -> str:
