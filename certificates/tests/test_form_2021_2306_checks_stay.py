@@ -79,6 +79,30 @@ def test_it_refuses_release_as_organic_after_a_laboratory_result_not_satisfactor
     assert Certificate.objects.get(pk=coi.pk).status == COIStatus.ISSUING_BODY_SIGNED
 
 
+@pytest.mark.parametrize(
+    ("check", "named"), [("identity_check", "identity check"), ("physical_check", "physical check")]
+)
+def test_it_refuses_release_as_organic_through_the_api_after_a_failed_identity_or_physical_check(
+    client, flow, check, named
+):
+    coi = issued(flow)
+    sign_25(client, flow, coi)
+    assert box_29(client, flow, coi, **{check: "not_satisfactory"}).status_code == 200
+    for decision in ("released_organic", "released_in_conversion"):
+        r = decide(client, flow, coi, decision)
+        assert r.status_code == 422 and r.json()["code"] == "box_30" and named in r.json()["detail"]
+    assert Certificate.objects.get(pk=coi.pk).status == COIStatus.ISSUING_BODY_SIGNED
+
+
+@pytest.mark.parametrize("check", ["identity_check", "physical_check"])
+def test_it_releases_as_non_organic_through_the_api_after_a_failed_identity_or_physical_check(client, flow, check):
+    coi = issued(flow)
+    sign_25(client, flow, coi)
+    box_29(client, flow, coi, **{check: "not_satisfactory"})
+    r = decide(client, flow, coi, "released_non_organic")
+    assert r.status_code == 200 and r.json()["status"] == "released_non_organic"
+
+
 def test_it_releases_as_non_organic_after_a_laboratory_result_not_satisfactory(client, flow):
     coi = issued(flow)
     sign_25(client, flow, coi)
@@ -111,6 +135,22 @@ def test_it_refuses_release_as_organic_after_a_failed_check_on_the_decision_page
     url = f"/certificates/{coi.pk}/workflow/decide-30/"
     r = page.post(url, {"decision": "released_organic", "place": "Le Havre", "code": fresh_code(flow.w.inao_agent)})
     assert r.status_code == 422 and "identity check" in r.content.decode()
+    r = page.post(url, {"decision": "released_non_organic", "place": "Le Havre", "code": fresh_code(flow.w.inao_agent)})
+    assert r.status_code == 302
+    assert Certificate.objects.get(pk=coi.pk).status == COIStatus.RELEASED_NON_ORGANIC
+
+
+def test_it_refuses_release_as_organic_after_a_laboratory_result_not_satisfactory_on_the_decision_page(flow):
+    coi = issued(flow)
+    client = Client()
+    sign_25(client, flow, coi)
+    box_29(client, flow, coi, laboratory_test=True, laboratory_result="not_satisfactory")
+    page = page_client(flow.w.inao_agent)
+    url = f"/certificates/{coi.pk}/workflow/decide-30/"
+    r = page.post(
+        url, {"decision": "released_in_conversion", "place": "Le Havre", "code": fresh_code(flow.w.inao_agent)}
+    )
+    assert r.status_code == 422 and "laboratory test result" in r.content.decode()
     r = page.post(url, {"decision": "released_non_organic", "place": "Le Havre", "code": fresh_code(flow.w.inao_agent)})
     assert r.status_code == 302
     assert Certificate.objects.get(pk=coi.pk).status == COIStatus.RELEASED_NON_ORGANIC
