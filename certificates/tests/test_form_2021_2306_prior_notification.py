@@ -103,3 +103,28 @@ def test_it_refuses_withdrawing_a_given_prior_notification_on_the_edit_page(clie
     r = page.post(f"/certificates/{coi.pk}/edit/", {"prior_notification_at": ""}, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 422 and "never withdrawn" in r.content.decode()
     assert Certificate.objects.get(pk=coi.pk).prior_notification_at is not None
+
+
+def test_it_refuses_through_the_api_a_notice_less_than_four_hours_before_arrival(client, flow):
+    coi = issued_without_notice(flow)
+    r = notify(client, flow, coi, ahead(2))
+    assert r.status_code == 422 and "at least four hours" in r.json()["boxes"]["20"][0]
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at is None
+    r = notify(client, flow, coi, ahead(5))  # four hours or more: taken, with the one-working-day warning
+    assert r.status_code == 200 and LATE in " ".join(r.json()["problems"]["20"])
+
+
+def test_it_refuses_on_the_edit_page_a_notice_less_than_four_hours_before_arrival_and_keeps_what_was_typed(flow):
+    coi = issued_without_notice(flow)
+    page = Client()
+    page.force_login(flow.w.importer)
+    soon = timezone.localtime() + datetime.timedelta(hours=2)
+    typed = soon.strftime("%Y-%m-%dT%H:%M")
+    r = page.post(f"/certificates/{coi.pk}/edit/", {"prior_notification_at": typed}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 422 and "at least four hours" in r.content.decode()
+    assert typed in r.content.decode()
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at is None
+    later = (timezone.localtime() + datetime.timedelta(hours=72)).strftime("%Y-%m-%dT%H:%M")
+    r = page.post(f"/certificates/{coi.pk}/edit/", {"prior_notification_at": later}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 302
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at is not None
