@@ -103,11 +103,18 @@ class World:
         coi, _problems = create_draft(
             self.person(user), self.membership(user), {**self.complete_data(), **overrides}, form=self.form
         )
-        return coi
+        return fresh(coi)
 
     def submitted(self, creator: str = "importer", **overrides: Any) -> Certificate:
         coi = self.draft(creator, **overrides)
-        return submit(self.person(self.creator(creator)), coi.pk)
+        return fresh(submit(self.person(self.creator(creator)), coi.pk))
+
+
+def fresh(coi: Certificate) -> Certificate:
+    """The COI as stored, nothing loaded with it: a step returns its COI with its boxes prefetched, and a test
+    that asked that copy after a request (`coi.traders.all()`, `coi.documents.exists()`) read what was loaded
+    before the request, so an assertion that nothing was saved could never fail (issue 23, box 6)."""
+    return Certificate.objects.get(pk=coi.pk)
 
 
 @pytest.fixture
