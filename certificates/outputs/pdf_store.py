@@ -14,6 +14,7 @@ committed, never before.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -132,13 +133,13 @@ def prerender(coi_id: int, *more: int, attempt: int = 0) -> int:
     PDFs are kept (2 per COI); while the store does not answer, the COIs not kept are queued again later
     (`core.tasks.retry_later`), so their PDFs are rendered once the store is back."""
     kept, waiting = 0, []
-    for pk in (coi_id, *more):
-        coi = Certificate.objects.filter(pk=pk).first()
-        if coi is None:
+    cois = Certificate.objects.in_bulk([coi_id, *more])  # one query for the step's COIs (a deleted one is gone)
+    for pk in dict.fromkeys((coi_id, *more)):
+        if pk not in cois:
             continue
         try:
             for language in LANGUAGES:
-                _keep(coi, language)
+                _keep(cois[pk], language)
         except StoreUnavailable:
             waiting.append(pk)
             continue
@@ -176,20 +177,26 @@ def _first_in_transaction(coi_id: int) -> bool:
     return True
 
 
+def _queue_renders(coi_ids: Iterable[int]) -> None:
+    """Queue ONE render of these COIs' PDFs with the step (`queue_with_the_step`), but of those this transaction
+    queued already."""
+    if not settings.PDF_PRERENDER:
+        return
+    ids = [pk for pk in dict.fromkeys(coi_ids) if _first_in_transaction(pk)]
+    if ids:
+        queue_with_the_step(prerender, *ids)
+
+
 @receiver(post_save, sender=HistoryEntry, dispatch_uid="prerender_after_step")
 def prerender_after_step(sender: Any, instance: HistoryEntry, created: bool, **kwargs: Any) -> None:
     """A new history entry is a new version of the COI: its PDFs are rendered after the step (queued in the
     step's transaction with the database queue, once it is committed with another), once per COI and step."""
-    if created and settings.PDF_PRERENDER and _first_in_transaction(instance.certificate_id):
-        queue_with_the_step(prerender, instance.certificate_id)
+    if created:
+        _queue_renders([instance.certificate_id])
 
 
 @receiver(history_written, dispatch_uid="prerender_after_steps")
 def prerender_after_steps(sender: Any, entries: list[HistoryEntry], **kwargs: Any) -> None:
-    """History entries written together (`workflow.history.written_together`): their COIs' PDFs in ONE task
-    (queued as above), but those this transaction queued already."""
-    if not settings.PDF_PRERENDER:
-        return
-    ids = [pk for pk in dict.fromkeys(e.certificate_id for e in entries) if _first_in_transaction(pk)]
-    if ids:
-        queue_with_the_step(prerender, *ids)
+    """History entries written together in one INSERT (`workflow.history.written_together`, which sends no
+    post_save): their COIs' PDFs in one task."""
+    _queue_renders(e.certificate_id for e in entries)
