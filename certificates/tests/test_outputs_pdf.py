@@ -17,6 +17,7 @@ from certificates.outputs.trial_pki import TrialPki
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
 from certificates.workflow_records import Signature
+from directory.tests.factories import ControlBodyFactory, OperatorFactory
 
 
 @pytest.fixture
@@ -62,6 +63,22 @@ def test_it_prints_every_box_in_order_and_reads_back(world: Any, seal_files: Pat
         assert name in text, name  # fmt: skip
     boxes = [int(n) for n in re.findall(r"^(\d{1,2})\.", text, re.MULTILINE)]
     assert boxes == list(range(1, 22))
+
+
+@pytest.fixture
+def late_in_the_run() -> None:
+    """The factories as a long run leaves them (requested before `world`): a hundred thousand operators and bodies
+    made by the tests before this one. Counters only go up, so no later test meets a value made again."""
+    OperatorFactory.reset_sequence(100_000)
+    ControlBodyFactory.reset_sequence(100_000)
+
+
+def test_it_prints_the_parties_as_it_does_whatever_ran_before(
+    late_in_the_run: None, world: Any, seal_files: Path
+) -> None:
+    text = text_of(render_pdf(world.submitted().pk, "en").content)
+    for name in ("Atlas Organic", "ACME Bio Imports FR", "ACME Bio Foods FR", "Souss Cashew Farm"):
+        assert name in text, name
 
 
 def test_it_speaks_the_readers_language(world: Any, seal_files: Path) -> None:
