@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from accounts.tests.browser_login import in_french
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 
 from .test_browser_coi import pick
-from .test_browser_desk import in_french, serious_violations
+from .test_browser_desk import serious_violations
 from .workflow_world import make_flow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

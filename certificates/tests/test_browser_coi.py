@@ -5,23 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.browser_login import logged_in
 from certificates.models import Certificate
 from reference.loader import load_base
 
 # Written for the guides' form (1235/2008): the COI made here through the pages takes it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("guides_form")]
-
-
-def logged_in(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context(locale="en-GB").new_page()
-    page.set_default_timeout(8000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 def pick(page: Page, search: str, text: str, results: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.browser_login import in_french
 from accounts.tests.helpers import totp_code
 from certificates.models import Certificate
 from certificates.outputs.verification import public_token
@@ -33,21 +33,9 @@ SHOTS = Path(settings.BASE_DIR) / "var"
 UTC_MOMENT = datetime.datetime(2026, 12, 6, 3, 41, tzinfo=datetime.UTC)  # 04:41 in Paris
 
 
-def in_french(browser: Browser, base: str, user: Any) -> Page:
-    user.language = "fr"
-    user.save(update_fields=["language"])
-    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(10000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    if "/2fa/authenticate/" in page.url:  # a signer: two-factor on (workflow_world.SECRET)
-        page.locator("#id_code").fill(totp_code(SECRET))
-        page.locator("#id_code").press("Enter")
-        page.wait_for_load_state()
-    return page
+def signer_code() -> str:
+    """A signer's code at login: two-factor is on for them (workflow_world.SECRET)."""
+    return totp_code(SECRET)
 
 
 def serious_violations(page: Page) -> list[str]:
@@ -207,14 +195,7 @@ def test_point_5_rows_are_added_in_place_and_the_keyboard_goes_to_the_new_row(
 def test_point_5_without_javascript_the_form_is_sent_and_comes_back_as_typed_at_the_new_row(
     browser: Browser, live_server: Any, world: Any, draft_2306: Certificate
 ) -> None:
-    world.importer.language = "fr"
-    world.importer.save(update_fields=["language"])
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_login").fill(world.importer.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    page = in_french(browser, live_server.url, world.importer, javascript=False)
     page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/edit/")
     page.locator("#transport_identification").fill("MSC Aurora")
     page.get_by_role("button", name="Ajouter un conteneur").click()
@@ -282,7 +263,7 @@ def test_point_7_box_23_has_one_title_on_every_page(
 ) -> None:
     title = "Case 23\u00a0: procédures douanières particulières"
     Certificate.objects.filter(pk=issued.pk).update(customs_warehousing=True)  # box 23 names a procedure
-    page = in_french(browser, live_server.url, world.inao_agent)
+    page = in_french(browser, live_server.url, world.inao_agent, two_factor=signer_code)
     page.goto(f"{live_server.url}/certificates/{issued.pk}/")
     expect(page.locator("#form-verify-23 h3")).to_have_text(title, ignore_case=True)  # the step's form
     verify_box_23(world.person(world.inao_agent), issued.pk, place="Le Havre")

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from accounts.tests.browser_login import logged_in
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 
-from .test_browser_coi import logged_in, pick
+from .test_browser_coi import pick
 from .workflow_world import make_flow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests import browser_login
 from accounts.tests.helpers import totp_code
 from certificates.coi_forms import FormCode
 from certificates.models import Certificate
@@ -40,18 +40,7 @@ class Codes:
 
 
 def logged_in(browser: Browser, base: str, user: Any, codes: Codes) -> Page:
-    page = browser.new_context(locale="en-GB").new_page()
-    page.set_default_timeout(10000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    if page.locator("#id_code").count():
-        page.locator("#id_code").fill(codes.next())
-        page.locator("#id_code").press("Enter")
-        page.wait_for_load_state()
-    return page
+    return browser_login.logged_in(browser, base, user.email, two_factor=codes.next)
 
 
 def test_a_2021_2306_coi_goes_from_draft_to_box_31_through_the_pages(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from certificates.tests.test_browser_coi import logged_in
+from accounts.tests.browser_login import logged_in
 from certificates.tests.test_outputs_long_values import long_coi
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.browser_login import in_french
 from certificates.coi_forms import FormCode
 
 from .test_browser_desk import serious_violations
@@ -18,22 +18,6 @@ from .test_browser_desk import serious_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRADER = "ACME Bio Foods FR, Lyon"
-
-
-def in_french(browser: Browser, base: str, user: Any, javascript: bool) -> Page:
-    user.language = "fr"
-    user.save(update_fields=["language"])
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
-    )
-    page = context.new_page()
-    page.set_default_timeout(10000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 def test_point_2_box_6_names_a_trader_by_name_with_javascript(browser: Browser, live_server: Any, world: Any) -> None:

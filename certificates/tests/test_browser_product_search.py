@@ -6,21 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.browser_login import logged_in
 from reference.loader import load_base
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in_in_french(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(8000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 def search(page: Page, text: str) -> None:
@@ -33,7 +22,7 @@ def test_it_finds_french_product_names(browser: Browser, live_server: object, wo
     world.importer.language = "fr"
     world.importer.save(update_fields=["language"])
     base = live_server.url
-    page = logged_in_in_french(browser, base, world.importer.email)
+    page = logged_in(browser, base, world.importer.email, locale="fr-FR")
     page.goto(f"{base}/certificates/new/")
 
     for typed, code, text in [

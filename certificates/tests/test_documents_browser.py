@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from accounts.tests.browser_login import logged_in
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from demo.load import load_demo
@@ -30,13 +31,9 @@ def test_it_shows_the_chosen_types_fields_then_attaches_the_document(
     settings.MEDIA_ROOT = tmp_path
     load_demo()
     coi = Certificate.objects.filter(importer__name__icontains="ACME", status=COIStatus.DRAFT).first()
-    page = browser.new_context(locale="fr-FR", java_script_enabled=javascript).new_page()
-    page.set_default_timeout(10000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_login").fill(IMPORTER)
-    page.locator("#id_password").fill(settings.DEMO_PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    page = logged_in(
+        browser, live_server.url, IMPORTER, locale="fr-FR", javascript=javascript, password=settings.DEMO_PASSWORD
+    )
 
     page.goto(f"{live_server.url}/certificates/{coi.pk}/")
     expect(page.locator("#doc-reference")).to_have_count(0)

@@ -10,6 +10,7 @@ from django.conf import settings
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from accounts.tests import browser_login
 from accounts.tests.helpers import totp_code
 from certificates.models import Certificate
 from demo.load import load_demo
@@ -18,16 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def logged_in(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context(locale="en-GB").new_page()
-    page.set_default_timeout(10000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(settings.DEMO_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.locator("#id_code").fill(totp_code(settings.DEMO_TOTP_SECRET))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_load_state()
-    return page
+    """A demo signer logged in with the demo password and the current period's code."""
+    return browser_login.logged_in(
+        browser,
+        base,
+        email,
+        password=settings.DEMO_PASSWORD,
+        two_factor=lambda: totp_code(settings.DEMO_TOTP_SECRET),
+    )
 
 
 def signing_code() -> str:

@@ -14,6 +14,7 @@ from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
+from accounts.tests import browser_login
 from certificates.models import Certificate
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
@@ -57,11 +58,7 @@ def violations(page: Page) -> list[str]:
 
 
 def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(settings.DEMO_PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(lambda url: "/login/" not in url)
+    browser_login.log_in(page, base, email, password=settings.DEMO_PASSWORD)
 
 
 @pytest.fixture

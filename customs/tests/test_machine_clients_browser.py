@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Browser, expect
 
+from accounts.tests.browser_login import logged_in
 from accounts.tests.factories import UserFactory
 from certificates.tests.factories import AuthorityFactory, MembershipFactory
-from certificates.tests.test_browser_coi import logged_in
 from customs.models import CustomsClient, CustomsOffice
 from directory.models import Authority, MembershipKind
 

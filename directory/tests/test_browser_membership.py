@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.tests.browser_login import logged_in
+from accounts.tests.factories import UserFactory
 from directory.models import ActivityKind, Membership, Status
 from directory.tests.factories import (
     AuthorityFactory,
@@ -17,17 +18,6 @@ from directory.tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logged_in(browser: Browser, base: str, email: str) -> Page:
-    page = browser.new_context(locale="fr-FR").new_page()
-    page.set_default_timeout(5000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-    return page
 
 
 def request_acme(page: Page, base: str, message: str) -> None:
@@ -56,10 +46,10 @@ def test_it_walks_the_guides_path(browser: Browser, live_server: object) -> None
     isabelle = UserFactory(email="isabelle@acme-bio.example", first_name="Isabelle", last_name="Acme", language="fr")
     paul = UserFactory(email="paul@acme-bio.example", first_name="Paul", last_name="Collègue", language="fr")
 
-    page = logged_in(browser, base, isabelle.email)
+    page = logged_in(browser, base, isabelle.email, locale="fr-FR")
     request_acme(page, base, "Import manager")
 
-    validator = logged_in(browser, base, inao_agent.email)
+    validator = logged_in(browser, base, inao_agent.email, locale="fr-FR")
     validator.goto(f"{base}/directory/requests/")
     request = Membership.objects.get(user=isabelle)
     card = validator.locator(f"[data-testid=pending-{request.pk}]")
@@ -72,7 +62,7 @@ def test_it_walks_the_guides_path(browser: Browser, live_server: object) -> None
     expect(roles).to_contain_text("Valide")
     expect(roles).to_contain_text("oui")
 
-    colleague = logged_in(browser, base, paul.email)
+    colleague = logged_in(browser, base, paul.email, locale="fr-FR")
     request_acme(colleague, base, "Purchasing")
 
     page.goto(f"{base}/directory/organisations/")
