@@ -33,7 +33,9 @@ from certificates.outputs.sps import (
     NOTE_PROCEDURE,
     RAM,
     RSM,
+    TRADERS,
     UNIT_CODES,
+    parse_trader_note,
     ram,
     rsm,
 )
@@ -169,7 +171,30 @@ class SpsReader:
             for prefix in NOTE_PREFIXES:  # a note of a form's box, whatever the document's form (refused if foreign)
                 if subject.startswith(prefix) and subject[len(prefix) :] in NOTE_FIELDS:
                     data[subject[len(prefix) :]] = content
+        # Box 6 of 2021/2306, one note per trader (sps.trader_note), numbered as the form whose prefix it bears.
+        boxes = {f.sps_note_prefix + TRADERS: f.number_of(TRADERS) for f in FORMS.values() if f.sps_note_prefix}
+        traders = [n for n in doc.findall(ram("IncludedSPSNote")) if _text(n, "Subject") in boxes]
+        if traders:
+            found = (self.trader(note, boxes[_text(note, "Subject")]) for note in traders)
+            data["traders"] = [pk for pk in found if pk is not None]
         return data
+
+    def trader(self, note: etree._Element, box: str) -> int | None:
+        """The operator a trader note of box 6 names (sps.trader_note), found as a party is; None, with the problem
+        at the note's content, when it is not of that shape or names no single operator."""
+        where = note.find(ram("Content"))
+        content = _text(note, "Content")
+        parsed = parse_trader_note(content)
+        if parsed is None:
+            self.problem(
+                where if where is not None else note,
+                _("%(content)s does not name a trader: give its name and country code, as in “Name (FR)” or "
+                  "“Name (FR) EORI FR123456789”.") % {"content": content or "?"},
+                box,
+            )  # fmt: skip
+            return None
+        name, country, eori = parsed
+        return self.found_operator(where if where is not None else note, name, country, eori, box)
 
     def consignment(self, consignment: etree._Element) -> BoxData:
         data: BoxData = {}
@@ -210,12 +235,18 @@ class SpsReader:
         identifier = party.find(ram("ID"))
         name = _text(party, "Name")
         country = _text(party, "SpecifiedSPSAddress", "CountryID").upper()
-        found: list[Operator] = []
+        eori = ""
         if identifier is not None and identifier.get("schemeID", "").upper() == "EORI" and identifier.text:
+            eori = identifier.text.strip()
+        return self.found_operator(party, name, country, eori, box)
+
+    def found_operator(self, where: etree._Element, name: str, country: str, eori: str, box: str) -> int | None:
+        """The one operator with that EORI number, else with that name (any case) and country; None, with the
+        problem at `where` and `box`, when there is none or more than one."""
+        found: list[Operator] = []
+        if eori:
             found = list(
-                Operator.objects.filter(
-                    identifiers__type=IdentifierType.EORI, identifiers__value=identifier.text.strip()
-                ).distinct()[:2]
+                Operator.objects.filter(identifiers__type=IdentifierType.EORI, identifiers__value=eori).distinct()[:2]
             )
         if not found:
             found = list(Operator.objects.filter(name__iexact=name, country=country)[:2])
@@ -225,7 +256,7 @@ class SpsReader:
                 if not found
                 else _("Several operators are named %(name)s (%(country)s): give the EORI number.")
             )
-            self.problem(party, message % {"name": name or "?", "country": country or "?"}, box)
+            self.problem(where, message % {"name": name or "?", "country": country or "?"}, box)
             return None
         return found[0].pk
 

@@ -29,6 +29,11 @@ rsm:SPSConsignment is "consignment"):
   systems on one line); its element name keeps the order of the schema. Reading: placed here because the RABIE
   schema that would say more is missing (../shared/reference/sps/SOURCE.md).
 
+Box 6 of 2021/2306 (traders who neither store nor handle the products) has no SPS party: the consignment's
+parties each occur once. Each trader is one doc/ram:IncludedSPSNote with the subject `COI_2021_2306:traders` and
+the content "name (country)", followed by " EORI number" when it has one (`trader_note`, read back by
+`parse_trader_note`). Reading: placed here because the RABIE schema that would say more is missing.
+
 Operators are identified by their EORI number (ram:ID schemeID="EORI") when they have one, otherwise by name
 and country: ids of one deployment mean nothing to another.
 """
@@ -83,6 +88,8 @@ NOTE_PREFIXES = tuple(f.sps_note_prefix for f in FORMS.values() if f.sps_note_pr
 # The 2021/2306 fields carried as notes: those the field table marks (`Row.sps_note`; portable: no database ids).
 NOTE_FIELDS = tuple(row.name for row in COI_FIELDS if row.sps_note)
 PARTIES = ("exporter", "importer", "first_consignee", "rfl")
+TRADERS = "traders"  # box 6 of 2021/2306: one note per trader (`trader_note`)
+TRADER_NOTE = re.compile(r"^(?P<name>.+) \((?P<country>[A-Za-z]{2})\)(?: EORI (?P<eori>\S+))?$")
 
 
 def ram(name: str) -> str:
@@ -113,7 +120,9 @@ def build(coi_id: int) -> bytes:
     """The SPS XML document of a COI, UTF-8 with its declaration."""
     coi = (
         detail_queryset()
-        .prefetch_related(*(f"{party}__identifiers" for party in PARTIES), "commodities__lines__producer__identifiers")
+        .prefetch_related(
+            *(f"{party}__identifiers" for party in (*PARTIES, TRADERS)), "commodities__lines__producer__identifiers"
+        )
         .get(pk=coi_id)
     )
     root = etree.Element(rsm("SPSCertificate"), nsmap=NSMAP)
@@ -164,11 +173,14 @@ def _exchanged_document(doc: etree._Element, coi: Certificate) -> None:
 def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
     """The fields SPS has no element for (`Row.sps_note`), as (subject, content) notes with the prefix of the COI's
     form (`CoiForm.sps_note_prefix`: the boxes of 2021/2306); none on a form without one."""
-    prefix = form_of(coi).sps_note_prefix
+    coi_form = form_of(coi)
+    prefix = coi_form.sps_note_prefix
     if not prefix:
         return []
     data = as_data(coi)
-    notes = []
+    notes: list[tuple[str, str]] = []
+    if TRADERS in coi_form.box_of_field:
+        notes.extend((prefix + TRADERS, trader_note(trader)) for trader in coi.traders.all())
     for name in NOTE_FIELDS:
         value = data.get(name)
         if value in (None, "", False):
@@ -179,11 +191,29 @@ def _form_notes(coi: Certificate) -> list[tuple[str, str]]:
     return notes
 
 
+def _eori(operator: Operator) -> str | None:
+    return next((i.value for i in operator.identifiers.all() if i.type == IdentifierType.EORI), None)
+
+
+def trader_note(operator: Operator) -> str:
+    """A trader of box 6 as its note's content: "name (country)", then " EORI number" when it has one."""
+    eori = _eori(operator)
+    return f"{operator.name} ({operator.country})" + (f" EORI {eori}" if eori else "")
+
+
+def parse_trader_note(content: str) -> tuple[str, str, str] | None:
+    """(name, country, EORI or "") of a trader note (`trader_note`); None when the content is not of that shape."""
+    found = TRADER_NOTE.match(content.strip())
+    if found is None:
+        return None
+    return found["name"].strip(), found["country"].upper(), found["eori"] or ""
+
+
 def _party(parent: etree._Element, name: str, operator: Operator | None) -> None:
     if operator is None:
         return
     party = _sub(parent, name)
-    eori = next((i.value for i in operator.identifiers.all() if i.type == IdentifierType.EORI), None)
+    eori = _eori(operator)
     if eori:
         _sub(party, "ID", eori, schemeID="EORI")
     _sub(party, "Name", operator.name)
