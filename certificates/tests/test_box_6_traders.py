@@ -77,9 +77,7 @@ def import_as(client: Any, user: Any, xml: bytes, language: str = "en") -> Any:
     return client.post(f"{API}/import", data=xml, content_type="application/xml")
 
 
-def test_it_carries_box_6_from_the_sps_export_to_its_import(
-    client: Any, world: Any, with_traders: Certificate
-) -> None:
+def test_it_carries_box_6_from_the_sps_export_to_its_import(client: Any, world: Any, with_traders: Certificate) -> None:
     xml = sps.build(with_traders.pk)
     assert structure_problems(xml) == []
     assert sorted(etree.fromstring(xml).xpath(TRADER_NOTES, namespaces=NS)) == [
