@@ -4,7 +4,6 @@ list; and autocompletion of products, control bodies and operators. The rules li
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
@@ -15,7 +14,7 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import create_model
 
-from api.schema import CN_TYPED, Count, Id, Page, StrictIn, TextIn, column, refuse_unknown_form_fields
+from api.schema import CN_TYPED, Count, Id, Page, Quantity, StrictIn, TextIn, column, refuse_unknown_form_fields
 from certificates import fields as ft
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
@@ -45,7 +44,7 @@ def _annotation(row: ft.Row) -> Any:
 KIND_TYPES: dict[type[ft.Kind], Any] = {
     ft.Flag: bool,
     ft.YesNo: bool,
-    ft.Weight: Decimal,
+    ft.Weight: Quantity,
     ft.Count: Count,
     ft.Date: date,
     ft.Moment: datetime,

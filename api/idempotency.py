@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from api.middleware import operation_of
 from api.models import IdempotentRequest
+from core.typography import read_quantity
 
 PREFIX = "/api/v1/"
 HEADER = "Idempotency-Key"
@@ -127,17 +128,15 @@ def _body_schema(request: HttpRequest) -> tuple[dict[str, Any] | None, dict[str,
 
 def as_declared(value: Any, schema: dict[str, Any], components: dict[str, Any]) -> Any:
     """The body with the text of each field its schema declares a number (a Decimal: `anyOf` number or string)
-    read as that number when it is one ("3000.0" -> Decimal 3000.0), objects and lists field by field."""
+    read as that number when the field reads it so (`core.typography.read_quantity`: "3000.0" -> Decimal 3000.0),
+    objects and lists field by field."""
     ref = schema.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
         schema = components.get(ref.rsplit("/", 1)[1], {})
     options = [schema, *schema.get("anyOf", []), *schema.get("allOf", [])]
     if isinstance(value, str) and any(o.get("type") == "number" for o in options):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            return value
-        return number if number.is_finite() else value
+        number = read_quantity(value)  # as the field reads it: "9 071,8" is 9071.8; "1e3", "+5" kept as sent
+        return value if number is None else number
     if isinstance(value, dict):
         properties = {k: v for o in options for k, v in o.get("properties", {}).items()}
         return {k: as_declared(v, properties[k], components) if k in properties else v for k, v in value.items()}

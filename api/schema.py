@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import types
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 from django.db.models import Model
@@ -21,17 +22,66 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination
-from pydantic import ConfigDict, ValidationInfo, field_validator
+from pydantic import BeforeValidator, ConfigDict, GetJsonSchemaHandler, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from core.converters import MAX_ID
 from core.text import MULTI_LINE_PATTERN, SINGLE_LINE_PATTERN, refusal
 from core.text import column as text_column
+from core.typography import TYPED_QUANTITY_PATTERN, read_quantity
 
 # An object's id (a bigint); any other number is refused (422) rather than overflowing a query.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# A count (packages): what the column holds.
-Count = Annotated[int, Field(ge=0, le=2_000_000_000)]
+
+
+def _typed_count(value: Any) -> Any:
+    """A count's text read as a quantity (`core.typography.read_quantity`), whole: "1_000", "+5", "1e3" refused
+    (422 `int_parsing` at the field), which pydantic's integers would read; a JSON number left to pydantic."""
+    if isinstance(value, str):
+        number = read_quantity(value)
+        if number is None or number != number.to_integral_value():
+            raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+        return int(number)
+    return value
+
+
+# A count (packages): what the column holds; its text read as a quantity (`_typed_count`).
+Count = Annotated[int, Field(ge=0, le=2_000_000_000), BeforeValidator(_typed_count)]
+
+
+def _typed_quantity(value: Any) -> Any:
+    """A quantity's text read as a person types it (`core.typography.read_quantity`): "1e3", "+5", "1_000",
+    "NaN", true refused (422 `decimal_parsing` at the field); a JSON number left to pydantic (finite only)."""
+    if isinstance(value, str | bool):
+        number = read_quantity(value)
+        if number is None:
+            raise PydanticCustomError("decimal_parsing", "Input should be a valid decimal")
+        return number
+    return value
+
+
+class _QuantityText:
+    """The OpenAPI document gives a quantity's text its pattern (`TYPED_QUANTITY_PATTERN`)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = dict(handler(core_schema))
+        for part in schema.get("anyOf", []):
+            if part.get("type") == "string":
+                part["pattern"] = TYPED_QUANTITY_PATTERN
+        return schema
+
+
+# A quantity (a weight, in the field's unit): a JSON number, or a text as a person types it ("9 071,8", "3000.5");
+# "1e3", "+5", "1_000", "NaN", "Infinity" are refused (issue 24, fault 6), as on the pages.
+# `quantity(gt=0, ...)`: one with bounds (pydantic `Field`'s), the bounds documented as JSON Schema writes them.
+Quantity = Annotated[Decimal, BeforeValidator(_typed_quantity), _QuantityText]
+
+
+def quantity(**bounds: Any) -> Any:
+    return Annotated[Decimal, Field(**bounds), BeforeValidator(_typed_quantity), _QuantityText]
+
+
 # A page number of a list: 1 to a bound no list reaches.
 Page = Annotated[int, Field(ge=1, le=1_000_000)]
 # A country in a query string: its ISO 3166 alpha-2 code, in any case ("ma"); "" for none (`CountryOrNone`).

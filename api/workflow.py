@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import ValidationError
 
 from api.certificates import _speak
-from api.schema import Count, Id, StrictIn
+from api.schema import Count, Id, Quantity, StrictIn
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
 from certificates.workflow import extracts
@@ -47,7 +47,7 @@ class StepOut(Schema):
 class QuantityIn(StrictIn):
     line: Id
     packages: Count
-    net_weight: Decimal
+    net_weight: Quantity
 
 
 class PartIn(StrictIn):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -39,7 +39,7 @@ from certificates.models import Certificate, CommodityLine, Container
 from core import clock
 from core.converters import MAX_ID
 from core.text import refusal, too_long
-from core.typography import colon, quantity
+from core.typography import colon, quantity, read_quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_name, is_country
 from reference.lists import PackagingType, TransportMode, WeightUnit
@@ -193,10 +193,7 @@ class Weight(Kind):
     def parse(self, raw: Any, row: Row, label: str) -> Decimal | None:
         if _empty(raw):
             return None
-        try:
-            value: Decimal | None = Decimal(str(raw).strip().replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            value = None
+        value = read_quantity(raw)
         if value is None or not value.is_finite() or value < 0 or value >= MAX_WEIGHT:
             raise Refused(_("%(label)s: %(raw)s is not a weight.") % {"label": label, "raw": raw})
         if over_decimals(value):
@@ -218,10 +215,8 @@ class Count(Kind):
     def parse(self, raw: Any, row: Row, label: str) -> int | None:
         if _empty(raw):
             return None
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            value = -1
+        typed = read_quantity(raw)  # "1e3", "+5", "1_000" are no counts, which int() would read
+        value = int(typed) if typed is not None and typed == typed.to_integral_value() else -1
         if value < 0 or value > MAX_COUNT:
             raise Refused(_("%(label)s: %(raw)s is not a number of packages.") % {"label": label, "raw": raw})
         return value

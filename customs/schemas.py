@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import AwareDatetime, BeforeValidator
 
-from api.schema import Id, StrictIn
+from api.schema import Id, StrictIn, quantity
 from customs.identifiers import normalised_cn_code, normalised_identifier
 
 RequestId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
@@ -24,7 +24,12 @@ Mrn = Annotated[str, Normalised, Field(pattern=r"^[0-9]{2}[A-Z]{2}[A-Z0-9]{14}$"
 CnCode = Annotated[str, BeforeValidator(normalised_cn_code), Field(pattern=r"^([0-9]{8}|[0-9]{10})$")]
 Eori = Annotated[str, Normalised, Field(min_length=3, max_length=17, pattern=r"^[A-Z]{2}[A-Z0-9]{1,15}$")]
 Reference = Annotated[str, Normalised, Field(min_length=1, max_length=30)]
-Kg = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=3, description="net mass in kg")]
+if TYPE_CHECKING:  # a Decimal, read by `api.schema.quantity` (its texts as a person types them)
+    Kg = Decimal
+    KgOrNothing = Decimal
+else:
+    Kg = quantity(gt=0, max_digits=14, decimal_places=3, description="net mass in kg")
+    KgOrNothing = quantity(ge=0, max_digits=14, decimal_places=3, description="0: nothing any more")
 ItemNumber = Annotated[int, Field(ge=1, le=9999)]
 
 
@@ -65,7 +70,7 @@ class AmendedItemIn(StrictIn):
     item_number: ItemNumber
     document: Reference
     cn_code: CnCode
-    net_weight: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=3, description="0: nothing any more")]
+    net_weight: KgOrNothing
 
 
 class AmendmentIn(StrictIn):

@@ -5,8 +5,6 @@ administrators issue (token shown once), list and revoke them."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,9 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from certificates.access import Person, get_visible
+from certificates.fields import MAX_WEIGHT, over_decimals
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from core.errors import DomainError, NotFound
+from core.typography import read_quantity
 from customs import documents, quantities
 from customs.access import administered_offices, competent_authority
 from customs.forms import MachineClientForm
@@ -71,11 +71,8 @@ def _adjust(
     request: HttpRequest, authority: Authority | None, coi: Certificate, typed: dict[str, str]
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    try:
-        weight = Decimal(typed["net_weight"].replace(",", ".").replace("\u202f", "").replace(" ", ""))
-        if not weight.is_finite() or weight <= 0 or -weight.as_tuple().exponent > 3:  # type: ignore[operator]  # finite
-            raise InvalidOperation
-    except InvalidOperation:
+    weight = read_quantity(typed["net_weight"])  # "9 071,8"; "1e3", "NaN", "1_000" refused, kept as typed
+    if weight is None or weight <= 0 or over_decimals(weight) or weight >= MAX_WEIGHT:
         errors["net_weight"] = _("Give a net weight in kg, more than 0, with at most 3 decimals.")
     if typed["direction"] not in ("write_off", "restore"):
         errors["direction"] = _("Choose whether to write off or to restore.")
@@ -84,7 +81,7 @@ def _adjust(
         errors["reason"] = str(refused.message)
     if not typed["line"].isdigit():
         errors["line"] = _("Choose the line.")
-    if errors:
+    if errors or weight is None:
         return errors
     user = request.user
     try:

@@ -9,7 +9,7 @@ it comes from (an XPath with the document's prefixes, e.g.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -40,6 +40,7 @@ from certificates.outputs.sps import (
     rsm,
 )
 from certificates.services import BoxErrors, create_draft
+from core.typography import read_quantity
 from directory.models import Authority, ControlBodyCode, IdentifierType, Membership, Operator, PointOfEntry
 from reference.models import CnCode
 
@@ -299,11 +300,9 @@ class SpsReader:
         unit = UNITS.get(element.get("unitCode", ""))
         if unit is None:
             self.problem(element, _("The unit must be KGM or TNE."), box)
-        try:
-            value = Decimal((element.text or "").strip())
-        except InvalidOperation:
+        value = read_quantity(element.text or "")  # one reading of a quantity: "1e3", "+5", "1_000", "NaN" refused
+        if value is None:
             self.problem(element, _("%(raw)s is not a weight.") % {"raw": element.text}, box)
-            value = None
         return value, str(unit or "kg")
 
     def commodity(self, item: etree._Element, origins: list[str]) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ What remains of a lot is its quantity less what every extract takes, but deleted
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +35,7 @@ from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
 from core.errors import Conflict, Invalid
-from core.typography import quantity
+from core.typography import quantity, read_quantity
 from core.under_lock import hold, known
 from directory.models import ActivityKind, Operator, OperatorActivity
 
@@ -364,10 +364,9 @@ def _number(raw: Any, kind: type) -> Any:
     numbers (refused, as the API's schema refuses them), never compared."""
     if raw in (None, ""):
         return kind(0)
-    try:
-        value = kind(str(raw).strip().replace(",", "."))
-    except (ValueError, InvalidOperation):
-        value = None
+    typed = read_quantity(raw)  # as a person writes a number: "1,5", "1 000"; "1e3", "+5", "1_000" refused
+    whole = typed is None or kind is not int or typed == typed.to_integral_value()
+    value = kind(typed) if typed is not None and whole else None
     if value is None or (isinstance(value, Decimal) and not value.is_finite()):
         raise Invalid(_("%(value)s is not a number.") % {"value": raw}, code="quantities")
     if isinstance(value, Decimal) and over_decimals(value):  # 0.0004 kg would be kept as 0
