@@ -174,7 +174,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         problems = {box_of_field[f]: [message] for f in sorted(locked)}
         messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
         return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
-    changes = {f: v for f, v in posted.items() if box_of_field.get(f) in editable}
+    # Only what the person changed: the page posts again every box it shows, as it shows it (box 20 to the minute),
+    # and a box posted as stored is no change, so the rules never judge it (issue 22: after box 25 the importer
+    # changes box 24, which box 25 does not cover, beside boxes 10 and 19-23 that it covers) nor is it written
+    # again (box 20 keeps its seconds and its "last changed at").
+    open_fields = {f for f in posted if box_of_field.get(f) in editable}
+    changes = {f: posted[f] for f in changed_fields(posted, stored, open_fields)}
     try:
         coi, problems = services.update_boxes(person, pk, changes)
     except services.BoxErrors as exc:

@@ -1,0 +1,204 @@
+"""Issue 22, point 2, box by box: what box 25's documentary check covers on the 2021/2306 form (boxes 10, 13-17,
+19-22) is refused after it through the API and the edit page, each at its box, and open before it; and what it
+does not cover (box 24, until box 30) stays open after it, also when the edit page posts the covered boxes again
+as it shows them: a box the page posts as stored is no change (box 20, given to the second, shown to the minute).
+PostgreSQL too (`DATABASE_URL`)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from certificates.models import Certificate
+from certificates.statuses import COIStatus
+from certificates.workflow import release
+from core.tests.test_forms_keep_input import controls
+from directory.models import ActivityKind
+
+from .factories import ActivityFactory, OperatorFactory, PointOfEntryFactory
+from .workflow_world import api_auth, make_flow_2021_2306
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/certificates"
+SIGNED_25 = "Box 25 is signed"
+ARRIVED = "The consignment has arrived (box 25 is signed): box 10 can no longer change."
+CHECKED = "The competent authority has checked this COI (box 25)"
+
+
+@pytest.fixture
+def flow(world):
+    return make_flow_2021_2306(world)
+
+
+def patch(coi, body, user):
+    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
+
+
+def page(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def shown(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def issued(flow) -> Certificate:
+    return flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # box 20 given 3 days ahead (to the second), box 23 named
+
+
+def sign_25(flow, coi) -> None:
+    agent = flow.person(flow.w.inao_agent)
+    release.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+
+
+def stored(coi) -> Certificate:
+    return Certificate.objects.get(pk=coi.pk)
+
+
+def as_shown(client: Client, coi) -> dict[str, Any]:
+    """The edit page's form as the browser would post it untouched (its controls with what they show)."""
+    html = client.get(f"/certificates/{coi.pk}/edit/").content.decode()
+    form = next(part for part in re.split(r"(?=<form)", html) if 'id="box-' in part)
+    return {name: values if len(values) > 1 else values[0] for name, values in controls(form).items()}
+
+
+def another_consignee(flow):
+    other = OperatorFactory(name="Bio Frais Lyon", country="FR", city="Lyon")
+    ActivityFactory(operator=other, kind=ActivityKind.OPERATOR, control_body_code=flow.w.ecocert_fr)
+    return other
+
+
+def other_point(flow):
+    return PointOfEntryFactory(code="FRMRS", name="Marseille", authority=flow.w.le_havre.authority)
+
+
+# Boxes 14, 15 and 22 ---------------------------------------------------------------------------------------
+
+
+def test_it_refuses_box_22_through_the_api_once_box_25_is_signed(flow):
+    coi = issued(flow)
+    point = other_point(flow)
+    assert patch(coi, {"requested_control_point": point.pk}, flow.w.importer).status_code == 200  # open before
+    sign_25(flow, coi)
+    r = patch(coi, {"requested_control_point": None}, flow.w.importer)
+    assert r.status_code == 422 and f"{SIGNED_25}: box 22, which it covers" in r.json()["boxes"]["22"][0]
+    assert stored(coi).requested_control_point_id == point.pk
+
+
+@pytest.mark.parametrize("who", ["importer", "control_body"])
+@pytest.mark.parametrize(
+    ("containers", "box"),
+    [
+        ([{"number": "MSKU1234565", "seals": "SEAL-001"}], "14"),
+        ([{"number": "CSQU3054383", "seals": "SEAL-XYZ"}], "15"),
+    ],
+)
+def test_it_refuses_boxes_14_and_15_through_the_api_once_box_25_is_signed(flow, who, containers, box):
+    coi = issued(flow)
+    sign_25(flow, coi)
+    r = patch(coi, {"containers": containers}, getattr(flow.w, who))
+    assert r.status_code == 403 and "box 14" in r.json()["detail"]  # the containers and their seals: box 14's list
+    assert [(c.number, c.seals) for c in stored(coi).containers.all()] == [("CSQU3054383", "SEAL-001")]
+
+
+# Box 10 (the importer's until arrival) and boxes 13, 16, 17 (the issuing body's for 10 days) ------------------
+
+
+def test_it_refuses_box_10_through_the_api_once_box_25_is_signed(flow):
+    coi = issued(flow)
+    assert patch(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
+    sign_25(flow, coi)
+    r = patch(coi, {"point_of_entry_kind": "bcp"}, flow.w.importer)
+    assert r.status_code == 422 and r.json()["boxes"]["10"] == [ARRIVED]
+    assert stored(coi).point_of_entry_kind == "release_point"
+
+
+def _box_13_16_17(coi, box: str) -> dict[str, Any]:
+    if box == "13":
+        line = stored(coi).commodities.first().lines.first()
+        lines = [{"trade_name": "Organic cashew W320", "lot_number": "LOT-A", "packages": 401, "packaging_type": "CT",
+                  "net_weight": "9000", "net_weight_unit": "kg", "producer": line.producer_id}]  # fmt: skip
+        return {"commodities": [{"cn_code": "08013200", "lines": lines}]}
+    return {"16": {"gross_weight": "16600"}, "17": {"transport_document": "BL-78"}}[box]
+
+
+@pytest.mark.parametrize("box", ["13", "16", "17"])
+def test_it_refuses_boxes_13_16_17_through_the_api_once_box_25_is_signed(flow, box):
+    coi = issued(flow)
+    before = patch(coi, _box_13_16_17(coi, box), flow.w.control_body)
+    assert before.status_code == 200, before.content  # within 10 days of issue, before box 25
+    sign_25(flow, coi)
+    after = {"13": {"commodities": []}, "16": {"gross_weight": "16700"}, "17": {"transport_document": "BL-79"}}
+    body = after[box] if box != "13" else _box_13_16_17(coi, "13")
+    if box == "13":
+        body["commodities"][0]["lines"][0]["packages"] = 402
+    r = patch(coi, body, flow.w.control_body)
+    assert r.status_code == 422 and CHECKED in r.json()["boxes"]["13"][0]
+    coi = stored(coi)
+    assert (coi.commodities.first().lines.first().packages, coi.gross_weight, coi.transport_document)[
+        ["13", "16", "17"].index(box)
+    ] == {"13": 401, "16": 16600, "17": "BL-78"}[box]
+
+
+def test_it_refuses_box_10_on_the_edit_page_once_box_25_is_signed(flow):
+    coi = issued(flow)
+    sign_25(flow, coi)
+    client = page(flow.w.importer)
+    form = {**as_shown(client, coi), "point_of_entry_kind": "release_point"}
+    r = client.post(f"/certificates/{coi.pk}/edit/", form)
+    assert r.status_code == 422 and ARRIVED in shown(r)
+    assert stored(coi).point_of_entry_kind != "release_point"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"), [("c-0-l-0-packages", "401"), ("gross_weight", "16600"), ("transport_document", "BL-78")]
+)
+def test_it_refuses_boxes_13_16_17_on_the_edit_page_once_box_25_is_signed(flow, field, typed):
+    coi = issued(flow)
+    client = page(flow.w.control_body)
+    r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), field: typed})
+    assert r.status_code == 302  # within 10 days of issue, before box 25
+    sign_25(flow, coi)
+    again = str(int(typed) + 1) if typed.isdigit() else "BL-79"
+    r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), field: again})
+    assert r.status_code == 422 and CHECKED in shown(r)
+    assert again in shown(r)  # what was typed is kept
+    coi = stored(coi)
+    kept = {"c-0-l-0-packages": coi.commodities.first().lines.first().packages, "gross_weight": coi.gross_weight}
+    kept["transport_document"] = coi.transport_document
+    assert str(kept[field]).removesuffix(".000") == typed
+
+
+# What box 25 does not cover stays open, whatever the page posts again as it shows it ------------------------
+
+
+def test_it_lets_the_importer_change_box_24_on_the_edit_page_after_box_25(flow):
+    coi = issued(flow)
+    sign_25(flow, coi)
+    client = page(flow.w.importer)
+    consignee = another_consignee(flow)
+    form = {**as_shown(client, coi), "first_consignee": str(consignee.pk)}
+    r = client.post(f"/certificates/{coi.pk}/edit/", form)
+    assert r.status_code == 302, re.findall(r"Box \d+ is signed[^<]*|The consignment has arrived[^<]*", shown(r))
+    after = stored(coi)
+    assert after.first_consignee_id == consignee.pk
+    assert after.prior_notification_at == coi.prior_notification_at  # box 20, given to the second, as it was
+
+
+def test_it_lets_box_23_change_on_the_edit_page_when_the_arrival_announced_is_near(flow):
+    coi = issued(flow)
+    near = timezone.now() + datetime.timedelta(hours=2)  # given days ago; the goods are now 2 hours away
+    Certificate.objects.filter(pk=coi.pk).update(prior_notification_at=near)
+    client = page(flow.w.importer)
+    form = {**as_shown(client, coi), "customs_declaration_reference": "26FR0000000000002"}
+    r = client.post(f"/certificates/{coi.pk}/edit/", form)
+    assert r.status_code == 302, "at least four hours" in shown(r)
+    after = stored(coi)
+    assert after.customs_declaration_reference == "26FR0000000000002" and after.prior_notification_at == near
