@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -18,14 +19,17 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import ApiToken
-from certificates.models import Certificate, Document
+from certificates.models import Certificate, CommodityLine, Document
 from certificates.outputs.pdf import render_pdf
 from certificates.outputs.verification import public_token
 from certificates.statuses import COIStatus
 from certificates.workflow_records import HistoryEntry, Signature
 from core.models import Notice
-from directory.models import Membership
+from customs.models import CustomsClient, CustomsOffice, Movement
+from directory.models import Authority, Membership, RflRequest, Status
+from directory.tests.factories import member_of
 
+from .factories import AuthorityFactory
 from .test_outputs_pdf import text_of
 from .workflow_world import make_flow
 
@@ -132,3 +136,61 @@ def test_no_email_shows_a_time_in_another_zone(world: Any, settings: Any) -> Non
     utc_now = datetime.datetime.now(datetime.UTC).strftime("%H:%M")
     for message in mail.outbox:
         assert utc_now not in times(message.subject + message.body)
+
+
+def test_the_customs_pages_show_their_moments_in_the_sites_zone(client: Client, world: Any, coi: Certificate) -> None:
+    office = CustomsOffice.objects.create(
+        authority=AuthorityFactory(name="Bureau de douane du Havre port", country="FR", kind=Authority.Kind.CUSTOMS),
+        code="FR000690",
+    )
+    line = CommodityLine.objects.filter(commodity__certificate=coi).first()
+    Movement.objects.create(  # written off by an office of one member state, read by the parties of others
+        certificate=coi, line=line, kind=Movement.Kind.MANUAL_WRITE_OFF, net_weight=100, at=UTC_MOMENT,
+        office=office, actor_name="Bureau de douane du Havre port",
+    )  # fmt: skip
+    page = french(client, world.importer).get(f"/customs/coi/{coi.pk}/").content.decode()
+    assert_paris(page, "the customs write-offs")
+    assert re.search(rf"<th>Quand \({ZONE}\)</th>", page)
+    machine, _secret = CustomsClient.issue(office, "Guichet unique national")
+    CustomsClient.objects.filter(pk=machine.pk).update(created_at=UTC_MOMENT, last_used_at=UTC_MOMENT)
+    chef = member_of(office.authority, is_admin=True).user
+    chef.language = "fr"
+    chef.save(update_fields=["language"])
+    page = french(Client(), chef).get(f"/customs/offices/{office.code}/clients/").content.decode()
+    assert_paris(page, "the office's machine clients")
+
+
+def test_the_requests_to_decide_show_when_each_was_made_in_the_sites_zone_named(
+    client: Client, world: Any, coi: Certificate
+) -> None:
+    requested = member_of(world.acme, status=Status.REQUESTED)  # a person of the importer, read by INAO
+    asked = RflRequest.objects.create(user=world.importer, operator=world.acme)
+    Membership.objects.filter(pk=requested.pk).update(requested_at=UTC_MOMENT)
+    RflRequest.objects.filter(pk=asked.pk).update(requested_at=UTC_MOMENT)
+    page = french(client, world.inao_agent).get("/directory/requests/").content.decode()
+    assert_paris(page, "the requests to decide")
+    assert f"demandé le {PARIS} ({ZONE}, UTC+1)" in page
+    token, _secret = ApiToken.issue(world.importer, "clock")
+    ApiToken.objects.filter(pk=token.pk).update(created_at=UTC_MOMENT, last_used_at=UTC_MOMENT)
+    assert_paris(french(client, world.importer).get("/accounts/me/").content.decode(), "the account's API tokens")
+
+
+def test_the_dashboard_counts_a_coi_in_the_month_of_the_sites_zone(client: Client, world: Any, settings: Any) -> None:
+    """A COI created at 00:30 on the first day of this month in Paris (the evening before in UTC) counts in this
+    month, not the last."""
+    settings.TIME_ZONE = "Europe/Paris"
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    first = datetime.datetime.now(paris).replace(day=1, hour=0, minute=30, second=0, microsecond=0)
+    assert first.astimezone(datetime.UTC).day != 1  # the evening before in UTC
+    coi = world.draft()
+    Certificate.objects.filter(pk=coi.pk).update(created_at=first)
+    world.importer.language = "fr"
+    world.importer.save(update_fields=["language"])
+    page = french(client, world.importer).get("/dashboard/").content.decode()
+    table = page[page.index('id="months-title"') :]
+    months = re.findall(r'<th scope="col">([^<]+)</th>', table.split("</thead>")[0])[1:]
+    row = re.search(r'<th scope="row">Brouillon</th>(.*?)</tr>', table, re.S)
+    assert row, "no row of drafts"
+    counts = dict(zip(months, re.findall(r"<td>([^<]*)</td>", row.group(1)), strict=True))
+    this_month, last_month = months[-1], months[-2]
+    assert (counts[this_month], counts[last_month]) == ("1", "0")
