@@ -12,6 +12,7 @@ another organisation), 409 when the role's row has that action in another status
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,8 +129,15 @@ def rolled_back(fn: Any) -> Any:
 # What each action changes or sends ------------------------------------------------------------------------
 
 
+def stored(coi: Certificate) -> dict[str, Any]:
+    """The COI's boxes as stored, read once per COI of a walk (every attempt is rolled back, so they stay true);
+    a copy each time, free to change."""
+    if not hasattr(coi, "_walk_stored"):
+        coi._walk_stored = as_data(queries.detail_queryset().get(pk=coi.pk))  # type: ignore[attr-defined]
+    return copy.deepcopy(coi._walk_stored)  # type: ignore[attr-defined]
+
+
 def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
-    data = as_data(queries.detail_queryset().get(pk=coi.pk))
     if action == Action.EDIT_ALL:
         return {"national_reference": "Changed reference"}
     if action == Action.EDIT_BOX_9:
@@ -139,7 +147,7 @@ def edit_data(flow: Any, coi: Certificate, action: Action) -> dict[str, Any]:
     if action == Action.ADD_RFL:
         return {"rfl": flow.w.other_bio.pk}
     if action == Action.EDIT_BOX_13_PARTS:
-        commodities = data["commodities"]
+        commodities = stored(coi)["commodities"]
         commodities[0]["lines"][0]["trade_name"] = "Renamed cashew"
         return {"commodities": commodities}
     if action == Action.EDIT_BOXES_14_15:
@@ -258,7 +266,7 @@ API_PATHS = {"sign-18": "sign", "sign-21": "sign"}
 
 def page_form(coi: Certificate, data: dict[str, Any]) -> dict[str, Any]:
     """The edit page's form with every box as stored, and `data` applied."""
-    boxes = {**as_data(queries.detail_queryset().get(pk=coi.pk)), **data}
+    boxes = {**stored(coi), **data}
     form: dict[str, Any] = {}
     for field, value in boxes.items():
         if field == "commodities":
