@@ -149,7 +149,7 @@ def history(request: HttpRequest, coi_id: int) -> list[dict[str, Any]]:
             "old_status": e.old_status,
             "new_status": e.new_status,
             "changes": e.changes,
-            "note": e.note,
+            "note": e.reads(),  # in the caller's language (`HistoryEntry.said`)
         }
         for e in coi.history.order_by("at", "pk")
     ]

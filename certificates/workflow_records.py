@@ -8,16 +8,19 @@ Imported at the end of `certificates/models.py`, so they belong to the `certific
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certificates.coi_forms import Formed, form_of
 from certificates.statuses import COIRole, COIStatus
+from core.typography import colon, quantity
 
 
 class CheckResult(models.TextChoices):
@@ -169,6 +172,11 @@ class HistoryEntry(models.Model):
     # [{"box": "12", "field": "first_consignee", "old": "...", "new": "..."}], values as people read them.
     changes = models.JSONField(_("boxes changed"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The note in words read in the reader's language (`reads`): [[msgid, {name: value}], ...], each msgid marked
+    # for translation where the entry is written (gettext_noop); a value {"kg": "9000.5"} is a quantity written
+    # as the reader writes numbers, {"msgid": "..."} words translated too, any other value as it is. `note`
+    # then holds only what a person typed (a reason). Entries written before this field: their note alone.
+    said = models.JSONField(_("note's words"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("history entry")
@@ -179,6 +187,15 @@ class HistoryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.step} {self.actor_name}"
 
+    def reads(self) -> str:
+        """The note in the active language: each of `said`'s messages translated, its values written as the
+        reader writes them, joined by "; ", then the typed `note` after a colon ("MRN 26FR… item 1 : 500 kg de
+        08013200 : Recount"); an entry without `said` reads its `note` as stored."""
+        words = "; ".join(said(msgid, values) for msgid, values in self.said)
+        if not words:
+            return str(self.note)
+        return f"{words}{colon()} {self.note}" if self.note else words
+
     def title_on(self, coi: Formed) -> str:
         """The step's name as that COI's form numbers its boxes (an extract of 2021/2307: boxes 12 and 13)."""
         signature = SIGNATURE_OF_STEP.get(self.step)
@@ -187,6 +204,19 @@ class HistoryEntry(models.Model):
             return numbered(str(EXTRACT_STEP_TITLES[self.step]), EXTRACT_NUMBERS[signature], coi, signature)
         label = str(self.get_step_display())
         return numbered(label, signature, coi, signature) if signature else label
+
+
+def said(msgid: str, values: dict[str, Any]) -> str:
+    """One message of a history entry's `said` in the active language (see `HistoryEntry.said`)."""
+
+    def read(value: Any) -> str:
+        if isinstance(value, dict) and "kg" in value:
+            return quantity(Decimal(str(value["kg"])))
+        if isinstance(value, dict) and "msgid" in value:
+            return gettext(str(value["msgid"]))
+        return str(value)
+
+    return gettext(msgid) % {name: read(value) for name, value in values.items()}
 
 
 class ExtractQuantity(models.Model):

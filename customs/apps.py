@@ -11,10 +11,11 @@ class CustomsConfig(AppConfig):
         from certificates.outputs.notes import PDF_NOTES
         from core.nav import NAV_ENTRIES
         from customs.access import nav_entries
-        from customs.documents import depleted_note
+        from customs.documents import depleted_note, operations_note
 
-        if depleted_note not in PDF_NOTES:
-            PDF_NOTES.append(depleted_note)
+        for note in (depleted_note, operations_note):  # and what customs wrote off or restored, in its language
+            if note not in PDF_NOTES:
+                PDF_NOTES.append(note)
         # The menu's entry to the office's machine clients, for its administrators (core imports no app above).
         if nav_entries not in NAV_ENTRIES:
             NAV_ENTRIES.append(nav_entries)

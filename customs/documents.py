@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from certificates.coi_forms import form_of
 from certificates.models import Certificate, CommodityLine
 from certificates.statuses import COIStatus
+from certificates.workflow_records import Step
+from core.clock import zoned
+from core.typography import colon
 from customs.identifiers import normalised_identifier
 from customs.models import Movement
 from customs.rules import allows_release, cn_matches
@@ -129,3 +132,11 @@ def depleted_note(coi: Certificate) -> list[str]:
     if not document(coi).depleted:
         return []
     return [_("Depleted for customs: nothing remains to be released under this document (Reg. (EU) 2024/2145).")]
+
+
+def operations_note(coi: Certificate) -> list[str]:
+    """The PDF's account of what customs did with the document (Reg. (EU) 2024/2145, Arts 6 to 8): one sentence
+    per write-off, restoration or manual change of its history, in the PDF's language (`HistoryEntry.reads`)."""
+    steps = (Step.CUSTOMS_WRITE_OFF, Step.CUSTOMS_RESTORATION, Step.CUSTOMS_MANUAL)
+    entries = coi.history.filter(step__in=steps).order_by("at", "pk")
+    return [f"{zoned(e.at)} {e.title_on(coi)}{colon()} {e.reads()}" for e in entries]

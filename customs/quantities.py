@@ -22,8 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certificates.models import Certificate, HistoryEntry
 from certificates.workflow_records import Step
@@ -187,10 +188,11 @@ def _write_off(
         written.append(row)
     for doc in {id(d): d for d in docs.values()}.values():
         mine = [w for w in written if w.certificate_id == doc.coi.pk]
-        note = "; ".join(
-            f"MRN {w.mrn} item {w.item_number}: {w.net_weight.normalize():f} kg of {w.cn_code}" for w in mine
-        )
-        _history(caller, doc.coi, Step.CUSTOMS_WRITE_OFF, note + (" (contingency)" if contingency else ""))
+        said: list[Said] = [
+            (WRITTEN_OFF, {"mrn": w.mrn, "item": w.item_number, "weight": _kg(w.net_weight), "cn": w.cn_code})
+            for w in mine
+        ]
+        _history(caller, doc.coi, Step.CUSTOMS_WRITE_OFF, [*said, (CONTINGENCY, {})] if contingency else said)
     return written
 
 
@@ -304,15 +306,18 @@ def _give_back(
             Movement.objects.create(
                 certificate_id=row.certificate_id, line_id=taken.line_id, kind=Movement.Kind.RESTORATION,
                 net_weight=taken.net_weight, item=row, at=at, office=caller.office, user=caller.user,
-                actor_name=caller.name, reason=str(Restoration(because).label),
+                actor_name=caller.name, reason=_msgid(Restoration(because).label),  # read by restored_because
             )  # fmt: skip
         row.restored_at = at
         row.restored_because = because
         row.save(update_fields=["restored_at", "restored_because"])
         by_coi.setdefault(row.certificate_id, []).append(row)
     for rows in by_coi.values():
-        note = "; ".join(f"MRN {r.mrn} item {r.item_number}: {r.net_weight.normalize():f} kg ({because})" for r in rows)
-        _history(caller, rows[0].certificate, Step.CUSTOMS_RESTORATION, note)
+        why = {"msgid": _msgid(Restoration(because).label)}
+        said = [
+            (RESTORED, {"mrn": r.mrn, "item": r.item_number, "weight": _kg(r.net_weight), "why": why}) for r in rows
+        ]
+        _history(caller, rows[0].certificate, Step.CUSTOMS_RESTORATION, said)
     return fresh
 
 
@@ -378,9 +383,21 @@ def adjust(
         HistoryEntry.objects.create(
             certificate=coi, actor=user if getattr(user, "pk", None) else None, actor_name=actor_name,
             organisation=organisation, step=Step.CUSTOMS_MANUAL, old_status=coi.status, new_status=coi.status,
-            note=f"{direction} {net_weight.normalize():f} kg, {lot.cn_code} {lot.line.lot_number}: {reason}".strip(),
+            said=[(MANUAL[direction], {"weight": _kg(net_weight), "cn": lot.cn_code, "lot": lot.line.lot_number})],
+            note=reason,
         )  # fmt: skip
     return movement
+
+
+# The words of the history entries (`HistoryEntry.said`): translated in the reader's language when read.
+Said = tuple[str, dict[str, Any]]
+WRITTEN_OFF = gettext_noop("MRN %(mrn)s item %(item)s: %(weight)s kg of %(cn)s")
+CONTINGENCY = gettext_noop("recorded during the contingency (Art. 11)")
+RESTORED = gettext_noop("MRN %(mrn)s item %(item)s: %(weight)s kg (%(why)s)")
+MANUAL = {
+    "write_off": gettext_noop("%(weight)s kg of %(cn)s, lot %(lot)s, written off by hand"),
+    "restore": gettext_noop("%(weight)s kg of %(cn)s, lot %(lot)s, restored by hand"),
+}
 
 
 # Locks and history ----------------------------------------------------------------------------------------
@@ -397,9 +414,20 @@ def _lock(ids: list[int]) -> list[Certificate]:
     return list(Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
 
 
-def _history(caller: Caller, coi: Certificate, step: str, note: str) -> None:
+def _history(caller: Caller, coi: Certificate, step: str, said: list[Said]) -> None:
     HistoryEntry.objects.create(
         certificate=coi, actor=caller.user if getattr(caller.user, "pk", None) else None,
         actor_name=caller.name, organisation=str(caller.office), step=step, old_status=coi.status,
-        new_status=coi.status, note=note[:5000],
+        new_status=coi.status, said=said,
     )  # fmt: skip
+
+
+def _kg(weight: Decimal) -> dict[str, str]:
+    """A weight in a history entry's `said`: written at reading as the reader writes numbers."""
+    return {"kg": f"{weight.normalize():f}"}
+
+
+def _msgid(label: Any) -> str:
+    """A choice's label as its msgid (the English words), to be translated when read."""
+    with translation.override(None):
+        return str(label)

@@ -24,7 +24,7 @@ def test_it_writes_off_first_lots_first_and_records_mrn_item_office_and_time(exc
     row = DeclarationItem.objects.get()
     assert (row.mrn, row.item_number, row.office, row.declared_at is not None) == (mrn(1), 1, office, True)
     entry = HistoryEntry.objects.filter(certificate=released, step="customs_write_off").get()
-    assert mrn(1) in entry.note and "FR000690" in entry.organisation
+    assert mrn(1) in entry.reads() and "FR000690" in entry.organisation
 
 
 def test_it_writes_off_all_items_or_none(exchange, released, flow):
