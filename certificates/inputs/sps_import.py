@@ -19,7 +19,7 @@ from lxml import etree
 from certificates import rules
 from certificates.access import Person
 from certificates.boxes import BoxData, normalise_cn
-from certificates.coi_forms import FORMS, FormCode, form_of
+from certificates.coi_forms import FORMS, CoiForm, FormCode, form_of
 from certificates.models import Certificate
 from certificates.outputs.sps import (
     CN_SYSTEM,
@@ -48,26 +48,38 @@ PREFIXES = {RSM: "rsm", RAM: "ram"}
 ROOT = "/rsm:SPSCertificate"
 DOC = f"{ROOT}/rsm:SPSExchangedDocument"
 CONSIGNMENT = f"{ROOT}/rsm:SPSConsignment"
-# Where each box of the form lives in the document, for problems the rules find at a box.
-BOX_PATHS = {
-    "1": f"{DOC}/ram:IssuerSPSParty",
-    "2": f"{DOC}/ram:IssuerSPSParty",
-    "3": f"{DOC}/ram:IncludedSPSNote",
-    "4": f"{CONSIGNMENT}/ram:ConsignorSPSParty",
-    "5": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:ProducerSPSParty",
-    "6": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:ProducerSPSParty",
-    "7": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem/ram:OriginSPSCountry",
-    "8": f"{CONSIGNMENT}/ram:ExportSPSCountry",
-    "9": f"{CONSIGNMENT}/ram:ImportSPSCountry",
-    "10": f"{CONSIGNMENT}/ram:DeliverySPSParty",
-    "11": f"{CONSIGNMENT}/ram:ConsigneeSPSParty",
-    "12": f"{CONSIGNMENT}/ram:DeliverySPSParty",
+LINE = f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem/ram:IncludedSPSTradeLineItem"
+NOTE = f"{DOC}/ram:IncludedSPSNote"
+MOVEMENT = f"{CONSIGNMENT}/ram:MainCarriageSPSTransportMovement"
+# Where each field lives in the document (sps.py's mapping), for the problems the rules find at a box: a box of
+# the document's form points at the element of the first field it holds (`Box.also_holds`, then its fields) that
+# is here; the two forms number their boxes differently (the importer is box 11 of the guides' form, 12 of
+# 2021/2306), so a box's number alone does not say where it is.
+FIELD_PATHS = {
+    "control_body_code": f"{DOC}/ram:IssuerSPSParty",
+    "procedure": f"{DOC}/ram:IssuerSPSParty",
+    "national_reference": NOTE,
+    "exporter": f"{CONSIGNMENT}/ram:ConsignorSPSParty",
+    "producers": f"{LINE}/ram:ProducerSPSParty",
+    "producer_control_bodies": f"{LINE}/ram:ProducerSPSParty",
+    "traders": NOTE,
+    "origin_countries": f"{LINE}/ram:OriginSPSCountry",
+    "export_country": f"{CONSIGNMENT}/ram:ExportSPSCountry",
+    "release_member_state": f"{CONSIGNMENT}/ram:ImportSPSCountry",
+    "validating_authority": f"{CONSIGNMENT}/ram:ExaminationSPSEvent",
+    "point_of_entry": f"{CONSIGNMENT}/ram:UnloadingBaseportSPSLocation",
+    "destination_country": f"{CONSIGNMENT}/ram:DeliverySPSParty",
+    "importer": f"{CONSIGNMENT}/ram:ConsigneeSPSParty",
     "rfl": f"{CONSIGNMENT}/ram:CustomsTransitAgentSPSParty",
-    "13": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem",
-    "14": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment",
-    "15": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment/ram:AffixedSPSSeal",
-    "16": f"{CONSIGNMENT}/ram:GrossWeightMeasure",
-    "17": f"{CONSIGNMENT}/ram:MainCarriageSPSTransportMovement",
+    "first_consignee": f"{CONSIGNMENT}/ram:DeliverySPSParty",
+    "release_in_batches": NOTE,
+    "commodities": f"{CONSIGNMENT}/ram:IncludedSPSConsignmentItem",
+    "containers": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment",
+    "seals": f"{CONSIGNMENT}/ram:UtilizedSPSTransportEquipment/ram:AffixedSPSSeal",
+    "gross_weight": f"{CONSIGNMENT}/ram:GrossWeightMeasure",
+    "gross_weight_unit": f"{CONSIGNMENT}/ram:GrossWeightMeasure",
+    **dict.fromkeys(("transport_mode", "transport_identification"), MOVEMENT),
+    **dict.fromkeys(NOTE_FIELDS, NOTE),
 }
 UNITS = {code: unit for unit, code in UNIT_CODES.items()}
 # The most items one document may hold: consignment items, trade line items (the lots of box 13) and
@@ -199,13 +211,13 @@ class SpsReader:
 
     def consignment(self, consignment: etree._Element) -> BoxData:
         data: BoxData = {}
-        for field, name, box in (
-            ("exporter", "ConsignorSPSParty", "4"),
-            ("importer", "ConsigneeSPSParty", "11"),
-            ("first_consignee", "DeliverySPSParty", "12"),
-            ("rfl", "CustomsTransitAgentSPSParty", "rfl"),
+        for field, name in (
+            ("exporter", "ConsignorSPSParty"),
+            ("importer", "ConsigneeSPSParty"),
+            ("first_consignee", "DeliverySPSParty"),
+            ("rfl", "CustomsTransitAgentSPSParty"),
         ):
-            data[field] = self.operator(consignment.find(ram(name)), box)
+            data[field] = self.operator(consignment.find(ram(name)), self.box(field))
         data["export_country"] = _text(consignment, "ExportSPSCountry", "ID").upper()
         data["release_member_state"] = _text(consignment, "ImportSPSCountry", "ID").upper()
         data["point_of_entry"] = self.point_of_entry(consignment.find(ram("UnloadingBaseportSPSLocation")))
@@ -229,6 +241,10 @@ class SpsReader:
         data["commodities"] = [c for c in data["commodities"] if c]
         data["origin_countries"] = list(dict.fromkeys(origins))
         return data
+
+    def box(self, field: str) -> str:
+        """The number of the box of the document's form holding that field (its key when the box has none)."""
+        return self.coi_form.number_of(field) or self.coi_form.box_of(field) or field
 
     def operator(self, party: etree._Element | None, box: str) -> int | None:
         if party is None:
@@ -267,7 +283,8 @@ class SpsReader:
         code = _text(place, "ID")
         found = PointOfEntry.objects.filter(code=code).first()
         if found is None:
-            self.problem(place, _("No point of entry %(code)s is known here.") % {"code": code or "?"}, "9")
+            message = _("No point of entry %(code)s is known here.") % {"code": code or "?"}
+            self.problem(place, message, self.box("point_of_entry"))
             return None
         return found.pk
 
@@ -277,8 +294,10 @@ class SpsReader:
         name, country = _text(location, "Name"), _text(location, "CountryID").upper()
         found = list(Authority.objects.filter(Q(name__iexact=name), country=country)[:2])
         if len(found) != 1:
-            self.problem(location, _("No single authority %(name)s (%(country)s) is known here.")
-                         % {"name": name or "?", "country": country or "?"}, "9")  # fmt: skip
+            message = _("No single authority %(name)s (%(country)s) is known here.")
+            self.problem(
+                location, message % {"name": name or "?", "country": country or "?"}, self.box("validating_authority")
+            )
             return None
         return found[0].pk
 
@@ -393,13 +412,19 @@ def import_draft(xml: bytes, person: Person, membership: Membership | None) -> t
     try:
         coi, box_problems = create_draft(person, membership, data, form=form)
     except BoxErrors as error:
-        return None, reader.problems + _at_boxes(error.problems)
-    return coi, reader.problems + _at_boxes(box_problems)
+        return None, reader.problems + _at_boxes(error.problems, reader.coi_form)
+    return coi, reader.problems + _at_boxes(box_problems, form_of(coi))
 
 
-def _at_boxes(problems: rules.Problems) -> list[Problem]:
+def box_path(box: str, coi_form: CoiForm) -> str:
+    """The element of the document a box of that form is read from (`FIELD_PATHS`); the consignment when the box
+    holds nothing read from the document."""
+    found = coi_form.by_key.get(box)
+    names = (*found.also_holds, *found.fields) if found is not None else ()
+    return next((FIELD_PATHS[name] for name in names if name in FIELD_PATHS), CONSIGNMENT)
+
+
+def _at_boxes(problems: rules.Problems, coi_form: CoiForm) -> list[Problem]:
     return [
-        Problem(BOX_PATHS.get(box, CONSIGNMENT), message, box)
-        for box, messages in problems.items()
-        for message in messages
+        Problem(box_path(box, coi_form), message, box) for box, messages in problems.items() for message in messages
     ]
