@@ -164,7 +164,9 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         box_of_field = coi_form.typed_box_of_field
         _refuse_foreign(coi_form, data)
         boxes = rules.boxes_open_to(coi, roles)
-        refused = sorted({box_of_field[f] for f in data if f in box_of_field} - boxes)
+        refused_fields = [f for f in data if f in box_of_field and box_of_field[f] not in boxes]
+        # Named by the COI's own boxes (an extract's by the extract's: its box 10 is the COI's box 24).
+        refused = sorted({rules.box_key(coi, f) for f in refused_fields}, key=lambda k: (len(k), k))
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}

@@ -87,19 +87,24 @@ def at_boxes(coi: Certificate, problems: FieldProblems) -> Problems:
     table = form_of(coi)
     out: Problems = {}
     for name, messages in problems.items():
-        out.setdefault(_extract_box(coi, table, name) or table.box_of(name) or name, []).extend(messages)
+        out.setdefault(box_key(coi, name, table), []).extend(messages)
     return out
 
 
-# What a signer gives in the COI's boxes 30 and 31, which an extract of 2021/2307 signs as its boxes 12 and 13.
-SIGNED_IN = {"decision": "30", "reason": "30", "consignee_in_accordance": "31", "remark": "31"}
+def box_key(coi: Certificate, name: str, table: Any = None) -> str:
+    """The key of the box holding that field on the COI's own form (an extract of 2021/2307: the extract's box),
+    or the name itself when no box holds it."""
+    table = table or form_of(coi)
+    return _extract_box(coi, table, name) or table.box_of(name) or name
 
 
 def _extract_box(coi: Certificate, table: Any, name: str) -> str | None:
-    """On an extract with its own model, the box it signs in place of the COI's 30 or 31 (12 or 13)."""
-    if not (getattr(coi, "base_id", None) and table.extract_boxes and name in SIGNED_IN):
+    """On an extract with its own model (2021/2307), the extract's box holding the field (its box 10 for the
+    consignee, the COI's box 24; its 12 and 13 for what the COI signs in 30 and 31): an extract's refusal is at
+    the extract's own box, which its page and the API number as the extract does."""
+    if not (getattr(coi, "base_id", None) and table.extract_boxes):
         return None
-    return next((b.key for b in table.extract_boxes if b.signature_box == SIGNED_IN[name]), None)
+    return next((b.key for b in table.extract_boxes if name in b.fields or name in b.also_holds), None)
 
 
 def box_number(coi: Certificate, name: str) -> str:
