@@ -1,0 +1,142 @@
+"""Issue 22, point 2, box 20 of the 2021/2306 form (Art. 3 of 2021/2307): the moment the prior notification was
+first given and the moment of its last change are printed on the PDF (its lateness is not: the page and the API
+flag it) and shown on the COI's page when the notice
+is given and moved on the edit page (the API's cases: test_form_2021_2306_prior_notification.py); a later change
+of a notice already given is judged on its own moment: under four hours before the arrival it announces it is
+refused, under one working day it is kept with a warning, through the API and on the edit page. PostgreSQL too
+(`DATABASE_URL`)."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from certificates.models import Certificate
+from certificates.outputs.pdf import render_pdf
+from certificates.statuses import COIStatus
+
+from .workflow_world import api_auth, make_flow_2021_2306
+
+pytestmark = pytest.mark.django_db
+FIRST_LATE = "less than one working day before it"  # the first notice's lateness, kept (FirstNoticeLate)
+CHANGE_LATE = "Less than one working day before the arrival"  # a change's (PriorNotificationUnderOneWorkingDay)
+TOO_LATE = "at least four hours before the arrival"
+
+
+@pytest.fixture
+def flow(world):
+    return make_flow_2021_2306(world)
+
+
+def issued_without_notice(flow) -> Certificate:
+    coi = flow.sign_18(flow.w.submitted("importer", rfl=flow.w.transit.pk))
+    assert coi.prior_notification_at is None
+    return coi
+
+
+def ahead(hours: int) -> datetime.datetime:
+    return timezone.localtime() + datetime.timedelta(hours=hours)
+
+
+def notify(coi, moment, user):
+    body = {"prior_notification_at": moment.isoformat()}
+    return Client().patch(f"/api/v1/certificates/{coi.pk}", body, content_type="application/json", **api_auth(user))
+
+
+def page(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def notify_on_the_page(client, coi, moment):
+    return client.post(f"/certificates/{coi.pk}/edit/", {"prior_notification_at": moment.strftime("%Y-%m-%dT%H:%M")})
+
+
+def box_20(html: str) -> str:
+    text = html[html.index('id="box-20"') : html.index('id="box-21"')]
+    return " ".join(text.split())
+
+
+def pdf_text(coi) -> str:
+    pdf = render_pdf(coi.pk, "en").content
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return " ".join(done.stdout.decode().split())
+
+
+def test_it_prints_on_the_pdf_when_the_notice_was_first_given_and_last_changed(flow):
+    coi = issued_without_notice(flow)
+    assert notify(coi, ahead(6), flow.w.importer).status_code == 200
+    assert notify(coi, ahead(96), flow.w.importer).status_code == 200
+    coi = Certificate.objects.get(pk=coi.pk)
+    printed = pdf_text(coi)
+    first = timezone.localtime(coi.prior_notified_at).strftime("%H:%M")
+    assert "First given" in printed and "Last changed" in printed and first in printed
+
+
+def test_it_prints_on_the_pdf_a_notice_given_once_without_a_last_change(flow):
+    coi = issued_without_notice(flow)
+    notify(coi, ahead(96), flow.w.importer)
+    printed = pdf_text(Certificate.objects.get(pk=coi.pk))
+    assert "First given" in printed and "Last changed" not in printed and FIRST_LATE not in printed
+
+
+def test_it_shows_when_a_notice_given_and_moved_on_the_edit_page_was_first_given_and_last_changed(flow):
+    coi = issued_without_notice(flow)
+    client = page(flow.w.importer)
+    r = notify_on_the_page(client, coi, ahead(6))
+    assert r.status_code == 200 and FIRST_LATE in " ".join(r.content.decode().split())  # saved, with its warning
+    first = Certificate.objects.get(pk=coi.pk).prior_notified_at
+    assert first is not None
+    assert notify_on_the_page(client, coi, ahead(96)).status_code == 200  # saved, the first notice still late
+    after = Certificate.objects.get(pk=coi.pk)
+    assert after.prior_notified_at == first and after.prior_notification_changed_at > first
+    shown = box_20(page(flow.w.border_agent).get(f"/certificates/{coi.pk}/").content.decode())
+    assert "First given" in shown and "Last changed" in shown and FIRST_LATE in shown
+
+
+def test_it_flags_no_lateness_on_the_page_for_a_notice_given_in_time_on_the_edit_page(flow):
+    coi = issued_without_notice(flow)
+    client = page(flow.w.importer)
+    assert notify_on_the_page(client, coi, ahead(96)).status_code == 302
+    shown = box_20(page(flow.w.border_agent).get(f"/certificates/{coi.pk}/").content.decode())
+    assert "First given" in shown and FIRST_LATE not in shown and CHANGE_LATE not in shown
+
+
+# A change of a notice given in time, judged on its own moment ---------------------------------------------
+
+
+def test_it_refuses_through_the_api_a_change_of_the_notice_less_than_four_hours_before_arrival(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # notice given three days ahead
+    r = notify(coi, ahead(2), flow.w.importer)
+    assert r.status_code == 422 and TOO_LATE in r.json()["boxes"]["20"][0]
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at == coi.prior_notification_at
+
+
+def test_it_warns_through_the_api_of_a_change_of_the_notice_under_one_working_day_before_arrival(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    r = notify(coi, ahead(6), flow.w.importer)
+    assert r.status_code == 200 and CHANGE_LATE in " ".join(r.json()["problems"]["20"])
+    assert FIRST_LATE not in " ".join(r.json()["problems"]["20"])  # the first notice was in time
+    r = notify(coi, ahead(96), flow.w.importer)
+    assert r.status_code == 200 and "20" not in r.json()["problems"]
+
+
+def test_it_refuses_on_the_edit_page_a_change_of_the_notice_less_than_four_hours_before_arrival(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    soon = ahead(2)
+    r = notify_on_the_page(page(flow.w.importer), coi, soon)
+    shown = " ".join(r.content.decode().split())
+    assert r.status_code == 422 and TOO_LATE in shown and soon.strftime("%Y-%m-%dT%H:%M") in shown
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at == coi.prior_notification_at
+
+
+def test_it_warns_on_the_edit_page_of_a_change_of_the_notice_under_one_working_day_before_arrival(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    r = notify_on_the_page(page(flow.w.importer), coi, ahead(6))
+    assert r.status_code == 200 and CHANGE_LATE in " ".join(r.content.decode().split())  # saved, with its warning
+    assert Certificate.objects.get(pk=coi.pk).prior_notification_at != coi.prior_notification_at  # kept
