@@ -26,7 +26,7 @@ from certificates.statuses import COIStatus
 from certificates.workflow_records import HistoryEntry, Signature
 from core.models import Notice
 from customs.models import CustomsClient, CustomsOffice, Movement
-from directory.models import Authority, Membership, RflRequest, Status
+from directory.models import Authority, IdentifierType, Membership, OperatorIdentifier, RflRequest, Status
 from directory.tests.factories import member_of
 
 from .factories import AuthorityFactory
@@ -194,3 +194,26 @@ def test_the_dashboard_counts_a_coi_in_the_month_of_the_sites_zone(client: Clien
     counts = dict(zip(months, re.findall(r"<td>([^<]*)</td>", row.group(1)), strict=True))
     this_month, last_month = months[-1], months[-2]
     assert (counts[this_month], counts[last_month]) == ("1", "0")
+
+
+def test_the_customs_exchange_answers_the_instant_with_its_offset(world: Any) -> None:
+    world.form = "2021/2306"
+    released = make_flow(world).coi(COIStatus.RELEASED_ORGANIC)  # a COI customs may write off
+    office = CustomsOffice.objects.create(
+        authority=AuthorityFactory(name="Bureau de douane du Havre port", country="FR", kind=Authority.Kind.CUSTOMS),
+        code="FR000690",
+    )
+    OperatorIdentifier.objects.create(operator=world.acme, type=IdentifierType.EORI, value="FR433968187")
+    _machine, secret = CustomsClient.issue(office, "Guichet unique national")
+    declared = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").post(
+        "/api/customs/v1/declarations",
+        {"request_id": "clock-1", "mrn": "26FR00000000000001", "importer_eori": "FR433968187", "declared_at":
+         "2026-12-06T04:41:00+01:00", "items": [{"item_number": 1, "document": released.number, "cn_code": "08013200",
+                                                 "net_weight": "10"}]},
+        content_type="application/json",
+    )  # fmt: skip
+    assert declared.status_code == 201, declared.content
+    assert declared.json()["written_off"]
+    for item in declared.json()["written_off"]:  # the exchange answers the instant with its offset
+        moment = datetime.datetime.fromisoformat(item["declared_at"])
+        assert moment.utcoffset() is not None and moment == UTC_MOMENT
