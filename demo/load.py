@@ -24,5 +24,5 @@ def load_demo() -> dict[str, User]:
     load_certificates_demo()
     load_workflow_demo()
     load_form_2021_2306_demo()  # the second scenario, on the 2021/2306 form
-    load_customs_demo()  # the customs exchange writes two of them off (Reg. (EU) 2024/2145)
+    load_customs_demo()  # the customs exchange writes three of them off (Reg. (EU) 2024/2145)
     return users
