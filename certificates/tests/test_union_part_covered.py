@@ -17,6 +17,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import release
+from core.models import Notice
 from core.tests.test_forms_keep_input import controls
 from directory.models import ActivityKind
 
@@ -202,3 +203,46 @@ def test_it_lets_box_23_change_on_the_edit_page_when_the_arrival_announced_is_ne
     assert r.status_code == 302, "at least four hours" in shown(r)
     after = stored(coi)
     assert after.customs_declaration_reference == "26FR0000000000002" and after.prior_notification_at == near
+
+
+# Box 10, which the importer may still change until arrival, reopens box 23's verification --------------------
+
+
+def verified_23(flow) -> Certificate:
+    coi = issued(flow)
+    release.verify_box_23(flow.person(flow.w.inao_agent), coi.pk, place="Le Havre")
+    return stored(coi)
+
+
+def test_it_shows_the_box_10_change_beside_the_withdrawal_of_box_23_in_the_history(flow):
+    coi = verified_23(flow)
+    assert patch(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
+    history = Client().get(f"{URL}/{coi.pk}/history", **api_auth(flow.w.inao_agent)).json()
+    edit = next(i for i, e in enumerate(history) if any(c["box"] == "10" for c in e["changes"]))
+    change = next(c for c in history[edit]["changes"] if c["box"] == "10")
+    assert change["field"] and change["new"] and change["new"] != change["old"]
+    withdrawn = next(i for i, e in enumerate(history) if "verification of box 23 is withdrawn" in e["note"])
+    assert abs(withdrawn - edit) == 1  # side by side: the edit, then what it withdrew
+    assert history[edit]["actor"] == history[withdrawn]["actor"]
+
+
+def test_it_tells_the_authorities_when_box_10_changed_on_the_edit_page_withdraws_box_23(flow):
+    coi = verified_23(flow)
+    client = page(flow.w.importer)
+    r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), "point_of_entry_kind": "release_point"})
+    assert r.status_code == 302 and not stored(coi).signatures.filter(box="23").exists()
+    for authority in (flow.w.inao_agent, flow.w.border_agent):
+        told = " ".join(Notice.objects.filter(user=authority).values_list("text", flat=True))
+        assert f"COI {coi.number}: box 10 changed, the verification of box 23 is withdrawn" in told
+    history = Client().get(f"{URL}/{coi.pk}/history", **api_auth(flow.w.importer)).json()
+    assert any(c["box"] == "10" for e in history for c in e["changes"])
+
+
+def test_it_lets_box_24_change_on_the_edit_page_after_box_23_s_verification_and_keeps_it(flow):
+    coi = verified_23(flow)
+    client = page(flow.w.importer)
+    consignee = another_consignee(flow)
+    r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), "first_consignee": str(consignee.pk)})
+    assert r.status_code == 302, "Box 23 is signed" in shown(r)  # boxes 10 and 23 posted as shown: no change
+    assert stored(coi).first_consignee_id == consignee.pk
+    assert stored(coi).signatures.filter(box="23").exists()  # box 10 did not change: nothing withdrawn
