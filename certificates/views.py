@@ -222,6 +222,9 @@ def _after_save(
             % {"number": coi.number, "status": coi.get_status_display()},
         )
         return redirect("certificates:detail", pk=coi.pk)
+    if problems and not coi.is_draft:  # a submitted COI's change is stored, with the rules' warnings at its boxes
+        messages.warning(request, _("Saved. Some boxes need your attention: see the messages at each box."))
+        return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi)
     if problems:
         messages.warning(request, _("Draft saved. Some boxes need your attention before submission."))
         return _render_form(request, data, editable=_editable(person, coi), problems=problems, coi=coi)

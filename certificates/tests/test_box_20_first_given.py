@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
 from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
@@ -140,3 +141,20 @@ def test_it_warns_on_the_edit_page_of_a_change_of_the_notice_under_one_working_d
     r = notify_on_the_page(page(flow.w.importer), coi, ahead(6))
     assert r.status_code == 200 and CHANGE_LATE in " ".join(r.content.decode().split())  # saved, with its warning
     assert Certificate.objects.get(pk=coi.pk).prior_notification_at != coi.prior_notification_at  # kept
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("en", "Saved. Some boxes need your attention", "Draft saved"),
+        ("fr", "Enregistré. Certaines cases demandent votre attention", "Brouillon enregistré"),
+    ],
+)
+def test_it_says_an_issued_coi_is_saved_not_a_draft_when_its_change_is_warned(flow, language, said, not_said):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(flow.w.importer)
+    User.objects.filter(pk=flow.w.importer.pk).update(language=language)
+    r = notify_on_the_page(client, coi, ahead(6))
+    shown = " ".join(r.content.decode().split())
+    assert r.status_code == 200 and said in shown and not_said not in shown
