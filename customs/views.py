@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +24,9 @@ from customs import documents, quantities
 from customs.access import administered_offices, competent_authority
 from customs.forms import MachineClientForm
 from customs.models import CustomsClient, CustomsOffice, CustomsRecord, Movement
-from directory.models import Authority
+from directory.matrix import standing
+from directory.models import Authority, Membership, MembershipKind, Status
+from directory.services import set_admin
 
 
 def _visible(request: HttpRequest, pk: int) -> tuple[Person, Certificate]:
@@ -133,3 +136,59 @@ def revoke_client(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     messages.success(request, _("The machine client “%(name)s” is revoked: its token is refused from now on.")
                      % {"name": client.name})  # fmt: skip
     return redirect("customs:clients", code=office.code)
+
+
+def _staff_office(request: HttpRequest, code: str) -> tuple[CustomsOffice, bool]:
+    """The office of that code and whether the person may give and take its staff's administrator flag (its
+    Valid administrators, or the Commission, who validates its staff: `directory.services.set_admin` decides);
+    403 for the office's other people, 404 for anybody else, as if the office did not exist."""
+    office = CustomsOffice.objects.select_related("authority").filter(code=code.upper()).first()
+    if office is None:
+        raise Http404
+    if office in administered_offices(request.user) or standing(request.user).commission:
+        return office, True
+    if (
+        request.user.is_authenticated
+        and Membership.objects.filter(user=request.user, authority=office.authority).exists()
+    ):
+        raise PermissionDenied(
+            _("Only an administrator of %(office)s changes its administrators.") % {"office": office}
+        )
+    raise Http404
+
+
+@login_required
+@never_cache
+def office_staff(request: HttpRequest, code: str) -> HttpResponse:
+    """The office's people (Valid, requested, suspended) and their administrator flag, with a button to give or take
+    it for each other Valid person."""
+    office, _may = _staff_office(request, code)
+    people = (
+        Membership.objects.filter(authority=office.authority, kind=MembershipKind.AUTHORITY)
+        .exclude(status=Status.DELETED)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return render(request, "customs/office_staff.html", {"office": office, "people": people})
+
+
+@login_required
+@require_POST
+def set_office_admin(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    office, _may = _staff_office(request, code)
+    if not Membership.objects.filter(pk=pk, authority=office.authority).exists():
+        raise Http404
+    try:
+        membership = set_admin(request.user, pk, request.POST.get("is_admin") == "1")
+    except NotFound as refused:
+        raise Http404 from refused
+    except DomainError as refused:
+        messages.error(request, str(refused))
+    else:
+        done = (
+            _("%(person)s is now an administrator of %(office)s.")
+            if membership.is_admin
+            else _("%(person)s is no longer an administrator of %(office)s.")
+        )
+        messages.success(request, done % {"person": membership.user.get_full_name(), "office": office})
+    return redirect("customs:staff", code=office.code)

@@ -248,12 +248,37 @@ def _tell_person(membership: Membership) -> None:
     )
 
 
+def is_office_administrator(actor: Any, membership: Membership) -> bool:
+    """Whether the person is a Valid administrator of the customs office (an authority of kind customs) this
+    membership is of: the one who, besides the Commission, gives and takes its staff's administrator flag."""
+    if membership.kind != MembershipKind.AUTHORITY or membership.held_authority.kind != Authority.Kind.CUSTOMS:
+        return False
+    return Membership.objects.filter(
+        user=actor, kind=MembershipKind.AUTHORITY, authority=membership.held_authority, status=Status.VALID,
+        is_admin=True,
+    ).exists()  # fmt: skip
+
+
+def _flagged_membership(actor: Any, pk: int) -> Membership:
+    """The membership whose administrator flag the person changes, locked: as its decider (`_locked_membership`),
+    or as an administrator of its customs office (`is_office_administrator`), never their own."""
+    found = Membership.objects.select_related("user", "authority").filter(pk=pk).first()
+    if found is None or not is_office_administrator(actor, found):
+        return _locked_membership(actor, pk)[0]
+    if found.user_id == actor.pk:
+        raise DomainError(_("Nobody changes their own administrator flag."), code="own_request")
+    Membership.objects.select_for_update().filter(pk=pk).first()
+    found.refresh_from_db()
+    return found
+
+
 def set_admin(actor: Any, pk: int, is_admin: bool) -> Membership:
     """Give or take the administrator flag of an operator's person (its administrators, or its validator) or of
-    a customs office's (its validator, the Commission: the office's administrators issue its machine clients,
-    Reg. (EU) 2024/2145)."""
+    a customs office's (its validator, the Commission, or the office's administrators: they issue its machine
+    clients, Reg. (EU) 2024/2145). Only a Valid person is made administrator (409); NotFound (404) for anybody
+    else, as if the membership did not exist; 403 for one's own flag."""
     with transaction.atomic():
-        membership, _st = _locked_membership(actor, pk)
+        membership = _flagged_membership(actor, pk)
         customs = (
             membership.kind == MembershipKind.AUTHORITY and membership.held_authority.kind == Authority.Kind.CUSTOMS
         )

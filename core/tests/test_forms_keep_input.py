@@ -366,6 +366,9 @@ NO_TYPED_INPUT: dict[str, str] = {
     # administrator opens it, whom this scene has not (customs/tests/test_machine_clients_page.py).
     "customs:clients": ONE_FIELD,
     "customs:revoke_client": BUTTON,
+    # The office's staff and their administrator flag (customs/tests/test_office_staff.py): a button per person.
+    "customs:staff": GET_ONLY,
+    "customs:set_admin": BUTTON,
     "outputs:dashboard": SEARCH,
     "outputs:export_csv": GET_ONLY,
     "outputs:export_xlsx": GET_ONLY,
