@@ -30,12 +30,10 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from certificates import rules
 from certificates.coi_forms import form_of
 from certificates.models import Certificate, Commodity, Document
 from certificates.outputs import box_rows as render_boxes
 from certificates.queries import detail_queryset
-from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow_records import HistoryEntry
 from core.compiled import CompiledQuery
 
@@ -136,11 +134,10 @@ def shared_parts(coi: Certificate) -> dict[str, SafeString]:
 def render_parts(pk: int) -> dict[str, str]:
     full = detail_queryset().prefetch_related("signatures", "irregularities", "history").select_related("checks")
     coi = full.get(pk=pk)
-    # Box 17's warning depends on the COI alone (its submission and departure dates).
-    warnings = {} if coi.is_draft else rules.at_boxes(coi, rules.merge(rules.warnings(coi), form_rules.warnings(coi)))
-    rows = render_boxes.rows(coi)  # every box under its number and title from the COI's form's table
-    for row in rows:
-        row.notes = warnings.get(row.box.key, [])
+    # Every box under its number and title from the COI's form's table, with the warnings at it (box 17's and box
+    # 20's depend on the COI alone), as its PDF prints them.
+    warnings = render_boxes.box_warnings(coi)
+    rows = render_boxes.with_warnings(coi, render_boxes.rows(coi), warnings)
     context: dict[str, Any] = {
         "coi": coi,
         "form": form_of(coi),

@@ -17,11 +17,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from certificates import rules
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import Box29Result
 from certificates.fields import FIELDS, LINE
 from certificates.models import Certificate
 from certificates.outputs.signed_boxes import checks_of, signatures_of
+from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow_records import ExtractQuantity
 from core import clock
 from core.typography import colon
@@ -273,3 +275,20 @@ def rows(coi: Certificate, signatures: dict[str, Any] | None = None, boxes: tupl
             row.lines += consignment_checks(coi, box)
         out.append(row)
     return out
+
+
+def box_warnings(coi: Certificate) -> dict[str, list[str]]:
+    """The rules' warnings per box key, what the COI's page and its PDF flag without refusing anything: box 17's
+    date of departure before the submission, box 20's prior notification first given late
+    (`form_2021_2306.WARNINGS`); none on a draft."""
+    if coi.is_draft:
+        return {}
+    return rules.at_boxes(coi, rules.merge(rules.warnings(coi), form_rules.warnings(coi)))
+
+
+def with_warnings(coi: Certificate, rows: list[Row], warnings: dict[str, list[str]] | None = None) -> list[Row]:
+    """The rows, each given the warnings at its box (`Row.notes`; `box_warnings` unless given)."""
+    warnings = box_warnings(coi) if warnings is None else warnings
+    for row in rows:
+        row.notes = warnings.get(row.box.key, [])
+    return rows

@@ -64,6 +64,7 @@ def context(coi: Certificate) -> dict[str, Any]:
     url = verification_url(coi)
     coi_form = form_of(coi)
     signatures = signatures_of(coi)
+    rows = box_rows.with_warnings(coi, box_rows.rows(coi, signatures, coi_form.printed_boxes_for(coi)))
     return {
         "coi": coi,
         "status_label": coi.get_status_display(),
@@ -72,7 +73,7 @@ def context(coi: Certificate) -> dict[str, Any]:
         "printed_at": timezone.localtime(),
         "form": coi_form,
         "form_title": coi_form.title_for(coi),
-        "bands": bands(box_rows.rows(coi, signatures, coi_form.printed_boxes_for(coi)), coi_form),
+        "bands": bands(rows, coi_form),  # each box with the warnings at it, as the COI's page shows them
         "notes": pdf_notes(coi),
     }
 

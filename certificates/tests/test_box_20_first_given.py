@@ -1,6 +1,5 @@
 """Issue 22, point 2, box 20 of the 2021/2306 form (Art. 3 of 2021/2307): the moment the prior notification was
-first given and the moment of its last change are printed on the PDF (its lateness is not: the page and the API
-flag it) and shown on the COI's page when the notice
+first given and the moment of its last change are printed on the PDF, with the first notice's lateness and shown on the COI's page when the notice
 is given and moved on the edit page (the API's cases: test_form_2021_2306_prior_notification.py); a later change
 of a notice already given is judged on its own moment: under four hours before the arrival it announces it is
 refused, under one working day it is kept with a warning, through the API and on the edit page. PostgreSQL too
@@ -77,6 +76,7 @@ def test_it_prints_on_the_pdf_when_the_notice_was_first_given_and_last_changed(f
     printed = pdf_text(coi)
     first = timezone.localtime(coi.prior_notified_at).strftime("%H:%M")
     assert "First given" in printed and "Last changed" in printed and first in printed
+    assert FIRST_LATE in printed  # the first notice was late: the PDF flags it, as the page does, whatever moved
 
 
 def test_it_prints_on_the_pdf_a_notice_given_once_without_a_last_change(flow):
@@ -158,3 +158,13 @@ def test_it_says_an_issued_coi_is_saved_not_a_draft_when_its_change_is_warned(fl
     r = notify_on_the_page(client, coi, ahead(6))
     shown = " ".join(r.content.decode().split())
     assert r.status_code == 200 and said in shown and not_said not in shown
+
+
+def test_it_prints_on_the_pdf_the_warning_of_box_17_as_the_page_shows_it(flow):
+    # the same kind: a warning of the rules at its box (box 17's date of departure before the submission)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    coi = flow.w.submitted(departure_date=yesterday.isoformat())
+    assert "is before the submission" in pdf_text(coi)
+    assert "is before the submission" in " ".join(
+        page(flow.w.control_body).get(f"/certificates/{coi.pk}/").content.decode().split()
+    )
