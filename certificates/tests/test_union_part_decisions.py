@@ -18,7 +18,7 @@ from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts, release
 
-from .workflow_world import fresh_code, make_flow_2021_2306
+from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,74 @@ def test_it_prints_on_the_extract_s_pdf_the_authority_s_reason_for_releasing_a_b
     r = decide_on_the_page(extract, flow.w.border_agent, "released_organic", reason=reason)
     assert r.status_code == 302 and status(extract) == COIStatus.RELEASED_ORGANIC
     assert reason in pdf_text(extract)
+
+
+# Box 30's other preconditions, through the API and the page ------------------------------------------------
+
+
+def api_decide(coi, user, decision, reason=""):
+    body = {"decision": decision, "reason": reason, "place": "Le Havre", "code": fresh_code(user)}
+    return Client().post(
+        f"/api/v1/certificates/{coi.pk}/decide-30", body, content_type="application/json", **api_auth(user)
+    )
+
+
+def test_it_refuses_box_30_before_box_25_through_the_api_and_the_page(flow):
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    r = api_decide(coi, flow.w.inao_agent, "released_organic")
+    assert r.status_code == 422 and "Record the documentary check (box 25) before the decision." in r.json()["detail"]
+    r = decide_on_the_page(coi, flow.w.border_agent, "released_organic")
+    assert r.status_code == 422 and "Record the documentary check (box 25) before the decision." in shown(r)
+    assert status(coi) == COIStatus.ISSUING_BODY_SIGNED
+
+
+@pytest.mark.parametrize("decision", ["cannot_be_released", "basis_for_extract"])
+def test_it_asks_for_the_additional_information_of_a_refusal_or_a_part_through_the_api_and_the_page(flow, decision):
+    coi = checked(flow)
+    Certificate.objects.filter(pk=coi.pk).update(first_consignee=None)
+    r = api_decide(coi, flow.w.inao_agent, decision)
+    assert r.status_code == 422 and "Give the additional information this decision requires." in r.json()["detail"]
+    r = decide_on_the_page(coi, flow.w.border_agent, decision)
+    assert r.status_code == 422 and "Give the additional information this decision requires." in shown(r)
+    assert status(coi) == COIStatus.ISSUING_BODY_SIGNED
+    assert api_decide(coi, flow.w.inao_agent, decision, reason="Two consignees").status_code == 200
+
+
+def test_it_asks_for_the_first_consignee_before_a_release_through_the_api_and_the_page(flow):
+    coi = checked(flow)
+    Certificate.objects.filter(pk=coi.pk).update(first_consignee=None)
+    r = api_decide(coi, flow.w.inao_agent, "released_organic")
+    assert r.status_code == 422 and "Give the first consignee (box 24) before" in r.json()["detail"]
+    r = decide_on_the_page(coi, flow.w.border_agent, "released_in_conversion")
+    assert r.status_code == 422 and "Give the first consignee (box 24) before" in shown(r)
+    assert status(coi) == COIStatus.ISSUING_BODY_SIGNED
+
+
+def test_it_refuses_a_decision_of_the_guides_form_at_box_30_through_the_api_and_the_page(flow):
+    coi = checked(flow)
+    r = api_decide(coi, flow.w.inao_agent, "consignment_verified")
+    assert r.status_code == 422, r.content
+    r = decide_on_the_page(coi, flow.w.border_agent, "consignment_verified")
+    assert r.status_code == 422 and "Choose one of the decisions of box 30." in shown(r)
+    assert status(coi) == COIStatus.ISSUING_BODY_SIGNED
+
+
+# After box 30: what it covers is closed ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "box"),
+    [
+        ("importer", {"first_consignee": None}, "24"),
+        ("importer", {"customs_declaration_reference": "26FR0000000000009"}, "23"),
+        ("inao_agent", {"laboratory_test": True}, "29"),
+        ("control_body", {"transport_document": "BL-99"}, "17"),
+    ],
+)
+def test_it_refuses_a_box_covered_by_box_30_once_decided_through_the_api(flow, who, body, box):
+    coi = flow.coi(COIStatus.RELEASED_ORGANIC)
+    r = Client().patch(
+        f"/api/v1/certificates/{coi.pk}", body, content_type="application/json", **api_auth(getattr(flow.w, who))
+    )
+    assert r.status_code == 403 and f"box {box}" in r.json()["detail"]
+    assert status(coi) == COIStatus.RELEASED_ORGANIC
