@@ -246,3 +246,29 @@ def test_it_lets_box_24_change_on_the_edit_page_after_box_23_s_verification_and_
     assert r.status_code == 302, "Box 23 is signed" in shown(r)  # boxes 10 and 23 posted as shown: no change
     assert stored(coi).first_consignee_id == consignee.pk
     assert stored(coi).signatures.filter(box="23").exists()  # box 10 did not change: nothing withdrawn
+
+
+# Art. 5(3): boxes 13, 16 and 17 stay the issuing body's for 10 days after issue --------------------------------
+
+OVER_10_DAYS = "Over 10 days since the COI was issued: boxes 13, 16 and 17 can no longer change."
+
+
+def issued_11_days_ago(flow) -> Certificate:
+    coi = issued(flow)
+    coi.signatures.filter(box="18").update(signed_at=timezone.now() - datetime.timedelta(days=11))
+    return coi
+
+
+def test_it_refuses_box_16_through_the_api_over_10_days_after_issue(flow):
+    coi = issued_11_days_ago(flow)
+    r = patch(coi, {"gross_weight": "16600"}, flow.w.control_body)
+    assert r.status_code == 422 and r.json()["boxes"]["13"] == [OVER_10_DAYS]
+    assert stored(coi).gross_weight == 16500
+
+
+def test_it_refuses_box_17_on_the_edit_page_over_10_days_after_issue_and_keeps_what_was_typed(flow):
+    coi = issued_11_days_ago(flow)
+    client = page(flow.w.control_body)
+    r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), "transport_document": "BL-80"})
+    assert r.status_code == 422 and OVER_10_DAYS in shown(r) and "BL-80" in shown(r)
+    assert stored(coi).transport_document != "BL-80"
