@@ -214,8 +214,9 @@ def choices() -> dict[str, Any]:
     return {
         "countries": country_choices(),
         "member_states": country_choices(eu_only=True),
-        "authorities": sorted_names(Authority.objects.filter(kind=Authority.Kind.COMPETENT), lambda a: a.name),
-        "points_of_entry": sorted_names(PointOfEntry.objects.all(), lambda p: p.name),
+        # Read only where a box shows them read-only (the template calls these): an editable page has pickers.
+        "authorities": lambda: sorted_names(Authority.objects.filter(kind=Authority.Kind.COMPETENT), lambda a: a.name),
+        "points_of_entry": lambda: sorted_names(PointOfEntry.objects.all(), lambda p: p.name),
         "packaging_types": PackagingType.choices,
         "weight_units": WeightUnit.choices,
         "transport_modes": TransportMode.choices,
