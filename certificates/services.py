@@ -223,9 +223,10 @@ def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], change
     for box in form_rules.SignedBoxesStay.withdrawn(coi, changed):
         coi.signatures.filter(box=box).delete()
         forget_signatures(coi)
-        note = _("Box 10 changed: the verification of box 23 is withdrawn.")
-        history.record(person, coi, Step.EDIT, role=history.role_of(roles), old_status=coi.status, note=note)
-        tell(coi, {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}, WITHDRAWN_23, note, actor=person.user)
+        words = gettext_noop("Box 10 changed: the verification of box 23 is withdrawn.")
+        role = history.role_of(roles)
+        history.record(person, coi, Step.EDIT, role=role, old_status=coi.status, said=[(words, {})])
+        tell(coi, {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}, WITHDRAWN_23, _(words), actor=person.user)
 
 
 def _update_draft(

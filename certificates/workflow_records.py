@@ -7,6 +7,7 @@ Imported at the end of `certificates/models.py`, so they belong to the `certific
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certificates.coi_forms import Formed, form_of
 from certificates.statuses import COIRole, COIStatus
+from core import clock
 from core.typography import colon, quantity
 
 
@@ -174,7 +176,8 @@ class HistoryEntry(models.Model):
     note = models.TextField(_("note"), blank=True)
     # The note in words read in the reader's language (`reads`): [[msgid, {name: value}], ...], each msgid marked
     # for translation where the entry is written (gettext_noop); a value {"kg": "9000.5"} is a quantity written
-    # as the reader writes numbers, {"msgid": "..."} words translated too, any other value as it is. `note`
+    # as the reader writes numbers, {"day": "2026-12-07"} a day as the reader writes it, {"msgid": "..."} words
+    # translated too (a choice's label: `msgid`), any other value as it is. `note`
     # then holds only what a person typed (a reason). Entries written before this field: their note alone.
     said = models.JSONField(_("note's words"), default=list, blank=True)
 
@@ -190,11 +193,12 @@ class HistoryEntry(models.Model):
     def reads(self) -> str:
         """The note in the active language: each of `said`'s messages translated, its values written as the
         reader writes them, joined by "; ", then the typed `note` after a colon ("MRN 26FR… item 1 : 500 kg de
-        08013200 : Recount"); an entry without `said` reads its `note` as stored."""
+        08013200 : Recount"), or after a space when the words end a sentence ("Remplace le COI …. Why"); an
+        entry without `said` reads its `note` as stored."""
         words = "; ".join(said(msgid, values) for msgid, values in self.said)
-        if not words:
-            return str(self.note)
-        return f"{words}{colon()} {self.note}" if self.note else words
+        if not words or not self.note:
+            return words or str(self.note)
+        return f"{words} {self.note}" if words.endswith(".") else f"{words}{colon()} {self.note}"  # after a sentence
 
     def title_on(self, coi: Formed) -> str:
         """The step's name as that COI's form numbers its boxes (an extract of 2021/2307: boxes 12 and 13)."""
@@ -214,9 +218,17 @@ def said(msgid: str, values: dict[str, Any]) -> str:
             return quantity(Decimal(str(value["kg"])))
         if isinstance(value, dict) and "msgid" in value:
             return gettext(str(value["msgid"]))
+        if isinstance(value, dict) and "day" in value:
+            return clock.day(datetime.date.fromisoformat(value["day"])) if value["day"] else ""
         return str(value)
 
     return gettext(msgid) % {name: read(value) for name, value in values.items()}
+
+
+def msgid(label: Any) -> str:
+    """A choice's label (a lazy translation) as its msgid, the words `said` translates when read."""
+    with translation.override(None):
+        return str(label)
 
 
 class ExtractQuantity(models.Model):

@@ -22,12 +22,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from certificates.models import Certificate, HistoryEntry
-from certificates.workflow_records import Step
+from certificates.workflow_records import Step, msgid
 from core import text
 from core.typography import quantity
 from customs import documents
@@ -306,14 +306,14 @@ def _give_back(
             Movement.objects.create(
                 certificate_id=row.certificate_id, line_id=taken.line_id, kind=Movement.Kind.RESTORATION,
                 net_weight=taken.net_weight, item=row, at=at, office=caller.office, user=caller.user,
-                actor_name=caller.name, reason=_msgid(Restoration(because).label),  # read by restored_because
+                actor_name=caller.name, reason=msgid(Restoration(because).label),  # read by restored_because
             )  # fmt: skip
         row.restored_at = at
         row.restored_because = because
         row.save(update_fields=["restored_at", "restored_because"])
         by_coi.setdefault(row.certificate_id, []).append(row)
     for rows in by_coi.values():
-        why = {"msgid": _msgid(Restoration(because).label)}
+        why = {"msgid": msgid(Restoration(because).label)}
         said = [
             (RESTORED, {"mrn": r.mrn, "item": r.item_number, "weight": _kg(r.net_weight), "why": why}) for r in rows
         ]
@@ -425,9 +425,3 @@ def _history(caller: Caller, coi: Certificate, step: str, said: list[Said]) -> N
 def _kg(weight: Decimal) -> dict[str, str]:
     """A weight in a history entry's `said`: written at reading as the reader writes numbers."""
     return {"kg": f"{weight.normalize():f}"}
-
-
-def _msgid(label: Any) -> str:
-    """A choice's label as its msgid (the English words), to be translated when read."""
-    with translation.override(None):
-        return str(label)

@@ -55,7 +55,8 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
             Step.REPLACE,
             role=role,
             old_status=old.status,
-            note=(_("Replacement: COI %(number)s.") % {"number": new.number} + " " + note).strip(),
+            said=[(gettext_noop("Replacement: COI %(number)s."), {"number": new.number})],
+            note=note.strip(),
         )
         record(
             person,
@@ -63,7 +64,8 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
             Step.REPLACE,
             role=role,
             new_status=new.status,
-            note=(_("Replaces COI %(number)s.") % {"number": old.number} + " " + note).strip(),
+            said=[(gettext_noop("Replaces COI %(number)s."), {"number": old.number})],
+            note=note.strip(),
         )
         tell(
             old,

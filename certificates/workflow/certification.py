@@ -30,8 +30,7 @@ from certificates.workflow.signatures import (
 )
 from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import ALL_PARTIES, tell
-from certificates.workflow_records import CheckResult, Checks, Signature, Step
-from core import clock
+from certificates.workflow_records import CheckResult, Checks, Signature, Step, msgid
 from core.errors import Conflict, DomainError, Invalid
 from core.text import refuse_bad_text
 
@@ -110,12 +109,13 @@ def _store_checks(
         [checks], update_conflicts=True, unique_fields=["certificate"], update_fields=CHECKS_FIELDS
     )
     coi.checks = checks  # box 18's rules read them from the COI
-    note = _("Documentary check: %(doc)s. Physical check: %(phys)s.") % {
-        "doc": checks.get_documentary_display(),
-        "phys": checks.get_physical_display(),
+    words = gettext_noop("Documentary check: %(doc)s. Physical check: %(phys)s.")
+    results = {
+        "doc": {"msgid": msgid(CheckResult(checks.documentary).label)},
+        "phys": {"msgid": msgid(CheckResult(checks.physical).label)},
     }
     remarks = " ".join(r for r in (checks.documentary_remarks, checks.physical_remarks) if r)
-    record(person, coi, Step.CHECKS, role=role, old_status=coi.status, note=f"{note} {remarks}".strip())
+    record(person, coi, Step.CHECKS, role=role, old_status=coi.status, said=[(words, results)], note=remarks)
     return checks
 
 
@@ -152,11 +152,10 @@ def sign_box_18(
         old = _replaced_one(person, coi)
         late = late_reason.strip() if rules.IssuedBeforeDeparture.late(coi) else ""
         sign(person, coi, Signature.Box.ISSUING_BODY, role, place=place, declaration=_(DECLARATION_18), reason=late)
-        note = _("Signed after the date of departure (%(day)s): %(reason)s") % {
-            "day": clock.day(coi.departure_date),
-            "reason": late,
-        }
-        change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role, note=note if late else "")
+        words = gettext_noop("Signed after the date of departure (%(day)s): %(reason)s")
+        values = {"day": {"day": coi.departure_date.isoformat() if coi.departure_date else ""}, "reason": late}
+        said = [(words, values)] if late else []
+        change_status(person, coi, COIStatus.ISSUING_BODY_SIGNED, Step.SIGN_18, role=role, said=said)
         if old is not None:
             change_status_and_tell(
                 person,
@@ -164,7 +163,7 @@ def sign_box_18(
                 COIStatus.REPLACED,
                 Step.REPLACED,
                 role=role,
-                note=_("Replaced by COI %(number)s.") % {"number": coi.number},
+                said=[(gettext_noop("Replaced by COI %(number)s."), {"number": coi.number})],
                 told=ALL_PARTIES,
                 title=gettext_noop("COI %(number)s has been replaced by COI %(new)s"),
                 params={"new": coi.number},

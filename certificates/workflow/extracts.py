@@ -168,7 +168,7 @@ def split(
                 COIStatus.CONSIGNMENT_VERIFIED,
                 Step.SPLIT,
                 role=role,
-                note=_("Split from COI %(number)s and endorsed.") % {"number": base.number},
+                said=[(gettext_noop("Split from COI %(number)s and endorsed."), {"number": base.number})],
                 also=("number", "submitted_at"),
                 told={COIRole.FIRST_CONSIGNEE, COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
                 title=gettext_noop("Extract %(number)s: consignment verified, to be signed by its consignee"),
@@ -181,7 +181,7 @@ def split(
             Step.SPLIT,
             role=role,
             old_status=base.status,
-            note=_("Split into %(numbers)s.") % {"numbers": numbers},
+            said=[(gettext_noop("Split into %(numbers)s."), {"numbers": numbers})],
         )
     return extracts
 
@@ -257,7 +257,8 @@ def _build(
         Step.EXTRACT,
         role=role,
         new_status=status,
-        note=_("Extract of COI %(number)s.") % {"number": base.number} + " " + extract.taken_note,  # type: ignore[attr-defined]  # set above
+        said=[(gettext_noop("Extract of COI %(number)s."), {"number": base.number})],
+        note=extract.taken_note,  # type: ignore[attr-defined]  # set above
     )
     return extract
 

@@ -97,9 +97,12 @@ def record(
     new_status: str = "",
     changes: list[dict[str, str]] | None = None,
     note: str = "",
+    said: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> HistoryEntry:
     """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`). Inside
-    `written_together`, written when the block ends (until then unsaved: no pk)."""
+    `written_together`, written when the block ends (until then unsaved: no pk). `said`: the entry's own words,
+    msgids (gettext_noop) with their values, read in the reader's language (`HistoryEntry.said`); `note`: what
+    the person typed."""
     entry = HistoryEntry(
         certificate=coi,
         actor=person.user if getattr(person.user, "pk", None) else None,
@@ -111,6 +114,7 @@ def record(
         new_status=new_status or old_status,
         changes=changes or [],
         note=note,
+        said=said or [],
     )
     pending = _pending.get()
     if pending is None:
