@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.two_factor import code_is_valid, code_period, totp_of
 from core.text import TextFormMixin
 
 HUMAN_CHECK_SESSION_KEY = "signup_human_check"
@@ -86,3 +89,27 @@ class ProfileForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["first_name", "last_name", "language"]
+
+
+class _CodeOnce:
+    """A TOTP code typed on allauth's two-factor page is checked and marked used as the steps' and the API's are
+    (accounts.two_factor.code_is_valid, the UsedCode table): a code used to log in cannot sign, nor the reverse.
+    A code that is no current TOTP code (a recovery code, a wrong one) goes to allauth's own check."""
+
+    user: Any
+    cleaned_data: dict[str, Any]
+
+    def clean_code(self) -> str:
+        totp = totp_of(self.user)
+        code = str(self.cleaned_data.get("code", ""))
+        if totp is not None and code_period(totp, code) is not None and not code_is_valid(totp, code):
+            raise get_adapter().validation_error("incorrect_code")
+        return str(super().clean_code())  # type: ignore[misc]  # allauth's form, after this mixin
+
+
+class AuthenticateForm(_CodeOnce, mfa_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_CodeOnce, mfa_forms.ReauthenticateForm):
+    pass

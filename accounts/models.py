@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.tokens import SecretToken
@@ -86,10 +88,50 @@ class ApiToken(SecretToken):
 
     @classmethod
     def usable(cls) -> ApiTokenQuerySet:
-        return cls.objects.active().select_related("user")
+        """Active tokens with their person and, in the same query, the person's TOTP authenticator (its id and
+        stored data: a signature through the API checks its code without reading it again)."""
+        totp = Authenticator.objects.filter(user_id=models.OuterRef("user_id"), type=Authenticator.Type.TOTP)
+        return (
+            cls.objects.active()
+            .select_related("user")
+            .annotate(
+                totp_id=models.Subquery(totp.values("id")[:1]),
+                totp_data=models.Subquery(totp.values("data")[:1], output_field=models.JSONField()),
+            )
+        )
 
     @classmethod
     def authenticate(cls, secret: str) -> User | None:
-        """The person whose active token this is, or None (revoked, unknown, or the person deactivated)."""
+        """The person whose active token this is, or None (revoked, unknown, or the person deactivated). The
+        person's TOTP authenticator read with the token is kept on them (`accounts.two_factor.totp_of`)."""
         token = cls.find(secret)
-        return token.user if token else None
+        if token is None:
+            return None
+        user = token.user
+        totp_id = getattr(token, "totp_id", None)
+        user.known_totp = (  # type: ignore[attr-defined]  # read by two_factor.totp_of for this request
+            Authenticator(pk=totp_id, user=user, type=Authenticator.Type.TOTP, data=token.totp_data)  # type: ignore[attr-defined]  # the annotation above
+            if totp_id is not None
+            else None
+        )
+        return user
+
+
+class UsedCode(models.Model):
+    """A two-factor (TOTP) code accepted once: one row per authenticator and RFC 6238 time step (`period`: Unix
+    time // 30 s, the code's counter). Its unique constraint is the one-use guarantee: of two requests with the
+    same code, at the same instant too, one inserts the row and the other is refused (accounts.two_factor).
+    A row is of no use once its period is out of the tolerance window (`MFA_TOTP_TOLERANCE`): `manage.py
+    purge_used_codes` deletes those (run it daily)."""
+
+    authenticator = models.ForeignKey(Authenticator, on_delete=models.CASCADE, related_name="+")
+    period = models.BigIntegerField(_("period"))
+    used_at = models.DateTimeField(_("used"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("used two-factor code")
+        verbose_name_plural = _("used two-factor codes")
+        constraints = [models.UniqueConstraint(fields=["authenticator", "period"], name="accounts_code_used_once")]
+
+    def __str__(self) -> str:
+        return f"{self.authenticator_id}@{self.period}"

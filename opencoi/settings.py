@@ -252,6 +252,8 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "OpenCOI")
 # Accept the code of the neighbouring 30-second period too (RFC 6238's allowance for clock drift and for a code
 # typed at the turn of a period); a code still works only once.
 MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
+# The code pages check a TOTP code as the steps do, marked used in its own table (accounts.two_factor).
+MFA_FORMS = {"authenticate": "accounts.forms.AuthenticateForm", "reauthenticate": "accounts.forms.ReauthenticateForm"}
 
 # Lockout after repeated failures (django-axes), on top of allauth's slowing rate limit.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 8)

@@ -151,3 +151,42 @@ def test_it_shows_the_two_factor_pages_in_our_layout(client: Client, signer: Use
     assert "Skip to content" in page
     assert "Authenticator App" in page
     assert "Recovery Codes" in page
+
+
+def test_it_refuses_for_a_token_a_code_used_to_log_in_and_the_reverse(client: Client, signer: User) -> None:
+    """One mark per code whatever the way in (the login's page, the API, a step): a code seen once, over a
+    shoulder or in a log, opens nothing else in its period."""
+    code = totp_code(SECRET)
+    log_in(client, signer.email, PASSWORD)
+    client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert logged_in(client)
+
+    body = {"email": signer.email, "password": PASSWORD, "totp": code, "name": "script"}
+    refused = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert refused.status_code == 401, refused.content
+
+    later = totp_code(SECRET, 1)
+    issued = Client().post("/api/v1/auth/token", {**body, "totp": later}, content_type="application/json")
+    assert issued.status_code == 201, issued.content
+    other = Client()
+    log_in(other, signer.email, PASSWORD)
+    assert "Incorrect code." in other.post("/accounts/2fa/authenticate/", {"code": later}).content.decode()
+    assert "_auth_user_id" not in other.session
+
+
+def test_it_marks_a_code_used_in_one_row_and_purges_the_marks_of_past_periods(signer: User) -> None:
+    from django.utils import timezone
+
+    from accounts.models import UsedCode
+    from accounts.two_factor import code_is_valid, purge_used_codes, totp_of
+
+    totp = totp_of(signer)
+    assert totp is not None
+    assert code_is_valid(totp, totp_code(SECRET))
+    assert not code_is_valid(totp, totp_code(SECRET))
+    assert not code_is_valid(totp, " ".join(totp_code(SECRET)))  # the same code typed with spaces
+    assert UsedCode.objects.filter(authenticator=totp).count() == 1
+
+    assert purge_used_codes() == 0  # its period is still accepted: the mark stays
+    assert not code_is_valid(totp, totp_code(SECRET))
+    assert purge_used_codes(timezone.now() + timezone.timedelta(minutes=2)) == 1
