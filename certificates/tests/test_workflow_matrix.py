@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
@@ -118,7 +117,8 @@ class _Rollback(Exception):
 
 def rolled_back(fn: Any) -> Any:
     """Run `fn` in a savepoint that is always undone; return what it returned."""
-    cache.clear()  # TOTP codes are single-use: each attempt may use the current one
+    # No cache to empty: a two-factor code's use is a row (accounts.UsedCode), undone with the attempt, and the
+    # COI page's cached parts are keyed by the COI's version, so the attempts after a refusal read them again.
     try:
         with transaction.atomic():
             raise _Rollback(fn())
