@@ -617,6 +617,31 @@ class ReplacementPending(Rule):
         return {} if coi.base_id else ReplacementProtects(self.at).check(coi, given)
 
 
+class ReplacedOnlyBeforeUnionChecks(Rule):
+    """The replace step (issuing body, after box 18): refused, at the signed box, once the authority has verified
+    the consignment in box 23 or recorded its documentary check in box 25; nothing is copied.
+
+    Source: Reg. (EU) 2021/2306 Art. 6(1), last subparagraph: a replacement corrects clerical or editorial errors
+    only, with the competent authority's agreement, and leaves identification, traceability and guarantee data
+    unchanged; TRACES NT's Member State guide ("Other functions", Replace): the replacing COI is the one the
+    authority endorses. Reading: once box 23 or box 25 is signed, what the authority checked stays as checked
+    (issue 22, point 2); a new copy would start without those checks, so the issuing body can no longer replace
+    the COI: a correction then goes through the authority (box 30's decision). An extract is never replaced."""
+
+    SIGNED = (("23", "customs_warehousing"), ("25", "documentary_check"))
+
+    def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
+        signed = {s.box for s in signatures_of(coi)}
+        for box, name in self.SIGNED:
+            if box in signed:
+                message = _(
+                    "Box %(box)s is signed by the authority: the issuing body can no longer replace this COI; "
+                    "what the authority checked stays as checked."
+                )
+                return {name: [message % {"box": box}]}
+        return {}
+
+
 # What each step of the Union part runs on its day (one table; `workflow/release.py` asks it at every step).
 ON_THE_DAY: dict[str, tuple[Rule, ...]] = {
     "23": (PartiesCertifiedOnTheDay("23"), ReplacementPending("customs_warehousing")),

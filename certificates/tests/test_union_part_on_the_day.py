@@ -137,7 +137,11 @@ def test_it_refuses_box_23_while_a_replacement_is_open_through_the_api_and_the_p
 def test_it_refuses_box_30_while_a_replacement_is_open_through_the_api_and_the_page(flow):
     coi = issued(flow)
     release.sign_box_25(flow.person(flow.w.inao_agent), coi.pk, documentary="satisfactory", selected="no", place="x")
+    # A replacement stored before box 25 could refuse it (`ReplacedOnlyBeforeUnionChecks`): one kept from then.
+    signature = coi.signatures.get(box="25")
+    coi.signatures.filter(pk=signature.pk).update(box="25-hidden")
     new = after_signature.replace(flow.person(flow.w.control_body), coi.pk)
+    coi.signatures.filter(pk=signature.pk).update(box="25")
     r = post(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and f"being replaced by COI {new.number}" in r.json()["boxes"]["30"][0]
     r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)

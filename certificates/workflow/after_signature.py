@@ -12,6 +12,7 @@ from certificates import rules
 from certificates.access import Person
 from certificates.matrix import Action
 from certificates.models import Certificate, Commodity, CommodityLine, Container
+from certificates.rules.form_2021_2306 import ReplacedOnlyBeforeUnionChecks
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked
 from certificates.workflow.history import record, written_together
@@ -34,6 +35,11 @@ def replace(person: Person, pk: int, *, note: str = "") -> Certificate:
         )
         if pending is not None:
             raise Conflict(_("This COI already has a replacement: %(number)s.") % {"number": pending.number})
+        rules.require(
+            rules.at_boxes(old, ReplacedOnlyBeforeUnionChecks().check(old)),
+            _("This COI can no longer be replaced."),
+            status=409,
+        )
         now = timezone.now()
         new = copy_boxes(
             old,
