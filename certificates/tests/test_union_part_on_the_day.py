@@ -139,7 +139,7 @@ def test_it_refuses_box_30_while_a_replacement_is_open_through_the_api_and_the_p
     release.sign_box_25(flow.person(flow.w.inao_agent), coi.pk, documentary="satisfactory", selected="no", place="x")
     # A replacement stored before box 25 could refuse it (`ReplacedOnlyBeforeUnionChecks`): one kept from then.
     signature = coi.signatures.get(box="25")
-    coi.signatures.filter(pk=signature.pk).update(box="25-hidden")
+    coi.signatures.filter(pk=signature.pk).update(box="99")  # no box of the form
     new = after_signature.replace(flow.person(flow.w.control_body), coi.pk)
     coi.signatures.filter(pk=signature.pk).update(box="25")
     r = post(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
