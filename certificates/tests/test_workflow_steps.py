@@ -296,6 +296,7 @@ def test_history_is_a_timeline_from_submission(flow):
     assert steps == [Step.SUBMIT, Step.CHECKS, Step.SIGN_18, Step.SIGN_20, Step.SIGN_21]
 
 
+@pytest.mark.migrations
 def test_the_migrations_are_complete():
     call_command("makemigrations", "certificates", "--check", "--dry-run", verbosity=0)
 

@@ -25,6 +25,7 @@ def _office() -> CustomsOffice:
     return CustomsOffice.objects.create(authority=authority, code="FR000690")
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_the_tokens_issued_before_the_shared_base_working():
     person, office = UserFactory(language="en"), _office()

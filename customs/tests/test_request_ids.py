@@ -62,6 +62,7 @@ def test_it_keeps_request_ids_per_office(exchange, released, flow):
     assert sorted(DeclarationItem.objects.values_list("net_weight", flat=True)) == [5, 10]
 
 
+@pytest.mark.migrations
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_the_retries_of_calls_answered_before_the_request_ids_moved():
     office, http = _office("FR000690")
