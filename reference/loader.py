@@ -364,7 +364,8 @@ def load_codes(*codes: str, year: int | None = None) -> dict[str, CnCode]:
     wanted = [normalise_code(code) for code in codes]
     for code in wanted:
         entries[code]  # noqa: B018 - a code written from memory fails here
-    subset = {c: e for c, e in entries.items() if any(w.startswith(c) for w in wanted)}
+    # Each code's own entry and its ancestors' (chapter, heading, subheading...): the entries whose code begins it.
+    subset = {w[:n]: entries[w[:n]] for w in wanted for n in range(1, len(w) + 1) if w[:n] in entries}
     load(subset, retire_missing=False)
     return {cn.code: cn for cn in CnCode.objects.filter(code__in=wanted)}
 
