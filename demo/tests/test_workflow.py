@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow_records import Step
+from core.tests.security_world import rolled_back
 from demo.load import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for the module (about 7 s) and undone after it; each test's own changes are undone
+    after it."""
+    with django_db_blocker.unblock(), rolled_back():
+        load_demo()
+        yield
+
+
 def test_the_demo_holds_every_status_with_a_real_history():
-    load_demo()
-    load_demo()  # idempotent
+    load_demo()  # a second time: idempotent
     statuses = set(Certificate.objects.values_list("status", flat=True))
     assert statuses == set(COIStatus.values)
     assert Certificate.objects.filter(national_reference="WF-VERIFIED").count() == 1
@@ -28,7 +40,6 @@ def test_the_demo_holds_every_status_with_a_real_history():
 
 
 def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_form():
-    load_demo()
     on_2021_2306 = Certificate.objects.filter(form="2021/2306", base__isnull=True)
     decisions = set(on_2021_2306.values_list("signatures__decision", flat=True)) - {""}
     assert set(COIStatus.box30_decisions()) <= decisions
@@ -44,7 +55,6 @@ def test_the_demo_s_second_scenario_reaches_the_five_decisions_on_the_2021_2306_
 
 def test_the_demo_s_2021_2306_decisions_follow_their_checks():
     """Issue 22: each box-30 decision of the demo comes from the checks that lead to it."""
-    load_demo()
 
     def coi(reference: str) -> Certificate:
         return Certificate.objects.get(national_reference=reference, base__isnull=True)
