@@ -138,15 +138,15 @@ def revoke_client(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect("customs:clients", code=office.code)
 
 
-def _staff_office(request: HttpRequest, code: str) -> tuple[CustomsOffice, bool]:
-    """The office of that code and whether the person may give and take its staff's administrator flag (its
-    Valid administrators, or the Commission, who validates its staff: `directory.services.set_admin` decides);
-    403 for the office's other people, 404 for anybody else, as if the office did not exist."""
+def _staff_office(request: HttpRequest, code: str) -> CustomsOffice:
+    """The office of that code, for whom may give and take its staff's administrator flag (its Valid
+    administrators, or the Commission, who validates its staff; `directory.services.set_admin` decides each
+    change); 403 for the office's other people, 404 for anybody else, as if the office did not exist."""
     office = CustomsOffice.objects.select_related("authority").filter(code=code.upper()).first()
     if office is None:
         raise Http404
     if office in administered_offices(request.user) or standing(request.user).commission:
-        return office, True
+        return office
     if (
         request.user.is_authenticated
         and Membership.objects.filter(user=request.user, authority=office.authority).exists()
@@ -162,7 +162,7 @@ def _staff_office(request: HttpRequest, code: str) -> tuple[CustomsOffice, bool]
 def office_staff(request: HttpRequest, code: str) -> HttpResponse:
     """The office's people (Valid, requested, suspended) and their administrator flag, with a button to give or take
     it for each other Valid person."""
-    office, _may = _staff_office(request, code)
+    office = _staff_office(request, code)
     people = (
         Membership.objects.filter(authority=office.authority, kind=MembershipKind.AUTHORITY)
         .exclude(status=Status.DELETED)
@@ -175,7 +175,7 @@ def office_staff(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def set_office_admin(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    office, _may = _staff_office(request, code)
+    office = _staff_office(request, code)
     if not Membership.objects.filter(pk=pk, authority=office.authority).exists():
         raise Http404
     try:
