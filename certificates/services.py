@@ -226,7 +226,8 @@ def _withdraw_reopened(person: Person, coi: Certificate, roles: set[str], change
         words = gettext_noop("Box 10 changed: the verification of box 23 is withdrawn.")
         role = history.role_of(roles)
         history.record(person, coi, Step.EDIT, role=role, old_status=coi.status, said=[(words, {})])
-        tell(coi, {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}, WITHDRAWN_23, _(words), actor=person.user)
+        authorities = {COIRole.VALIDATING_AUTHORITY, COIRole.ENTRY_AUTHORITY}
+        tell(coi, authorities, WITHDRAWN_23, said=[(words, {})], actor=person.user)  # in each one's language
 
 
 def _update_draft(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -195,7 +196,7 @@ class HistoryEntry(models.Model):
         reader writes them, joined by "; ", then the typed `note` after a colon ("MRN 26FR… item 1 : 500 kg de
         08013200 : Recount"), or after a space when the words end a sentence ("Remplace le COI …. Why"); an
         entry without `said` reads its `note` as stored."""
-        words = "; ".join(said(msgid, values) for msgid, values in self.said)
+        words = read_said(self.said)
         if not words or not self.note:
             return words or str(self.note)
         return f"{words} {self.note}" if words.endswith(".") else f"{words}{colon()} {self.note}"  # after a sentence
@@ -210,8 +211,19 @@ class HistoryEntry(models.Model):
         return numbered(label, signature, coi, signature) if signature else label
 
 
-def said(msgid: str, values: dict[str, Any]) -> str:
-    """One message of a history entry's `said` in the active language (see `HistoryEntry.said`)."""
+# A step's own words: (msgid marked with gettext_noop, its values), as `HistoryEntry.said` stores them (JSON gives
+# them back as lists) and as a notice carries them (`step_notices.tell`).
+Said = tuple[str, dict[str, Any]]
+
+
+def read_said(said: Iterable[Said] | Iterable[list[Any]]) -> str:
+    """A step's own words in the active language: each message translated and its values written as the reader
+    writes them (`in_words`), joined by "; "; "" for none."""
+    return "; ".join(in_words(message, values) for message, values in said)
+
+
+def in_words(message: str, values: dict[str, Any]) -> str:
+    """One message of a step's own words in the active language (see `HistoryEntry.said` for the values)."""
 
     def read(value: Any) -> str:
         if isinstance(value, dict) and "kg" in value:
@@ -222,7 +234,7 @@ def said(msgid: str, values: dict[str, Any]) -> str:
             return clock.day(datetime.date.fromisoformat(value["day"])) if value["day"] else ""
         return str(value)
 
-    return gettext(msgid) % {name: read(value) for name, value in values.items()}
+    return gettext(message) % {name: read(value) for name, value in values.items()}
 
 
 def msgid(label: Any) -> str:

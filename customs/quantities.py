@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from certificates.models import Certificate, HistoryEntry
-from certificates.workflow_records import Step, msgid
+from certificates.workflow_records import Said, Step, msgid
 from core import text
 from core.typography import quantity
 from customs import documents
@@ -390,7 +390,6 @@ def adjust(
 
 
 # The words of the history entries (`HistoryEntry.said`): translated in the reader's language when read.
-Said = tuple[str, dict[str, Any]]
 WRITTEN_OFF = gettext_noop("MRN %(mrn)s item %(item)s: %(weight)s kg of %(cn)s")
 CONTINGENCY = gettext_noop("recorded during the contingency (Art. 11)")
 RESTORED = gettext_noop("MRN %(mrn)s item %(item)s: %(weight)s kg (%(why)s)")

@@ -6,11 +6,15 @@ quantities taken) follows as typed."""
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 
+from certificates import services
 from certificates.statuses import COIStatus
+from certificates.workflow import release
 
-from .workflow_world import make_flow
+from .factories import member_of
+from .workflow_world import make_flow, make_flow_2021_2306, two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +39,36 @@ def test_it_shows_an_extract_s_history_in_the_reader_s_language(world):
     history = shown[shown.index('id="history"') :].replace("&nbsp;", "\u00a0")
     assert "Contrôle documentaire : Acceptable. Contrôle physique : Non effectué." in history
     assert "Documentary check" not in history
+
+
+def test_it_tells_and_records_box_25_and_box_23_s_withdrawal_in_each_reader_s_language(world):
+    """The same kind in what a step writes for others: box 25's declaration in the COI's history and in the
+    notices' emails, and the withdrawal of box 23 when box 10 changes, read in French by a French reader though
+    an English-speaking authority and importer took the steps."""
+    flow = make_flow_2021_2306(world)
+    coi = flow.coi(COIStatus.ISSUING_BODY_SIGNED)
+    for user in (flow.w.importer, flow.w.inao_agent):
+        user.language = "fr"
+        user.save(update_fields=["language"])
+    english_agent = member_of(flow.w.inao, email="agent.en@inao.example")
+    two_factor(english_agent)
+    release.verify_box_23(flow.person(english_agent), coi.pk, place="Le Havre")
+    mail.outbox.clear()
+    english_importer = member_of(flow.w.acme, email="importer.en@acme-bio.example")
+    services.update_boxes(flow.person(english_importer), coi.pk, {"point_of_entry_kind": "release_point"})
+    (withdrawn,) = [m for m in mail.outbox if m.to == [flow.w.inao_agent.email]]
+    assert "La case 10 a changé : la vérification de la case 23 est retirée." in withdrawn.body.replace("\u00a0", " ")
+    assert "verification of box 23 is withdrawn" not in withdrawn.body
+    mail.outbox.clear()
+    release.sign_box_25(flow.person(english_agent), coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
+    french = "Contrôles documentaires : Satisfaisant. Sélectionné pour des contrôles d’identité et physiques : non."
+    (told,) = [m for m in mail.outbox if m.to == [flow.w.importer.email]]
+    assert french in told.body.replace("\u00a0", " ")
+    page = Client()
+    page.force_login(flow.w.importer)
+    shown = page.get(f"/certificates/{coi.pk}/").content.decode()
+    history = shown[shown.index('id="history"') :].replace("&nbsp;", " ").replace("\u00a0", " ")
+    assert french in history and "La case 10 a changé : la vérification de la case 23 est retirée." in history
+    assert "Documentary checks" not in history
+    # Box 25's signature keeps the declaration as its signer read and signed it.
+    assert coi.signatures.get(box="25").declaration.startswith("Documentary checks: Satisfactory.")

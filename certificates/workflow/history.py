@@ -17,7 +17,7 @@ from certificates.coi_forms import form_of
 from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
-from certificates.workflow_records import HistoryEntry, Step, history_written
+from certificates.workflow_records import HistoryEntry, Said, Step, history_written
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [
@@ -97,7 +97,7 @@ def record(
     new_status: str = "",
     changes: list[dict[str, str]] | None = None,
     note: str = "",
-    said: list[tuple[str, dict[str, Any]]] | None = None,
+    said: list[Said] | None = None,
 ) -> HistoryEntry:
     """One history entry; saving it makes a new version of the COI's PDF (see `outputs/pdf_store.py`). Inside
     `written_together`, written when the block ends (until then unsaved: no pk). `said`: the entry's own words,

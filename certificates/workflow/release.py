@@ -28,7 +28,7 @@ from certificates.workflow.history import record
 from certificates.workflow.signatures import sign
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
-from certificates.workflow_records import Signature, Step
+from certificates.workflow_records import Said, Signature, Step, in_words, msgid
 from core.errors import Invalid
 
 DECLARATION_23 = gettext_noop("Verification of the consignment prior to the special customs procedure(s).")
@@ -92,18 +92,20 @@ def sign_box_25(
         coi.selected_for_checks = selected_flag and documentary == Satisfactory.SATISFACTORY
         not_done = rules.ChecksNotDone.at_box_25(coi)  # box 29: what is not done by now reads "not done"
         coi.save(update_fields=["documentary_check", "selected_for_checks", *not_done, "updated_at"])
-        declaration = _(DECLARATION_25) % {
-            "documentary": coi.get_documentary_check_display(),
-            "selected": _("yes") if coi.selected_for_checks else _("no"),
+        values = {
+            "documentary": {"msgid": msgid(Satisfactory(coi.documentary_check).label)},
+            "selected": {"msgid": gettext_noop("yes") if coi.selected_for_checks else gettext_noop("no")},
         }
+        declaration = in_words(DECLARATION_25, values)  # signed in the signer's language, as they read it
         sign(person, coi, Signature.Box.DOCUMENTARY_CHECK, role, place=place, declaration=declaration)
-        record(person, coi, Step.SIGN_25, role=role, old_status=coi.status, note=declaration)
+        said: list[Said] = [(DECLARATION_25, values)]  # the history and the notices: in each reader's language
+        record(person, coi, Step.SIGN_25, role=role, old_status=coi.status, said=said)
         tell(
             coi,
             {COIRole.IMPORTER, COIRole.RFL, COIRole.CONTROL_BODY},
             gettext_noop("COI %(number)s: documentary check recorded (box 25)"),
-            declaration,
             actor=person.user,
+            said=said,
         )
     return coi
 

@@ -9,6 +9,7 @@ from certificates.access import Person
 from certificates.models import Certificate
 from certificates.workflow.history import record
 from certificates.workflow.step_notices import tell
+from certificates.workflow_records import Said
 from core.notify import NoticeKind
 
 
@@ -21,7 +22,7 @@ def change_status(
     role: str,
     note: str = "",
     also: tuple[str, ...] = (),
-    said: list[tuple[str, dict[str, Any]]] | None = None,
+    said: list[Said] | None = None,
 ) -> Certificate:
     """Save the new status and write its history entry (the one place a status is assigned). `also`: fields the
     step set on the COI just before (its number, its submission time), saved in the same UPDATE."""
@@ -41,7 +42,7 @@ def change_status_and_tell(
     role: str,
     note: str = "",
     also: tuple[str, ...] = (),
-    said: list[tuple[str, dict[str, Any]]] | None = None,
+    said: list[Said] | None = None,
     told: Iterable[str],
     title: str,
     text: str = "",

@@ -16,6 +16,7 @@ from django_tasks.base import TaskContext
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.statuses import COIRole
+from certificates.workflow_records import Said, read_said
 from core.notify import NoticeKind, notify
 from core.tasks import first_run
 from directory.models import ActivityKind, Membership, OperatorActivity, Status
@@ -56,7 +57,14 @@ def _translated(message: str, params: dict[str, Any]) -> str:
     return gettext(message) % params
 
 
+def _read(said: list[Any], typed: str) -> str:
+    return " ".join(part for part in (read_said(said), typed) if part)
+
+
 translated = lazy(_translated, str)
+# The notice's text: the step's own words in the reader's language (`workflow_records.read_said`), then what the
+# actor typed, as typed.
+read_in_language = lazy(_read, str)
 
 
 def tell(
@@ -69,11 +77,13 @@ def tell(
     actor: Any = None,
     kind: str = NoticeKind.CERTIFICATE,
     importer_body: bool = False,
+    said: list[Said] | None = None,
 ) -> None:
     """Notify the staff of the parties holding `roles` on the COI (but the actor) of one step.
 
     `title` is an untranslated message (marked with gettext_noop) formatted with `params`: each person reads
-    it in their own language. `text` is what the actor typed (a reason, a description), as typed.
+    it in their own language. `text` is what the actor typed (a reason, a description), as typed; `said` the
+    step's own words before it (as `HistoryEntry.said`: msgids with their values), read in each one's language.
 
     The step queues ONE task (`tell_later`), in its own transaction: the notification is committed with the step
     or not at all, and the task worker finds the people, renders each one's notice and email in their language
@@ -88,6 +98,7 @@ def tell(
         getattr(actor, "pk", None),
         str(kind),
         importer_body,
+        [[str(message), values] for message, values in said or ()],
     )
 
 
@@ -102,6 +113,7 @@ def tell_later(
     actor_id: int | None,
     kind: str,
     importer_body: bool,
+    said: list[Any] | None = None,  # absent from the tasks queued before it existed
 ) -> int:
     """`tell`'s work, run by the task worker: the notices and the queued emails in one transaction (a worker
     stopped in the middle leaves none, and the task runs again; a worker stopped after that transaction, before
@@ -118,6 +130,6 @@ def tell_later(
             people,
             kind=kind,
             template="core/email/notice",
-            context={"title": translated(title, values), "text": text},
+            context={"title": translated(title, values), "text": read_in_language(said, text) if said else text},
             url=reverse("certificates:detail", args=[coi.pk]),
         )
