@@ -8,7 +8,6 @@ refused, under one working day it is kept with a warning, through the API and on
 from __future__ import annotations
 
 import datetime
-import subprocess
 
 import pytest
 from django.test import Client
@@ -16,9 +15,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from certificates.models import Certificate
-from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 
+from .union_part import page, pdf_text
 from .workflow_world import api_auth, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +46,6 @@ def notify(coi, moment, user):
     return Client().patch(f"/api/v1/certificates/{coi.pk}", body, content_type="application/json", **api_auth(user))
 
 
-def page(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 def notify_on_the_page(client, coi, moment):
     return client.post(f"/certificates/{coi.pk}/edit/", {"prior_notification_at": moment.strftime("%Y-%m-%dT%H:%M")})
 
@@ -60,12 +53,6 @@ def notify_on_the_page(client, coi, moment):
 def box_20(html: str) -> str:
     text = html[html.index('id="box-20"') : html.index('id="box-21"')]
     return " ".join(text.split())
-
-
-def pdf_text(coi) -> str:
-    pdf = render_pdf(coi.pk, "en").content
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
-    return " ".join(done.stdout.decode().split())
 
 
 def test_it_prints_on_the_pdf_when_the_notice_was_first_given_and_last_changed(flow):

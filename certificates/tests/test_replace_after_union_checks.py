@@ -12,10 +12,10 @@ from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow import release
 
+from .union_part import URL, shown
 from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/certificates"
 
 
 @pytest.fixture
@@ -32,10 +32,6 @@ def page_replace(coi, user):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client.post(f"/certificates/{coi.pk}/workflow/replace/", {"note": "Typo", "code": fresh_code(user)})
-
-
-def shown(response) -> str:
-    return " ".join(response.content.decode().split())
 
 
 def verified_23(flow) -> Certificate:

@@ -7,18 +7,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from certificates.models import Certificate
-from certificates.statuses import COIStatus
-from certificates.workflow import after_signature, release
+from certificates.workflow import after_signature
 from directory.models import ActivityKind
 
-from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
+from .union_part import expire, issued, patch_boxes, post_step, sign_25
+from .workflow_world import make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/certificates"
 
 
 @pytest.fixture
@@ -26,33 +23,11 @@ def flow(world):
     return make_flow_2021_2306(world)
 
 
-def post(coi, step, body, user):
-    body = {"place": "Le Havre", **body, "code": fresh_code(user)}
-    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **api_auth(user))
-
-
-def patch(coi, body, user):
-    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
-
-
-def issued(flow) -> Certificate:
-    return flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # box 20 given 3 days ahead, box 23 warehousing named
-
-
-def sign_25(flow, coi, documentary="satisfactory", selected="no"):
-    agent = flow.person(flow.w.inao_agent)
-    return release.sign_box_25(agent, coi.pk, documentary=documentary, selected=selected, place="Le Havre")
-
-
-def expire(operator, kind):
-    operator.activities.filter(kind=kind).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
-
-
 def test_it_refuses_release_through_the_api_after_a_failed_documentary_check(flow):
     coi = issued(flow)
     sign_25(flow, coi, documentary="not_satisfactory")
     for decision in ("released_organic", "released_in_conversion", "basis_for_extract"):
-        r = post(coi, "decide-30", {"decision": decision, "reason": "x"}, flow.w.inao_agent)
+        r = post_step(coi, "decide-30", {"decision": decision, "reason": "x"}, flow.w.inao_agent)
         assert r.status_code == 422 and r.json()["code"] == "box_30"
         assert "documentary check is not satisfactory" in r.json()["detail"]
 
@@ -60,19 +35,19 @@ def test_it_refuses_release_through_the_api_after_a_failed_documentary_check(flo
 def test_it_refuses_the_consignment_through_the_api_after_a_failed_documentary_check(flow):
     coi = issued(flow)
     sign_25(flow, coi, documentary="not_satisfactory")
-    r = post(coi, "decide-30", {"decision": "cannot_be_released", "reason": "Wrong lots"}, flow.w.inao_agent)
+    r = post_step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "Wrong lots"}, flow.w.inao_agent)
     assert r.status_code == 200 and r.json()["status"] == "cannot_be_released"
 
 
 def test_it_lets_box_23_change_through_the_api_before_its_verification(flow):
     coi = issued(flow)
-    r = patch(coi, {"customs_declaration_reference": "26FR0000000000002"}, flow.w.importer)
+    r = patch_boxes(coi, {"customs_declaration_reference": "26FR0000000000002"}, flow.w.importer)
     assert r.status_code == 200 and r.json()["boxes"]["customs_declaration_reference"] == "26FR0000000000002"
 
 
 def test_it_signs_box_25_through_the_api_when_the_parties_are_certified_that_day(flow):
     coi = issued(flow)
-    r = post(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
+    r = post_step(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
     assert r.status_code == 200 and coi.signatures.filter(box="25").exists()
 
 
@@ -80,7 +55,7 @@ def test_it_refuses_box_30_through_the_api_when_the_first_consignee_is_no_longer
     coi = issued(flow)
     sign_25(flow, coi)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = post(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = post_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and "is not certified" in r.json()["boxes"]["24"][0]
 
 
@@ -88,27 +63,27 @@ def test_it_refuses_the_consignment_through_the_api_whatever_the_first_consignee
     coi = issued(flow)
     sign_25(flow, coi)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = post(coi, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
+    r = post_step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
     assert r.status_code == 200 and r.json()["status"] == "cannot_be_released"
 
 
 def test_it_refuses_box_25_through_the_api_while_a_replacement_is_open(flow):
     coi = issued(flow)
     after_signature.replace(flow.person(flow.w.control_body), coi.pk)
-    r = post(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
+    r = post_step(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
     assert r.status_code in (409, 422) and "replacement" in r.content.decode().lower()
     assert not coi.signatures.filter(box="25").exists()
 
 
 def test_it_refuses_box_25_through_the_api_before_the_prior_notification(flow):
     coi = flow.sign_18(flow.w.submitted("importer"))
-    r = post(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
+    r = post_step(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
     assert r.status_code == 422 and "Box 20 (prior notification) is not given" in r.json()["boxes"]["20"][0]
 
 
 def test_it_signs_box_25_through_the_api_after_the_prior_notification(flow):
     coi = flow.sign_18(flow.w.submitted("importer"))
     arrival = (timezone.now() + datetime.timedelta(days=3)).isoformat()
-    assert patch(coi, {"prior_notification_at": arrival}, flow.w.importer).status_code == 200
-    r = post(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
+    assert patch_boxes(coi, {"prior_notification_at": arrival}, flow.w.importer).status_code == 200
+    r = post_step(coi, "sign-25", {"documentary": "satisfactory", "selected": False}, flow.w.inao_agent)
     assert r.status_code == 200

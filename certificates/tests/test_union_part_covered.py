@@ -15,17 +15,16 @@ from django.test import Client
 from django.utils import timezone
 
 from certificates.models import Certificate
-from certificates.statuses import COIStatus
 from certificates.workflow import release
 from core.models import Notice
 from core.tests.test_forms_keep_input import controls
 from directory.models import ActivityKind
 
 from .factories import ActivityFactory, OperatorFactory, PointOfEntryFactory
+from .union_part import URL, issued, page, patch_boxes, shown, sign_25, stored
 from .workflow_world import api_auth, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/certificates"
 SIGNED_25 = "Box 25 is signed"
 ARRIVED = "The consignment has arrived (box 25 is signed): box 10 can no longer change."
 CHECKED = "The competent authority has checked this COI (box 25)"
@@ -34,33 +33,6 @@ CHECKED = "The competent authority has checked this COI (box 25)"
 @pytest.fixture
 def flow(world):
     return make_flow_2021_2306(world)
-
-
-def patch(coi, body, user):
-    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
-
-
-def page(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-def shown(response) -> str:
-    return " ".join(response.content.decode().split())
-
-
-def issued(flow) -> Certificate:
-    return flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # box 20 given 3 days ahead (to the second), box 23 named
-
-
-def sign_25(flow, coi) -> None:
-    agent = flow.person(flow.w.inao_agent)
-    release.sign_box_25(agent, coi.pk, documentary="satisfactory", selected="no", place="Le Havre")
-
-
-def stored(coi) -> Certificate:
-    return Certificate.objects.get(pk=coi.pk)
 
 
 def as_shown(client: Client, coi) -> dict[str, Any]:
@@ -86,9 +58,9 @@ def other_point(flow):
 def test_it_refuses_box_22_through_the_api_once_box_25_is_signed(flow):
     coi = issued(flow)
     point = other_point(flow)
-    assert patch(coi, {"requested_control_point": point.pk}, flow.w.importer).status_code == 200  # open before
+    assert patch_boxes(coi, {"requested_control_point": point.pk}, flow.w.importer).status_code == 200  # open before
     sign_25(flow, coi)
-    r = patch(coi, {"requested_control_point": None}, flow.w.importer)
+    r = patch_boxes(coi, {"requested_control_point": None}, flow.w.importer)
     assert r.status_code == 422 and f"{SIGNED_25}: box 22, which it covers" in r.json()["boxes"]["22"][0]
     assert stored(coi).requested_control_point_id == point.pk
 
@@ -104,7 +76,7 @@ def test_it_refuses_box_22_through_the_api_once_box_25_is_signed(flow):
 def test_it_refuses_boxes_14_and_15_through_the_api_once_box_25_is_signed(flow, who, containers, box):
     coi = issued(flow)
     sign_25(flow, coi)
-    r = patch(coi, {"containers": containers}, getattr(flow.w, who))
+    r = patch_boxes(coi, {"containers": containers}, getattr(flow.w, who))
     assert r.status_code == 403 and "box 14" in r.json()["detail"]  # the containers and their seals: box 14's list
     assert [(c.number, c.seals) for c in stored(coi).containers.all()] == [("CSQU3054383", "SEAL-001")]
 
@@ -114,9 +86,9 @@ def test_it_refuses_boxes_14_and_15_through_the_api_once_box_25_is_signed(flow, 
 
 def test_it_refuses_box_10_through_the_api_once_box_25_is_signed(flow):
     coi = issued(flow)
-    assert patch(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
+    assert patch_boxes(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
     sign_25(flow, coi)
-    r = patch(coi, {"point_of_entry_kind": "bcp"}, flow.w.importer)
+    r = patch_boxes(coi, {"point_of_entry_kind": "bcp"}, flow.w.importer)
     assert r.status_code == 422 and r.json()["boxes"]["10"] == [ARRIVED]
     assert stored(coi).point_of_entry_kind == "release_point"
 
@@ -133,14 +105,14 @@ def _box_13_16_17(coi, box: str) -> dict[str, Any]:
 @pytest.mark.parametrize("box", ["13", "16", "17"])
 def test_it_refuses_boxes_13_16_17_through_the_api_once_box_25_is_signed(flow, box):
     coi = issued(flow)
-    before = patch(coi, _box_13_16_17(coi, box), flow.w.control_body)
+    before = patch_boxes(coi, _box_13_16_17(coi, box), flow.w.control_body)
     assert before.status_code == 200, before.content  # within 10 days of issue, before box 25
     sign_25(flow, coi)
     after = {"13": {"commodities": []}, "16": {"gross_weight": "16700"}, "17": {"transport_document": "BL-79"}}
     body = after[box] if box != "13" else _box_13_16_17(coi, "13")
     if box == "13":
         body["commodities"][0]["lines"][0]["packages"] = 402
-    r = patch(coi, body, flow.w.control_body)
+    r = patch_boxes(coi, body, flow.w.control_body)
     assert r.status_code == 422 and CHECKED in r.json()["boxes"]["13"][0]
     coi = stored(coi)
     assert (coi.commodities.first().lines.first().packages, coi.gross_weight, coi.transport_document)[
@@ -216,7 +188,7 @@ def verified_23(flow) -> Certificate:
 
 def test_it_shows_the_box_10_change_beside_the_withdrawal_of_box_23_in_the_history(flow):
     coi = verified_23(flow)
-    assert patch(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
+    assert patch_boxes(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer).status_code == 200
     history = Client().get(f"{URL}/{coi.pk}/history", **api_auth(flow.w.inao_agent)).json()
     edit = next(i for i, e in enumerate(history) if any(c["box"] == "10" for c in e["changes"]))
     change = next(c for c in history[edit]["changes"] if c["box"] == "10")
@@ -261,7 +233,7 @@ def issued_11_days_ago(flow) -> Certificate:
 
 def test_it_refuses_box_16_through_the_api_over_10_days_after_issue(flow):
     coi = issued_11_days_ago(flow)
-    r = patch(coi, {"gross_weight": "16600"}, flow.w.control_body)
+    r = patch_boxes(coi, {"gross_weight": "16600"}, flow.w.control_body)
     assert r.status_code == 422 and r.json()["boxes"]["13"] == [OVER_10_DAYS]
     assert stored(coi).gross_weight == 16500
 

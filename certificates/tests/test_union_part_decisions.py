@@ -7,17 +7,16 @@ PostgreSQL too (`DATABASE_URL`)."""
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pytest
 from django.test import Client
 
 from certificates import services
 from certificates.models import Certificate
-from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 from certificates.workflow import extracts, release
 
+from .union_part import page, pdf_text, shown, status
 from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +25,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def flow(world):
     return make_flow_2021_2306(world)
-
-
-def page(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-def shown(response) -> str:
-    return " ".join(response.content.decode().split())
-
-
-def status(coi) -> str:
-    return Certificate.objects.get(pk=coi.pk).status
 
 
 def decide_on_the_page(coi, user, decision, reason=""):
@@ -63,12 +48,6 @@ def checked(flow, documentary="satisfactory", selected="no", **checks) -> Certif
     if checks:
         services.update_boxes(agent, coi.pk, checks)
     return Certificate.objects.get(pk=coi.pk)
-
-
-def pdf_text(coi) -> str:
-    pdf = render_pdf(coi.pk, "en").content
-    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
-    return " ".join(done.stdout.decode().split())
 
 
 # Box 25 not satisfactory: two decisions -------------------------------------------------------------------

@@ -6,11 +6,7 @@ importer and the consignee. PostgreSQL too (`DATABASE_URL`)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.test import Client
-from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
@@ -18,50 +14,16 @@ from certificates.workflow import after_signature, extracts, release
 from directory.models import ActivityKind
 
 from .factories import PointOfEntryFactory
-from .workflow_world import api_auth, fresh_code, make_flow_2021_2306
+from .union_part import expire, issued, page_step, patch_boxes, post_step, shown, stored
+from .workflow_world import make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/certificates"
 NOT_CERTIFIED = "is not certified"
 
 
 @pytest.fixture
 def flow(world):
     return make_flow_2021_2306(world)
-
-
-def post(coi, step, body, user):
-    body = {"place": "Le Havre", **body, "code": fresh_code(user)}
-    return Client().post(f"{URL}/{coi.pk}/{step}", body, content_type="application/json", **api_auth(user))
-
-
-def patch(coi, body, user):
-    return Client().patch(f"{URL}/{coi.pk}", body, content_type="application/json", **api_auth(user))
-
-
-def step(coi, name, body, user):
-    """Post a step's page form (with a fresh two-factor code)."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client.post(
-        f"/certificates/{coi.pk}/workflow/{name}/", {"place": "Le Havre", **body, "code": fresh_code(user)}
-    )
-
-
-def shown(response) -> str:
-    return " ".join(response.content.decode().split())
-
-
-def expire(operator, kind):
-    operator.activities.filter(kind=kind).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
-
-
-def issued(flow) -> Certificate:
-    return flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # box 20 given 3 days ahead, box 23 warehousing named
-
-
-def stored(coi) -> Certificate:
-    return Certificate.objects.get(pk=coi.pk)
 
 
 def submitted_extract(flow) -> Certificate:
@@ -89,7 +51,7 @@ def released_extract(flow) -> Certificate:
 def test_it_refuses_box_23_through_the_api_when_the_importer_is_no_longer_certified_that_day(flow):
     coi = issued(flow)
     expire(flow.w.acme, ActivityKind.IMPORTER)
-    r = post(coi, "verify-23", {}, flow.w.inao_agent)
+    r = post_step(coi, "verify-23", {}, flow.w.inao_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in r.json()["boxes"]["12"][0]
     assert not stored(coi).signatures.filter(box="23").exists()
 
@@ -97,27 +59,27 @@ def test_it_refuses_box_23_through_the_api_when_the_importer_is_no_longer_certif
 def test_it_refuses_box_23_through_the_api_when_the_first_consignee_is_no_longer_certified_that_day(flow):
     coi = issued(flow)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = post(coi, "verify-23", {}, flow.w.border_agent)
+    r = post_step(coi, "verify-23", {}, flow.w.border_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in r.json()["boxes"]["24"][0]
 
 
 def test_it_verifies_box_23_through_the_api_when_the_parties_are_certified_that_day(flow):
     coi = issued(flow)
-    r = post(coi, "verify-23", {}, flow.w.inao_agent)
+    r = post_step(coi, "verify-23", {}, flow.w.inao_agent)
     assert r.status_code == 200 and stored(coi).signatures.filter(box="23").exists()
 
 
 def test_it_refuses_box_23_on_the_page_when_the_importer_is_no_longer_certified_that_day(flow):
     coi = issued(flow)
     expire(flow.w.acme, ActivityKind.IMPORTER)
-    r = step(coi, "verify-23", {}, flow.w.inao_agent)
+    r = page_step(coi, "verify-23", {}, flow.w.inao_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in shown(r) and "ACME Bio Imports FR" in shown(r)
     assert not stored(coi).signatures.filter(box="23").exists()
 
 
 def test_it_verifies_box_23_on_the_page_when_the_parties_are_certified_that_day(flow):
     coi = issued(flow)
-    r = step(coi, "verify-23", {}, flow.w.inao_agent)
+    r = page_step(coi, "verify-23", {}, flow.w.inao_agent)
     assert r.status_code == 302 and stored(coi).signatures.filter(box="23").exists()
 
 
@@ -127,9 +89,9 @@ def test_it_verifies_box_23_on_the_page_when_the_parties_are_certified_that_day(
 def test_it_refuses_box_23_while_a_replacement_is_open_through_the_api_and_the_page(flow):
     coi = issued(flow)
     new = after_signature.replace(flow.person(flow.w.control_body), coi.pk)
-    r = post(coi, "verify-23", {}, flow.w.inao_agent)
+    r = post_step(coi, "verify-23", {}, flow.w.inao_agent)
     assert r.status_code == 422 and f"being replaced by COI {new.number}" in r.json()["boxes"]["23"][0]
-    r = step(coi, "verify-23", {}, flow.w.border_agent)
+    r = page_step(coi, "verify-23", {}, flow.w.border_agent)
     assert r.status_code == 422 and f"being replaced by COI {new.number}" in shown(r)
     assert not stored(coi).signatures.filter(box="23").exists()
 
@@ -142,9 +104,9 @@ def test_it_refuses_box_30_while_a_replacement_is_open_through_the_api_and_the_p
     coi.signatures.filter(pk=signature.pk).update(box="99")  # no box of the form
     new = after_signature.replace(flow.person(flow.w.control_body), coi.pk)
     coi.signatures.filter(pk=signature.pk).update(box="25")
-    r = post(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = post_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and f"being replaced by COI {new.number}" in r.json()["boxes"]["30"][0]
-    r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
+    r = page_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
     assert r.status_code == 422 and f"being replaced by COI {new.number}" in shown(r)
     assert stored(coi).status == COIStatus.ISSUING_BODY_SIGNED
 
@@ -155,58 +117,58 @@ def test_it_refuses_box_30_while_a_replacement_is_open_through_the_api_and_the_p
 def test_it_refuses_the_extract_s_box_12_through_the_api_when_its_consignee_is_no_longer_certified_that_day(flow):
     extract = submitted_extract(flow)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = post(extract, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = post_step(extract, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in r.json()["boxes"]["10"][0], r.json()
     assert stored(extract).status == COIStatus.DESCRIPTION_COMPLETED
-    r = post(extract, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
+    r = post_step(extract, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
     assert r.status_code == 200 and r.json()["status"] == "cannot_be_released"  # no effect: no party checked
 
 
 def test_it_endorses_the_extract_s_box_12_through_the_api_when_its_consignee_is_certified_that_day(flow):
     extract = submitted_extract(flow)
-    r = post(extract, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = post_step(extract, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 200 and r.json()["status"] == "released_organic"
 
 
 def test_it_refuses_the_extract_s_box_12_on_the_page_when_its_consignee_is_no_longer_certified_that_day(flow):
     extract = submitted_extract(flow)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
+    r = page_step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in shown(r) and "ACME Bio Foods FR" in shown(r)
     assert stored(extract).status == COIStatus.DESCRIPTION_COMPLETED
 
 
 def test_it_endorses_the_extract_s_box_12_on_the_page_when_its_consignee_is_certified_that_day(flow):
     extract = submitted_extract(flow)
-    r = step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
+    r = page_step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
     assert r.status_code == 302 and stored(extract).status == COIStatus.RELEASED_ORGANIC
 
 
 def test_it_refuses_the_extract_s_box_13_through_the_api_when_its_consignee_is_no_longer_certified_that_day(flow):
     extract = released_extract(flow)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = post(extract, "sign-31", {"in_accordance": True, "place": "Lyon"}, flow.w.consignee)
+    r = post_step(extract, "sign-31", {"in_accordance": True, "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 422 and NOT_CERTIFIED in r.json()["boxes"]["10"][0], r.json()
     assert stored(extract).status == COIStatus.RELEASED_ORGANIC
 
 
 def test_it_signs_the_extract_s_box_13_through_the_api_when_its_consignee_is_certified_that_day(flow):
     extract = released_extract(flow)
-    r = post(extract, "sign-31", {"in_accordance": True, "place": "Lyon"}, flow.w.consignee)
+    r = post_step(extract, "sign-31", {"in_accordance": True, "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 200 and r.json()["status"] == "first_consignee_signed"
 
 
 def test_it_refuses_the_extract_s_box_13_on_the_page_when_its_consignee_is_no_longer_certified_that_day(flow):
     extract = released_extract(flow)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = step(extract, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
+    r = page_step(extract, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 422 and NOT_CERTIFIED in shown(r)
     assert stored(extract).status == COIStatus.RELEASED_ORGANIC
 
 
 def test_it_signs_the_extract_s_box_13_on_the_page_when_its_consignee_is_certified_that_day(flow):
     extract = released_extract(flow)
-    r = step(extract, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
+    r = page_step(extract, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 302 and stored(extract).status == COIStatus.FIRST_CONSIGNEE_SIGNED
 
 
@@ -217,7 +179,7 @@ def test_it_lets_the_importer_change_the_extract_s_box_8_before_its_box_12(flow)
     extract = submitted_extract(flow)
     extract = flow.extract(Certificate.objects.get(pk=extract.base_id), packages=5, weight="100")  # a draft
     point = PointOfEntryFactory(code="FRMRS", name="Marseille", authority=flow.w.le_havre.authority)
-    r = patch(extract, {"point_of_entry": point.pk}, flow.w.importer)
+    r = patch_boxes(extract, {"point_of_entry": point.pk}, flow.w.importer)
     assert r.status_code == 200 and stored(extract).point_of_entry_id == point.pk
 
 
@@ -229,7 +191,7 @@ def test_it_refuses_the_extract_s_boxes_after_its_box_12_or_13_through_the_api(f
         release.sign_box_31(flow.person(flow.w.consignee), extract.pk, in_accordance=True, place="Lyon")
     point = PointOfEntryFactory(code="FRMRS", name="Marseille", authority=flow.w.le_havre.authority)
     for body, box in (({"point_of_entry": point.pk}, "8"), ({"first_consignee": flow.w.acme.pk}, "10")):
-        r = patch(extract, body, getattr(flow.w, who))
+        r = patch_boxes(extract, body, getattr(flow.w, who))
         # named by the extract's own boxes (its box 8 is the COI's box 10, its box 10 the COI's box 24)
         assert r.status_code == 403 and r.json()["detail"] == f"You may not change box {box} of this COI in its status."
     after = stored(extract)

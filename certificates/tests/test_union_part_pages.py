@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from certificates import services
@@ -16,7 +15,8 @@ from certificates.statuses import COIStatus
 from certificates.workflow import after_signature, extracts, release
 from directory.models import ActivityKind
 
-from .workflow_world import fresh_code, make_flow_2021_2306
+from .union_part import expire, issued, page, page_step, shown, sign_25, status
+from .workflow_world import make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
 
@@ -26,37 +26,8 @@ def flow(world):
     return make_flow_2021_2306(world)
 
 
-def page(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
-def step(coi, name, body, user):
-    """Post a step's page form (with a fresh two-factor code)."""
-    body = {"place": "Le Havre", **body, "code": fresh_code(user)}
-    return page(user).post(f"/certificates/{coi.pk}/workflow/{name}/", body)
-
-
 def edit(coi, body, user):
     return page(user).post(f"/certificates/{coi.pk}/edit/", body)
-
-
-def issued(flow) -> Certificate:
-    return flow.coi(COIStatus.ISSUING_BODY_SIGNED)  # box 20 given 3 days ahead, box 23 warehousing named
-
-
-def sign_25(flow, coi, documentary="satisfactory", selected="no"):
-    agent = flow.person(flow.w.inao_agent)
-    return release.sign_box_25(agent, coi.pk, documentary=documentary, selected=selected, place="Le Havre")
-
-
-def shown(response) -> str:
-    return " ".join(response.content.decode().split())
-
-
-def status(coi) -> str:
-    return Certificate.objects.get(pk=coi.pk).status
 
 
 # Point 1: the decision follows from the checks ------------------------------------------------------------
@@ -65,7 +36,7 @@ def status(coi) -> str:
 def test_it_refuses_release_on_the_decision_page_after_a_failed_documentary_check(flow):
     coi = issued(flow)
     sign_25(flow, coi, documentary="not_satisfactory")
-    r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and "The documentary check is not satisfactory" in shown(r)
     assert status(coi) == COIStatus.ISSUING_BODY_SIGNED
 
@@ -73,14 +44,14 @@ def test_it_refuses_release_on_the_decision_page_after_a_failed_documentary_chec
 def test_it_refuses_the_consignment_on_the_decision_page_after_a_failed_documentary_check(flow):
     coi = issued(flow)
     sign_25(flow, coi, documentary="not_satisfactory")
-    r = step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "Wrong lots"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "Wrong lots"}, flow.w.inao_agent)
     assert r.status_code == 302 and status(coi) == COIStatus.CANNOT_BE_RELEASED
 
 
 def test_it_refuses_the_decision_page_of_a_selected_consignment_before_its_checks(flow):
     coi = issued(flow)
     sign_25(flow, coi, selected="yes")
-    r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and "record the identity and physical checks in box 29" in shown(r)
 
 
@@ -89,7 +60,7 @@ def test_it_decides_on_the_page_for_a_selected_consignment_once_its_checks_are_r
     sign_25(flow, coi, selected="yes")
     checks = {"identity_check": "satisfactory", "physical_check": "satisfactory"}
     assert edit(coi, checks, flow.w.inao_agent).status_code == 302
-    r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 302 and status(coi) == COIStatus.RELEASED_ORGANIC
 
 
@@ -108,14 +79,14 @@ def batch_of_a_failed_consignment(flow) -> Certificate:
 
 def test_it_refuses_on_the_page_a_batch_of_a_failed_consignment_as_organic_without_the_authority_s_reason(flow):
     extract = batch_of_a_failed_consignment(flow)
-    r = step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
+    r = page_step(extract, "decide-30", {"decision": "released_organic"}, flow.w.border_agent)
     assert r.status_code == 422 and "only if you say in the additional information why" in shown(r)
 
 
 def test_it_releases_on_the_page_a_batch_of_a_failed_consignment_as_organic_with_the_authority_s_reason(flow):
     extract = batch_of_a_failed_consignment(flow)
     reason = "This batch is lot LOT-A, which passed"
-    r = step(extract, "decide-30", {"decision": "released_organic", "reason": reason}, flow.w.border_agent)
+    r = page_step(extract, "decide-30", {"decision": "released_organic", "reason": reason}, flow.w.border_agent)
     assert r.status_code == 302 and status(extract) == COIStatus.RELEASED_ORGANIC
     assert reason in shown(page(flow.w.importer).get(f"/certificates/{extract.pk}/"))  # with the signature
 
@@ -125,7 +96,7 @@ def test_it_releases_on_the_page_a_batch_of_a_failed_consignment_as_organic_with
 
 def test_it_refuses_box_23_on_the_edit_page_once_verified(flow):
     coi = issued(flow)
-    assert step(coi, "verify-23", {}, flow.w.inao_agent).status_code == 302
+    assert page_step(coi, "verify-23", {}, flow.w.inao_agent).status_code == 302
     r = edit(coi, {"customs_declaration_reference": "26FR0000000000002"}, flow.w.importer)
     assert r.status_code == 422 and "Box 23 is signed: box 23, which it covers, can no longer change" in shown(r)
 
@@ -139,7 +110,7 @@ def test_it_lets_box_23_change_on_the_edit_page_before_its_verification(flow):
 
 def test_it_withdraws_box_23_s_verification_when_box_10_changes_on_the_edit_page(flow):
     coi = issued(flow)
-    step(coi, "verify-23", {}, flow.w.inao_agent)
+    page_step(coi, "verify-23", {}, flow.w.inao_agent)
     r = edit(coi, {"point_of_entry_kind": "release_point"}, flow.w.importer)
     assert r.status_code == 302 and not coi.signatures.filter(box="23").exists()
     assert "the verification of box 23 is withdrawn" in shown(page(flow.w.inao_agent).get(f"/certificates/{coi.pk}/"))
@@ -173,21 +144,17 @@ def test_it_keeps_a_result_recorded_in_box_29_on_the_edit_page(flow):
 # Point 3: every step of the Union part checks the parties and the time rules on its day ----------------------
 
 
-def expire(operator, kind):
-    operator.activities.filter(kind=kind).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
-
-
 def test_it_refuses_box_25_on_the_page_when_the_importer_is_no_longer_certified_that_day(flow):
     coi = issued(flow)
     expire(flow.w.acme, ActivityKind.IMPORTER)
-    r = step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
+    r = page_step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
     assert r.status_code == 422 and "is not certified" in shown(r)
     assert not coi.signatures.filter(box="25").exists()
 
 
 def test_it_signs_box_25_on_the_page_when_the_parties_are_certified_that_day(flow):
     coi = issued(flow)
-    r = step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
+    r = page_step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
     assert r.status_code == 302 and coi.signatures.filter(box="25").exists()
 
 
@@ -195,29 +162,29 @@ def test_it_refuses_box_30_on_the_page_when_the_first_consignee_is_no_longer_cer
     coi = issued(flow)
     sign_25(flow, coi)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "released_organic"}, flow.w.inao_agent)
     assert r.status_code == 422 and "is not certified" in shown(r)
-    r = step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
+    r = page_step(coi, "decide-30", {"decision": "cannot_be_released", "reason": "No consignee"}, flow.w.inao_agent)
     assert r.status_code == 302  # refusing the consignment gives it no effect: no party is checked
 
 
 def test_it_refuses_box_31_on_the_page_when_the_first_consignee_is_no_longer_certified_that_day(flow):
     coi = flow.coi(COIStatus.RELEASED_ORGANIC)
     expire(flow.w.foods, ActivityKind.OPERATOR)
-    r = step(coi, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
+    r = page_step(coi, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 422 and "is not certified" in shown(r)
 
 
 def test_it_signs_box_31_on_the_page_when_the_first_consignee_is_certified_that_day(flow):
     coi = flow.coi(COIStatus.RELEASED_ORGANIC)
-    r = step(coi, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
+    r = page_step(coi, "sign-31", {"in_accordance": "yes", "place": "Lyon"}, flow.w.consignee)
     assert r.status_code == 302 and status(coi) == COIStatus.FIRST_CONSIGNEE_SIGNED
 
 
 def test_it_refuses_box_25_on_the_page_while_a_replacement_is_open(flow):
     coi = issued(flow)
     after_signature.replace(flow.person(flow.w.control_body), coi.pk)
-    r = step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
+    r = page_step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
     assert r.status_code in (409, 422) and "replacement" in shown(r).lower()
     assert not coi.signatures.filter(box="25").exists()
 
@@ -226,5 +193,5 @@ def test_it_signs_box_25_on_the_page_after_the_prior_notification(flow):
     coi = flow.sign_18(flow.w.submitted("importer"))
     later = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     assert edit(coi, {"prior_notification_at": later}, flow.w.importer).status_code == 302
-    r = step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
+    r = page_step(coi, "sign-25", {"documentary": "satisfactory", "selected": "no"}, flow.w.inao_agent)
     assert r.status_code == 302 and coi.signatures.filter(box="25").exists()
