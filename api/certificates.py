@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.http import FileResponse, HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import ValidationError
@@ -214,15 +213,7 @@ class DocumentIn(TextIn):
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _speak(request: HttpRequest) -> None:
-    """Answer in the caller's language: a token has no session for the language middleware to read."""
-    language = getattr(request.user, "language", "")
-    if language:
-        translation.activate(language)
-
-
 def _person(request: HttpRequest) -> Person:
-    _speak(request)
     return Person.of_request(request)
 
 
@@ -419,7 +410,6 @@ class OperatorOut(Schema):
 
 @router.get("/lookup/products", response=list[CnOut], summary="CN codes by name or code")
 def lookup_products(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
-    _speak(request)
     return [
         {"code": c.code, "formatted": c.formatted, "description": c.description, "full_description": c.path}
         for c in lookups.products(q)
@@ -439,7 +429,6 @@ def lookup_control_bodies(
     export_country: str = "",
     cn: list[str] = Query([]),  # noqa: B008
 ) -> list[dict[str, Any]]:
-    _speak(request)
     return [
         {
             "code": choice.code.code,

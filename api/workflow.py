@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import ValidationError
 
-from api.certificates import _speak
 from api.schema import Count, Id, Quantity, StrictIn
 from certificates.access import Person, get_visible
 from certificates.models import Certificate
@@ -92,7 +91,6 @@ class LotsOut(Schema):
 
 
 def _person(request: HttpRequest) -> Person:
-    _speak(request)  # answer in the caller's language, as the drafting endpoints do
     return Person.of_request(request)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from accounts.models import ApiToken
+from api.auth import speak_as
 from certificates.access import Person, roles_on
 from certificates.models import Certificate
 from certificates.statuses import COIRole
@@ -98,7 +99,7 @@ class ExchangeToken(HttpBearer):
         user = ApiToken.authenticate(token)
         if user is None:
             return None
-        request.user = user
+        speak_as(request, user)
         office = office_of(user)
         request.customs_caller = Caller(office, user=user) if office else None  # type: ignore[attr-defined]  # set for the operation
         return user

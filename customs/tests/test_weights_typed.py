@@ -87,15 +87,17 @@ def _refusals(r):
 @pytest.mark.usefixtures("guides_form")
 def test_it_refuses_an_odd_weight_in_the_main_api_at_its_field_in_the_caller_s_language(client, world):
     """/api/v1: a line's net weight "1e3" (a text; the JSON number 1e3 is a number) is refused 422 at the field,
-    in French for a French caller, nothing made; a grouped "9 000,5" is still read."""
-    set_language(world.importer, "fr")
+    in the token's person's language (their account's, whatever the site's default), nothing made; a grouped
+    "9 000,5" is still read."""
     headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(world.importer, 'test')[1]}"}
     data = world.complete_data()
-    for typed in ("1e3", "+5", "1_000", "NaN"):
-        data["commodities"][0]["lines"][0]["net_weight"] = typed
-        body = {k: data[k] for k in ("commodities", "exporter")}
-        r = client.post("/api/v1/certificates", body, content_type="application/json", **headers)
-        assert _refusals(r) == {"net_weight": "Indiquez un nombre."}, typed
+    for language, message in (("en", "Give a number."), ("fr", "Indiquez un nombre.")):
+        set_language(world.importer, language)
+        for typed in ("1e3", "+5", "1_000", "NaN"):
+            data["commodities"][0]["lines"][0]["net_weight"] = typed
+            body = {k: data[k] for k in ("commodities", "exporter")}
+            r = client.post("/api/v1/certificates", body, content_type="application/json", **headers)
+            assert _refusals(r) == {"net_weight": message}, (language, typed)
     assert not Certificate.objects.exists()
     data["commodities"][0]["lines"][0]["net_weight"] = "9 000,5"
     r = client.post("/api/v1/certificates", {k: data[k] for k in ("commodities", "exporter")},
