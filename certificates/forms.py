@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import QueryDict
@@ -16,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
 from core.collation import sorted_names
 from core.converters import MAX_ID
+from core.typography import read_quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
 from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
@@ -225,7 +225,9 @@ def choices() -> dict[str, Any]:
 
 
 def _canonical(value: Any) -> Any:
-    """A value as posted or as stored, in one comparable form ("9000" == Decimal("9000.000"), "7" == 7)."""
+    """A value as posted or as stored, in one comparable form ("9000" == Decimal("9000.000"), "7" == 7, "9 071,8"
+    == Decimal("9071.8")): a number as `core.typography.read_quantity` reads it, so a text it does not read as one
+    ("1e3" for a stored 1000) is a change, which the box's reader then refuses with its message."""
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items() if k != "producer_q"}
     if isinstance(value, list | tuple):
@@ -240,10 +242,10 @@ def _canonical(value: Any) -> Any:
     moment = _moment(text)
     if moment is not None:
         return _to_the_minute(moment)
-    try:
-        return str(Decimal(text.replace(",", ".")).normalize()) if text else ""
-    except InvalidOperation:
-        return text.upper() if len(text) == 2 else text
+    number = read_quantity(text)  # as the boxes read a number: "9 071,8" is 9071.8; "1e3" is no number, so a change
+    if number is not None:
+        return str(number.normalize())
+    return text.upper() if len(text) == 2 else text
 
 
 def _moment(text: str) -> datetime.datetime | None:

@@ -17,11 +17,10 @@ from django.utils import timezone
 from certificates.models import Certificate
 from certificates.workflow import release
 from core.models import Notice
-from core.tests.test_forms_keep_input import controls
 from directory.models import ActivityKind
 
 from .factories import ActivityFactory, OperatorFactory, PointOfEntryFactory
-from .union_part import URL, issued, page, patch_boxes, shown, sign_25, stored
+from .union_part import URL, as_shown, issued, page, patch_boxes, shown, sign_25, stored
 from .workflow_world import api_auth, make_flow_2021_2306
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +32,6 @@ CHECKED = "The competent authority has checked this COI (box 25)"
 @pytest.fixture
 def flow(world):
     return make_flow_2021_2306(world)
-
-
-def as_shown(client: Client, coi) -> dict[str, Any]:
-    """The edit page's form as the browser would post it untouched (its controls with what they show)."""
-    html = client.get(f"/certificates/{coi.pk}/edit/").content.decode()
-    form = next(part for part in re.split(r"(?=<form)", html) if 'id="box-' in part)
-    return {name: values if len(values) > 1 else values[0] for name, values in controls(form).items()}
 
 
 def another_consignee(flow):

@@ -5,6 +5,7 @@ two-factor code), read a page or a PDF as its reader sees it, and bring a COI to
 from __future__ import annotations
 
 import datetime
+import re
 import subprocess
 from typing import Any
 
@@ -15,6 +16,7 @@ from certificates.models import Certificate
 from certificates.outputs.pdf import render_pdf
 from certificates.statuses import COIStatus
 from certificates.workflow import release
+from core.tests.test_forms_keep_input import controls
 
 from .workflow_world import api_auth, fresh_code
 
@@ -43,6 +45,13 @@ def page_step(coi: Certificate, name: str, body: dict[str, Any], user: Any) -> A
     """Post a step's page form (`/certificates/<id>/workflow/<name>/`), at Le Havre unless said, with a fresh code."""
     body = {"place": "Le Havre", **body, "code": fresh_code(user)}
     return page(user).post(f"/certificates/{coi.pk}/workflow/{name}/", body)
+
+
+def as_shown(client: Client, coi: Certificate) -> dict[str, Any]:
+    """The edit page's form as the browser would post it untouched (its controls with what they show)."""
+    html = client.get(f"/certificates/{coi.pk}/edit/").content.decode()
+    form = next(part for part in re.split(r"(?=<form)", html) if 'id="box-' in part)
+    return {name: values if len(values) > 1 else values[0] for name, values in controls(form).items()}
 
 
 def shown(response: Any) -> str:

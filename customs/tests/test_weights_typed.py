@@ -20,6 +20,7 @@ from certificates.outputs import sps
 from certificates.statuses import COIStatus
 from certificates.tests.test_pages import form_post
 from certificates.tests.test_workflow_pages import _draft_extract
+from certificates.tests.union_part import as_shown
 from customs.models import Movement
 
 from .conftest import EORI, Exchange, mrn
@@ -66,6 +67,32 @@ def test_it_refuses_an_odd_weight_at_its_box_on_the_edit_page(client, world, typ
     shown = html.unescape(r.content.decode())
     assert r.status_code == 422 and f"{typed} n’est pas un poids" in shown and f'value="{typed}"' in shown
     assert not Certificate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "box"),
+    [("gross_weight", "1.65e4", "16"), ("c-0-l-0-net_weight", "9e3", "13"), ("c-0-l-0-packages", "4e2", "13")],
+)
+def test_it_refuses_an_odd_number_on_a_saved_draft_s_edit_page_even_when_it_means_what_is_stored(
+    world, field, typed, box
+):
+    """The edit page of a saved draft: "1.65e4" for a stored gross weight of 16,500 kg (Python reads them alike, the
+    page does not) is refused at its box, kept as typed, and nothing stored changes."""
+    coi = world.draft()
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(world.importer)
+    form = {**as_shown(page, coi), field: typed, "action": "save"}
+    r = page.post(f"/certificates/{coi.pk}/edit/", form)
+    shown = html.unescape(r.content.decode())
+    at_box = shown[shown.index(f'id="box-{box}"') :]
+    assert r.status_code == 422 and f"{typed} is not" in at_box[: at_box.index("</section>")], shown[:300]
+    assert f'name="{field}" value="{typed}"' in shown
+    stored = Certificate.objects.get(pk=coi.pk)
+    lines = [(line.lot_number, line.packages, line.net_weight) for line in stored.commodities.get().lines.all()]
+    assert stored.gross_weight == Decimal("16500") and lines == [
+        ("LOT-A", 400, Decimal("9000")),
+        ("LOT-B", 300, Decimal("6.8")),
+    ]
 
 
 def test_it_still_reads_a_weight_grouped_as_the_page_shows_it(released, flow):
