@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
+from core import clock
 
 from .union_part import page, pdf_text
 from .workflow_world import api_auth, make_flow_2021_2306
@@ -59,11 +60,19 @@ def test_it_prints_on_the_pdf_when_the_notice_was_first_given_and_last_changed(f
     coi = issued_without_notice(flow)
     assert notify(coi, ahead(6), flow.w.importer).status_code == 200
     assert notify(coi, ahead(96), flow.w.importer).status_code == 200
+    given_first(coi, days_ago=2)
     coi = Certificate.objects.get(pk=coi.pk)
     printed = pdf_text(coi)
-    first = timezone.localtime(coi.prior_notified_at).strftime("%H:%M")
-    assert "First given" in printed and "Last changed" in printed and first in printed
+    assert f"First given: {clock.zoned(coi.prior_notified_at)}" in printed
+    assert f"Last changed: {clock.zoned(coi.prior_notification_changed_at)}" in printed
     assert FIRST_LATE in printed  # the first notice was late: the PDF flags it, as the page does, whatever moved
+
+
+def given_first(coi, days_ago):
+    """The first notice moved `days_ago` back, so that the first and the last moments read apart (both were given
+    within the test's minute)."""
+    first = Certificate.objects.get(pk=coi.pk).prior_notified_at
+    Certificate.objects.filter(pk=coi.pk).update(prior_notified_at=first - datetime.timedelta(days=days_ago))
 
 
 def test_it_prints_on_the_pdf_a_notice_given_once_without_a_last_change(flow):
@@ -83,8 +92,11 @@ def test_it_shows_when_a_notice_given_and_moved_on_the_edit_page_was_first_given
     assert notify_on_the_page(client, coi, ahead(96)).status_code == 200  # saved, the first notice still late
     after = Certificate.objects.get(pk=coi.pk)
     assert after.prior_notified_at == first and after.prior_notification_changed_at > first
+    given_first(coi, days_ago=2)
+    after = Certificate.objects.get(pk=coi.pk)
     shown = box_20(page(flow.w.border_agent).get(f"/certificates/{coi.pk}/").content.decode())
-    assert "First given" in shown and "Last changed" in shown and FIRST_LATE in shown
+    assert f"First given: {clock.zoned(after.prior_notified_at)}" in shown and FIRST_LATE in shown
+    assert f"Last changed: {clock.zoned(after.prior_notification_changed_at)}" in shown
 
 
 def test_it_flags_no_lateness_on_the_page_for_a_notice_given_in_time_on_the_edit_page(flow):

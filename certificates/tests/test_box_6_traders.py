@@ -108,6 +108,8 @@ def test_it_says_at_box_6_which_trader_of_an_sps_import_is_unknown(
     r = import_as(client, world.importer, xml, language)
     (problem,) = [p for p in r.json()["problems"] if p["box"] == "6"]
     assert problem["message"] == message
+    # The draft is made with the trader that is known; the one refused is said, not stored.
+    assert r.status_code == 201 and set(Certificate.objects.get(pk=r.json()["id"]).traders.all()) == {world.transit}
     assert problem["path"].startswith("/rsm:SPSCertificate/rsm:SPSExchangedDocument/ram:IncludedSPSNote[")
     assert problem["path"].endswith("]/ram:Content")
 
@@ -128,6 +130,8 @@ def test_it_says_at_box_6_what_is_not_a_trader(
     r = import_as(client, world.importer, xml, language)
     (problem,) = [p for p in r.json()["problems"] if p["box"] == "6"]
     assert problem["message"] == message
+    # The draft is made with the trader that is known; the one refused is said, not stored.
+    assert r.status_code == 201 and set(Certificate.objects.get(pk=r.json()["id"]).traders.all()) == {world.transit}
 
 
 def test_it_gives_the_guides_form_no_trader_note(world: Any) -> None:

@@ -176,8 +176,12 @@ def test_it_refuses_a_decision_of_the_guides_form_at_box_30_through_the_api_and_
 )
 def test_it_refuses_a_box_covered_by_box_30_once_decided_through_the_api(flow, who, body, box):
     coi = flow.coi(COIStatus.RELEASED_ORGANIC)
+    (field,) = body
+    before = getattr(Certificate.objects.get(pk=coi.pk), field if field != "first_consignee" else "first_consignee_id")
     r = Client().patch(
         f"/api/v1/certificates/{coi.pk}", body, content_type="application/json", **api_auth(getattr(flow.w, who))
     )
     assert r.status_code == 403 and f"box {box}" in r.json()["detail"]
-    assert status(coi) == COIStatus.RELEASED_ORGANIC
+    after = Certificate.objects.get(pk=coi.pk)
+    assert getattr(after, field if field != "first_consignee" else "first_consignee_id") == before  # nothing saved
+    assert after.status == COIStatus.RELEASED_ORGANIC

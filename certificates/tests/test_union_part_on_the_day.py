@@ -61,6 +61,7 @@ def test_it_refuses_box_23_through_the_api_when_the_first_consignee_is_no_longer
     expire(flow.w.foods, ActivityKind.OPERATOR)
     r = post_step(coi, "verify-23", {}, flow.w.border_agent)
     assert r.status_code == 422 and NOT_CERTIFIED in r.json()["boxes"]["24"][0]
+    assert not stored(coi).signatures.filter(box="23").exists()
 
 
 def test_it_verifies_box_23_through_the_api_when_the_parties_are_certified_that_day(flow):
@@ -175,9 +176,11 @@ def test_it_signs_the_extract_s_box_13_on_the_page_when_its_consignee_is_certifi
 # The extract's boxes after its box 12, then its box 13 ------------------------------------------------------
 
 
-def test_it_lets_the_importer_change_the_extract_s_box_8_before_its_box_12(flow):
-    extract = submitted_extract(flow)
-    extract = flow.extract(Certificate.objects.get(pk=extract.base_id), packages=5, weight="100")  # a draft
+def test_it_lets_the_importer_change_a_draft_extract_s_box_8(flow):
+    """Box 8 (the extract's own point of release) is the importer's while the extract is a draft; once submitted,
+    the extract's table closes it (test_workflow_matrix.py's extract rows)."""
+    base = Certificate.objects.get(pk=submitted_extract(flow).base_id)  # a base part released, an extract taken
+    extract = flow.extract(base, packages=5, weight="100")  # a second extract, a draft
     point = PointOfEntryFactory(code="FRMRS", name="Marseille", authority=flow.w.le_havre.authority)
     r = patch_boxes(extract, {"point_of_entry": point.pk}, flow.w.importer)
     assert r.status_code == 200 and stored(extract).point_of_entry_id == point.pk
