@@ -53,13 +53,13 @@ class CompletionWithinTenDays(Rule):
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
         window = form_of(coi).completion_window
-        if (
-            window is None
-            or coi.status != COIStatus.ISSUING_BODY_SIGNED
-            or "control_body" not in given.roles
-            or not any(_edited_beside(coi, given, name) for name in self.FIELDS)
-        ):
+        edited = [name for name in self.FIELDS if _edited_beside(coi, given, name)]
+        if window is None or coi.status != COIStatus.ISSUING_BODY_SIGNED or "control_body" not in given.roles:
             return {}
+        if not edited:
+            return {}
+        # Said at box 13, the first of the three, and at each box the person changed (box 16 for a gross weight).
+        at = dict.fromkeys(("commodities", *edited))
         boxes = {"b13": box_number(coi, "commodities"), "b16": box_number(coi, "gross_weight")}
         boxes["b17"] = box_number(coi, "transport_mode")
         if box_signed(coi, "25") or box_signed(coi, "30"):
@@ -67,13 +67,13 @@ class CompletionWithinTenDays(Rule):
                 "The competent authority has checked this COI (box %(b25)s): boxes %(b13)s, %(b16)s and %(b17)s can "
                 "no longer change."
             ) % {**boxes, "b25": box_number(coi, "documentary_check")}
-            return {"commodities": [message]}
+            return {name: [message] for name in at}
         issued = issued_at(coi)
         if issued and (given.now or timezone.now()) > issued + window:
             message = _(
                 "Over 10 days since the COI was issued: boxes %(b13)s, %(b16)s and %(b17)s can no longer change."
             )
-            return {"commodities": [message % boxes]}
+            return {name: [message % boxes] for name in at}
         return {}
 
 

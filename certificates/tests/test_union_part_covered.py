@@ -108,6 +108,7 @@ def test_it_refuses_boxes_13_16_17_through_the_api_once_box_25_is_signed(flow, b
         body["commodities"][0]["lines"][0]["packages"] = 402
     r = patch_boxes(coi, body, flow.w.control_body)
     assert r.status_code == 422 and CHECKED in r.json()["boxes"]["13"][0]
+    assert CHECKED in r.json()["boxes"][box][0]  # and at the box changed
     coi = stored(coi)
     assert (coi.commodities.first().lines.first().packages, coi.gross_weight, coi.transport_document)[
         ["13", "16", "17"].index(box)
@@ -231,12 +232,17 @@ def test_it_refuses_box_16_through_the_api_over_10_days_after_issue(flow):
     coi = issued_11_days_ago(flow)
     r = patch_boxes(coi, {"gross_weight": "16600"}, flow.w.control_body)
     assert r.status_code == 422 and r.json()["boxes"]["13"] == [OVER_10_DAYS]
+    assert r.json()["boxes"]["16"] == [OVER_10_DAYS]  # at the box changed, the gross weight's
     assert stored(coi).gross_weight == 16500
 
 
 def test_it_refuses_box_17_on_the_edit_page_over_10_days_after_issue_and_keeps_what_was_typed(flow):
     coi = issued_11_days_ago(flow)
+    before = stored(coi).transport_document
     client = page(flow.w.control_body)
     r = client.post(f"/certificates/{coi.pk}/edit/", {**as_shown(client, coi), "transport_document": "BL-80"})
-    assert r.status_code == 422 and OVER_10_DAYS in shown(r) and "BL-80" in shown(r)
-    assert stored(coi).transport_document != "BL-80"
+    assert r.status_code == 422 and "BL-80" in shown(r)
+    html = shown(r)
+    box_17 = html[html.index('id="box-17"') :]
+    assert OVER_10_DAYS in box_17[: box_17.index("</section>")]  # at box 17, where it was typed
+    assert stored(coi).transport_document == before != "BL-80"
