@@ -157,6 +157,8 @@ def test_it_refuses_a_decision_of_the_guides_form_at_box_30_through_the_api_and_
     coi = checked(flow)
     r = api_decide(coi, flow.w.inao_agent, "consignment_verified")
     assert r.status_code == 422, r.content
+    (error,) = r.json()["errors"]  # at the decision, naming the five of the form
+    assert error["loc"][-1] == "decision" and error["msg"].startswith("One of: released_organic, ")
     r = decide_on_the_page(coi, flow.w.border_agent, "consignment_verified")
     assert r.status_code == 422 and "Choose one of the decisions of box 30." in shown(r)
     assert status(coi) == COIStatus.ISSUING_BODY_SIGNED

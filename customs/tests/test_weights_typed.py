@@ -45,7 +45,8 @@ def test_it_refuses_an_odd_number_on_each_page_where_a_weight_is_typed(client, r
     assert not Movement.objects.exists()
 
     base, _line, r = _draft_extract(client, flow, str(flow.w.foods.pk), "1", typed)
-    assert r.status_code == 422 and f"{typed} is not a number." in html.unescape(r.content.decode())
+    shown = html.unescape(r.content.decode())
+    assert r.status_code == 422 and f"{typed} is not a number." in shown and f'value="{typed}"' in shown
     assert not base.extracts.exists()
 
 
