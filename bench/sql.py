@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection, models
 
 
 def literal(field: models.Field) -> str:
+    if isinstance(field, models.JSONField) and field.has_default():  # a callable default (list, dict) included
+        return "'" + json.dumps(field.get_default()).replace("'", "''") + "'::jsonb"
     if field.has_default() and not callable(field.default):
         value = field.default
         if isinstance(value, bool):
