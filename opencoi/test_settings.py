@@ -1,6 +1,10 @@
 """The test run's few differences from production settings (set before they are read)."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "0")
@@ -25,3 +29,9 @@ LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]  # noqa
 
 # Tests render PDFs where they check them; rendering ahead after every step would only slow them down.
 PDF_PRERENDER = False
+
+# Stored files (accompanying documents, kept PDFs) go to a folder of this run's own, emptied at its end: under
+# var/media a PDF kept by an earlier run, under the same name (the same COI id and fixed moments in a fresh test
+# database), was served instead of the one this run renders, so a PDF assertion could pass on a stale file.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="opencoi-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, True)
