@@ -20,6 +20,7 @@ from certificates.statuses import COIStatus
 from certificates.workflow.history import record_edit, snapshot
 from certificates.workflow.release import verify_box_23
 from certificates.workflow_records import HistoryEntry, Signature
+from core.models import Notice
 from reference.loader import load_base
 
 from .factories import cn_code
@@ -71,9 +72,17 @@ def test_point_1_one_clock_named_on_the_coi_page_and_in_box_20(
     expect(page.locator("main")).to_contain_text("soumis le 06/12/2026 à 04:41 (heure de Paris, UTC+1)")
     expect(page.get_by_test_id("box-18")).to_contain_text("Agadir, 06/12/2026 à 04:41 (heure de Paris, UTC+1)")
     expect(page.get_by_test_id("box-20")).to_contain_text("06/12/2026 à 04:41 (heure de Paris, UTC+1)")
+    expect(page.locator("#history li").first).to_contain_text("06/12/2026 à 04:41 (heure de Paris, UTC+1)")
     expect(page.locator("main")).not_to_contain_text("03:41")
     assert serious_violations(page) == []
     page.screenshot(path=str(SHOTS / "desk-coi-page.png"), full_page=True)
+    pdf = text_of(page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf").body())
+    assert re.search(r"Imprimé le \d\d/\d\d/\d{4} à \d\d:\d\d \(heure de Paris, UTC\+1\)", pdf), pdf[:300]
+    assert "06/12/2026 à 04:41 (heure de Paris, UTC+1)" in " ".join(pdf.split()) and "03:41" not in pdf  # box 18
+    Notice.objects.filter(user=world.importer).update(created_at=UTC_MOMENT)  # told of box 18, signed in Agadir
+    page.goto(f"{live_server.url}/notices/")
+    expect(page.locator(".notices li").first).to_contain_text("06/12/2026 à 04:41 (heure de Paris, UTC+1)")
+    assert serious_violations(page) == []
     page.goto(f"{live_server.url}/certificates/{issued.pk}/edit/")
     expect(page.get_by_label("heure de Paris")).to_have_value("2026-12-06T04:41")
     assert serious_violations(page) == []

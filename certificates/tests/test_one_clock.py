@@ -55,7 +55,10 @@ def coi(world: Any, settings: Any) -> Certificate:
     Signature.objects.filter(certificate=coi).update(signed_at=UTC_MOMENT)
     HistoryEntry.objects.filter(certificate=coi).update(at=UTC_MOMENT)
     Notice.objects.update(created_at=UTC_MOMENT)
-    Document.objects.filter(certificate=coi).update(withdrawn_at=UTC_MOMENT)
+    Document.objects.create(  # withdrawn by the control body after box 18
+        certificate=coi, type="invoice", reference="INV-9", file="invoice.pdf", original_name="invoice.pdf",
+        content_type="application/pdf", withdrawn_at=UTC_MOMENT,
+    )  # fmt: skip
     Membership.objects.update(requested_at=UTC_MOMENT)
     return Certificate.objects.get(pk=coi.pk)
 
@@ -83,7 +86,11 @@ def test_it_shows_every_moment_in_the_sites_zone_and_names_it(client: Client, wo
         assert re.search(rf'data-testid="box-{box}".*?{PARIS} \({ZONE}, UTC\+1\)', page, re.S), box
     assert_paris(client.get("/certificates/").content.decode(), "the list")
     assert ZONE in client.get("/certificates/").content.decode()
-    assert_paris(client.get("/notices/").content.decode(), "the notices")
+    withdrawn = re.search(r'data-testid="withdrawn-document".*?</li>', page, re.S)
+    assert withdrawn and f"{PARIS} ({ZONE}, UTC+1)" in withdrawn.group(0)  # a document withdrawn, when: zone named
+    notices = client.get("/notices/").content.decode()  # steps taken in Agadir, Le Havre, Lyon: one list
+    assert_paris(notices, "the notices")
+    assert f"{PARIS} ({ZONE}, UTC+1)" in notices
     public = Client().get(f"/v/{public_token(coi)}", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert_paris(public, "the public check")
     assert ZONE in public
@@ -158,6 +165,7 @@ def test_the_customs_pages_show_their_moments_in_the_sites_zone(client: Client, 
     chef.save(update_fields=["language"])
     page = french(Client(), chef).get(f"/customs/offices/{office.code}/clients/").content.decode()
     assert_paris(page, "the office's machine clients")
+    assert f"<th>Dernière utilisation ({ZONE})</th>" in page
 
 
 def test_the_requests_to_decide_show_when_each_was_made_in_the_sites_zone_named(
@@ -172,7 +180,9 @@ def test_the_requests_to_decide_show_when_each_was_made_in_the_sites_zone_named(
     assert f"demandé le {PARIS} ({ZONE}, UTC+1)" in page
     token, _secret = ApiToken.issue(world.importer, "clock")
     ApiToken.objects.filter(pk=token.pk).update(created_at=UTC_MOMENT, last_used_at=UTC_MOMENT)
-    assert_paris(french(client, world.importer).get("/accounts/me/").content.decode(), "the account's API tokens")
+    account = french(client, world.importer).get("/accounts/me/").content.decode()
+    assert_paris(account, "the account's API tokens")
+    assert f"<th>Dernière utilisation ({ZONE})</th>" in account  # a token used from anywhere: the zone named
 
 
 def test_the_dashboard_counts_a_coi_in_the_month_of_the_sites_zone(client: Client, world: Any, settings: Any) -> None:
