@@ -165,8 +165,9 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
         _refuse_foreign(coi_form, data)
         boxes = rules.boxes_open_to(coi, roles)
         refused_fields = [f for f in data if f in box_of_field and box_of_field[f] not in boxes]
-        # Named by the COI's own boxes (an extract's by the extract's: its box 10 is the COI's box 24).
-        refused = sorted({rules.box_key(coi, f) for f in refused_fields}, key=lambda k: (len(k), k))
+        # Named by the COI's own boxes (an extract's by the extract's: its box 10 is the COI's box 24), each box the
+        # field is typed in (the containers: box 14 and box 15, their seals).
+        refused = sorted({k for f in refused_fields for k in rules.box_keys(coi, f)}, key=lambda k: (len(k), k))
         if refused:
             raise DomainError(
                 _("You may not change box %(boxes)s of this COI in its status.") % {"boxes": ", ".join(refused)}

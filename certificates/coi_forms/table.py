@@ -190,6 +190,15 @@ class CoiForm:
             found = next((box.key for box in self.boxes if name in box.also_holds), None)
         return found
 
+    def typed_boxes_of(self, name: str) -> tuple[str, ...]:
+        """The keys of every box people type that field in, in the form's order (`typed_box_of_field` gives the
+        first): box 14's containers are typed in box 15 too, with their seals; empty for a name no such box holds."""
+        return tuple(
+            box.key
+            for box in self.boxes
+            if name in box.fields and not (box.read_only or box.signed or box.filled_by == ("system",))
+        )
+
     def fields_beside(self, name: str) -> tuple[str, ...]:
         """The fields of the box holding that field (empty when no box holds it)."""
         key = self.box_of_field.get(name)

@@ -98,6 +98,16 @@ def box_key(coi: Certificate, name: str, table: Any = None) -> str:
     return _extract_box(coi, table, name) or table.box_of(name) or name
 
 
+def box_keys(coi: Certificate, name: str) -> tuple[str, ...]:
+    """Every box the field is typed in on the COI's own form (`CoiForm.typed_boxes_of`: box 14 and 15 for the
+    containers and their seals), or its one box (`box_key`) when no typed box holds it or the COI is an extract."""
+    table = form_of(coi)
+    extract_box = _extract_box(coi, table, name)
+    if extract_box:
+        return (extract_box,)
+    return table.typed_boxes_of(name) or (box_key(coi, name, table),)
+
+
 def _extract_box(coi: Certificate, table: Any, name: str) -> str | None:
     """On an extract with its own model (2021/2307), the extract's box holding the field (its box 10 for the
     consignee, the COI's box 24; its 12 and 13 for what the COI signs in 30 and 31): an extract's refusal is at
