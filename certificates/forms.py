@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_body
+from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_bodies
 from core.collation import sorted_names
 from core.converters import MAX_ID
 from core.typography import read_quantity
@@ -139,6 +139,8 @@ class FormState:
             cn={c.code: c for c in CnCode.objects.filter(code__in=codes)},
             focus=focus,
         )
+        producers = [state.operator(line.get("producer")) for c in data["commodities"] for line in c.get("lines", [])]
+        bodies = producer_control_bodies(producers)  # one query for all the lines (was one per line, and its body's)
         state.commodities = [
             {
                 "index": i,
@@ -154,7 +156,7 @@ class FormState:
                         **line,
                         "producer_field": f"c-{i}-l-{n}-producer",  # its picker's name (`lookups.picker_of`)
                         "producer_obj": state.operator(line.get("producer")),
-                        "producer_cb": producer_control_body(state.operator(line.get("producer"))),
+                        "producer_cb": bodies.get(_pk(line.get("producer")) or 0),
                     }
                     for n, line in enumerate(c.get("lines", []))
                 ],

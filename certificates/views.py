@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from certificates import edit_page as form_page
 from certificates import filters, lookups, page_cache, queries, rules, services
-from certificates.access import Person, get_visible, roles_on
+from certificates.access import Person, get_visible, roles_on, visible_to
 from certificates.boxes import as_data
 from certificates.coi_forms import default_form, form_of, get_form
 from certificates.coi_forms.choices import OrganicStatus, ProductCategory
@@ -148,11 +148,15 @@ def new_form(request: HttpRequest) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
-    coi = _visible_or_404(person, pk)
+    # The COI read once with its detail (the boxes shown, its documents), the visibility asked of that row
+    # (`access.visible_to`, the lists' rule): it was read a second time alone for the check.
+    coi = queries.detail_queryset().filter(pk=pk).first()
+    if coi is None or not visible_to(person, coi):
+        raise Http404
     editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
-    stored = as_data(queries.detail_queryset().get(pk=pk))
+    stored = as_data(coi)
     if request.method == "GET":
         return _render_form(request, stored, editable=editable, coi=coi)
     posted = _posted(request)  # only the boxes the form posted: the others are never blanked
