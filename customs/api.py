@@ -153,12 +153,15 @@ def declaration_out(
     request_id: str, mrn: str, written: list[DeclarationItem], restored: list[DeclarationItem]
 ) -> dict[str, Any]:
     cois = {row.certificate_id: row.certificate for row in [*written, *restored]}
+    # The documents the items just wrote off as they now are (read under the lock, kept up to date by the write-off);
+    # the others (only restored) read as they are.
+    docs = {row.certificate_id: doc for row in written if (doc := quantities.written_document(row))}
     return {
         "request_id": request_id,
         "mrn": mrn,
         "written_off": [item_out(r) for r in written],
         "restored": [item_out(r) for r in restored],
-        "documents": [document_out(documents.document(c)) for c in cois.values()],
+        "documents": [document_out(docs.get(pk) or documents.document(c)) for pk, c in cois.items()],
     }
 
 

@@ -68,6 +68,10 @@ class Document:
         return sum((lot.remaining for lot in self.lots if cn_matches(cn_code, lot.cn_code)), ZERO)
 
 
+# What a document's answer names besides its row (`customs.api.document_out`): read with it.
+FOUND_WITH = ("importer", "control_body_code__control_body", "base")
+
+
 def find(reference: str) -> Certificate | None:
     """The COI or extract of that number (box 3; a draft has none, `customs.identifiers`: case and spaces
     aside), or None."""
@@ -75,28 +79,30 @@ def find(reference: str) -> Certificate | None:
     if not reference:
         return None
     return (
-        Certificate.objects.select_related("importer", "control_body_code__control_body", "base")
-        .filter(number=reference)
-        .exclude(status=COIStatus.DRAFT)
-        .first()
+        Certificate.objects.select_related(*FOUND_WITH).filter(number=reference).exclude(status=COIStatus.DRAFT).first()
     )
 
 
 def remaining(coi: Certificate) -> dict[int, Decimal]:
     """What remains of each line (kg), by line id: its net weight less write-offs plus restorations."""
     lines = CommodityLine.objects.filter(commodity__certificate=coi).values_list("pk", "net_weight", "net_weight_unit")
+    moved = _moved(coi)
+    return {pk: kg(weight, unit) + (moved.get(pk) or ZERO) for pk, weight, unit in lines}
+
+
+def _moved(coi: Certificate) -> dict[int, Decimal]:
+    """The sum of each line's movements (kg, by line id): restorations less write-offs."""
     signed = Case(
         When(kind__in=Movement.Kind.taking(), then=-F("net_weight")),
         default=F("net_weight"),
         output_field=DecimalField(max_digits=16, decimal_places=3),
     )
-    moved = dict(
+    return dict(
         Movement.objects.filter(certificate=coi)
         .values("line")
         .annotate(delta=Coalesce(Sum(signed), Value(ZERO)))
         .values_list("line", "delta")
     )
-    return {pk: kg(weight, unit) + (moved.get(pk) or ZERO) for pk, weight, unit in lines}
 
 
 def kg(weight: Decimal | None, unit: str) -> Decimal:
@@ -104,17 +110,18 @@ def kg(weight: Decimal | None, unit: str) -> Decimal:
 
 
 def document(coi: Certificate) -> Document:
-    """The customs view of the COI (a few queries, whatever its size)."""
-    left = remaining(coi)
+    """The customs view of the COI (four queries, whatever its size: its movements' sums, its lines, the importer's
+    EORIs and the decision; the lines were read twice)."""
+    moved = _moved(coi)
     lines = (
         CommodityLine.objects.filter(commodity__certificate=coi)
         .select_related("commodity__cn_code")
         .order_by("commodity__position", "commodity__pk", "position", "pk")
     )
-    lots = [
-        Lot(line, line.commodity.cn_code.code, kg(line.net_weight, line.net_weight_unit), left[line.pk])
-        for line in lines
-    ]
+    lots = []
+    for line in lines:
+        weight = kg(line.net_weight, line.net_weight_unit)
+        lots.append(Lot(line, line.commodity.cn_code.code, weight, weight + (moved.get(line.pk) or ZERO)))
     eoris = []
     if coi.importer_id:
         eoris = list(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from certificates.models import Certificate, HistoryEntry
+from certificates.statuses import COIStatus
 from certificates.workflow_records import Said, Step, msgid
 from core import text
 from core.typography import quantity
@@ -200,19 +201,37 @@ def _take(caller: Caller, doc: Document, row: DeclarationItem, at: datetime.date
     """The item's weight from the document's lines of its CN code, first lots first; `doc` is kept up to date,
     so the next item of the same declaration sees what this one took."""
     wanted = row.net_weight
+    moves: list[Movement] = []
     for lot in doc.lots:
         if wanted <= 0:
             break
         if not cn_matches(row.cn_code, lot.cn_code) or lot.remaining <= 0:
             continue
         taken = min(wanted, lot.remaining)
-        Movement.objects.create(
+        moves.append(Movement.objects.create(
             certificate=doc.coi, line=lot.line, kind=Movement.Kind.WRITE_OFF, net_weight=taken, item=row, at=at,
             office=caller.office, user=caller.user, actor_name=caller.name,
-        )  # fmt: skip
-        lot.remaining -= taken
+        ))  # fmt: skip
+        moves[-1].net_weight = taken.quantize(ZERO)  # as the database gives it back (numeric(16, 3): "0.500")
+        lot.remaining = (lot.remaining - taken).quantize(ZERO)  # as `documents.document` would read it again
         wanted -= taken
     assert wanted == 0, "checked by WithinRemaining under the lock"
+    # The answer reads the item's movements and its document as they now are, under the lock still held until the
+    # exchange's answer is kept (`customs.exchange.once`): they are not read again.
+    row._prefetched_objects_cache = {"movements": _as_read(row.movements.all(), moves)}  # type: ignore[attr-defined]  # Django's prefetch cache
+    row.document = doc  # type: ignore[attr-defined]  # read by `written_document`
+
+
+def _as_read(queryset: Any, rows: list[Any]) -> Any:
+    """`queryset` as if it had read `rows` (prefetch_related's way of keeping them)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def written_document(row: DeclarationItem) -> Document | None:
+    """The document an item just wrote off (`declare`, `amend`), as it is after the write-off; None for another."""
+    return getattr(row, "document", None)
 
 
 # Post-clearance amendment or invalidation (Art. 7), goods not released (Art. 6(4)) --------------------------
@@ -404,13 +423,28 @@ MANUAL = {
 
 def _lock_documents(references: Iterable[str]) -> dict[str, Certificate]:
     """The documents of these numbers, each row locked (in id order), by number; unknown numbers are absent."""
-    refs = {normalised_identifier(r) for r in references}
-    ids = sorted(c.pk for c in (documents.find(r) for r in refs) if c is not None)
-    return {coi.number or "": coi for coi in _lock(ids)}
+    refs = {r for r in (normalised_identifier(r) for r in references) if r}
+    # One query: the lock itself, taken in id order (PostgreSQL locks the sorted rows); found as `documents.find`
+    # finds them (by number, never a draft), with its related rows (they were found first, one query each).
+    return {
+        coi.number or "": coi
+        for coi in Certificate.objects.select_for_update(of=("self",))
+        .select_related(*documents.FOUND_WITH)
+        .filter(number__in=refs)
+        .exclude(status=COIStatus.DRAFT)
+        .order_by("pk")
+    }
 
 
 def _lock(ids: list[int]) -> list[Certificate]:
-    return list(Certificate.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk"))
+    """The rows locked in id order, each with what its answer names (`documents.find`'s related rows: the importer,
+    the issuing body, the base), read in the locking query (they were read again, one query each, for the answer)."""
+    return list(
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related(*documents.FOUND_WITH)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
 
 
 def _history(caller: Caller, coi: Certificate, step: str, said: list[Said]) -> None:
