@@ -191,6 +191,13 @@ def test_point_5_rows_are_added_in_place_and_the_keyboard_goes_to_the_new_row(
     expect(page.locator("[name=k-0-number]")).to_be_focused()
     expect(page.locator("[name=k-0-number]")).to_have_value("MSCU1234565")
     assert page.evaluate("window.sameDocument === true")
+    expect(page.get_by_role("combobox", name="Unité du poids brut total")).to_have_count(1)
+    expect(page.get_by_role("combobox", name="Unité du poids net")).to_have_count(3)  # one per line, added ones too
+    unnamed = page.evaluate(
+        "[...document.querySelectorAll('select')].filter(s => !s.labels.length && !s.getAttribute('aria-label')"
+        " && !s.getAttribute('aria-labelledby')).map(s => s.name)"
+    )
+    assert unnamed == []  # every select says what it chooses
     assert serious_violations(page) == []
 
     page.get_by_role("button", name="Enregistrer comme brouillon").click()
@@ -263,6 +270,9 @@ def test_point_7_days_countries_labels_and_words_as_a_french_reader_writes_them(
     expect(page.locator("#coi-form")).not_to_contain_text("(e)")
     expect(page.get_by_label("Aucun", exact=True).first).to_be_attached()
     expect(page.locator("#coi-form")).not_to_contain_text("'")
+    labels = page.locator("#coi-form label, #coi-form legend").all_inner_texts()
+    lower = [t for t in (" ".join(t.split()) for t in labels) if t and t[0].isalpha() and not t[0].isupper()]
+    assert len(labels) > 20 and lower == [], lower  # every label starts with a capital
     page.locator("header form[action*=logout] button").click()
     expect(page.locator(".messages")).to_have_text("Déconnexion effectuée.")
 

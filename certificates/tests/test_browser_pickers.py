@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from accounts.tests.browser_login import in_french
 from certificates.coi_forms import FormCode
@@ -18,6 +18,23 @@ from .test_browser_desk import serious_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRADER = "ACME Bio Foods FR, Lyon"
+# What a 2021/2306 draft's edit page asks the importer that names an operator, a body, an authority or a post.
+PARTIES = {
+    "control_body_code": "1", "exporter": "5", "traders": "6", "point_of_entry": "10", "validating_authority": "10",
+    "importer": "12", "first_consignee": "24", "c-0-l-0-producer": "13",
+}  # fmt: skip
+
+
+def assert_every_party_is_a_picker(page: Page, *, javascript: bool = True) -> None:
+    """Each box naming a party is a search field in its box (with a "Rechercher" button when JavaScript is off),
+    never a text field or a list to scroll."""
+    for name, box in PARTIES.items():
+        search = page.locator(f"#box-{box} [name='{name}_q']")
+        expect(search, name).to_have_attribute("type", "search")
+        expect(search, name).to_be_visible()
+        expect(page.locator(f"input[type=text][name='{name}'], select[name='{name}']"), name).to_have_count(0)
+        if not javascript:
+            expect(page.locator(f"#box-{box} button[value='search-{name}']"), name).to_be_visible()
 
 
 def test_point_2_box_6_names_a_trader_by_name_with_javascript(browser: Browser, live_server: Any, world: Any) -> None:
@@ -25,6 +42,7 @@ def test_point_2_box_6_names_a_trader_by_name_with_javascript(browser: Browser, 
     coi = world.draft()
     page = in_french(browser, live_server.url, world.importer, javascript=True)
     page.goto(f"{live_server.url}/certificates/{coi.pk}/edit/")
+    assert_every_party_is_a_picker(page)
     box = page.locator("#box-6")
     box.get_by_role("searchbox").fill(TRADER)
     expect(box.locator("#traders-results")).to_contain_text("ACME Bio Foods FR, Lyon (France)")
@@ -48,6 +66,7 @@ def test_point_2_box_6_without_javascript_searches_and_keeps_what_was_typed(
     coi = world.draft(national_reference="NAT-1")
     page = in_french(browser, live_server.url, world.importer, javascript=False)
     page.goto(f"{live_server.url}/certificates/{coi.pk}/edit/")
+    assert_every_party_is_a_picker(page, javascript=False)
     page.locator("#national_reference").fill("NAT-2, tapée")
     box = page.locator("#box-6")
     box.get_by_role("searchbox").fill(TRADER)
