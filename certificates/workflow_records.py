@@ -176,10 +176,10 @@ class HistoryEntry(models.Model):
     changes = models.JSONField(_("boxes changed"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
     # The note in words read in the reader's language (`reads`): [[msgid, {name: value}], ...], each msgid marked
-    # for translation where the entry is written (gettext_noop); a value {"kg": "9000.5"} is a quantity written
-    # as the reader writes numbers, {"day": "2026-12-07"} a day as the reader writes it, {"msgid": "..."} words
-    # translated too (a choice's label: `msgid`), any other value as it is. `note`
-    # then holds only what a person typed (a reason). Entries written before this field: their note alone.
+    # for translation where the entry is written (gettext_noop); a value {"kg": "9000.5"} is a quantity (and
+    # {"number": "1200"} a count) written as the reader writes numbers, {"day": "2026-12-07"} a day as the reader
+    # writes it, {"msgid": "..."} words translated too (a choice's label: `msgid`), any other value as it is.
+    # `note` then holds only what a person typed (a reason). Entries written before this field: their note alone.
     said = models.JSONField(_("note's words"), default=list, blank=True)
 
     class Meta:
@@ -218,16 +218,21 @@ Said = tuple[str, dict[str, Any]]
 
 def read_said(said: Iterable[Said] | Iterable[list[Any]]) -> str:
     """A step's own words in the active language: each message translated and its values written as the reader
-    writes them (`in_words`), joined by "; "; "" for none."""
-    return "; ".join(in_words(message, values) for message, values in said)
+    writes them (`in_words`), joined by "; ", or by a space after a sentence ("Extrait du COI …. LOT-A : 10 /
+    1 234,5 kg"); "" for none."""
+    out = ""
+    for message, values in said:
+        words = in_words(message, values)
+        out = f"{out}{' ' if out.endswith('.') else '; '}{words}" if out else words
+    return out
 
 
 def in_words(message: str, values: dict[str, Any]) -> str:
     """One message of a step's own words in the active language (see `HistoryEntry.said` for the values)."""
 
     def read(value: Any) -> str:
-        if isinstance(value, dict) and "kg" in value:
-            return quantity(Decimal(str(value["kg"])))
+        if isinstance(value, dict) and ("kg" in value or "number" in value):
+            return quantity(Decimal(str(value.get("kg", value.get("number")))))
         if isinstance(value, dict) and "msgid" in value:
             return gettext(str(value["msgid"]))
         if isinstance(value, dict) and "day" in value:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -23,6 +25,7 @@ from certificates.workflow.offer import Relatives, relatives, steps_for
 from certificates.workflow.steps import STEPS, Kind, WorkflowStep
 from certificates.workflow_records import CheckResult
 from core import clock
+from core.typography import quantity
 from directory.models import Operator
 from reference.countries import country_name
 from reference.lists import TransportMode, WeightUnit
@@ -182,7 +185,35 @@ def history_value(value: str, field: str) -> str:
     row = field_table.FIELDS.get(field)
     if row is not None and isinstance(row.kind, field_table.Date | field_table.Moment):
         return _day_or_moment(row, value)
+    if row is not None and isinstance(row.kind, field_table.Weight | field_table.Count):
+        return _number(value)
+    if field == "commodities":
+        return "; ".join(_line_weight(line) for line in value.split("; "))
     return value
+
+
+def _number(value: str) -> str:
+    """A weight or a count the history keeps as Python writes it ('9000.5'), as the reader writes it ('9 000,5'
+    in French, '9,000.5' in English: `core.typography.quantity`); a value it cannot read, as written."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return quantity(number) if number.is_finite() else value
+
+
+# A lot of box 13 as the history keeps it (`history._line_text`): "... <net weight> <unit>", the weight as
+# Python writes it.
+_UNITS = "|".join(WeightUnit.values)
+_LINE_WEIGHT = re.compile(rf"^(?P<before>.* )?(?P<weight>\d+(?:\.\d+)?) (?P<unit>{_UNITS})$")
+
+
+def _line_weight(line: str) -> str:
+    """One lot of a changed box 13 with its net weight as the reader writes it; the rest as written."""
+    found = _LINE_WEIGHT.match(line)
+    if not found:
+        return line
+    return f"{found['before'] or ''}{_number(found['weight'])} {found['unit']}"
 
 
 def _day_or_moment(row: field_table.Row, value: str) -> str:

@@ -110,6 +110,27 @@ def test_it_shows_the_history_of_coded_boxes_by_name(client: Client, world: Any)
     assert "<td>Maroc</td><td>Tunisie</td>" in page and "<td>Maroc, Tunisie</td>" in page
 
 
+def test_it_shows_the_history_s_weights_and_lots_as_the_reader_writes_numbers(client: Client, world: Any) -> None:
+    """A changed weight (box 16) and a changed lot's net weight (box 13) are kept as Python writes them
+    ('16600.5'): a French reader reads them the French way, an English one the English way."""
+    coi = world.submitted()
+    before = snapshot(coi)
+    line = {**before["commodities"][0]["lines"][0], "net_weight": Decimal("12345.5")}
+    commodity = {**before["commodities"][0], "lines": [line]}
+    after = {**before, "gross_weight": Decimal("16600.5"), "commodities": [commodity]}
+    record_edit(world.person(world.control_body), coi, {"control_body"}, before, after)
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get(f"/certificates/{coi.pk}/").content.decode()
+    history = page[page.index('id="history"') :]
+    assert "<td>16\u202f600,5</td>" in history
+    assert "12\u202f345,5 kg</td>" in history and "12345.5" not in history
+    reading_in(world.importer, "en")
+    history = client.get(f"/certificates/{coi.pk}/").content.decode()
+    history = history[history.index('id="history"') :]
+    assert "<td>16,600.5</td>" in history and "12,345.5 kg</td>" in history
+
+
 def test_it_filters_the_list_by_a_country_named_not_coded(client: Client, world: Any) -> None:
     world.submitted()
     client.force_login(world.importer)

@@ -25,15 +25,18 @@ def test_it_shows_an_extract_s_history_in_the_reader_s_language(world):
     line = base.commodities.first().lines.first()
     page = Client()
     page.force_login(flow.w.importer)  # the importer writes in English
-    form = {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "10", f"weight_{line.pk}": "100"}
+    form = {"consignee": str(flow.w.foods.pk), f"packages_{line.pk}": "10", f"weight_{line.pk}": "1234.5"}
     assert page.post(f"/certificates/{base.pk}/workflow/extract/", form).status_code == 302
     extract = base.extracts.get()
     flow.w.importer.language = "fr"
     flow.w.importer.save(update_fields=["language"])
     shown = page.get(f"/certificates/{extract.pk}/").content.decode()
     history = shown[shown.index('id="history"') :]
-    assert f"Extrait du COI {base.number}. {line.lot_number}: 10 / 100 kg" in history
-    assert "Extract of COI" not in history
+    # The lots taken too: their numbers as a French reader writes them, on the extract's history and the base's.
+    assert f"Extrait du COI {base.number}. {line.lot_number} : 10 / 1\u202f234,5 kg" in history
+    assert "Extract of COI" not in history and "1234.5" not in history
+    base_page = page.get(f"/certificates/{base.pk}/").content.decode()
+    assert f"{line.lot_number} : 10 / 1\u202f234,5 kg" in base_page[base_page.index('id="history"') :]
     # The base's checks (box 18), recorded by an English-speaking control body, read in French too.
     shown = page.get(f"/certificates/{base.pk}/").content.decode()
     history = shown[shown.index('id="history"') :].replace("&nbsp;", "\u00a0")

@@ -33,7 +33,7 @@ from certificates.workflow.history import record, written_together
 from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import tell
-from certificates.workflow_records import Depletion, ExtractQuantity, Signature, Step
+from certificates.workflow_records import Depletion, ExtractQuantity, Said, Signature, Step
 from core.errors import Conflict, Invalid
 from core.typography import quantity, read_quantity
 from core.under_lock import hold, known
@@ -109,7 +109,7 @@ def initiate_extract(
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.INITIATE_EXTRACT)
         extract = _build(person, base, role, consignee, quantities, boxes_9 or {}, status=COIStatus.DRAFT)
-        record(person, base, Step.EXTRACT, role=role, old_status=base.status, note=extract.taken_note)  # type: ignore[attr-defined]  # set by _build
+        record(person, base, Step.EXTRACT, role=role, old_status=base.status, said=extract.taken_said)  # type: ignore[attr-defined]  # set by _build
     return extract
 
 
@@ -250,15 +250,14 @@ def _build(
     hold(extract, like=base)  # true while the step's transaction runs
     copy_traders(base, extract)
     _copy_lots(extract, taken)
-    extract.taken_note = _taken_note(taken)  # type: ignore[attr-defined]  # for the base's history entry
+    extract.taken_said = _taken_said(taken)  # type: ignore[attr-defined]  # for the base's history entry
     record(
         person,
         extract,
         Step.EXTRACT,
         role=role,
         new_status=status,
-        said=[(gettext_noop("Extract of COI %(number)s."), {"number": base.number})],
-        note=extract.taken_note,  # type: ignore[attr-defined]  # set above
+        said=[(gettext_noop("Extract of COI %(number)s."), {"number": base.number}), *extract.taken_said],  # type: ignore[attr-defined]  # set above
     )
     return extract
 
@@ -421,15 +420,26 @@ def _extract_number(base: Certificate) -> str:
     return f"{base.number}-E{n:02d}"
 
 
-def _taken_note(taken: list[tuple[CommodityLine, int, Decimal]]) -> str:
-    """What the extract takes, lot by lot, as its history and the base's say: "LOT-A: 10 / 100 kg; ..."."""
+# What an extract takes of one lot, in its history and its base's; read in the reader's language.
+TAKEN = gettext_noop("%(lot)s: %(packages)s / %(weight)s %(unit)s")
+
+
+def _taken_said(taken: list[tuple[CommodityLine, int, Decimal]]) -> list[Said]:
+    """What the extract takes, lot by lot, as its history and the base's say it (`HistoryEntry.said`): "LOT-A: 10 /
+    1 234,5 kg" to a French reader, "LOT-A: 10 / 1,234.5 kg" to an English one; the weight as stored."""
     places = ExtractQuantity._meta.get_field("net_weight").decimal_places
-    parts = [
-        f"{base_line.lot_number or base_line.trade_name}: {packages} / "
-        f"{Decimal(weight).quantize(Decimal(1).scaleb(-places)).normalize():f} {base_line.net_weight_unit}"  # as stored
+    return [
+        (
+            TAKEN,
+            {
+                "lot": base_line.lot_number or base_line.trade_name,
+                "packages": {"number": str(packages)},
+                "weight": {"kg": f"{Decimal(weight).quantize(Decimal(1).scaleb(-places)).normalize():f}"},
+                "unit": base_line.net_weight_unit,
+            },
+        )
         for base_line, packages, weight in taken
     ]
-    return "; ".join(parts)
 
 
 def may_extract(person: Person, base: Certificate) -> bool:
