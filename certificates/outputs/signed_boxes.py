@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from certificates import queries
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
 from certificates.workflow_records import Checks
@@ -49,7 +50,9 @@ def signatures_of(coi: Certificate) -> dict[str, Signature]:
             late_reason=record.reason if record.box == SignatureRecord.Box.ISSUING_BODY else "",
             not_in_order=record.not_in_order,
         )
-        for record in SignatureRecord.objects.filter(certificate=coi).order_by("box")
+        # Read once per instance (`queries.signatures_of`): the COI page's parts had them prefetched and read them
+        # again here.
+        for record in sorted(queries.signatures_of(coi), key=lambda r: r.box)
     }
 
 

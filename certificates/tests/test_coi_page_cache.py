@@ -99,6 +99,17 @@ def test_it_renders_the_shared_parts_once_per_version_and_language(world):
     assert not any("certificates_commodityline" in q["sql"] for q in queries.captured_queries)
 
 
+def test_it_reads_the_signatures_once_when_it_renders_the_shared_parts(world):
+    """The page right after a step (its parts not rendered yet, as after a desk's submission) reads the COI's
+    signatures once: the boxes' rows read them again (box 18's signature, 21 queries for a bench COI: 22 before)."""
+    coi = world.submitted()
+    client = Client()
+    client.force_login(world.exporter)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("certificates:detail", args=[coi.pk])).status_code == 200
+    assert sum('FROM "certificates_signature"' in q["sql"] for q in queries.captured_queries) == 1
+
+
 def _list(user: Any, language: str) -> str:
     client = Client()
     client.force_login(user)
