@@ -10,6 +10,7 @@ from django.db.models.query import ModelIterable
 
 from certificates.models import DETAIL_RELATED, Certificate, Commodity, CommodityLine
 from certificates.workflow_records import Signature
+from core.compiled import CompiledQuery
 from core.under_lock import holds, known
 from directory.models import Operator, OperatorActivity
 
@@ -79,6 +80,17 @@ def detail_queryset() -> QuerySet[Certificate]:
     the COI with what it points to, its commodities, their lines, its containers, its documents and every
     party's activities)."""
     return DetailQuerySet(model=Certificate).select_related(*DETAIL_RELATED).prefetch_related(*_prefetches())
+
+
+# A COI's row with what it points to (`detail_of`): its SQL (ten joins) built once per process (core.compiled).
+_detail_row = CompiledQuery(lambda pk: Certificate.objects.select_related(*DETAIL_RELATED).filter(pk=pk))
+
+
+def detail_of(pk: int) -> Certificate | None:
+    """`detail_queryset().filter(pk=pk).first()`, in the same queries, its row's SQL not built again on each call
+    (the edit page's first read: building it was a third of the read's CPU)."""
+    found = _detail_row(pk)
+    return complete_detail(found[0]) if found else None
 
 
 def complete_detail(coi: Certificate) -> Certificate:

@@ -150,7 +150,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     # The COI read once with its detail (the boxes shown, its documents), the visibility asked of that row
     # (`access.visible_to`, the lists' rule): it was read a second time alone for the check.
-    coi = queries.detail_queryset().filter(pk=pk).first()
+    coi = queries.detail_of(pk)
     if coi is None or not visible_to(person, coi):
         raise Http404
     editable = rules.boxes_open_to(coi, roles_on(person, coi))
