@@ -44,12 +44,17 @@ COLUMNS: dict[str, Any] = {
     "producer": gettext_lazy("Producer / processor"),
 }
 NUMERIC = ("packages", "net_weight", "base_net_weight")
+KEPT_WHOLE = ("cn",)  # a code read at a glance: never broken over two lines ("0801 32 00")
 
 
 def _cell(product: dict[str, Any], name: str) -> str:
     if name == "packages":  # the number and the kind of packages in one cell
         return f"{'' if product['packages'] is None else product['packages']} {product['packaging']}".strip()
     return str(product.get(name, ""))
+
+
+def _class_of(column: str) -> str:
+    return "num" if column in NUMERIC else "code" if column in KEPT_WHOLE else ""
 
 
 @dataclass
@@ -66,9 +71,10 @@ class Row:
         return [str(COLUMNS[name]) for name in self.box.columns]
 
     @property
-    def cells(self) -> list[list[tuple[str, bool]]]:
-        """Per line, its cells in the box's columns: (text, numeric)."""
-        return [[(_cell(p, name), name in NUMERIC) for name in self.box.columns] for p in self.products or []]
+    def cells(self) -> list[list[tuple[str, str]]]:
+        """Per line, its cells in the box's columns: (text, its class: "num" for a number, "code" for a code kept
+        on one line, "" otherwise)."""
+        return [[(_cell(p, name), _class_of(name)) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:
@@ -229,7 +235,7 @@ def products(coi: Certificate) -> list[dict[str, Any]]:
     return [
         {
             "status": LINE["organic_status"].text(line),
-            "cn": commodity.cn_code.code,
+            "cn": commodity.cn_code.formatted,  # as the nomenclature prints it, "0801 32 00"
             "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
             "trade_name": line.trade_name,
             "category": LINE["category"].text(line).split(")")[0] + ")" if line.category else "",  # "(a)"

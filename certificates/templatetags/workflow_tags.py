@@ -10,6 +10,8 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from certificates import fields as field_table
 from certificates import lookups
@@ -189,6 +191,10 @@ def history_value(value: str, field: str) -> str:
         return _number(value)
     if field == "commodities":
         return "; ".join(_line_weight(line) for line in value.split("; "))
+    if row is not None and isinstance(row.kind, field_table.Choice):  # box 29's 'not_done' -> 'Non effectué'
+        return row.kind.text(value, None, row)
+    if row is not None and isinstance(row.kind, field_table.YesNo | field_table.Flag) and value in ("True", "False"):
+        return _("yes") if value == "True" else _("no")
     return value
 
 
@@ -214,6 +220,13 @@ def _line_weight(line: str) -> str:
     if not found:
         return line
     return f"{found['before'] or ''}{_number(found['weight'])} {found['unit']}"
+
+
+@register.filter
+def history_field(field: str) -> str:
+    """The changed field's name beside its box number (box 29 holds four checks): 'Contrôle d’identité'."""
+    row = field_table.FIELDS.get(field)
+    return capfirst(str(row.label)) if row is not None else ""
 
 
 def _day_or_moment(row: field_table.Row, value: str) -> str:

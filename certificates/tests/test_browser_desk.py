@@ -34,6 +34,14 @@ SHOTS = Path(settings.BASE_DIR) / "var"
 UTC_MOMENT = datetime.datetime(2026, 12, 6, 3, 41, tzinfo=datetime.UTC)  # 04:41 in Paris
 
 
+# The headings of one word and the codes inside `selector` that the page breaks over two lines.
+BROKEN_WORDS = """selector => [...document.querySelectorAll(`${selector} th, ${selector} td.code`)]
+  .filter(cell => cell.tagName === "TD" || !cell.innerText.trim().includes(" "))
+  .filter(cell => { const r = document.createRange(); r.selectNodeContents(cell);
+                    return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1; })
+  .map(cell => cell.innerText)"""
+
+
 def signer_code() -> str:
     """A signer's code at login: two-factor is on for them (workflow_world.SECRET)."""
     return totp_code(SECRET)
@@ -129,6 +137,8 @@ def test_point_7_a_french_reader_reads_french_dates_titles_and_colons(
     expect(page.get_by_test_id("box-17")).to_contain_text("20/12/2026")
     expect(page.get_by_test_id("box-17")).not_to_contain_text("2026-12-20")
     expect(page.locator("main")).to_contain_text("soumis le 06/12/2026 à 04:41")
+    expect(page.get_by_test_id("box-13").locator("td.code").first).to_have_text("0801 32 00")
+    assert page.evaluate(BROKEN_WORDS, "[data-testid=box-13]") == []  # "Catégorie", "0801 32 00" each whole
     pdf = page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf")
     text = text_of(pdf.body())
     assert "Statut\u00a0:" in text and "Statut:" not in text
@@ -248,11 +258,20 @@ def test_point_7_days_countries_labels_and_words_as_a_french_reader_writes_them(
     Certificate.objects.filter(pk=issued.pk).update(departure_date=datetime.date(2026, 12, 20))
     issued.refresh_from_db()
     record_edit(world.person(world.control_body), issued, {"control_body"}, before, snapshot(issued))
+    before = snapshot(issued)  # box 29 as the border post records its checks: codes in the history
+    Certificate.objects.filter(pk=issued.pk).update(identity_check="satisfactory", laboratory_test=False)
+    issued.refresh_from_db()
+    record_edit(world.person(world.border_agent), issued, {"border"}, before, snapshot(issued))
     page = in_french(browser, live_server.url, world.importer)
     page.goto(f"{live_server.url}/certificates/{issued.pk}/")
     history = page.locator("#history")
     expect(history).to_contain_text("20/12/2026")
     expect(history).not_to_contain_text("2026-12-20")
+    expect(history.locator("table.changes th").first).to_have_text("Case")  # not the packaging's "Boîte"
+    expect(history).to_contain_text("29 · Contrôles d’identité")
+    expect(history).to_contain_text("Satisfaisant")
+    expect(history).not_to_contain_text("satisfactory")
+    expect(history).not_to_contain_text("False")
     expect(page.get_by_test_id("box-4")).to_contain_text("Souss Cashew Farm (Maroc)")
     pdf = text_of(page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf").body())
     assert re.findall(r"\w:\s", pdf) == [] and "(e)" not in pdf and "2026-12-20" not in pdf
