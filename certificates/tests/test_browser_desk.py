@@ -177,6 +177,9 @@ def test_point_5_rows_are_added_in_place_and_the_keyboard_goes_to_the_new_row(
 ) -> None:
     page = in_french(browser, live_server.url, world.importer)
     page.goto(f"{live_server.url}/certificates/{draft_2306.pk}/edit/")
+    expect(page.locator("#gross_weight")).to_have_value("16500")  # as one types it, not "16500,000"
+    expect(page.locator("[name=c-0-l-0-net_weight]")).to_have_value("9000")
+    expect(page.locator("[name=c-0-l-1-net_weight]")).to_have_value("6,8")
     page.locator("#transport_identification").fill("MSC Aurora")  # typed, not saved
     page.evaluate("window.sameDocument = true")
     page.get_by_role("button", name="Ajouter un conteneur").click()

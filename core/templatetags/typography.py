@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
 
 from core import clock, typography
 
@@ -21,6 +22,19 @@ def colon() -> str:
 @register.filter
 def quantity(value: Decimal | float | int | None) -> str:
     return typography.quantity(value)
+
+
+@register.filter
+def as_typed(value: Decimal | str | None) -> str:
+    """`{{ line.net_weight|as_typed }}`: a stored quantity in a field to type over, as the reader types it
+    ('16500', '9000,5' in French: no trailing zeros, no grouping), not as stored ('16500,000'); what the person
+    typed (a str, the page sent back) as typed; None -> ''."""
+    if not isinstance(value, Decimal):
+        return "" if value is None else str(value)
+    if not value.is_finite():
+        return str(value)
+    text = f"{value.normalize():f}"
+    return text.replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 @register.filter
