@@ -271,3 +271,23 @@ def test_it_lets_a_step_take_exactly_the_cois_the_person_sees(flow):
             assert taken == listed, (user.email, coi.status, coi.base_id)
             seen += listed
     assert 0 < seen < len(people) * len(cois)  # some see some, none sees all
+
+
+def test_it_reads_a_coi_s_detail_alike_by_its_compiled_queries(flow):
+    """`queries.detail_of` (its row and parts by SQL built once per process) gives what `detail_queryset` gives:
+    the same boxes, in the same order, each part knowing what it points to without another query."""
+    from certificates.boxes import as_data
+    from certificates.queries import detail_of, detail_queryset
+
+    coi = flow.w.submitted()
+    compiled, built = detail_of(coi.pk), detail_queryset().get(pk=coi.pk)
+    assert compiled is not None and as_data(compiled) == as_data(built)
+    with CaptureQueriesContext(connection) as queries:
+        for commodity in compiled.commodities.all():
+            assert commodity.certificate is compiled and commodity.cn_code.parent.parent.code == "08"
+            assert commodity.cn_code.parent.parent.parent is None  # read with it (the chapter has none)
+            for line in commodity.lines.all():
+                assert line.commodity is commodity and line.producer.activities.all()
+                assert line.producer_control_body_code.control_body.name
+        assert [c.certificate for c in compiled.containers.all()] == [compiled]
+    assert not queries.captured_queries
