@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from certificates.coi_forms import FORMS, CoiForm
 from certificates.models import Certificate, CommodityLine, Container
 from core import clock
-from core.converters import MAX_ID
+from core.converters import MAX_ID, read_id
 from core.text import refusal, too_long
 from core.typography import colon, quantity, read_quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
@@ -401,8 +401,9 @@ class Body(Kind):
             return None
         codes = ControlBodyCode.objects.select_related("control_body")
         found = codes.filter(code=str(raw).strip().upper()).first()
-        if found is None and str(raw).isdigit() and 0 < int(raw) <= MAX_ID:
-            found = codes.filter(pk=int(raw)).first()
+        pk = read_id(raw)
+        if found is None and pk is not None:
+            found = codes.filter(pk=pk).first()
         if found is None:
             raise Refused(_("No such control body code."))
         return found

@@ -19,7 +19,7 @@ from certificates.fields import FIELDS, References
 from certificates.fields import Body as BodyKind
 from certificates.rules import ControlBodyRecognised, product_categories
 from core.collation import sorted_names
-from core.converters import MAX_ID
+from core.converters import read_id
 from directory.models import ActivityKind, Authority, ControlBodyCode, Operator, PointOfEntry, RflGrant, Status
 from reference.countries import country_name
 from reference.models import CnCode
@@ -167,7 +167,7 @@ class Picker:
         if self.kind == "body":
             by_code = {c.code: c for c in _bodies("").filter(code__in=[v.upper() for v in wanted])}
             return [by_code[v.upper()] for v in dict.fromkeys(wanted) if v.upper() in by_code]
-        ids = [int(v) for v in wanted if v.isdigit() and 0 < int(v) <= MAX_ID]
+        ids = [i for i in map(read_id, wanted) if i is not None]
         model: type[Model] = {"operator": Operator, "point": PointOfEntry, "authority": Authority}[self.kind]
         found = model._default_manager.in_bulk(ids)
         return [found[i] for i in dict.fromkeys(ids) if i in found]
@@ -268,7 +268,7 @@ def unresolved(post: Any, found: dict[str, Search]) -> dict[str, str]:
         values = [v.upper() for v in chosen] if picker.kind == "body" else chosen
         key = "code__in" if picker.kind == "body" else "pk__in"
         if picker.kind != "body":
-            values = [v for v in values if v.isdigit() and 0 < int(v) <= MAX_ID]
+            values = [v for v in values if read_id(v) is not None]
         if values and picker.found(search.query).filter(**{key: values}).exists():
             continue
         search.error = _(

@@ -18,6 +18,7 @@ from certificates.access import Person, get_visible
 from certificates.fields import MAX_WEIGHT, over_decimals
 from certificates.models import Certificate
 from certificates.statuses import COIStatus
+from core.converters import read_id
 from core.errors import DomainError, NotFound
 from core.typography import read_quantity
 from customs import documents, quantities
@@ -82,14 +83,15 @@ def _adjust(
     refused = quantities.reason_refused(typed["reason"])
     if refused:
         errors["reason"] = str(refused.message)
-    if not typed["line"].isdigit():
+    line = read_id(typed["line"])
+    if line is None:
         errors["line"] = _("Choose the line.")
-    if errors or weight is None:
+    if errors or weight is None or line is None:
         return errors
     user = request.user
     try:
         quantities.adjust(
-            coi.pk, int(typed["line"]), direction=typed["direction"], net_weight=weight, reason=typed["reason"],
+            coi.pk, line, direction=typed["direction"], net_weight=weight, reason=typed["reason"],
             user=user, actor_name=user.get_full_name() or user.email,  # type: ignore[union-attr]  # logged in
             organisation=authority.name if authority else "",
         )  # fmt: skip

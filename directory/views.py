@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.converters import read_id
 from core.errors import DomainError, NotFound
 from core.pages import page_or_404
 from directory import operators, services
@@ -169,7 +170,8 @@ def control_body_request(request: HttpRequest) -> HttpResponse:
     contact = ContactForm(request.POST)
     selected = request.POST.getlist("codes")
     if contact.is_valid():
-        codes = ControlBodyCode.objects.filter(pk__in=[c for c in selected if c.isdigit()], active=True)
+        ids = [read_id(c) for c in selected]
+        codes = ControlBodyCode.objects.filter(pk__in=[i for i in ids if i is not None], active=True)
         try:
             services.request_control_body_codes(request.user, codes, **contact_of(contact))
         except NotFound:
@@ -191,7 +193,9 @@ def authority_request(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your request is sent. Its status is Requested until it is validated."))
         return redirect("directory:roles")
     authorities = Authority.objects.all().order_by("kind", "country", "name")
-    return render(request, "directory/authority_request.html", {"form": form, "authorities": authorities})
+    context = {"form": form, "authorities": authorities}
+    # refused: the form again, the error at its field
+    return render(request, "directory/authority_request.html", context, status=422 if request.method == "POST" else 200)
 
 
 @domain_pages
@@ -219,7 +223,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 @require_POST
 def act_for(request: HttpRequest) -> HttpResponse:
     """Store the organisation the person acts for; only one of their Valid memberships is accepted."""
-    membership = valid_memberships(request.user).filter(pk=request.POST.get("membership") or 0).first()
+    membership = valid_memberships(request.user).filter(pk=read_id(request.POST.get("membership")) or 0).first()
     if membership is None:
         raise Http404
     request.session[ACTING_SESSION_KEY] = membership.pk

@@ -34,6 +34,7 @@ from certificates.workflow.signatures import DECLARATION_20, sign
 from certificates.workflow.status import change_status, change_status_and_tell
 from certificates.workflow.step_notices import tell
 from certificates.workflow_records import Depletion, ExtractQuantity, Said, Signature, Step
+from core.converters import read_id
 from core.errors import Conflict, Invalid
 from core.typography import quantity, read_quantity
 from core.under_lock import hold, known
@@ -280,23 +281,19 @@ def _read_boxes_9(base: Certificate, given: dict[str, Any]) -> dict[str, Any]:
 def chosen_consignee(consignee_id: Any) -> Operator | None:
     """The operator a posted consignee names (its id, digits 0-9 only), or None: empty, not such a number
     ("²", "1_0", "-1"), or no such operator."""
-    text = str(consignee_id if consignee_id is not None else "").strip()
-    if not (text.isascii() and text.isdigit()):
-        return None
-    return Operator.objects.filter(pk=int(text)).first()
+    pk = read_id(consignee_id)
+    return None if pk is None else Operator.objects.filter(pk=pk).first()
 
 
 def _with_activities(consignee_id: Any) -> Operator | None:
     """`chosen_consignee` with its activities and their control body codes, in one query when it has activities
     (the rule reads both): each activity row brings its operator."""
-    text = str(consignee_id if consignee_id is not None else "").strip()
-    if not (text.isascii() and text.isdigit()) or int(text) >= 2**63:  # no id is that large (a 64-bit column)
+    pk = read_id(consignee_id)
+    if pk is None:
         return None
-    activities = list(
-        OperatorActivity.objects.filter(operator_id=int(text)).select_related("operator", "control_body_code")
-    )
+    activities = list(OperatorActivity.objects.filter(operator_id=pk).select_related("operator", "control_body_code"))
     if not activities:
-        consignee = chosen_consignee(text)
+        consignee = chosen_consignee(pk)
         if consignee is not None:
             prefetch_related_objects([consignee], "activities")
         return consignee

@@ -22,7 +22,7 @@ def test_it_refuses_a_refused_character_in_a_request_to_join(demo: dict, bad: st
         reverse("directory:authority_request"),
         {"authority": inao.pk, "message": f"Hel{bad}lo", "contact_phone": f"+33{bad}1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, the errors at their fields
     page = response.content.decode()
     assert page.count("retirez-le.") == 2  # the person reads French
     assert not person.memberships.filter(authority=inao).exists()
