@@ -13,7 +13,18 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import create_model
 
-from api.schema import CN_TYPED, Count, Id, Page, Quantity, StrictIn, TextIn, column, refuse_unknown_form_fields
+from api.schema import (
+    CN_TYPED,
+    Count,
+    Id,
+    Page,
+    Quantity,
+    StrictIn,
+    TextIn,
+    column,
+    refuse_unknown_form_fields,
+    refused_at,
+)
 from certificates import fields as ft
 from certificates import lookups, queries, rules, services
 from certificates.access import Person, get_visible, roles_on
@@ -250,11 +261,16 @@ def _box_errors(exc: services.BoxErrors) -> Status:
     return Status(422, {"detail": str(exc.message), "code": exc.code, "boxes": exc.problems})
 
 
-def acting(request: HttpRequest, membership_id: int | None) -> Membership | None:
-    """The membership a request acts for: the one named, or the first that may create a COI."""
+def acting(request: HttpRequest, membership_id: int | None, where: str = "query") -> Membership | None:
+    """The membership a request acts for: the one named (`acting_for`, in the query or the body: `where`), or the
+    first that may create a COI. One named that is not one of the caller's Valid memberships is refused at
+    `acting_for` (422), never read as "no membership" (a 403 saying who creates a COI)."""
     memberships = list(valid_memberships(request.user).prefetch_related("operator__activities"))
     if membership_id is not None:
-        return next((m for m in memberships if m.pk == membership_id), None)
+        named = next((m for m in memberships if m.pk == membership_id), None)
+        if named is None:
+            raise refused_at(where, "acting_for", _("None of your valid memberships has this id."))
+        return named
     for membership in memberships:
         try:
             services.creator_role(membership)
@@ -311,7 +327,7 @@ def create(request: HttpRequest, payload: CreateIn) -> Status:
     data.pop("acting_for", None)
     form = data.pop("form", None)
     try:
-        coi, problems = services.create_draft(person, acting(request, payload.acting_for), data, form=form)
+        coi, problems = services.create_draft(person, acting(request, payload.acting_for, "body"), data, form=form)
     except services.BoxErrors as exc:
         return _box_errors(exc)
     return Status(201, _out(person, coi, problems))

@@ -15,7 +15,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import create_model
 
-from api.schema import BoundedPages, Country, CountryOrNone, Id, StrictIn, column
+from api.schema import BoundedPages, Country, CountryOrNone, Id, StrictIn, column, refused_at
 from core.errors import Invalid, NotFound
 from directory import matrix, operators, services
 from directory.messages import API_MESSAGES
@@ -271,16 +271,16 @@ def request_membership(request: HttpRequest, payload: JoinIn) -> Reply[list[Memb
     if payload.operator_id:
         operator = Operator.objects.exclude(status__in=Status.closed()).filter(pk=payload.operator_id).first()
         if operator is None:
-            raise NotFound(API_MESSAGES["no_operator"])
+            raise refused_at("body", "operator_id", API_MESSAGES["no_operator"])
         return Reply(201, [services.request_membership(request.user, operator, **contact)])
     if payload.authority_id:
         authority = Authority.objects.filter(pk=payload.authority_id).first()
         if authority is None:
-            raise NotFound(API_MESSAGES["no_authority"])
+            raise refused_at("body", "authority_id", API_MESSAGES["no_authority"])
         return Reply(201, [services.request_membership(request.user, authority, **contact)])
     codes = ControlBodyCode.objects.filter(pk__in=payload.control_body_code_ids, active=True)
     if len(codes) != len(set(payload.control_body_code_ids)):
-        raise NotFound(API_MESSAGES["no_code"])
+        raise refused_at("body", "control_body_code_ids", API_MESSAGES["no_code"])
     return Reply(201, services.request_control_body_codes(request.user, codes, **contact))
 
 

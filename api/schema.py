@@ -198,3 +198,11 @@ class BoundedPages(PageNumberPagination):
     class Input(Schema):  # beside the operation's own query parameters: extra names are theirs
         page: Page = 1
         page_size: int | None = Field(None, ge=1, le=100)
+
+
+def refused_at(where: str, name: str, message: Any) -> ValidationError:
+    """A refusal of a value the schema took but that names nothing the caller may name (an id of no such
+    operator, a membership not theirs): 422 at its field (`where`: "body" or "query"), as the schema's own
+    refusals are, never a 404 (which says the URL names nothing) or a 403 about something else."""
+    loc = ["body", "payload", name] if where == "body" else [where, name]
+    return ValidationError([{"type": "value_error", "loc": loc, "msg": str(message)}])
