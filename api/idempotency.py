@@ -34,6 +34,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ApiToken
 from api.middleware import operation_of
 from api.models import IdempotentRequest
 from core.typography import read_quantity
@@ -70,10 +71,15 @@ def hours() -> int:
 
 
 def caller_of(request: HttpRequest) -> str | None:
-    """Who sends the request, as the kept rows name them: a digest of the Bearer token, or the session's user."""
+    """Who sends the request, as the kept rows name them: a digest of the Bearer token, or the session's user;
+    None for nobody authenticated, a token that names no usable one included (the operation answers 401: an
+    answer to an invalid token, a resolver's 404, is never kept, nor its key ever said reused)."""
     authorization = request.headers.get("Authorization", "")
     if authorization.lower().startswith("bearer "):
-        return "token:" + hashlib.sha256(authorization[7:].strip().encode()).hexdigest()[:64]
+        secret = authorization[7:].strip()
+        if not ApiToken.usable().filter(key_hash=ApiToken.hash(secret)).exists():
+            return None
+        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:64]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"session:{user.pk}"
@@ -250,11 +256,11 @@ class IdempotencyKeys:
         key = request.headers.get(HEADER)
         if key is None or request.method not in UNSAFE or not request.path.startswith(PREFIX):
             return self.get_response(request)
+        caller = caller_of(request)
+        if caller is None:  # who calls first: refused as unauthenticated by the operation (401); nothing to keep
+            return self.get_response(request)
         if not _valid(key):
             return _refused(_("Idempotency-Key: 1 to 255 visible ASCII characters, no spaces."), "invalid")
-        caller = caller_of(request)
-        if caller is None:
-            return self.get_response(request)  # refused as unauthenticated by the operation; nothing to keep
         try:
             digest, as_sent = fingerprint(request), fingerprint(request, as_sent=True)
             also = (as_sent,) if as_sent != digest else ()

@@ -175,3 +175,18 @@ def test_it_takes_a_retry_with_its_weight_written_otherwise_as_the_same_request(
     assert Certificate.objects.filter(base=base).count() == 1
     other = {"consignee": world.foods.pk, "quantities": [{"line": lot, "packages": 10, "net_weight": "100.5"}]}
     assert post(client, path, other, headers, key).json()["code"] == "idempotency_key_reused"
+
+
+def test_it_answers_401_to_an_invalid_token_whatever_its_key_was_used_for_before(client, world):
+    """Found by schemathesis's `ignored_auth` check (issue 22 point 5): the answers to an invalid token were kept
+    under its digest, so a path no route takes (a JSON 404) kept the key, and the same invalid token and key on
+    a real operation then got 422 `idempotency_key_reused` instead of 401; an invalid key got 422 before 401."""
+    invalid = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    draft = world.draft()
+    body = {"exporter": world.atlas.pk}
+    missed = client.patch(f"{URL}/null", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="0", **invalid)
+    assert missed.status_code == 404
+    r = client.patch(f"{URL}/{draft.pk}", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="0", **invalid)
+    assert (r.status_code, r.json()["code"]) == (401, "not_authenticated")
+    r = post(client, URL, body, invalid, "a key with spaces")
+    assert (r.status_code, r.json()["code"]) == (401, "not_authenticated")
