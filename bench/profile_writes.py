@@ -72,7 +72,9 @@ class Actions:
         self.desk.cookies["sessionid"] = config["exporter_session"]
         self.desk.cookies["csrftoken"] = CSRF
         self.desk.cookies["django_language"] = "en"
-        self.api = Client()
+        self.api = Client()  # as locust's Person: the importer's session cookie on every call (the API ignores it)
+        self.api.cookies["sessionid"] = config["importer_session"]
+        self.api.cookies["django_language"] = "en"
 
     def draft_edit(self) -> Any:
         coi = random.choice(self.c["draft_ids"])
