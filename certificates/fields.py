@@ -133,7 +133,7 @@ class Flag(Kind):
     def lines(self, obj: Any, row: Row) -> list[str]:
         if not getattr(obj, row.name):
             return []
-        return [str(row.printed)] if row.printed else [f"{row.label}{colon()} {_('yes')}"]
+        return [str(row.printed)] if row.printed else [f"{capfirst(row.label)}{colon()} {_('yes')}"]
 
     def cell(self, obj: Any, row: Row) -> str:
         return _("yes") if getattr(obj, row.name) else _("no")
@@ -511,7 +511,7 @@ class Row:
     def printed_label(self, labelled: bool) -> str:
         if self.printed is not None:
             return str(self.printed)
-        return str(self.label) if labelled else ""
+        return capfirst(str(self.label)) if labelled else ""  # a line of its own: "Contrôles d’identité : …"
 
     def parse(self, raw: Any, label: str | None = None) -> Any:
         """The model's value of a typed one; Refused with the message to show at its box. label: how a message

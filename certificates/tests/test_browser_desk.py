@@ -276,6 +276,8 @@ def test_point_7_days_countries_labels_and_words_as_a_french_reader_writes_them(
     expect(history).not_to_contain_text("satisfactory")
     expect(history).not_to_contain_text("False")
     expect(page.get_by_test_id("box-4")).to_contain_text("Souss Cashew Farm (Maroc)")
+    checks = [line for line in page.get_by_test_id("box-29").inner_text().splitlines() if line.strip()]
+    assert "Contrôles d’identité\u00a0: Satisfaisant" in checks and all(c[0].isupper() for c in checks), checks
     pdf = text_of(page.request.get(f"{live_server.url}/certificates/{issued.pk}/pdf").body())
     assert re.findall(r"\w:\s", pdf) == [] and "(e)" not in pdf and "2026-12-20" not in pdf
 
