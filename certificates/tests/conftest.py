@@ -12,9 +12,10 @@ from certificates.boxes import BoxData
 from certificates.models import Certificate
 from certificates.services import create_draft
 from certificates.workflow.certification import submit
+from core.tests.shared_data import once_per_module, own_copy
 from directory.models import ActivityKind, Authority, Membership
 from reference.models import CnCode
-from reference.tests.fixtures import cn_codes  # noqa: F401 - the whole shipped CN, for search tests
+from reference.tests.fixtures import cn_codes, cn_codes_of_the_module  # noqa: F401 - the whole shipped CN, for search tests
 
 from .factories import (
     ActivityFactory,
@@ -117,8 +118,8 @@ def fresh(coi: Certificate) -> Certificate:
     return Certificate.objects.get(pk=coi.pk)
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """The guide's actors, built now (the `world` fixture's data)."""
     ecocert = ControlBodyFactory(name="ECOCERT SA", country="FR")
     ecocert_ma = ControlBodyCodeFactory(control_body=ecocert, code="MA-BIO-154", categories="ABD")
     ecocert_fr = ControlBodyCodeFactory(control_body=ecocert, code="FR-BIO-001", categories="ABCDEF")
@@ -166,6 +167,15 @@ def world(db: Any) -> World:
         outsider_importer=member_of(other_bio, email="importer@other-bio.example"),
         outsider_control_body=member_of(other_cb_code, email="agent@other-cb.example"),
     )
+
+
+# Built once per module when all its tests ask for the world (core/tests/shared_data.py), else once per test.
+world_of_the_module = once_per_module(build_world, "world")
+
+
+@pytest.fixture
+def world(db: Any, world_of_the_module: World | None) -> World:
+    return own_copy(world_of_the_module, build_world)
 
 
 CREATORS = ["importer", "exporter", "control_body"]

@@ -36,12 +36,11 @@ from certificates.workflow import certification as steps
 from core.errors import DomainError
 from directory.models import ActivityKind
 
-from .conftest import world as _world_fixture
+from .conftest import build_world
 from .factories import ActivityFactory
 from .workflow_world import CHECKS, ROLES, code, make_flow
 
 pytestmark = pytest.mark.django_db
-build_world = getattr(_world_fixture, "__wrapped__", _world_fixture)  # the `world` fixture, as a plain function
 CREATORS = ("importer", "exporter", "control_body")
 EDITS = {
     Action.EDIT_ALL: "3",  # only "edit every box" opens box 3 (box 17 may also be completed later: issue 11)
@@ -90,7 +89,7 @@ MARKERS = {
 def flow(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
     """The certificates' world and its signers, once for the module (undone after it); the tests' COIs are theirs."""
     with django_db_blocker.unblock(), transaction.atomic():
-        world = build_world(None)
+        world = build_world()
         made = make_flow(world)
         # Box 12's probe names ACME Bio Imports as first consignee: certified as one, as every change is checked.
         ActivityFactory(operator=world.acme, kind=ActivityKind.OPERATOR, control_body_code=world.ecocert_fr)

@@ -39,9 +39,9 @@ from django.test import override_settings
 call_command("migrate", "--noinput", verbosity=0)
 call_command("createcachetable")
 with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-    from certificates.tests.conftest import world as world_fixture
+    from certificates.tests.conftest import build_world
     from certificates.tests.factories import member_of
-    world = world_fixture.__wrapped__(None)
+    world = build_world()
     body = world.membership(world.control_body).control_body_code
     signers = [member_of(body, email=f"signer{{i}}@ecocert.example") for i in range({signs})]
     french = member_of(world.atlas, email="fr@atlas.example", language="fr")

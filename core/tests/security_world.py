@@ -16,7 +16,7 @@ from accounts.models import ApiToken
 from certificates.models import Certificate, Document
 from certificates.services import add_document
 from certificates.statuses import COIStatus
-from certificates.tests.conftest import world as _world_fixture
+from certificates.tests.conftest import build_world
 from certificates.tests.factories import member_of
 from certificates.tests.workflow_world import Flow, make_flow
 from directory.models import Membership, Status
@@ -30,8 +30,6 @@ DOCUMENT_FIELDS = {
     "issuer": "Atlas Organic",
     "description": "Invoice",
 }
-# The certificates' `world` fixture, called as a plain function (the fixture decorator wraps it).
-build_world = getattr(_world_fixture, "__wrapped__", _world_fixture)
 
 
 @dataclass
@@ -60,7 +58,7 @@ def rolled_back() -> Iterator[None]:
 
 
 def build_scene() -> Scene:
-    flow = make_flow(build_world(None))
+    flow = make_flow(build_world())
     w = flow.w
     draft = flow.coi(COIStatus.DRAFT)
     submitted = flow.coi(COIStatus.DESCRIPTION_COMPLETED)

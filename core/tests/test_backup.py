@@ -53,11 +53,11 @@ def test_it_restores_every_coi_with_its_lines_and_documents(tmp_path: Path, medi
     from certificates.models import Certificate, CommodityLine, Document
     from certificates.services import add_document
     from certificates.statuses import COIStatus
-    from certificates.tests.conftest import world as world_fixture
+    from certificates.tests.conftest import build_world
     from certificates.tests.workflow_world import make_flow
     from core.tests.security_world import DOCUMENT_FIELDS, PDF
 
-    flow = make_flow(world_fixture.__wrapped__(None))
+    flow = make_flow(build_world())
     cois = [flow.coi(COIStatus.DRAFT), flow.coi(COIStatus.CONSIGNMENT_VERIFIED)]
     upload = SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")
     document = add_document(flow.w.person(flow.w.importer), cois[0].pk, DOCUMENT_FIELDS, upload)
@@ -90,10 +90,10 @@ def test_it_restores_no_document_row_when_the_store_does_not_take_its_files(tmp_
 
     from certificates.models import Document
     from certificates.services import add_document
-    from certificates.tests.conftest import world as world_fixture
+    from certificates.tests.conftest import build_world
     from core.tests.security_world import DOCUMENT_FIELDS, PDF
 
-    w = world_fixture.__wrapped__(None)
+    w = build_world()
     draft = w.draft("importer")
     upload = SimpleUploadedFile("invoice.pdf", PDF, content_type="application/pdf")
     document = add_document(w.person(w.importer), draft.pk, DOCUMENT_FIELDS, upload)

@@ -28,6 +28,7 @@ from certificates.rules import boxes_open_to
 from certificates.statuses import COIStatus
 from certificates.tests.conftest import World
 from certificates.tests.conftest import world as _world_fixture
+from certificates.tests.conftest import world_of_the_module as _world_of_the_module
 from certificates.tests.workflow_world import Flow, make_flow
 from certificates.workflow import after_signature, extracts
 from certificates.workflow import certification as steps
@@ -37,7 +38,7 @@ from core.errors import DomainError
 
 pytestmark = [pytest.mark.once, pytest.mark.django_db]
 
-world = _world_fixture  # the certificates' actors, as a fixture of this module
+world, world_of_the_module = _world_fixture, _world_of_the_module  # the certificates' actors, as fixtures here
 
 
 @pytest.fixture

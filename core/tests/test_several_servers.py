@@ -46,8 +46,8 @@ from django.test import override_settings
 call_command("migrate", "--noinput", verbosity=0)
 call_command("createcachetable")
 with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-    from certificates.tests.conftest import world as world_fixture
-    world = world_fixture.__wrapped__(None)
+    from certificates.tests.conftest import build_world
+    world = build_world()
 from certificates.services import create_draft
 coi, _ = create_draft(
     world.person(world.exporter), world.membership(world.exporter), world.complete_data(), form=world.form

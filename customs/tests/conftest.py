@@ -10,7 +10,13 @@ from django.test import Client
 
 from certificates.coi_forms import FormCode
 from certificates.statuses import COIStatus
-from certificates.tests.conftest import _english, cn_codes, world  # noqa: F401 - shared fixtures
+from certificates.tests.conftest import (  # noqa: F401 - shared fixtures
+    _english,
+    cn_codes,
+    cn_codes_of_the_module,
+    world,
+    world_of_the_module,
+)
 from certificates.tests.factories import AuthorityFactory, member_of
 from certificates.tests.workflow_world import make_flow
 from customs.models import CustomsClient, CustomsOffice

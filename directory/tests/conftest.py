@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from core.tests.shared_data import once_per_module, own_copy
 from directory.models import ActivityKind, Authority
 from directory.tests.factories import (
     AuthorityFactory,
@@ -35,8 +36,7 @@ def demo(db: None) -> dict:
     return load_accounts_and_directory()
 
 
-@pytest.fixture
-def world(db: None) -> SimpleNamespace:
+def build_world() -> SimpleNamespace:
     """INAO, the Commission, ECOCERT (MA-BIO-154, FR-BIO-01), ACME in France, Atlas in Morocco, and outsiders."""
     w = SimpleNamespace()
     w.inao = AuthorityFactory(name="INAO", country="FR")
@@ -66,3 +66,12 @@ def world(db: None) -> SimpleNamespace:
     w.atlas_admin = member_of(w.atlas, is_admin=True).user
     w.outsider = member_of(w.other, is_admin=True).user
     return w
+
+
+# Built once per module when all its tests ask for the world (core/tests/shared_data.py), else once per test.
+world_of_the_module = once_per_module(build_world, "world")
+
+
+@pytest.fixture
+def world(db: None, world_of_the_module: SimpleNamespace | None) -> SimpleNamespace:
+    return own_copy(world_of_the_module, build_world)

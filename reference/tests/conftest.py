@@ -1,3 +1,3 @@
-from reference.tests.fixtures import cn_codes
+from reference.tests.fixtures import cn_codes, cn_codes_of_the_module
 
-__all__ = ["cn_codes"]
+__all__ = ["cn_codes", "cn_codes_of_the_module"]
