@@ -69,10 +69,16 @@ def test_it_prints_on_the_pdf_when_the_notice_was_first_given_and_last_changed(f
 
 
 def given_first(coi, days_ago):
-    """The first notice moved `days_ago` back, so that the first and the last moments read apart (both were given
-    within the test's minute)."""
-    first = Certificate.objects.get(pk=coi.pk).prior_notified_at
-    Certificate.objects.filter(pk=coi.pk).update(prior_notified_at=first - datetime.timedelta(days=days_ago))
+    """The first notice moved `days_ago` back with the arrival it announced, so that the first and the last moments
+    read apart (both were given within the test's minute) while the first notice stays as late as it was: moving
+    its moment alone made it in time on some days (two days back from a Monday evening is a Saturday, more than a
+    working day before a Tuesday arrival)."""
+    stored = Certificate.objects.get(pk=coi.pk)
+    back = datetime.timedelta(days=days_ago)
+    Certificate.objects.filter(pk=coi.pk).update(
+        prior_notified_at=stored.prior_notified_at - back,
+        prior_notification_first_arrival=stored.prior_notification_first_arrival - back,
+    )
 
 
 def test_it_prints_on_the_pdf_a_notice_given_once_without_a_last_change(flow):
