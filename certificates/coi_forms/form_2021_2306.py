@@ -136,7 +136,7 @@ BOXES = (
     Box(
         "21",
         "21",
-        _("For transfer to:"),
+        _("For transfer to"),
         ("transfer_requested",),
         IMPORTER,
         ISSUED,
@@ -211,7 +211,7 @@ BOXES = (
     Box(
         "26",
         "26",
-        _("For transfer from the border control post to a control point:"),
+        _("For transfer from the border control post to a control point"),
         ("transfer_to_control_point",),
         AUTHORITIES,
         ISSUED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from directory.models import ActivityKind, Authority, Operator, OperatorActivity
 from directory.tests.factories import AuthorityFactory
 from reference.countries import country_choices
 
+from .union_part import pdf_text
 from .workflow_world import make_flow
 
 # The months as French abbreviates them (Django's French locale, Associated Press style).
@@ -192,3 +194,20 @@ def test_it_says_when_more_consignees_match_than_the_picker_shows(world: Any) ->
     query["consignee_q"] = "Zoé Négoce 02"
     results = html.unescape(client.get(lookup, query).content.decode())
     assert results.count('name="consignee"') == 1 and "premiers sont affichés" not in results
+
+
+def test_it_ends_no_box_heading_of_the_2021_2306_form_in_a_dangling_colon(client: Client, world: Any) -> None:
+    """Boxes 21 and 26 ("Pour transfert vers", "Pour transfert du poste de contrôle frontalier vers un point de
+    contrôle") are headings on the COI page and in the PDF, not the start of a sentence: no " :" with nothing after."""
+    world.form = FormCode.R2021_2306
+    coi = make_flow(world).coi(COIStatus.FIRST_CONSIGNEE_SIGNED)
+    client.force_login(world.importer)
+    reading_in(world.importer, "fr")
+    page = client.get(f"/certificates/{coi.pk}/").content.decode()
+    headings = [html.unescape(h).strip() for h in re.findall(r'<dt id="box-[^"]+">(.*?)</dt>', page, re.S)]
+    assert [h for h in headings if h.endswith(":")] == []
+    assert "Case 26 : Pour transfert du poste de contrôle frontalier vers un point de contrôle" in headings
+    text = pdf_text(coi, "fr")
+    # A numbered heading whose colon is followed only by the empty box's dash.
+    assert re.findall(r"\b\d{1,2}\. [^:]{1,120} : —", text) == []
+    assert "26. Pour transfert du poste de contrôle frontalier vers un point de contrôle" in text
