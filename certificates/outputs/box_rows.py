@@ -45,6 +45,9 @@ COLUMNS: dict[str, Any] = {
 }
 NUMERIC = ("packages", "net_weight", "base_net_weight")
 KEPT_WHOLE = ("cn",)  # a code read at a glance: never broken over two lines ("0801 32 00")
+# A lot number is read and copied whole too ("BIO-2026-0412-A", never broken at its hyphens in the narrow columns of
+# the extract's box 11), up to what a column holds; a longer one (up to 100 characters) still wraps (issue 12).
+LOT_KEPT_WHOLE = 16
 
 
 def _cell(product: dict[str, Any], name: str) -> str:
@@ -53,7 +56,13 @@ def _cell(product: dict[str, Any], name: str) -> str:
     return str(product.get(name, ""))
 
 
-def _class_of(column: str) -> str:
+def _classed(text: str, column: str) -> tuple[str, str]:
+    return text, _class_of(column, text)
+
+
+def _class_of(column: str, text: str) -> str:
+    if column == "lot":
+        return "code" if len(text) <= LOT_KEPT_WHOLE and " " not in text else ""
     return "num" if column in NUMERIC else "code" if column in KEPT_WHOLE else ""
 
 
@@ -74,7 +83,7 @@ class Row:
     def cells(self) -> list[list[tuple[str, str]]]:
         """Per line, its cells in the box's columns: (text, its class: "num" for a number, "code" for a code kept
         on one line, "" otherwise)."""
-        return [[(_cell(p, name), _class_of(name)) for name in self.box.columns] for p in self.products or []]
+        return [[_classed(_cell(p, name), name) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:

@@ -119,3 +119,16 @@ def test_it_shows_the_13_boxes_and_the_workflow_panel_on_the_extract_s_page(flow
         assert escape(str(EXTRACT_BOXES[11].title)) in page
     assert 'id="form-sign-31"' in page
     assert "À mettre en libre pratique en tant que produit biologique" in page
+
+
+def test_it_keeps_a_lot_number_on_one_line_in_the_extract_s_narrow_table(flow):
+    """Box 11 of the extract has seven narrow columns: "BIO-2026-0412-A" is read (and copied) whole, never
+    broken at its hyphens over two lines, on the extract's page and in its PDF."""
+    extract = extract_of(flow, COIStatus.DRAFT)
+    CommodityLine.objects.filter(commodity__certificate=extract).update(lot_number="BIO-2026-0412-A")
+    text = pdftotext(render_pdf(extract.pk, "fr").content, "-layout")
+    assert "BIO-2026-0412-A" in text
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(flow.w.importer)
+    page = client.get(f"/certificates/{extract.pk}/").content.decode()
+    assert '<td class="code">BIO-2026-0412-A</td>' in page
