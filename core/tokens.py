@@ -8,22 +8,43 @@ path for all of them:
   43 characters); the row keeps its SHA-256 (64 hex digits, `key_hash`) and its first 10 characters (`hint`,
   shown as the token's prefix in lists);
 - `find(secret)` -> the token, or None when no unrevoked token has this secret (or `usable()` excludes it, e.g. a
-  deactivated person's); its last use is written at most once a minute;
+  deactivated person's); its last use is written at most once a minute, on PostgreSQL by the same statement that
+  finds it (a token's call costs one query, the first of its minute too);
 - `revoke()`: the token is refused from then on; the row stays, so lists and history still name it.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import CompiledQuery
+
 # A busy script should not write on every call: the last use is written at most this often (seconds).
 LAST_USE_EVERY = 60
+
+
+def _stamping(table: str) -> Callable[[str], str]:
+    """The token's read (`sql`) and the write of its last use in one statement: a `WITH` whose UPDATE runs only
+    when the read finds the token (a revoked, unknown or unusable one is not touched) and its last use is older
+    than `LAST_USE_EVERY` (a busy script's calls write nothing); the read gives the row as it was before."""
+    name = connection.ops.quote_name(table)
+
+    def wrap(sql: str) -> str:
+        return (
+            f"WITH found AS ({sql}), stamped AS (UPDATE {name} SET last_used_at = %s WHERE key_hash = %s"  # noqa: S608  # the ORM's SQL and the table's name, no input
+            " AND (last_used_at IS NULL OR last_used_at < %s) AND EXISTS (SELECT 1 FROM found) RETURNING 1)"
+            " SELECT * FROM found"
+        )
+
+    return wrap
 
 
 class SecretToken(models.Model):
@@ -60,13 +81,29 @@ class SecretToken(models.Model):
         return cls._default_manager.filter(revoked_at__isnull=True)
 
     @classmethod
+    def _finder(cls) -> CompiledQuery:
+        """The usable token of a key (`usable().filter(key_hash=...).first()`), its SQL built once per class and
+        process; on PostgreSQL the same statement writes the token's last use when it is older than a minute."""
+        found = cls.__dict__.get("_compiled_finder")
+        if found is None:
+            wrap = _stamping(cls._meta.db_table) if connection.vendor == "postgresql" else None
+            found = CompiledQuery(lambda key: cls.usable().filter(key_hash=key)[:1], str, wrap=wrap)
+            cls._compiled_finder = found  # type: ignore[attr-defined]  # one per concrete class
+        return found
+
+    @classmethod
     def find(cls, secret: str) -> Self | None:
-        token = cls.usable().filter(key_hash=cls.hash(secret)).first()
-        if token is None:
+        key, now = cls.hash(secret), timezone.now()
+        since = now - datetime.timedelta(seconds=LAST_USE_EVERY)
+        finder = cls._finder()
+        stamps = finder.wrap is not None
+        rows = finder(key, extra=(now, key, since) if stamps else ())
+        if not rows:
             return None
-        now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USE_EVERY:
-            cls._default_manager.filter(pk=token.pk).update(last_used_at=now)
+        token: Self = rows[0]
+        if token.last_used_at is None or token.last_used_at < since:
+            if not stamps:
+                cls._default_manager.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return token
 
