@@ -24,8 +24,9 @@ from certificates.fields import COI_FIELDS, FIELDS, typed_rows
 from core import clock
 
 # The fields `_box_field.html` draws by name: the guides' boxes, whose markup holds searches and pickers (box 1's
-# control body, the operators of boxes 4, 11, 12 and RFL, box 13's products and lines), lists (box 7's countries,
-# boxes 14/15's containers), box 3's number beside the reference, box 2's procedure and the help each gives.
+# control body, the operators of boxes 4, 11, 12 and RFL, box 13's products and lines' producers), lists (box 7's
+# countries, boxes 14/15's containers: each line's and container's other inputs are its rows', `forms.PartInput`),
+# box 3's number beside the reference, box 2's procedure and the help each gives.
 # Every other field of the field table is typed through the generic widget of its kind (`Row.widget`).
 DRAWN_BY_NAME = frozenset(
     {

@@ -9,7 +9,8 @@ printed when that differs from its kind's way. The rest is read, not repeated:
 - which box holds it on each form: from the forms' box tables (`certificates/coi_forms/`, `Row.box_on`);
 - who may write it in each status: the matrix, through that box (`writable`).
 
-Readers (`certificates/boxes.py`), the edit page (`edit_page.py`), the boxes as printed (`outputs/box_rows.py`),
+Readers (`certificates/boxes.py`), the edit page (`edit_page.py`; a line's and a container's inputs, what the page
+posts of them and the read-only table of lines: `forms.PartInput`), the boxes as printed (`outputs/box_rows.py`),
 the API's schemas (`api/certificates.py`), the SPS notes (`outputs/sps.py`) and the exports' columns
 (`outputs/exports.py`, `Kind.cell`) are derived from these rows:
 adding a field is one row here, its model field and a migration (and its box's name in the form's table).
@@ -82,6 +83,7 @@ class Kind:
     page and the PDF (`lines`), and typed on the edit page (`widget`, a name `_box_widget.html` draws)."""
 
     widget: ClassVar[str] = "text"
+    inputmode: ClassVar[str] = ""  # the keyboard a phone offers to type it ("numeric", "decimal"): none by default
 
     def parse(self, raw: Any, row: Row, label: str) -> Any:
         raise NotImplementedError
@@ -190,6 +192,8 @@ class Unit(Choice):
 class Weight(Kind):
     """A weight: at most 3 decimals, below 10^11, "," or "." as decimal mark, spaces ignored ("9 071,8")."""
 
+    inputmode = "decimal"
+
     def parse(self, raw: Any, row: Row, label: str) -> Decimal | None:
         if _empty(raw):
             return None
@@ -211,6 +215,8 @@ class Weight(Kind):
 
 class Count(Kind):
     """A whole number of things (packages), 0 to 2,000,000,000."""
+
+    inputmode = "numeric"
 
     def parse(self, raw: Any, row: Row, label: str) -> int | None:
         if _empty(raw):
@@ -459,7 +465,8 @@ class Row:
     with its EORI number; printed: the label printed before the value when it is not the model's (`""` for
     none; a tick-box: its whole line when ticked); signed: the box's signature prints it, not its lines; sps_note:
     carried in SPS XML as an `IncludedSPSNote` (no SPS element holds it; only portable values, no ids); item: for a
-    list of rows (box 13, boxes 14/15), what an export's cell gives of each ("cn_code.code", "number")."""
+    list of rows (box 13, boxes 14/15), what an export's cell gives of each ("cn_code.code", "number"); capped: the
+    edit page stops typing at the column's length (`maxlength`: a container's number) rather than refusing it."""
 
     name: str
     kind: Kind
@@ -471,6 +478,7 @@ class Row:
     signed: bool = False
     sps_note: bool = False
     item: str = ""
+    capped: bool = False
 
     def __post_init__(self) -> None:
         if self.choices is None and getattr(self.model_field, "choices", None):
@@ -637,7 +645,7 @@ LINE_FIELDS: tuple[Row, ...] = (
     Row("packages", COUNT, CommodityLine),
     Row("packaging_type", CHOICE, CommodityLine, choices=PackagingType),
     Row("net_weight", WEIGHT, CommodityLine, unit="net_weight_unit"),
-    Row("net_weight_unit", UNIT, CommodityLine, choices=WeightUnit),
+    Row("net_weight_unit", UNIT, CommodityLine, choices=WeightUnit, printed=gettext_lazy("Unit of the net weight")),
     Row("producer", REFERENCE, CommodityLine),
     # Reg. (EU) 2021/2306 only (`CoiForm.line_fields`).
     Row("organic_status", CHOICE, CommodityLine),
@@ -646,12 +654,14 @@ LINE_FIELDS: tuple[Row, ...] = (
 
 # Boxes 14 and 15: a container and its seals.
 CONTAINER_FIELDS: tuple[Row, ...] = (
-    Row("number", TEXT, Container),
+    Row("number", TEXT, Container, capped=True),
     Row("seals", TEXT, Container),
 )
 
 FIELDS: dict[str, Row] = {row.name: row for row in COI_FIELDS}
 LINE: dict[str, Row] = {row.name: row for row in LINE_FIELDS}
+# The line fields only some forms have (`CoiForm.line_fields`: 2021/2306's organic status and category).
+OF_A_FORM: frozenset[str] = frozenset().union(*(f.line_fields for f in FORMS.values()))
 
 
 def typed_fields(coi_form: CoiForm) -> tuple[Row, ...]:
@@ -678,7 +688,11 @@ def only_on(code: str) -> tuple[Row, ...]:
     return tuple(row for row in typed_fields(FORMS[code]) if row.name not in others)
 
 
+def every_form_line_fields() -> tuple[Row, ...]:
+    """The rows of a line every form has (the guides' seven), in the table's order."""
+    return tuple(row for row in LINE_FIELDS if row.name not in OF_A_FORM)
+
+
 def line_fields(coi_form: CoiForm) -> tuple[Row, ...]:
     """The rows of a line of box 13 on that form: the guides' seven, and those `CoiForm.line_fields` adds."""
-    of_a_form = set().union(*(f.line_fields for f in FORMS.values()))
-    return tuple(row for row in LINE_FIELDS if row.name not in of_a_form or row.name in coi_form.line_fields)
+    return tuple(row for row in LINE_FIELDS if row.name not in OF_A_FORM or row.name in coi_form.line_fields)

@@ -11,19 +11,35 @@ from typing import Any
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import localize
+from django.utils.text import capfirst
 
+from certificates import fields as ft
 from certificates.boxes import BOX_OF_FIELD, BoxData, normalise_cn, producer_control_bodies
+from certificates.coi_forms import CoiForm
+from certificates.fields import Choice, Reference, Row, Unit
 from core.collation import sorted_names
 from core.converters import MAX_ID
 from core.typography import read_quantity
 from directory.models import Authority, ControlBodyCode, Operator, PointOfEntry
 from reference.countries import country_choices
-from reference.lists import DocumentType, PackagingType, TransportMode, WeightUnit
+from reference.lists import DocumentType, TransportMode, WeightUnit
 from reference.models import CnCode
 
 SCALARS = [f for f in BOX_OF_FIELD if f not in ("commodities", "containers", "origin_countries", "release_in_batches")]
-FORM_2021_2306_LINE_KEYS = ("organic_status", "category")  # box 13 of 2021/2306 only: posted by that form's page
-LINE_KEYS = ("trade_name", "lot_number", "packages", "packaging_type", "net_weight", "net_weight_unit", "producer")
+# What the edit page posts per line of box 13 (c-<commodity>-l-<line>-<key>) and per container (k-<index>-<key>): the
+# keys of the field table's rows, read from the table when a page is read. A row is posted when its first key is.
+
+
+def line_keys() -> tuple[list[str], list[str]]:
+    """The keys of a line: every form's (read as "" when not posted), and those of one form only (2021/2306's organic
+    status and category, read when posted: the guides' page has no such input)."""
+    rows = ft.LINE_FIELDS
+    return [r.name for r in rows if r.name not in ft.OF_A_FORM], [r.name for r in rows if r.name in ft.OF_A_FORM]
+
+
+def container_keys() -> list[str]:
+    return [row.name for row in ft.CONTAINER_FIELDS]
 
 
 def _indexes(post: QueryDict, pattern: str) -> list[int]:
@@ -43,31 +59,41 @@ def data_from_post(post: QueryDict) -> BoxData:
         data["release_in_batches"] = post.get("release_in_batches") == "on"
     commodity_indexes = _indexes(post, r"^c-(\d+)-cn$")
     if "commodities" in shown or commodity_indexes:
+        every, of_a_form = line_keys()
         data["commodities"] = [
             {
                 "cn_code": post.get(f"c-{c}-cn", ""),
                 "lines": [
-                    {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in LINE_KEYS}
-                    | {
-                        k: post.get(f"c-{c}-l-{n}-{k}", "")
-                        for k in FORM_2021_2306_LINE_KEYS
-                        if f"c-{c}-l-{n}-{k}" in post
-                    }
-                    for n in _indexes(post, rf"^c-{c}-l-(\d+)-trade_name$")
+                    {key: post.get(f"c-{c}-l-{n}-{key}", "") for key in every}
+                    | {k: post.get(f"c-{c}-l-{n}-{k}", "") for k in of_a_form if f"c-{c}-l-{n}-{k}" in post}
+                    for n in _indexes(post, rf"^c-{c}-l-(\d+)-{every[0]}$")
                 ],
             }
             for c in commodity_indexes
         ]
-    container_indexes = _indexes(post, r"^k-(\d+)-number$")
+    keys = container_keys()
+    container_indexes = _indexes(post, rf"^k-(\d+)-{keys[0]}$")
     if "containers" in shown or container_indexes:
-        data["containers"] = [
-            {"number": post.get(f"k-{k}-number", ""), "seals": post.get(f"k-{k}-seals", "")} for k in container_indexes
-        ]
+        data["containers"] = [{key: post.get(f"k-{k}-{key}", "") for key in keys} for k in container_indexes]
     return data
 
 
+def _empty(rows: tuple[Row, ...]) -> dict[str, Any]:
+    return {row.name: "" if row.default is None else row.default for row in rows}
+
+
 def empty_line() -> dict[str, Any]:
-    return dict.fromkeys(LINE_KEYS, "") | {"net_weight_unit": WeightUnit.KG}
+    """A new line as the page shows it: every form's fields empty, a unit at its default (kg)."""
+    return _empty(ft.every_form_line_fields())
+
+
+def first_line_key() -> str:
+    """The key the keyboard goes to in a line added (and that tells a line is posted): its first field's."""
+    return ft.LINE_FIELDS[0].name
+
+
+def first_container_key() -> str:
+    return ft.CONTAINER_FIELDS[0].name
 
 
 def apply_action(data: BoxData, action: str, new_cn: str) -> str:
@@ -80,25 +106,91 @@ def apply_action(data: BoxData, action: str, new_cn: str) -> str:
     commodities, containers = data.setdefault("commodities", []), data.setdefault("containers", [])
     if name == "add_commodity" and normalise_cn(new_cn):
         commodities.append({"cn_code": normalise_cn(new_cn), "lines": [empty_line()]})
-        return f"c-{len(commodities) - 1}-l-0-trade_name"
+        return f"c-{len(commodities) - 1}-l-0-{first_line_key()}"
     if name == "remove_commodity" and at and at[0] < len(commodities):
         commodities.pop(at[0])
         return "new_cn_q"
     if name == "add_line" and at and at[0] < len(commodities):
         commodities[at[0]]["lines"].append(empty_line())
-        return f"c-{at[0]}-l-{len(commodities[at[0]]['lines']) - 1}-trade_name"
+        return f"c-{at[0]}-l-{len(commodities[at[0]]['lines']) - 1}-{first_line_key()}"
     if name == "remove_line" and len(at) == 2 and at[0] < len(commodities):
         lines = commodities[at[0]]["lines"]
         if at[1] < len(lines):
             lines.pop(at[1])
-            return f"c-{at[0]}-l-{at[1]}-trade_name" if at[1] < len(lines) else f"action:add_line-{at[0]}"
+            return f"c-{at[0]}-l-{at[1]}-{first_line_key()}" if at[1] < len(lines) else f"action:add_line-{at[0]}"
     elif name == "add_container":
-        containers.append({"number": "", "seals": ""})
-        return f"k-{len(containers) - 1}-number"
+        containers.append(_empty(ft.CONTAINER_FIELDS))
+        return f"k-{len(containers) - 1}-{first_container_key()}"
     elif name == "remove_container" and at and at[0] < len(containers):
         containers.pop(at[0])
-        return f"k-{at[0]}-number" if at[0] < len(containers) else "action:add_container"
+        return f"k-{at[0]}-{first_container_key()}" if at[0] < len(containers) else "action:add_container"
     return ""
+
+
+@dataclass(frozen=True)
+class PartInput:
+    """One input of a line of box 13 or of a container of boxes 14/15 on the edit page, from its field's row:
+    its label, a list or a text field (with the keyboard its kind asks for), its unit beside it, its value as typed or
+    stored, and how the read-only table shows that value (`_part_input.html`)."""
+
+    row: Row
+    name: str  # the input's: c-<commodity>-l-<line>-<field>, k-<container>-<field>
+    value: Any
+    unit: PartInput | None = None
+    focus: bool = False
+
+    @property
+    def label(self) -> str:
+        """Its label in the reader's language: the model's name with a capital ("Net weight"), or the row's own
+        (a unit's: "Unit of the net weight")."""
+        return str(self.row.printed) if self.row.printed else capfirst(self.row.label)
+
+    @property
+    def listed(self) -> bool:
+        """Chosen in a list (a choice, a unit), not typed."""
+        return isinstance(self.row.kind, Choice)
+
+    @property
+    def blank(self) -> bool:
+        """The list offers "not given" (a unit has its default instead)."""
+        return self.row.default in (None, "")
+
+    @property
+    def choices(self) -> Any:
+        return self.row.choices.choices if self.row.choices else ()
+
+    @property
+    def inputmode(self) -> str:
+        return self.row.kind.inputmode
+
+    @property
+    def maxlength(self) -> int | None:
+        return self.row.max_length if self.row.capped else None
+
+    @property
+    def read(self) -> str:
+        """The value in the read-only table: a choice's label, a quantity with its unit."""
+        if self.listed:
+            return next((str(label) for value, label in self.choices if value == self.value), "")
+        shown = "" if self.value is None else localize(self.value)
+        return f"{shown} {self.unit.value}" if self.unit is not None else str(shown)
+
+
+def _typed(rows: tuple[Row, ...]) -> tuple[Row, ...]:
+    """The rows typed in an input of their own: a unit is typed beside its quantity, a producer in its picker."""
+    return tuple(row for row in rows if not isinstance(row.kind, Unit | Reference))
+
+
+def part_inputs(rows: tuple[Row, ...], prefix: str, values: dict[str, Any], focus: str = "") -> list[PartInput]:
+    """The inputs of one line or container (`prefix`: "c-0-l-1", "k-0") holding `values` (as typed or stored)."""
+    by_name = {row.name: row for row in rows}
+
+    def of(row: Row) -> PartInput:
+        name = f"{prefix}-{row.name}"
+        unit = of(by_name[row.unit]) if row.unit else None
+        return PartInput(row, name, values.get(row.name), unit, focus == name)
+
+    return [of(row) for row in _typed(rows)]
 
 
 def _pk(value: Any) -> int | None:
@@ -121,9 +213,12 @@ class FormState:
     commodities: list[dict[str, Any]] = field(default_factory=list)
     # The field (its name) or button (`action:<value>`) the keyboard goes to: the row just added (apply_action).
     focus: str = ""
+    # The field table's rows of a line on the COI's form (`ft.line_fields`): its inputs (`PartInput`).
+    line_rows: tuple[Row, ...] = ()
 
     @classmethod
-    def of(cls, data: BoxData, focus: str = "") -> FormState:
+    def of(cls, data: BoxData, focus: str = "", coi_form: CoiForm | None = None) -> FormState:
+        """coi_form: the form whose lines are shown (their fields: `ft.line_fields`); the guides' by default."""
         data.setdefault("commodities", [])
         data.setdefault("containers", [])
         data.setdefault("origin_countries", [])
@@ -138,6 +233,7 @@ class FormState:
             .first(),
             cn={c.code: c for c in CnCode.objects.filter(code__in=codes)},
             focus=focus,
+            line_rows=ft.every_form_line_fields() if coi_form is None else ft.line_fields(coi_form),
         )
         producers = [state.operator(line.get("producer")) for c in data["commodities"] for line in c.get("lines", [])]
         bodies = producer_control_bodies(producers)  # one query for all the lines (was one per line, and its body's)
@@ -157,6 +253,8 @@ class FormState:
                         "producer_field": f"c-{i}-l-{n}-producer",  # its picker's name (`lookups.picker_of`)
                         "producer_obj": state.operator(line.get("producer")),
                         "producer_cb": bodies.get(_pk(line.get("producer")) or 0),
+                        "inputs": part_inputs(state.line_rows, f"c-{i}-l-{n}", line, focus),
+                        "read": part_inputs(ft.every_form_line_fields(), f"c-{i}-l-{n}", line),  # the read-only table
                     }
                     for n, line in enumerate(c.get("lines", []))
                 ],
@@ -169,9 +267,19 @@ class FormState:
     def containers(self) -> list[dict[str, Any]]:
         """The containers' rows as typed, each with its fields' prefix (k-<index>) and its removal's action."""
         return [
-            {"prefix": f"k-{k}", "remove": f"remove_container-{k}", **row}
+            {
+                "prefix": f"k-{k}",
+                "remove": f"remove_container-{k}",
+                **row,
+                "inputs": part_inputs(ft.CONTAINER_FIELDS, f"k-{k}", row, self.focus),
+            }
             for k, row in enumerate(self.data["containers"])
         ]
+
+    @property
+    def line_headings(self) -> list[str]:
+        """The headings of the read-only table of lines: the labels of every form's line fields."""
+        return [i.label for i in part_inputs(ft.every_form_line_fields(), "", {})]
 
     def operator(self, value: Any) -> Operator | None:
         pk = _pk(value)
@@ -219,7 +327,6 @@ def choices() -> dict[str, Any]:
         # Read only where a box shows them read-only (the template calls these): an editable page has pickers.
         "authorities": lambda: sorted_names(Authority.objects.filter(kind=Authority.Kind.COMPETENT), lambda a: a.name),
         "points_of_entry": lambda: sorted_names(PointOfEntry.objects.all(), lambda p: p.name),
-        "packaging_types": PackagingType.choices,
         "weight_units": WeightUnit.choices,
         "transport_modes": TransportMode.choices,
         "document_types": DocumentType.choices,

@@ -18,7 +18,6 @@ from certificates import filters, lookups, page_cache, queries, rules, services
 from certificates.access import Person, get_visible, roles_on, visible_to
 from certificates.boxes import as_data
 from certificates.coi_forms import default_form, form_of, get_form
-from certificates.coi_forms.choices import OrganicStatus, ProductCategory
 from certificates.forms import (
     FormState,
     apply_action,
@@ -261,18 +260,15 @@ def _render_form(
         request,
         "certificates/form.html",
         {
-            "state": FormState.of(data, focus),
+            "state": FormState.of(data, focus, coi_form),
             "form_action": reverse("certificates:edit", args=[coi.pk]) if coi else reverse("certificates:new_form"),
             "form": coi_form,
             # Each box under its number and title from the form's table, its fields and its messages.
             "sections": shown,
             "commodity_oob": form_page.listing_rows(shown),
-            "line_fields": coi_form.line_fields,
             # Box 2 of 2021/2306: the four procedures, as typed (kept after a refusal) or as stored.
             "procedures": procedures,
             "procedure_value": data.get("procedure", coi.procedure if coi else ""),
-            "organic_statuses": OrganicStatus.choices,
-            "categories": ProductCategory.choices,
             "problems": problems,
             "coi": coi,
             "documents": list(coi.documents.all()) if coi else [],
