@@ -90,7 +90,7 @@ BOXES = (
         CREATORS,
         until_status=ISSUED,
         part="issuing",
-        columns=("cn_text", "trade_name", "packages", "lot", "net_weight", "producer"),
+        columns=("cn_text", "trade_name", "packages", "lot_number", "net_weight", "producer"),
     ),
     Box("14", "14", _("Container number"), ("containers",), CREATORS, until_status=ISSUED, optional=True, half=True),
     Box(

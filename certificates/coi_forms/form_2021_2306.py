@@ -86,7 +86,7 @@ BOXES = (
         CREATORS,
         until_status=ISSUED,
         part="issuing",
-        columns=("status", "cn", "trade_name", "category", "packages", "lot", "net_weight"),
+        columns=("organic_status", "cn", "trade_name", "category", "packages", "lot_number", "net_weight"),
     ),  # fmt: skip
     Box("14", "14", _("Container number"), ("containers",), CREATORS, optional=True, part="issuing"),
     Box("15", "15", _("Seal number"), ("containers",), CREATORS, optional=True, part="issuing", also_holds=("seals",)),
@@ -312,7 +312,7 @@ EXTRACT_BOXES = (
         _("Description of products"),
         ("commodities",),
         IMPORTER,
-        columns=("status", "cn", "category", "packages", "lot", "net_weight", "base_net_weight"),
+        columns=("organic_status", "cn", "category", "packages", "lot_number", "net_weight", "base_net_weight"),
     ),  # fmt: skip
     Box(
         "12",

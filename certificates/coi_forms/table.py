@@ -58,7 +58,8 @@ class Box:
     # A signed box: the workflow's signature it prints (`workflow_records.Signature.Box`), when not its number
     # (an extract's box 12 is signed as box 30, its box 13 as box 31).
     signature: str = ""
-    # A box of lines (13 of the COI, 11 of the extract): the columns printed, in `render.COLUMNS` names.
+    # A box of lines (13 of the COI, 11 of the extract): the columns printed, by line field (`fields.LINE_FIELDS`) or
+    # `outputs.box_rows.DERIVED_COLUMNS` name.
     columns: tuple[str, ...] = ()
     # What else the box holds, by name, for the rules' problems about it to land here (`CoiForm.box_of`): a part
     # of a field printed in another box (box 15: the containers' "seals"), what a signer gives with a signature

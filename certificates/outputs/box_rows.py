@@ -14,14 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates import rules
 from certificates.coi_forms import Box, form_of
 from certificates.coi_forms.choices import Box29Result
-from certificates.fields import FIELDS, LINE
-from certificates.models import Certificate
+from certificates.fields import FIELDS, LINE, Count, Weight
+from certificates.models import Certificate, CommodityLine
 from certificates.outputs.signed_boxes import checks_of, signatures_of
 from certificates.rules import form_2021_2306 as form_rules
 from certificates.workflow_records import ExtractQuantity
@@ -30,30 +31,25 @@ from core.typography import colon
 from directory.models import ActivityKind, ControlBodyCode
 from reference.countries import country_name
 
-# The columns a box of lines may print (`Box.columns`), with their headings.
-COLUMNS: dict[str, Any] = {
-    "status": gettext_lazy("Organic or in-conversion"),
+# The columns a box of lines prints (`Box.columns`) that no line field holds, with their headings. Every other
+# column is a line field's (`fields.LINE`), headed by its label, its cells its row's text (`Row.text`) unless
+# `PRINTED` says otherwise: a field added to the line table is printed once its name is among a box's columns.
+DERIVED_COLUMNS: dict[str, Any] = {
     "cn": gettext_lazy("CN code"),
     "cn_text": gettext_lazy("CN code"),  # the code and its full description (the guides' box 13)
-    "trade_name": gettext_lazy("Trade name"),
-    "category": gettext_lazy("Category"),
-    "packages": gettext_lazy("Number of packages"),
-    "lot": gettext_lazy("Lot number"),
-    "net_weight": gettext_lazy("Net weight"),
     "base_net_weight": gettext_lazy("Net weight of the original consignment"),
-    "producer": gettext_lazy("Producer / processor"),
 }
-NUMERIC = ("packages", "net_weight", "base_net_weight")
 KEPT_WHOLE = ("cn",)  # a code read at a glance: never broken over two lines ("0801 32 00")
+NUMERIC = ("base_net_weight",)  # and the line fields of a number's kind (a count, a weight)
 # A lot number is read and copied whole too ("BIO-2026-0412-A", never broken at its hyphens in the narrow columns of
 # the extract's box 11), up to what a column holds; a longer one (up to 100 characters) still wraps (issue 12).
 LOT_KEPT_WHOLE = 16
 
 
-def _cell(product: dict[str, Any], name: str) -> str:
-    if name == "packages":  # the number and the kind of packages in one cell
-        return f"{'' if product['packages'] is None else product['packages']} {product['packaging']}".strip()
-    return str(product.get(name, ""))
+def heading(column: str) -> str:
+    """A column's heading in the reader's language: its line field's label with a capital ("Trade name")."""
+    derived = DERIVED_COLUMNS.get(column)
+    return str(derived) if derived is not None else capfirst(LINE[column].label)
 
 
 def _classed(text: str, column: str) -> tuple[str, str]:
@@ -61,9 +57,11 @@ def _classed(text: str, column: str) -> tuple[str, str]:
 
 
 def _class_of(column: str, text: str) -> str:
-    if column == "lot":
+    if column == "lot_number":
         return "code" if len(text) <= LOT_KEPT_WHOLE and " " not in text else ""
-    return "num" if column in NUMERIC else "code" if column in KEPT_WHOLE else ""
+    row = LINE.get(column)
+    numeric = column in NUMERIC or (row is not None and isinstance(row.kind, Count | Weight))
+    return "num" if numeric else "code" if column in KEPT_WHOLE else ""
 
 
 @dataclass
@@ -77,13 +75,13 @@ class Row:
     @property
     def headings(self) -> list[str]:
         """The headings of the box's columns (box 13 of the COI, box 11 of the extract)."""
-        return [str(COLUMNS[name]) for name in self.box.columns]
+        return [heading(name) for name in self.box.columns]
 
     @property
     def cells(self) -> list[list[tuple[str, str]]]:
         """Per line, its cells in the box's columns: (text, its class: "num" for a number, "code" for a code kept
         on one line, "" otherwise)."""
-        return [[_classed(_cell(p, name), name) for name in self.box.columns] for p in self.products or []]
+        return [[_classed(p.get(name, ""), name) for name in self.box.columns] for p in self.products or []]
 
     @property
     def empty(self) -> bool:
@@ -234,37 +232,59 @@ def splitting_control_body(extract: Certificate) -> ControlBodyCode | None:
     return activity.control_body_code if activity else None
 
 
-def products(coi: Certificate) -> list[dict[str, Any]]:
-    """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI)."""
+def _packages(line: CommodityLine) -> str:
+    """The number and the kind of packages in one cell ("400 Carton")."""
+    return f"{LINE['packages'].text(line)} {LINE['packaging_type'].text(line)}".strip()
+
+
+def _category(line: CommodityLine) -> str:
+    """The category's letter as Annex II to 2021/1378 numbers it ("(a)")."""
+    return LINE["category"].text(line).split(")")[0] + ")" if line.category else ""
+
+
+def _producer(line: CommodityLine) -> str:
+    """The producer's name and its control body's code, not its address."""
+    code = line.producer_control_body_code
+    return " ".join(t for t in (line.producer.name if line.producer else "", f"({code.code})" if code else "") if t)
+
+
+# The line fields a box of lines prints otherwise than by their row's text.
+PRINTED: dict[str, Callable[[CommodityLine], str]] = {
+    "packages": _packages,
+    "category": _category,
+    "producer": _producer,
+}
+
+
+def products(coi: Certificate, columns: tuple[str, ...] | None = None) -> list[dict[str, str]]:
+    """The lines of box 13 (an extract's box 11, with the net weight of the lot of the underlying COI), each as its
+    `columns`' texts (every line field's and derived column's by default)."""
+    wanted = (*DERIVED_COLUMNS, *LINE) if columns is None else columns
     base_weights: dict[int, str] = {}
-    if getattr(coi, "base_id", None):
+    if getattr(coi, "base_id", None) and "base_net_weight" in wanted:
         for taken in ExtractQuantity.objects.filter(extract=coi).select_related("base_line"):
             if taken.line_id:
                 base_weights[taken.line_id] = taken.base_line.net_weight_display
-    return [
-        {
-            "status": LINE["organic_status"].text(line),
-            "cn": commodity.cn_code.formatted,  # as the nomenclature prints it, "0801 32 00"
-            "cn_text": f"{commodity.cn_code.formatted} {commodity.cn_code.path}",  # the page: code and full path
-            "trade_name": line.trade_name,
-            "category": LINE["category"].text(line).split(")")[0] + ")" if line.category else "",  # "(a)"
-            "packages": line.packages,
-            "packaging": LINE["packaging_type"].text(line),
-            "lot": line.lot_number,
-            "net_weight": LINE["net_weight"].text(line),
-            "base_net_weight": base_weights.get(line.pk, ""),
-            "producer": " ".join(
-                p
-                for p in (
-                    line.producer.name if line.producer else "",
-                    f"({line.producer_control_body_code.code})" if line.producer_control_body_code else "",
-                )
-                if p
-            ),
+    out = []
+    for commodity in coi.commodities.all():
+        cn = commodity.cn_code
+        derived = {
+            "cn": cn.formatted,  # as the nomenclature prints it, "0801 32 00"
+            "cn_text": f"{cn.formatted} {cn.path}",  # the page: code and full path
         }
-        for commodity in coi.commodities.all()
-        for line in commodity.lines.all()
-    ]
+        for line in commodity.lines.all():
+            cells = {"base_net_weight": base_weights.get(line.pk, ""), **derived}
+            out.append(
+                {
+                    name: cells[name]
+                    if name in cells
+                    else PRINTED[name](line)
+                    if name in PRINTED
+                    else LINE[name].text(line)
+                    for name in wanted
+                }
+            )
+    return out
 
 
 def rows(coi: Certificate, signatures: dict[str, Any] | None = None, boxes: tuple[Box, ...] | None = None) -> list[Row]:
@@ -283,7 +303,7 @@ def rows(coi: Certificate, signatures: dict[str, Any] | None = None, boxes: tupl
         for name in box.fields:
             row.lines += field_lines(coi, name, box)
         if box.columns:
-            row.products = products(coi)
+            row.products = products(coi, box.columns)
         if box.signed:
             row.signature = signatures.get(box.signature_box)
         if coi.base_id and box.signature_box == "30":  # an extract's box 12
