@@ -466,7 +466,10 @@ class Row:
     none; a tick-box: its whole line when ticked); signed: the box's signature prints it, not its lines; sps_note:
     carried in SPS XML as an `IncludedSPSNote` (no SPS element holds it; only portable values, no ids); item: for a
     list of rows (box 13, boxes 14/15), what an export's cell gives of each ("cn_code.code", "number"); capped: the
-    edit page stops typing at the column's length (`maxlength`: a container's number) rather than refusing it."""
+    edit page stops typing at the column's length (`maxlength`: a container's number) rather than refusing it;
+    sps_element: the element of a line's ram:IncludedSPSTradeLineItem holding it (a text; a weight, with its unit's
+    unitCode); sps_system: a choice carried as one more ram:ApplicableSPSClassification of its line, (SystemID,
+    SystemName), its value the ClassCode (`outputs/sps.py`, read back by `inputs/sps_import.py`)."""
 
     name: str
     kind: Kind
@@ -479,6 +482,8 @@ class Row:
     sps_note: bool = False
     item: str = ""
     capped: bool = False
+    sps_element: str = ""
+    sps_system: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.choices is None and getattr(self.model_field, "choices", None):
@@ -640,17 +645,23 @@ COI_FIELDS: tuple[Row, ...] = (
 
 # A line of box 13 (of an extract's box 11); its CN code is its commodity's.
 LINE_FIELDS: tuple[Row, ...] = (
-    Row("trade_name", TEXT, CommodityLine),
-    Row("lot_number", TEXT, CommodityLine),
+    Row("trade_name", TEXT, CommodityLine, sps_element="Description"),
+    Row("lot_number", TEXT, CommodityLine, sps_element="ProductionBatchID"),
     Row("packages", COUNT, CommodityLine),
     Row("packaging_type", CHOICE, CommodityLine, choices=PackagingType),
-    Row("net_weight", WEIGHT, CommodityLine, unit="net_weight_unit"),
+    Row("net_weight", WEIGHT, CommodityLine, unit="net_weight_unit", sps_element="NetWeightMeasure"),
     Row("net_weight_unit", UNIT, CommodityLine, choices=WeightUnit, printed=gettext_lazy("Unit of the net weight")),
     Row("producer", REFERENCE, CommodityLine),
     # Reg. (EU) 2021/2306 only (`CoiForm.line_fields`).
-    Row("organic_status", CHOICE, CommodityLine),
-    Row("category", CHOICE, CommodityLine),
-)
+    Row(
+        "organic_status", CHOICE, CommodityLine,
+        sps_system=("ORGANIC_STATUS", "Organic or in-conversion (Reg. (EU) 2021/2306, box 13)"),
+    ),
+    Row(
+        "category", CHOICE, CommodityLine,
+        sps_system=("ORGANIC_CATEGORY", "Category of Annex II to Reg. (EU) 2021/1378"),
+    ),
+)  # fmt: skip
 
 # Boxes 14 and 15: a container and its seals.
 CONTAINER_FIELDS: tuple[Row, ...] = (

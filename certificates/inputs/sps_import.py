@@ -24,6 +24,7 @@ from certificates.models import Certificate
 from certificates.outputs.sps import (
     CN_SYSTEM,
     LINE_CLASSIFICATIONS,
+    LINE_ELEMENTS,
     MODE_CODES,
     NOTE_BATCHES,
     NOTE_FIELDS,
@@ -343,12 +344,9 @@ class SpsReader:
 
     def line(self, trade: etree._Element, origins: list[str]) -> dict[str, Any]:
         origins.extend(_text(o, "ID").upper() for o in trade.findall(ram("OriginSPSCountry")))
-        line: dict[str, Any] = {
-            "trade_name": _text(trade, "Description"),
-            "lot_number": _text(trade, "ProductionBatchID"),
-            "packaging_type": _text(trade, "PhysicalSPSPackage", "TypeCode"),
-            "producer": self.operator(trade.find(ram("ProducerSPSParty")), "13"),
-        }
+        line: dict[str, Any] = {row.name: _text(trade, row.sps_element) for row in LINE_ELEMENTS if not row.unit}
+        line["packaging_type"] = _text(trade, "PhysicalSPSPackage", "TypeCode")
+        line["producer"] = self.operator(trade.find(ram("ProducerSPSParty")), "13")
         quantity = _text(trade, "PhysicalSPSPackage", "ItemQuantity")
         if quantity:
             if quantity.isdigit():
@@ -356,9 +354,10 @@ class SpsReader:
             else:
                 where = trade.find(f"{ram('PhysicalSPSPackage')}/{ram('ItemQuantity')}")
                 self.problem(where, _("%(raw)s is not a number of packages.") % {"raw": quantity}, "13")
-        net = trade.find(ram("NetWeightMeasure"))
-        if net is not None:
-            line["net_weight"], line["net_weight_unit"] = self.measure(net, "13")
+        for row in LINE_ELEMENTS:
+            measure = trade.find(ram(row.sps_element)) if row.unit else None
+            if measure is not None:  # a weight and its unit
+                line[row.name], line[row.unit] = self.measure(measure, "13")
         if self.coi_form.line_fields:  # box 13 of 2021/2306: organic status and category per line
             line.update(self.line_classifications(trade))
         return line

@@ -22,9 +22,11 @@ rsm:SPSConsignment is "consignment"):
   ram:ApplicableSPSClassification (SystemID CN), ram:PhysicalSPSPackage (UN/ECE Recommendation 21 type and
   quantity), ram:OriginSPSCountry (box 7: every country of the COI, which does not say which lot comes from
   where) and ram:ProducerSPSParty (boxes 5 and 6; its control body follows from the producer).
+  The elements of the trade name, the lot and the net weight are their line rows' (`Row.sps_element`).
   On the 2021/2306 form box 13 also says per line "organic" or "in-conversion", and its category (Annex II to
   2021/1378): each as one more ram:ApplicableSPSClassification of the line, after the CN one, with the SystemID
-  ORGANIC_STATUS (ClassCode "organic" / "in_conversion") or ORGANIC_CATEGORY (ClassCode "a" to "g"). The
+  ORGANIC_STATUS (ClassCode "organic" / "in_conversion") or ORGANIC_CATEGORY (ClassCode "a" to "g"), as their
+  line rows say (`Row.sps_system`: a choice added to the line table with one is carried so, and read back). The
   classification is the SPS element for a class of the product and may repeat (the ePhyto guide uses several
   systems on one line); its element name keeps the order of the schema. Reading: placed here because the RABIE
   schema that would say more is missing (../shared/reference/sps/SOURCE.md).
@@ -49,8 +51,7 @@ from lxml import etree
 
 from certificates.boxes import as_data
 from certificates.coi_forms import FORMS, form_of
-from certificates.coi_forms.choices import OrganicStatus, ProductCategory
-from certificates.fields import COI_FIELDS
+from certificates.fields import COI_FIELDS, LINE_FIELDS, Row
 from certificates.models import Certificate
 from certificates.outputs.signed_boxes import signatures_of
 from certificates.queries import detail_queryset
@@ -65,10 +66,12 @@ NSMAP = {"rsm": RSM, "ram": RAM, "udt": UDT}
 DOCUMENT_NAME = "Certificate of inspection for the import of organic products into the European Union"
 TYPE_CODE = "COI"
 CN_SYSTEM = "CN"
-# Box 13 of 2021/2306, per line: SystemID -> (the line's field, its choices' labels, the system's name).
+# Box 13, per line: the fields with an element of their own (`Row.sps_element`: trade name, lot, net weight), in the
+# table's order, which is the schema's; on 2021/2306 the classifications (`Row.sps_system`): SystemID -> (the line's
+# field, its choices' labels, the system's name).
+LINE_ELEMENTS: tuple[Row, ...] = tuple(row for row in LINE_FIELDS if row.sps_element)
 LINE_CLASSIFICATIONS: dict[str, tuple[str, Any, str]] = {
-    "ORGANIC_STATUS": ("organic_status", OrganicStatus, "Organic or in-conversion (Reg. (EU) 2021/2306, box 13)"),
-    "ORGANIC_CATEGORY": ("category", ProductCategory, "Category of Annex II to Reg. (EU) 2021/1378"),
+    row.sps_system[0]: (row.name, row.choices, row.sps_system[1]) for row in LINE_FIELDS if row.sps_system
 }
 # UN/ECE Recommendation 19 (modes of transport) and 20 (units of measure).
 MODE_CODES: dict[str, str] = {
@@ -272,12 +275,14 @@ def _items(consignment: etree._Element, coi: Certificate) -> None:
             sequence += 1
             trade = _sub(item, "IncludedSPSTradeLineItem")
             _sub(trade, "SequenceNumeric", sequence)
-            if line.trade_name:
-                _sub(trade, "Description", line.trade_name)
-            if line.lot_number:
-                _sub(trade, "ProductionBatchID", line.lot_number)
-            if line.net_weight is not None:
-                _sub(trade, "NetWeightMeasure", _decimal(line.net_weight), unitCode=UNIT_CODES[line.net_weight_unit])
+            for row in LINE_ELEMENTS:
+                value = getattr(line, row.name)
+                if value in (None, ""):
+                    continue
+                if row.unit:  # a weight, its unit as UN/ECE Recommendation 20 codes it
+                    _sub(trade, row.sps_element, _decimal(value), unitCode=UNIT_CODES[getattr(line, row.unit)])
+                else:
+                    _sub(trade, row.sps_element, value)
             classification = _sub(trade, "ApplicableSPSClassification")
             _sub(classification, "SystemID", CN_SYSTEM)
             _sub(classification, "SystemName", "Combined Nomenclature")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from certificates.outputs.sps import RAM, RSM, UDT
+from certificates.outputs.sps import LINE_CLASSIFICATIONS, RAM, RSM, UDT
 
 UNBOUNDED = 10**9
 
@@ -53,7 +53,7 @@ TRADE_LINE = El(
         El("ram:ProductionBatchID"),
         El("ram:NetWeightMeasure"),
         # The CN code, then on 2021/2306 the line's organic status and category (sps.LINE_CLASSIFICATIONS).
-        El("ram:ApplicableSPSClassification", 1, 3, (
+        El("ram:ApplicableSPSClassification", 1, 1 + len(LINE_CLASSIFICATIONS), (
             El("ram:SystemID", 1), El("ram:SystemName"), El("ram:ClassCode", 1), El("ram:ClassName"),
         )),
         El("ram:PhysicalSPSPackage", 0, 1, (El("ram:LevelCode", 1), El("ram:TypeCode"), El("ram:ItemQuantity"))),
