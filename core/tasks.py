@@ -6,13 +6,18 @@ the same transaction as the change it reports, and the worker (`manage.py db_wor
 `queue_with_the_step` is how a step asks for work after it: with the database queue (production's) the task
 row is written in the step's own transaction, so it is committed with the step or not at all (a server
 killed right after the commit cannot lose it, issue 26); with a queue outside the database it is enqueued
-once the step is committed, never before.
+once the step is committed, never before. Inside `queued_together` (every step that writes its history with
+`workflow.history.written_together`), the database queue's rows of the step are written when the block ends,
+in one INSERT (a step's PDF render and its notice: one query, not two).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -24,18 +29,73 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 from django_tasks.base import Task, TaskContext
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import normalize_json, task_enqueued
 
 from core.storage import STORE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 
-def queue_with_the_step(job: Task[Any, Any], *args: Any) -> None:
-    """Enqueue `job(*args)` as part of the current transaction (see the module's docstring)."""
+# The database queue's tasks queued inside `queued_together`, not written yet (None outside it).
+_pending: ContextVar[list[tuple[Task[Any, Any], tuple[Any, ...]]] | None] = ContextVar("tasks_pending", default=None)
+
+
+def queue_with_the_step(job: Task[Any, Any], *args: Any, after_commit: bool = True) -> None:
+    """Enqueue `job(*args)` as part of the current transaction (see the module's docstring). With a queue outside
+    the database, enqueued once the step is committed, or at once with `after_commit=False` (as `job.enqueue`)."""
     if isinstance(task_backends[job.backend], DatabaseBackend):
-        job.enqueue(*args)
-    else:
+        pending = _pending.get()
+        if pending is None:
+            job.enqueue(*args)
+        else:
+            pending.append((job, args))
+    elif after_commit:
         transaction.on_commit(partial(job.enqueue, *args))
+    else:
+        job.enqueue(*args)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """The database queue's tasks that `queue_with_the_step` queues inside the block are written when it ends, in
+    one INSERT, in their order (each row as the backend's `enqueue` writes it). Inside another block, joins it;
+    left by an exception, writes nothing (the step's transaction is rolled back)."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: list[tuple[Task[Any, Any], tuple[Any, ...]]] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        _write(pending)
+
+
+def _write(pending: list[tuple[Task[Any, Any], tuple[Any, ...]]]) -> None:
+    """The rows `DatabaseBackend.enqueue` writes one INSERT each (`_task_to_db_task`, with its pre_save handler's
+    `run_after`: bulk_create sends no signal), in one INSERT."""
+    from django_tasks_db.models import DBTaskResult, get_date_max  # noqa: PLC0415  # models are not ready when this module loads
+
+    rows: list[DBTaskResult[Any, Any]] = []
+    for job, args in pending:
+        backend = task_backends[job.backend]
+        backend.validate_task(job)
+        rows.append(
+            DBTaskResult(
+                id=backend._get_id(),  # type: ignore[attr-defined]  # the backend's own id for a row
+                args_kwargs=normalize_json({"args": args, "kwargs": {}}),
+                priority=job.priority,
+                task_path=job.module_path,
+                queue_name=job.queue_name,
+                run_after=get_date_max() if job.run_after is None else job.run_after,
+                backend_name=backend.alias,
+            )
+        )
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(task_backends[row.backend_name]), task_result=row.task_result)
 
 
 def first_run(context: TaskContext) -> bool:

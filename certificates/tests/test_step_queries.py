@@ -291,3 +291,35 @@ def test_it_reads_a_coi_s_detail_alike_by_its_compiled_queries(flow):
                 assert line.producer_control_body_code.control_body.name
         assert [c.certificate for c in compiled.containers.all()] == [compiled]
     assert not queries.captured_queries
+
+
+def test_it_queues_a_steps_notice_and_its_pdfs_render_in_one_insert_that_the_worker_runs(flow):
+    """A box 18 signature queues two tasks with the production queue, its notice to the parties and its PDFs'
+    render (`core.tasks.queued_together`): one INSERT for both (one each before, issue 26), each row as the
+    queue's own `enqueue` writes it (a row the worker picks: run after "now", not NULL), so the worker runs
+    them: the importer reads the notice."""
+    from django_tasks.base import TaskContext
+    from django_tasks_db.models import DBTaskResult
+
+    from core.models import Notice
+
+    caller = Caller(flow.w.control_body)
+    coi = flow.w.submitted()
+    body = {"box": "18", "place": "Agadir", "checks": CHECKS, "code": code(0)}
+    with override_settings(TASKS=PRODUCTION_TASKS, PDF_PRERENDER=True):
+        with CaptureQueriesContext(connection) as queries:
+            status, _n, answer = caller.send("post", f"{coi.pk}/sign", body)
+        assert status == 200, answer
+        inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "django_tasks_database')]
+        assert len(inserts) == 1
+        queued = {row.task_path.rsplit(".", 1)[-1]: row for row in DBTaskResult.objects.all()}
+        assert sorted(queued) == ["prerender", "tell_later"]
+        from certificates.outputs.pdf_store import prerender
+
+        alone = DBTaskResult.objects.get(pk=prerender.enqueue(coi.pk).id)  # as a task queued alone is written
+        fields = ("status", "priority", "queue_name", "backend_name", "run_after", "args_kwargs", "worker_ids")
+        assert [getattr(queued["prerender"], f) for f in fields] == [getattr(alone, f) for f in fields]
+        assert DBTaskResult.objects.ready().filter(pk__in=[r.pk for r in queued.values()]).count() == 2
+        notice = queued["tell_later"]
+        notice.task.call(TaskContext(task_result=notice.task_result), *notice.task_result.args)  # as the worker
+    assert Notice.objects.filter(user=flow.w.importer, text__contains=coi.number).exists()

@@ -152,7 +152,7 @@ def _copied_line(line: CommodityLine, commodity: Commodity) -> CommodityLine:
 
 def flag_irregularity(person: Person, pk: int, *, description: str) -> Certificate:
     """An OFIS irregularity, told to the issuing body, the validating authority and the importer."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.FLAG_OFIS)
         if not description.strip():
@@ -181,7 +181,7 @@ def flag_irregularity(person: Person, pk: int, *, description: str) -> Certifica
 
 def delete(person: Person, pk: int, *, reason: str) -> Certificate:
     """Deleted by the authority, with a reason; the COI stays readable to its parties."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.DELETE)
         if not reason.strip():

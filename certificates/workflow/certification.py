@@ -41,7 +41,7 @@ def submit(person: Person, pk: int) -> Certificate:
     """ "Submit for certification": every mandatory box and rule is checked; the COI gets its number and the
     status Description completed; the issuing body, the importer and the exporter are told. Refused with
     every problem at its box, nothing changed (422); 409 when already submitted, 403 without the right."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         if not coi.is_draft:
             raise Conflict(_("This COI has already been submitted."))
@@ -80,7 +80,7 @@ def record_checks(
     physical_remarks: str = "",
 ) -> Checks:
     """The issuing body's documentary and physical checks: Acceptable, Not acceptable or Not done."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_18)
         return _store_checks(person, coi, role, documentary, physical, documentary_remarks, physical_remarks)
@@ -218,7 +218,7 @@ def decide(
 ) -> Certificate:
     """Box 20, signed by the validating authority or the authority at the point of entry, with one decision.
     On an extract submitted for endorsement, this is its endorsement."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_20)
         require_two_factor(person, code)
@@ -269,7 +269,7 @@ def sign_box_21(
     """The first consignee's declaration on receipt: in order, or not in order with a remark saying what (the
     parties and the importer's control body are told). Refused (`BoxErrors`) unless the importer and the first
     consignee are certified that day (`rules.box_21_problems`)."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_21)
         require_two_factor(person, code)

@@ -116,7 +116,7 @@ def initiate_extract(
 
 def submit_extract(person: Person, pk: int) -> Certificate:
     """The extract's draft is submitted for endorsement: it gets its number; the authorities are told."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         extract = locked(person, pk)
         role = acting_role(person, extract, Action.SUBMIT_EXTRACT)
         base = Certificate.objects.select_for_update().get(pk=extract.base_id)  # type: ignore[misc]  # an extract always has its base
@@ -189,7 +189,7 @@ def split(
 
 def deplete(person: Person, base_pk: int, *, note: str = "") -> Certificate:
     """The authority marks the base as depleted: no extract after that."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         base = locked(person, base_pk)
         role = acting_role(person, base, Action.DEPLETE)
         if is_depleted(base):

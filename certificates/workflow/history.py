@@ -18,6 +18,7 @@ from certificates.models import Certificate, Document
 from certificates.queries import detail_queryset
 from certificates.statuses import COIRole
 from certificates.workflow_records import HistoryEntry, Said, Step, history_written
+from core.tasks import queued_together
 from directory.models import Authority, Operator, PointOfEntry
 
 ROLE_ORDER = [
@@ -71,20 +72,23 @@ def written_together() -> Iterator[None]:
     """The history entries `record` makes inside the block are written when it ends, in one INSERT, and the new
     versions of their COIs' PDFs are queued as one task (`history_written`, see `outputs/pdf_store.py`): a step
     that writes several entries, on one COI or several (box 18 with its checks, an extract and its base, a split,
-    a replacement), costs one query for them all. Each entry keeps its own time and their order. Inside another
-    block, joins it; left by an exception, writes nothing (the step's transaction is rolled back)."""
+    a replacement), costs one query for them all. Each entry keeps its own time and their order. The tasks the
+    step queues (its notices, its PDFs' render) are written after them in one INSERT too (`core.tasks.
+    queued_together`). Inside another block, joins it; left by an exception, writes nothing (the step's
+    transaction is rolled back)."""
     if _pending.get() is not None:
         yield
         return
     pending: list[HistoryEntry] = []
     token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-    if pending:
-        HistoryEntry.objects.bulk_create(pending)
-        history_written.send(sender=HistoryEntry, entries=pending)
+    with queued_together():
+        try:
+            yield
+        finally:
+            _pending.reset(token)
+        if pending:
+            HistoryEntry.objects.bulk_create(pending)
+            history_written.send(sender=HistoryEntry, entries=pending)
 
 
 def record(

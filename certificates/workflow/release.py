@@ -24,7 +24,7 @@ from certificates.rules import form_2021_2306 as rules
 from certificates.rules.problems import Given, at_boxes, check_all, refuse, require
 from certificates.statuses import COIRole, COIStatus
 from certificates.workflow.guards import acting_role, locked, require_two_factor
-from certificates.workflow.history import record
+from certificates.workflow.history import record, written_together
 from certificates.workflow.signatures import sign
 from certificates.workflow.status import change_status
 from certificates.workflow.step_notices import ALL_PARTIES, tell
@@ -54,7 +54,7 @@ def _on_the_day(coi: Certificate, step: str, given: Given | None = None) -> None
 
 def verify_box_23(person: Person, pk: int, *, place: str, code: str | None = None) -> Certificate:
     """Box 23: the authority verifies the consignment before the special customs procedure (Art. 7 of 2021/2306)."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.VERIFY_23)
         require_two_factor(person, code)
@@ -76,7 +76,7 @@ def sign_box_25(
 ) -> Certificate:
     """Box 25: documentary checks (Satisfactory / Not satisfactory) and selection for identity and physical checks
     (Yes / No). The COI's issued part must be complete (Art. 5(3)); a failed check leaves only box 30."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_25)
         require_two_factor(person, code)
@@ -135,7 +135,7 @@ def decide_box_30(
 ) -> Certificate:
     """Box 30 (or an extract's box 12): one of the five decisions (four for an extract), signed; the decision is
     the status customs sees. "Part of the consignment can be released" makes the COI a Base for extract."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_30)
         require_two_factor(person, code)
@@ -160,7 +160,7 @@ def sign_box_31(
 ) -> Certificate:
     """Box 31 (an extract's box 13): the first consignee (the batch's consignee) declares, at reception, the
     packaging or container in accordance or not with point 6 of Annex III to 2018/848."""
-    with transaction.atomic():
+    with transaction.atomic(), written_together():
         coi = locked(person, pk)
         role = acting_role(person, coi, Action.SIGN_31)
         require_two_factor(person, code)

@@ -18,7 +18,7 @@ from certificates.models import Certificate
 from certificates.statuses import COIRole
 from certificates.workflow_records import Said, read_said
 from core.notify import NoticeKind, notify
-from core.tasks import first_run
+from core.tasks import first_run, queue_with_the_step
 from directory.models import ActivityKind, Membership, OperatorActivity, Status
 
 ALL_PARTIES = frozenset(COIRole.values)
@@ -89,7 +89,8 @@ def tell(
     or not at all, and the task worker finds the people, renders each one's notice and email in their language
     and queues the emails, instead of the step's request doing it once per person.
     """
-    tell_later.enqueue(
+    queue_with_the_step(
+        tell_later,
         coi.pk,
         sorted(str(r) for r in roles),
         str(title),
@@ -99,6 +100,7 @@ def tell(
         str(kind),
         importer_body,
         [[str(message), values] for message, values in said or ()],
+        after_commit=False,  # a queue outside the database runs it at once, as before
     )
 
 
