@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -203,6 +204,18 @@ class GrossWeightCoversNetWeights(Rule):
         return {}
 
 
+# A line's fields that box 13 needs, with the name a person reads when one is missing.
+LINE_FIELDS = (
+    ("trade_name", gettext_noop("trade name")),
+    ("lot_number", gettext_noop("lot number")),
+    ("packages", gettext_noop("number of packages")),
+    ("packaging_type", gettext_noop("type of packaging")),
+    ("net_weight", gettext_noop("net weight")),
+    ("producer_id", gettext_noop("producer / processor")),
+    ("producer_control_body_code_id", gettext_noop("control body of the producer / processor")),
+)
+
+
 class LinesComplete(Rule):
     """Box 13: at least one commodity; every line has a trade name, a lot number, a number of packages, a
     packaging type, a net weight with its unit, and its producer / processor with its control body."""
@@ -229,16 +242,8 @@ class LinesComplete(Rule):
 
     @staticmethod
     def missing(line: CommodityLine) -> list[str]:
-        fields = [
-            (line.trade_name, _("trade name")),
-            (line.lot_number, _("lot number")),
-            (line.packages, _("number of packages")),
-            (line.packaging_type, _("type of packaging")),
-            (line.net_weight, _("net weight")),
-            (line.producer_id, _("producer / processor")),
-            (line.producer_control_body_code_id, _("control body of the producer / processor")),
-        ]
-        return [str(label) for value, label in fields if value in (None, "")]
+        # The names of the fields missing, read in the reader's language (only those: a complete line asks none).
+        return [_(label) for field, label in LINE_FIELDS if getattr(line, field) in (None, "")]
 
 
 class MandatoryBoxes(Rule):
@@ -248,24 +253,27 @@ class MandatoryBoxes(Rule):
     gives before verification (Art. 4(1)(b) of 2021/2307: a form without the "in batches" tick)."""
 
     def check(self, coi: Certificate, given: Given = NOTHING) -> FieldProblems:
+        # The messages are msgids, read in the reader's language only for a box left empty.
         required = [
-            ("control_body_code", coi.control_body_code_id, _("Choose the issuing control body.")),
-            ("procedure", coi.procedure, _("The procedure cannot be derived: choose the products and the control "
-             "body.")),
-            ("exporter", coi.exporter_id, _("Choose the exporter.")),
-            ("origin_countries", coi.origins, _("Choose at least one country of origin.")),
-            ("export_country", coi.export_country, _("Choose the country of export.")),
-            ("release_member_state", coi.release_member_state, _("Choose the member state of release.")),
-            ("validating_authority", coi.validating_authority_id, _("Choose the competent authority that will "
-             "validate the COI.")),
-            ("importer", coi.importer_id, _("Choose the importer.")),
-            ("gross_weight", coi.gross_weight, _("Give the total gross weight.")),
+            ("control_body_code", coi.control_body_code_id, gettext_noop("Choose the issuing control body.")),
+            ("procedure", coi.procedure, gettext_noop("The procedure cannot be derived: choose the products and the "
+             "control body.")),
+            ("exporter", coi.exporter_id, gettext_noop("Choose the exporter.")),
+            ("origin_countries", coi.origins, gettext_noop("Choose at least one country of origin.")),
+            ("export_country", coi.export_country, gettext_noop("Choose the country of export.")),
+            ("release_member_state", coi.release_member_state, gettext_noop("Choose the member state of release.")),
+            ("validating_authority", coi.validating_authority_id, gettext_noop("Choose the competent authority that "
+             "will validate the COI.")),
+            ("importer", coi.importer_id, gettext_noop("Choose the importer.")),
+            ("gross_weight", coi.gross_weight, gettext_noop("Give the total gross weight.")),
         ]  # fmt: skip
         if ConsigneeOrBatches.batches_on(coi):
-            required.insert(8, ("first_consignee", coi.first_consignee_id or coi.release_in_batches, _("Choose the "
-                            "first consignee, or tick “for release for free circulation in batches”.")))  # fmt: skip
+            consignee = gettext_noop(
+                "Choose the first consignee, or tick “for release for free circulation in batches”."
+            )
+            required.insert(8, ("first_consignee", coi.first_consignee_id or coi.release_in_batches, consignee))
         problems: FieldProblems = {}
         for name, value, message in required:
             if not value:
-                add(problems, name, message)
+                add(problems, name, _(message))
         return problems
