@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from lxml import etree
 
@@ -20,6 +21,7 @@ from certificates import rules
 from certificates.access import Person
 from certificates.boxes import BoxData, normalise_cn
 from certificates.coi_forms import FORMS, CoiForm, FormCode, form_of
+from certificates.fields import LINE as LINE_ROWS
 from certificates.models import Certificate
 from certificates.outputs.sps import (
     CN_SYSTEM,
@@ -373,17 +375,27 @@ class SpsReader:
             field, choices, _name = LINE_CLASSIFICATIONS[system]
             code = _text(classification, "ClassCode")
             if code not in choices.values:
-                message = (
-                    _("%(value)s is neither organic nor in-conversion (box 13): give organic or in_conversion.")
-                    if field == "organic_status"
-                    else _("%(value)s is not a category of Annex II to Regulation (EU) 2021/1378 (box 13).")
-                )
                 where = classification.find(ram("ClassCode"))
-                self.problem(where if where is not None else classification, message % {"value": code}, "13")
+                self.problem(where if where is not None else classification, _refusal(field, code), "13")
                 self.refused = True
                 continue
             found[field] = code
         return found
+
+
+def _refusal(field: str, code: str) -> str:
+    """Why a line's classification's code is refused: organic or in-conversion, a category of Annex II to 2021/1378
+    said as such; any other choice of the line table carried so (`Row.sps_system`), named by its label."""
+    if field == "organic_status":
+        return _("%(value)s is neither organic nor in-conversion (box 13): give organic or in_conversion.") % {
+            "value": code
+        }
+    if field == "category":
+        return _("%(value)s is not a category of Annex II to Regulation (EU) 2021/1378 (box 13).") % {"value": code}
+    return _("%(label)s: %(value)s is not among the choices.") % {
+        "label": capfirst(LINE_ROWS[field].label),
+        "value": code,
+    }
 
 
 def _cn_classification(trade: etree._Element) -> str:

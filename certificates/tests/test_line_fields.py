@@ -11,7 +11,8 @@ import pytest
 from django.utils import translation
 
 from certificates.coi_forms import FORMS, FormCode
-from certificates.fields import line_fields
+from certificates.fields import LINE, line_fields
+from certificates.inputs import sps_import
 from certificates.models import Certificate, CommodityLine
 from certificates.outputs import sps
 from certificates.outputs.box_rows import Row, products
@@ -55,3 +56,25 @@ def test_every_line_field_of_each_form_is_carried_through_sps_xml_and_read_back(
     new = Certificate.objects.get(pk=response.json()["id"])
     assert line_values(new) == line_values(coi)
     assert {name for line in line_values(new) for name in line} == {row.name for row in line_fields(FORMS[form])}
+
+
+def test_a_line_choice_carried_as_a_classification_is_refused_under_its_own_label(world, client, monkeypatch):
+    # A choice of the line table carried as a classification (`Row.sps_system`) other than the status and category.
+    world.form = FormCode.R2021_2306
+    coi = world.submitted()
+    CommodityLine.objects.filter(commodity__certificate=coi).update(organic_status="organic", category="d")
+    packaging = LINE["packaging_type"]
+    monkeypatch.setitem(
+        sps_import.LINE_CLASSIFICATIONS, "PACKAGING", ("packaging_type", packaging.choices, "Packaging")
+    )
+    xml = (
+        sps.build(coi.pk)
+        .replace(b"ORGANIC_CATEGORY", b"PACKAGING")
+        .replace(b">d</ram:ClassCode>", b">bad</ram:ClassCode>")
+    )
+    client.force_login(world.importer)
+    response = client.post("/api/v1/certificates/import", data=xml, content_type="application/xml")
+    assert response.status_code == 422
+    assert {p["message"] for p in response.json()["problems"] if p["box"] == "13"} == {
+        "Type of packaging: bad is not among the choices."
+    }
