@@ -99,9 +99,20 @@ class CommodityIn(StrictIn):
     lines: list[LineIn] = []
 
 
-class ContainerIn(StrictIn):
-    number: str = column(Container, "number", ...)
-    seals: str = column(Container, "seals")
+def _container_in() -> type[StrictIn]:
+    """A container of boxes 14/15, from the container rows: a text as long as its column, required unless its
+    column may stay blank (the number is required, the seals are not)."""
+    fields: dict[str, Any] = {
+        row.name: (str, column(Container, row.name, "" if row.model_field.blank else ...))
+        for row in ft.CONTAINER_FIELDS
+    }
+    return create_model("ContainerIn", __base__=StrictIn, **fields)
+
+
+if TYPE_CHECKING:
+    ContainerIn = StrictIn
+else:
+    ContainerIn = _container_in()
 
 
 NESTED: dict[str, Any] = {"commodities": list[CommodityIn], "containers": list[ContainerIn]}

@@ -90,20 +90,22 @@ class Reader:
         line["producer_control_body_code"] = producer_control_body(line["producer"])
         return line
 
-    def read_containers(self, raw: Any, box: str) -> list[dict[str, str]]:
-        number_row, seals_row = CONTAINER_FIELDS
+    def read_containers(self, raw: Any, box: str) -> list[dict[str, Any]]:
+        """Boxes 14/15, container by container, field by field (`CONTAINER_FIELDS`): a container without a number
+        is none; its number is read without spaces, in capitals (ISO 6346); one that cannot be read is left out."""
+        number_row, *others = CONTAINER_FIELDS
         containers = []
         for n, item in enumerate(raw or [], start=1):
             label = _("container %(n)s") % {"n": n}
-            number = "".join(str(item.get("number") or "").split()).upper()
+            number = "".join(str(item.get(number_row.name) or "").split()).upper()
             if number:
                 try:
-                    number = number_row.parse(number, label)
-                    seals = seals_row.parse(item.get("seals"), f"{label}, {seals_row.label}")
+                    container = {number_row.name: number_row.parse(number, label)}
+                    container |= {row.name: row.parse(item.get(row.name), f"{label}, {row.label}") for row in others}
                 except Refused as exc:
                     self.error(box, exc.message)
                     continue
-                containers.append({"number": number, "seals": seals})
+                containers.append(container)
         return containers
 
 

@@ -48,3 +48,14 @@ def test_a_row_added_to_the_line_or_container_table_is_an_input_typed_and_posted
     assert [line["position"] for line in data["commodities"][0]["lines"]] == ["7", "7"]
     assert data["commodities"][0]["lines"][0]["trade_name"] == "Organic cashew W320"
     assert data["containers"] == [{"number": "CSQU3054383", "seals": "SEAL-001", "position": "0"}]
+
+
+def test_a_row_added_to_the_container_table_is_read_by_its_kind(monkeypatch):
+    monkeypatch.setattr(boxes, "CONTAINER_FIELDS", (*ft.CONTAINER_FIELDS, ft.Row("position", ft.COUNT, Container)))
+    reader = boxes.Reader()
+    typed = [
+        {"number": "csqu 305438 3", "seals": " SEAL-001 ", "position": "4"},
+        {"number": "MSCU1234565", "position": "x"},
+    ]
+    assert reader.read_containers(typed, "14") == [{"number": "CSQU3054383", "seals": "SEAL-001", "position": 4}]
+    assert reader.errors == {"14": ["container 2, position: x is not a number of packages."]}
