@@ -11,9 +11,14 @@ printed when that differs from its kind's way. The rest is read, not repeated:
 
 Readers (`certificates/boxes.py`), the edit page (`edit_page.py`; a line's and a container's inputs, what the page
 posts of them and the read-only table of lines: `forms.PartInput`), the boxes as printed (`outputs/box_rows.py`),
-the API's schemas (`api/certificates.py`), the SPS notes (`outputs/sps.py`) and the exports' columns
+the API's schemas (`api/certificates.py`: `BoxesIn`, `LineIn`, `ContainerIn`), the SPS notes and a line's elements
+and classifications (`outputs/sps.py`, read back by `inputs/sps_import.py`) and the exports' columns
 (`outputs/exports.py`, `Kind.cell`) are derived from these rows:
-adding a field is one row here, its model field and a migration (and its box's name in the form's table).
+adding a field is one row here, its model field and a migration (and its box's name in the form's table). A line
+field of one form only: its name in that form's `CoiForm.line_fields`, and in box 13's `Box.columns` to print it
+(the page, the API, SPS XML with `Row.sps_system` for a choice, the COI page and the PDF then take it; example:
+the fields21 note's diff adding `intended_use`). Not derived: a line's producer picker, its packages in SPS's
+ram:PhysicalSPSPackage and its producer party, the read-only table's columns (the guides' seven, as before).
 
 One parser per value kind (`Kind.parse`): a typed value (a page's string, a script's number or id) in, the
 model's value out, or `Refused` with the message shown at the field's box.
