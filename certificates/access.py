@@ -159,6 +159,12 @@ _locked_row = CompiledQuery(
 )
 
 
+# The lock taken alone before that read (PostgreSQL), its SQL built once per process too.
+_lock_alone = CompiledQuery(
+    lambda pk: Certificate.objects.select_for_update(of=("self",)).filter(pk=pk).values_list("pk", flat=True)
+)
+
+
 def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certificate:
     """The COI if the person may see it; NotFound otherwise, exactly as if it did not exist. `for_update`: its
     row locked until the transaction ends, read in one query with what a step reads of it (`_locked_row`), the
@@ -168,7 +174,7 @@ def get_visible(person: Person, pk: int, *, for_update: bool = False) -> Certifi
             # The lock first, alone: PostgreSQL computes a statement's subqueries in the snapshot taken before it
             # waited for the row, so a read that waited would say "no extract" of a base another step just took
             # lots of. The read after it takes a snapshot with the lock held (READ COMMITTED): one query more.
-            list(Certificate.objects.select_for_update(of=("self",)).filter(pk=pk).values_list("pk"))
+            _lock_alone(pk)
         found = _locked_row(pk)
         if not found or not visible_to(person, found[0]):
             raise NotFound(_("No such certificate."))
