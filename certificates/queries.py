@@ -121,7 +121,7 @@ def complete_detail(coi: Certificate) -> Certificate:
     for name, annotation in _KNOWN_EMPTY.items():
         if known(coi, annotation) is False and name not in _cache(coi):
             _keep(coi, name, [])
-    _read_parts(coi)
+    read_parts(coi)
     prefetch_related_objects([coi], *(lookup for lookup in lookups if _name(lookup) not in _cache(coi)))
     attach_activities([coi])
     return coi
@@ -141,10 +141,11 @@ _lines_of = CompiledQuery(
 _containers_of = CompiledQuery(lambda pk: Container.objects.filter(certificate_id=pk))
 
 
-def _read_parts(coi: Certificate) -> None:
+def read_parts(coi: Certificate) -> None:
     """What `prefetch_related_objects` would keep of the commodities (with their lines) and the containers the
     instance lacks, each child knowing its parent as a prefetch leaves it (`line.commodity`,
-    `commodity.certificate`)."""
+    `commodity.certificate`): what `complete_detail` reads of them, read before it by a step whose rules read the
+    products (box 2's procedure), so that they are read once."""
     if "commodities" not in _cache(coi):
         commodities = _commodities_of(coi.pk)
         lines: dict[int, list[CommodityLine]] = {}

@@ -23,7 +23,7 @@ from certificates.boxes import BoxData, Reader, as_data, write
 from certificates.coi_forms import default_form, foreign_fields, form_of, get_form
 from certificates.matrix import editable_boxes
 from certificates.models import Certificate, Document
-from certificates.queries import complete_detail, detail_queryset, forget_signatures, with_detail
+from certificates.queries import complete_detail, detail_queryset, forget_signatures, read_parts, with_detail
 from certificates.rules import form_2021_2306 as form_rules
 from certificates.rules.problems import FieldProblems, Given
 from certificates.statuses import COIRole
@@ -37,6 +37,7 @@ from core.tasks import delete_stored_file, queue_with_the_step
 from core.text import column as text_column
 from core.text import refusal as text_refusal
 from core.text import too_long
+from core.under_lock import holds
 from directory.models import ActivityKind, Membership, MembershipKind, OperatorActivity
 from reference.countries import EU_MEMBER_STATES, is_country
 from reference.lists import DOCUMENT_FIELD_LABELS, DocumentField, DocumentType, document_fields
@@ -151,14 +152,21 @@ def copy_as_new(person: Person, membership: Membership | None, pk: int) -> Certi
 # Filling --------------------------------------------------------------------------------------------
 
 
-def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, rules.Problems]:
+def update_boxes(
+    person: Person, pk: int, data: BoxData, *, locked: Certificate | None = None
+) -> tuple[Certificate, rules.Problems]:
     """Change the boxes the person's roles may change in the COI's status (the matrix, and box 17 while it may
     be completed later). A draft saves what can be read and returns the rest, with the rules' warnings, as
     problems at their boxes. After submission a change runs the submission's checks on the day and is refused
     whole (`BoxErrors`, nothing changed) when it empties a mandatory box, leaves a problem at a box it changed
-    or brings a new one (`rules.edit_refusal`); it is written in the history otherwise."""
-    with transaction.atomic():
-        coi = get_visible(person, pk, for_update=True)
+    or brings a new one (`rules.edit_refusal`); it is written in the history otherwise.
+    `locked`: the COI as the caller read it, visible, with `get_visible(for_update=True)` and then its detail, in
+    the transaction still running (the edit page, which compares what was posted with what is stored): not read
+    again, and no savepoint of its own: a refusal leaves that transaction to roll back. Read here otherwise (or
+    when that transaction has ended)."""
+    reuse = locked is not None and locked.pk == pk and holds(locked)
+    with transaction.atomic(savepoint=not reuse):
+        coi = locked if reuse and locked is not None else get_visible(person, pk, for_update=True)
         roles = roles_on(person, coi)
         coi_form = form_of(coi)
         box_of_field = coi_form.typed_box_of_field
@@ -186,7 +194,7 @@ def update_boxes(person: Person, pk: int, data: BoxData) -> tuple[Certificate, r
             return _update_draft(coi, values, warned)
         # The locked COI read with its detail: the boxes before and their problems; after the change the same
         # instance, with the parts the change replaced read again (what it did not change is as it was).
-        before_coi = with_detail(coi)
+        before_coi = complete_detail(coi) if reuse else with_detail(coi)  # the caller's read is under this lock
         before, before_problems = as_data(before_coi), rules.submission_problems(before_coi)
         _store(coi, values)
         after_coi = complete_detail(coi)
@@ -281,6 +289,8 @@ def _store(coi: Certificate, values: dict[str, Any]) -> rules.Problems:
 
     def derive(coi: Certificate) -> None:
         nonlocal problems
+        # Box 2 reads the products: read with their lines, as the detail the step then reads keeps them (once).
+        read_parts(coi)
         coi.destination_country = rules.ConsigneeOrBatches.destination(coi)
         problems = rules.ProcedureOfBox2.settle(coi, typed)
 

@@ -143,7 +143,8 @@ ARRIVAL = (timezone.now() + datetime.timedelta(days=5)).isoformat()
 
 CASES: dict[str, Case] = {
     "draft edit": Case(lambda f: f.w.draft(), "importer", "patch", "{id}",
-                       lambda f, c: {"national_reference": "ACME-2026-18"}),
+                       lambda f, c: {"national_reference": "ACME-2026-18"}, most=8),
+                       # Its products read once, with their lines (box 2's procedure read them a first time).
     "box edit after submission": Case(lambda f: f.coi(COIStatus.ISSUING_BODY_SIGNED), "importer", "patch", "{id}",
                                       lambda f, c: {"prior_notification_at": ARRIVAL}, form="2021/2306"),
     "submit": Case(lambda f: f.w.draft(), "importer", "post", "{id}/submit"),
