@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,50 +145,82 @@ def new_form(request: HttpRequest) -> HttpResponse:
     return _after_save(request, coi, data, problems, action)
 
 
-@login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    # The COI read once with its detail (the boxes shown, its documents), the visibility asked of that row
-    # (`access.visible_to`, the lists' rule): it was read a second time alone for the check.
-    coi = queries.detail_of(pk)
+def _open_to(person: Person, coi: Certificate | None) -> set[str]:
+    """The boxes of the COI the person may change now; 404 when it is not visible or none is open to them."""
     if coi is None or not visible_to(person, coi):
         raise Http404
     editable = rules.boxes_open_to(coi, roles_on(person, coi))
     if not editable:
         raise Http404
-    stored = as_data(coi)
-    if request.method == "GET":
-        return _render_form(request, stored, editable=editable, coi=coi)
-    posted = _posted(request)  # only the boxes the form posted: the others are never blanked
-    box_of_field = form_of(coi).typed_box_of_field
-    # The boxes the person may change keep what was typed; the others show what is stored.
-    data = {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
+    return editable
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
     action = request.POST.get("action", "save")
-    if action.startswith(STRUCTURE_ACTIONS) or action.startswith(SEARCH):
+    if request.method != "POST" or action.startswith(STRUCTURE_ACTIONS) or action.startswith(SEARCH):
+        # Nothing is saved: the COI read once with its detail (the boxes shown, its documents), the visibility
+        # asked of that row (`access.visible_to`, the lists' rule).
+        coi = queries.detail_of(pk)
+        editable = _open_to(person, coi)
+        assert coi is not None  # _open_to: 404 otherwise
+        if request.method != "POST":
+            return _render_form(request, as_data(coi), editable=editable, coi=coi)
+        data = _shown(as_data(coi), form_of(coi).typed_box_of_field, editable, _posted(request))
         focus = apply_action(data, action, request.POST.get("new_cn", ""))
         return _render_form(request, data, editable=editable, coi=coi, focus=focus)
-    unresolved = _unresolved_searches(request)
-    if unresolved:  # nothing is saved while a search typed in a picker waits for its choice
-        return _render_form(request, data, editable=editable, problems=unresolved, coi=coi, status=422)
-    locked = changed_fields(
-        posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
-    )
-    if locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
-        message = _("You may not change this box in the COI's status: your change was not saved.")
-        problems = {box_of_field[f]: [message] for f in sorted(locked)}
-        messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
-        return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=422)
-    # Only what the person changed: the page posts again every box it shows, as it shows it (box 20 to the minute),
-    # and a box posted as stored is no change, so the rules never judge it (issue 22: after box 25 the importer
-    # changes box 24, which box 25 does not cover, beside boxes 10 and 19-23 that it covers) nor is it written
-    # again (box 20 keeps its seconds and its "last changed at").
-    open_fields = {f for f in posted if box_of_field.get(f) in editable}
-    changes = {f: posted[f] for f in changed_fields(posted, stored, open_fields)}
-    try:
-        coi, problems = services.update_boxes(person, pk, changes)
-    except services.BoxErrors as exc:
-        messages.error(request, exc.message)
-        return _render_form(request, data, editable=editable, problems=exc.problems, coi=coi, status=exc.status)
+    return _save(request, person, pk, action)
+
+
+def _shown(
+    stored: dict[str, Any], box_of_field: dict[str, str], editable: set[str], posted: dict[str, Any]
+) -> dict[str, Any]:
+    """What the page shows after a POST: the boxes the person may change keep what was typed; the others show what
+    is stored (only the boxes the form posted are taken: the others are never blanked)."""
+    return {**stored, **{f: v for f, v in posted.items() if box_of_field.get(f) in editable}}
+
+
+def _save(request: HttpRequest, person: Person, pk: int, action: str) -> HttpResponse:
+    """ "Save" (or "Submit") on the edit page: the COI locked, then read once with its detail, what was posted
+    compared with it and the changes stored under that same lock (`services.update_boxes(locked=...)`): it was
+    read a first time without the lock, then again with it. The page is rendered once the lock is released."""
+    posted = _posted(request)
+    problems: Any = None
+    status = 0  # the page shown again with the problems, at this status; 0: saved
+    with transaction.atomic():
+        try:
+            coi = queries.complete_detail(get_visible(person, pk, for_update=True))
+        except NotFound:
+            raise Http404
+        editable = _open_to(person, coi)
+        stored = as_data(coi)
+        box_of_field = form_of(coi).typed_box_of_field
+        data = _shown(stored, box_of_field, editable, posted)
+        unresolved = _unresolved_searches(request)
+        locked = changed_fields(
+            posted, stored, {f for f in posted if f in box_of_field and box_of_field[f] not in editable}
+        )
+        if unresolved:  # nothing is saved while a search typed in a picker waits for its choice
+            problems, status = unresolved, 422
+        elif locked:  # never "Saved" while dropping a change: nothing is saved, the refusal is at each box
+            message = _("You may not change this box in the COI's status: your change was not saved.")
+            problems, status = {box_of_field[f]: [message] for f in sorted(locked)}, 422
+            messages.error(request, _("Nothing was saved: some changes are not yours to make in this status."))
+        else:
+            # Only what the person changed: the page posts again every box it shows, as it shows it (box 20 to the
+            # minute), and a box posted as stored is no change, so the rules never judge it (issue 22: after box 25
+            # the importer changes box 24, which box 25 does not cover, beside boxes 10 and 19-23 that it covers)
+            # nor is it written again (box 20 keeps its seconds and its "last changed at").
+            open_fields = {f for f in posted if box_of_field.get(f) in editable}
+            changes = {f: posted[f] for f in changed_fields(posted, stored, open_fields)}
+            try:
+                coi, problems = services.update_boxes(person, pk, changes, locked=coi)
+            except services.BoxErrors as exc:
+                messages.error(request, exc.message)
+                problems, status = exc.problems, exc.status
+    if status:
+        return _render_form(request, data, editable=editable, problems=problems, coi=coi, status=status)
     return _after_save(request, coi, data, problems, action)
 
 
