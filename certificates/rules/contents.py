@@ -204,8 +204,9 @@ class GrossWeightCoversNetWeights(Rule):
         return {}
 
 
-# A line's fields that box 13 needs, with the name a person reads when one is missing.
-LINE_FIELDS = (
+# A line's fields that box 13 needs, with the name a person reads when one is missing (not the field table's
+# `certificates.fields.LINE_FIELDS`: these are its model attributes, the producer's control body included).
+REQUIRED_OF_A_LINE = (
     ("trade_name", gettext_noop("trade name")),
     ("lot_number", gettext_noop("lot number")),
     ("packages", gettext_noop("number of packages")),
@@ -243,7 +244,7 @@ class LinesComplete(Rule):
     @staticmethod
     def missing(line: CommodityLine) -> list[str]:
         # The names of the fields missing, read in the reader's language (only those: a complete line asks none).
-        return [_(label) for field, label in LINE_FIELDS if getattr(line, field) in (None, "")]
+        return [_(label) for field, label in REQUIRED_OF_A_LINE if getattr(line, field) in (None, "")]
 
 
 class MandatoryBoxes(Rule):
