@@ -217,8 +217,8 @@ class FormState:
     line_rows: tuple[Row, ...] = ()
 
     @classmethod
-    def of(cls, data: BoxData, focus: str = "", coi_form: CoiForm | None = None) -> FormState:
-        """coi_form: the form whose lines are shown (their fields: `ft.line_fields`); the guides' by default."""
+    def of(cls, data: BoxData, focus: str, coi_form: CoiForm) -> FormState:
+        """coi_form: the form whose lines are shown, as inputs or in the read-only table (`ft.line_fields`)."""
         data.setdefault("commodities", [])
         data.setdefault("containers", [])
         data.setdefault("origin_countries", [])
@@ -233,7 +233,7 @@ class FormState:
             .first(),
             cn={c.code: c for c in CnCode.objects.filter(code__in=codes)},
             focus=focus,
-            line_rows=ft.every_form_line_fields() if coi_form is None else ft.line_fields(coi_form),
+            line_rows=ft.line_fields(coi_form),
         )
         producers = [state.operator(line.get("producer")) for c in data["commodities"] for line in c.get("lines", [])]
         bodies = producer_control_bodies(producers)  # one query for all the lines (was one per line, and its body's)
@@ -254,7 +254,7 @@ class FormState:
                         "producer_obj": state.operator(line.get("producer")),
                         "producer_cb": bodies.get(_pk(line.get("producer")) or 0),
                         "inputs": part_inputs(state.line_rows, f"c-{i}-l-{n}", line, focus),
-                        "read": part_inputs(ft.every_form_line_fields(), f"c-{i}-l-{n}", line),  # the read-only table
+                        "read": part_inputs(state.line_rows, f"c-{i}-l-{n}", line),  # the read-only table
                     }
                     for n, line in enumerate(c.get("lines", []))
                 ],
@@ -278,8 +278,9 @@ class FormState:
 
     @property
     def line_headings(self) -> list[str]:
-        """The headings of the read-only table of lines: the labels of every form's line fields."""
-        return [i.label for i in part_inputs(ft.every_form_line_fields(), "", {})]
+        """The headings of the read-only table of lines: the labels of the COI's form's line fields (2021/2306's
+        organic status and category too, as its inputs)."""
+        return [i.label for i in part_inputs(self.line_rows, "", {})]
 
     def operator(self, value: Any) -> Operator | None:
         pk = _pk(value)

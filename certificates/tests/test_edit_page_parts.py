@@ -59,3 +59,28 @@ def test_a_row_added_to_the_container_table_is_read_by_its_kind(monkeypatch):
     ]
     assert reader.read_containers(typed, "14") == [{"number": "CSQU3054383", "seals": "SEAL-001", "position": 4}]
     assert reader.errors == {"14": ["container 2, position: x is not a number of packages."]}
+
+
+def test_the_read_only_table_of_box_13_shows_the_coi_s_form_s_line_fields(world):
+    """After box 18 the importer's edit page shows box 13 as a table (its lines are no longer theirs to change):
+    on a 2021/2306 COI its columns are that form's line fields, organic or in-conversion and the category included
+    (they were left out: the table showed the guides' fields only), in the reader's words."""
+    from certificates.statuses import COIStatus
+
+    from .workflow_world import make_flow_2021_2306
+
+    coi = make_flow_2021_2306(world).coi(COIStatus.ISSUING_BODY_SIGNED)
+    CommodityLine.objects.filter(commodity__certificate=coi).update(organic_status="in_conversion", category="d")
+    line = CommodityLine.objects.filter(commodity__certificate=coi).first()
+    assert line is not None
+    client = Client()
+    client.force_login(world.importer)
+    page = client.get(f"/certificates/{coi.pk}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = re.search(r'<table class="readonly">.*?</table>', page, re.S)
+    assert table is not None, "box 13 is not read-only for the importer after box 18"
+    headings = re.findall(r"<th>([^<]*)</th>", table.group(0))
+    assert headings[:2] == ["Trade name", "Lot number"]
+    assert "Organic or in-conversion" in headings and "Category" in headings
+    cells = re.findall(r"<td>([^<]*)</td>", table.group(0).split("</tr>", 2)[1])
+    assert str(line.get_organic_status_display()) in cells
+    assert str(line.get_category_display()) in cells
