@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from certificates.coi_forms import FormCode, form_of, get_form
@@ -91,14 +92,17 @@ class Reader:
         return line
 
     def read_containers(self, raw: Any, box: str) -> list[dict[str, Any]]:
-        """Boxes 14/15, container by container, field by field (`CONTAINER_FIELDS`): a container without a number
-        is none; its number is read without spaces, in capitals (ISO 6346); one that cannot be read is left out."""
+        """Boxes 14/15, container by container, field by field (`CONTAINER_FIELDS`): a container left empty is none;
+        its number is read without spaces, in capitals (ISO 6346); one that cannot be read, or with seals but no
+        number, is refused at the box (it was dropped without a word)."""
         number_row, *others = CONTAINER_FIELDS
         containers = []
         for n, item in enumerate(raw or [], start=1):
             label = _("container %(n)s") % {"n": n}
             number = "".join(str(item.get(number_row.name) or "").split()).upper()
-            if number:
+            if not number and any(str(item.get(row.name) or "").strip() for row in others):
+                self.error(box, _("%(container)s: give its number, or remove it.") % {"container": capfirst(label)})
+            elif number:
                 try:
                     container = {number_row.name: number_row.parse(number, label)}
                     container |= {row.name: row.parse(item.get(row.name), f"{label}, {row.label}") for row in others}

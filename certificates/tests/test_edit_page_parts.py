@@ -84,3 +84,40 @@ def test_the_read_only_table_of_box_13_shows_the_coi_s_form_s_line_fields(world)
     cells = re.findall(r"<td>([^<]*)</td>", table.group(0).split("</tr>", 2)[1])
     assert str(line.get_organic_status_display()) in cells
     assert str(line.get_category_display()) in cells
+
+
+def test_a_container_with_seals_and_no_number_is_refused_at_box_14_not_dropped(world):
+    """A container whose number was emptied but whose seals stay typed was left out without a word on saving (the
+    stored container deleted, the seals lost): it is refused at its box, in the reader's language, on the page
+    (nothing saved, the seals still typed) and through the API (422, nothing changed)."""
+    from .union_part import patch_boxes
+
+    coi = world.draft()
+    world.importer.language = "fr"
+    world.importer.save(update_fields=["language"])
+    client = Client()
+    client.force_login(world.importer)
+    page = client.get(f"/certificates/{coi.pk}/edit/").content.decode()
+    assert '<html lang="fr">' in page
+    post = posted(page)
+    post["k-0-number"] = ""
+    post["action"] = "save"
+    answer = client.post(f"/certificates/{coi.pk}/edit/", post)
+    assert answer.status_code == 422
+    shown = answer.content.decode()
+    assert "Conteneur 1 : donnez son numéro, ou retirez-le." in shown
+    assert 'name="k-0-seals" value="SEAL-001"' in shown
+    assert list(Container.objects.filter(certificate=coi).values_list("number", "seals")) == [
+        ("CSQU3054383", "SEAL-001")
+    ]
+
+    refused = patch_boxes(coi, {"containers": [{"number": " ", "seals": "SEAL-002"}]}, world.importer)
+    assert refused.status_code == 422, refused.content
+    assert "Conteneur 1 : donnez son numéro, ou retirez-le." in refused.json()["detail"] + str(refused.json())
+    assert list(Container.objects.filter(certificate=coi).values_list("seals", flat=True)) == ["SEAL-001"]
+
+    emptied = posted(page)
+    emptied["k-0-number"], emptied["k-0-seals"], emptied["action"] = "", "", "save"
+    saved = client.post(f"/certificates/{coi.pk}/edit/", emptied)  # a row left empty is none: saved, no refusal
+    assert saved.status_code in (200, 302) and "donnez son numéro" not in saved.content.decode()
+    assert not Container.objects.filter(certificate=coi).exists()
