@@ -18,7 +18,7 @@ adding a field is one row here, its model field and a migration (and its box's n
 field of one form only: its name in that form's `CoiForm.line_fields`, and in box 13's `Box.columns` to print it
 (the page, the API, SPS XML with `Row.sps_system` for a choice, the COI page and the PDF then take it; example:
 the fields21 note's diff adding `intended_use`). Not derived: a line's producer picker, its packages in SPS's
-ram:PhysicalSPSPackage and its producer party, the read-only table's columns (the guides' seven, as before).
+ram:PhysicalSPSPackage and its producer party.
 
 One parser per value kind (`Kind.parse`): a typed value (a page's string, a script's number or id) in, the
 model's value out, or `Refused` with the message shown at the field's box.
